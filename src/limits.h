@@ -1,0 +1,29 @@
+/*
+ * limits.h - every bound mailtrace enforces, in one place.
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Hard limits size buffers and tables: exceeding one truncates or drops and
+ * records an anomaly.  Soft limits are RFC values: exceeding one is only
+ * recorded.  Options may lower hard limits, never raise them.
+ */
+#ifndef MT_LIMITS_H
+#define MT_LIMITS_H
+
+#define MT_LINE_HARD		(64 * 1024)	/* framer buffer, each direction */
+#define MT_CMD_HARD		1024		/* longest command the probe will format */
+#define MT_FIELD_HARD		512		/* int / opt text in one record */
+#define MT_OPR_HARD		8		/* opr: "+OK", "-ERR", "250", 4 chars */
+#define MT_ADDR_HARD		64		/* "[ffff:...]:65535" */
+#define MT_PENDING_HARD		64		/* unanswered commands per session */
+#define MT_CAPA_LINES_HARD	256		/* CAPA lines the model keeps */
+#define MT_BODY_DEFAULT		(64ULL * 1024 * 1024)	/* --max-body default */
+#define MT_BODY_HARD		(1024ULL * 1024 * 1024)	/* --max-body ceiling */
+#define MT_SECRET_HARD		1024		/* password bytes */
+
+#define MT_POP3_RESP_SOFT	512	/* RFC 2449 4: response line, with CRLF */
+#define MT_POP3_CMD_SOFT	255	/* RFC 2449 4: command line, with CRLF */
+
+#define MT_CONNECT_TIMEOUT_DEFAULT	10000	/* ms, --connect-timeout unset */
+#define MT_READ_TIMEOUT_DEFAULT		30000	/* ms, --timeout unset */
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * mt.c - errors, time formatting, locale-free byte helpers.
+ */
+#include "mt.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const struct {
+	enum mt_ecode	 code;
+	const char	*name;
+	const char	*cls;
+} mt_exc[] = {
+#define X(code, rc, cls, desc)	{ MT_E_##code, #code, cls },
+#include "exceptions.def"
+#undef X
+};
+
+int
+mt_err_set(struct mt_err *err, enum mt_ecode code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err != NULL) {
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -(int)code;
+}
+
+void
+mt_err_clear(struct mt_err *err)
+{
+	if (err != NULL) {
+		err->code = MT_E_OK;
+		err->msg[0] = '\0';
+	}
+}
+
+const char *
+mt_exc_class(enum mt_ecode code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(mt_exc) / sizeof(mt_exc[0]); i++)
+		if (mt_exc[i].code == code)
+			return mt_exc[i].cls;
+	return "";
+}
+
+const char *
+mt_ecode_name(enum mt_ecode code)
+{
+	size_t	i;
+
+	if (code == MT_E_OK)
+		return "OK";
+	for (i = 0; i < sizeof(mt_exc) / sizeof(mt_exc[0]); i++)
+		if (mt_exc[i].code == code)
+			return mt_exc[i].name;
+	return "UNKNOWN";
+}
+
+mt_time
+mt_wall_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (mt_time)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void
+mt_time_iso(mt_time t, char *buf, size_t sz)
+{
+	time_t		secs;
+	long		us;
+	struct tm	tm;
+
+	secs = (time_t)(t / 1000000);
+	us = (long)(t % 1000000);
+	if (us < 0) {
+		us += 1000000;
+		secs--;
+	}
+	if (gmtime_r(&secs, &tm) == NULL) {
+		snprintf(buf, sz, "invalid-time");
+		return;
+	}
+	snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, us);
+}
+
+bool
+mt_casecmp_n(const char *a, const char *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (mt_toupper((unsigned char)a[i]) != mt_toupper((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+bool
+mt_parse_u64(const char *s, size_t n, uint64_t min, uint64_t max,
+    uint64_t *out)
+{
+	uint64_t	v = 0;
+	size_t		i;
+
+	if (n == 0 || n > 20)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned d;
+
+		if (!mt_isdigit((unsigned char)s[i]))
+			return false;
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool
+mt_copy_printable(char *dst, size_t dstsz, const char *src, size_t n)
+{
+	size_t	i;
+
+	if (dstsz == 0)
+		return false;
+	for (i = 0; i < n && i + 1 < dstsz; i++)
+		dst[i] = mt_isprint((unsigned char)src[i]) ? src[i] : '?';
+	dst[i] = '\0';
+	return i == n;
+}
+
+size_t
+mt_show(char *dst, size_t dstsz, const uint8_t *src, size_t n, size_t max)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i, o = 0;
+	char			tmp[5];
+	size_t			tl;
+
+	if (dstsz == 0)
+		return 0;
+	for (i = 0; i < n && i < max; i++) {
+		uint8_t c = src[i];
+
+		if (c == '\r')
+			memcpy(tmp, "\\r", tl = 2);
+		else if (c == '\n')
+			memcpy(tmp, "\\n", tl = 2);
+		else if (c == '\t')
+			memcpy(tmp, "\\t", tl = 2);
+		else if (c == '\\')
+			memcpy(tmp, "\\\\", tl = 2);
+		else if (mt_isprint(c)) {
+			tmp[0] = (char)c;
+			tl = 1;
+		} else {
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			tmp[2] = hex[c >> 4];
+			tmp[3] = hex[c & 15];
+			tl = 4;
+		}
+		if (o + tl + 1 > dstsz)
+			break;
+		memcpy(dst + o, tmp, tl);
+		o += tl;
+	}
+	if (i < n) {
+		char	more[32];
+		int	m = snprintf(more, sizeof(more), "...(+%zu)", n - i);
+
+		if (m > 0 && o + (size_t)m + 1 <= dstsz) {
+			memcpy(dst + o, more, (size_t)m);
+			o += (size_t)m;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}

@@ -1,0 +1,154 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * trace.c - numbering, level filtering and fan-out of trace records.
+ */
+#include "trace.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void	trace_dispatch(struct tracer *, struct trace_rec *);
+
+void
+trace_init(struct tracer *tr, enum level level, enum rec_source source)
+{
+	memset(tr, 0, sizeof(*tr));
+	tr->level = level;
+	tr->source = source;
+}
+
+int
+trace_add_sink(struct tracer *tr, struct sink *s)
+{
+	if (tr->nsinks >= TRACER_SINKS_HARD)
+		return -1;
+	tr->sinks[tr->nsinks++] = s;
+	return 0;
+}
+
+void
+trace_session(struct tracer *tr, const char *client, const char *server)
+{
+	tr->session++;
+	tr->seq = 0;
+	trace_endpoints(tr, client, server);
+}
+
+void
+trace_endpoints(struct tracer *tr, const char *client, const char *server)
+{
+	snprintf(tr->client, sizeof(tr->client), "%s", client ? client : "");
+	snprintf(tr->server, sizeof(tr->server), "%s", server ? server : "");
+}
+
+bool
+trace_wants(const struct tracer *tr, unsigned event)
+{
+	const struct ev_info	*ei = ev_lookup(event);
+
+	if (ei == NULL)
+		return false;
+	return ei->level == 'A' || tr->level == LEVEL_ADVANCED;
+}
+
+static void
+trace_dispatch(struct tracer *tr, struct trace_rec *r)
+{
+	unsigned	i;
+
+	r->run = tr->run;
+	r->session = tr->session;
+	r->seq = ++tr->seq;
+	r->source = tr->source;
+	memcpy(r->client, tr->client, sizeof(r->client));
+	memcpy(r->server, tr->server, sizeof(r->server));
+	for (i = 0; i < tr->nsinks; i++) {
+		struct mt_err	e;
+
+		mt_err_clear(&e);
+		if (tr->sinks[i]->rec(tr->sinks[i], r, &e) != 0 && !tr->failed) {
+			tr->failed = true;
+			tr->err = e;
+		}
+	}
+}
+
+uint32_t
+trace_emit_rec(struct tracer *tr, struct trace_rec *r)
+{
+	const struct ev_info	*ei = ev_lookup(r->event);
+
+	if (ei == NULL || !trace_wants(tr, r->event))
+		return 0;
+	r->level = ei->level;
+	r->anomaly = AN_NONE;
+	if (r->intf[0] == '\0')
+		snprintf(r->intf, sizeof(r->intf), "--");
+	trace_dispatch(tr, r);
+	return r->seq;
+}
+
+uint32_t
+trace_emit(struct tracer *tr, unsigned event, int rc, const char *intf,
+    const char *opr, const char *opt, mt_time t, int64_t elapsed)
+{
+	struct trace_rec	r;
+
+	memset(&r, 0, sizeof(r));
+	r.event = event;
+	r.rc = rc;
+	snprintf(r.intf, sizeof(r.intf), "%s", intf ? intf : "--");
+	snprintf(r.opr, sizeof(r.opr), "%s", opr ? opr : "");
+	snprintf(r.opt, sizeof(r.opt), "%s", opt ? opt : "");
+	r.time = t;
+	if (elapsed >= 0) {
+		r.has_elapsed = true;
+		r.elapsed_us = elapsed;
+	}
+	return trace_emit_rec(tr, &r);
+}
+
+uint32_t
+trace_anomaly(struct tracer *tr, enum an a, const char *detail, mt_time t)
+{
+	struct trace_rec	r;
+
+	memset(&r, 0, sizeof(r));
+	r.event = EV_NONE;
+	r.level = 'A';		/* anomalies are shown at every level */
+	r.anomaly = a;
+	r.time = t;
+	snprintf(r.intf, sizeof(r.intf), "--");
+	snprintf(r.detail, sizeof(r.detail), "%s", detail ? detail : "");
+	trace_dispatch(tr, &r);
+	return r.seq;
+}
+
+int
+trace_flush(struct tracer *tr, struct mt_err *err)
+{
+	unsigned	i;
+	int		rc = 0;
+
+	for (i = 0; i < tr->nsinks; i++)
+		if (tr->sinks[i]->flush != NULL &&
+		    tr->sinks[i]->flush(tr->sinks[i], err) != 0 && rc == 0)
+			rc = -1;
+	if (rc == 0 && tr->failed) {
+		if (err != NULL)
+			*err = tr->err;
+		rc = -1;
+	}
+	return rc;
+}
+
+void
+trace_close(struct tracer *tr)
+{
+	unsigned	i;
+
+	for (i = 0; i < tr->nsinks; i++)
+		if (tr->sinks[i] != NULL && tr->sinks[i]->close != NULL)
+			tr->sinks[i]->close(tr->sinks[i]);
+	tr->nsinks = 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * trace.h - trace records, the level filter, and the sinks they go to.
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The field rules are those of ../shared/design/EVENTS.md (docs/records.md):
+ * int is the string that shows communication, opr the response code, opt the
+ * connection parameters or the exception class of a failed step.
+ */
+#ifndef MT_TRACE_TRACE_H
+#define MT_TRACE_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ev.h"
+#include "limits.h"
+#include "mt.h"
+
+enum rec_source {
+	REC_PROBE,
+	REC_PCAP
+};
+
+enum level {
+	LEVEL_STANDARD,		/* A events */
+	LEVEL_ADVANCED		/* A and B events */
+};
+
+/*
+ * One trace record.  Strings are NUL-terminated and owned by the record.
+ * An anomaly record has event EV_NONE and anomaly != AN_NONE.
+ */
+struct trace_rec {
+	unsigned	 event;			/* 0xAD80...; 0 for an anomaly */
+	char		 level;			/* 'A' or 'B' */
+	int		 rc;			/* 0, or an MT_E_* class number */
+	char		 intf[MT_FIELD_HARD];	/* "RETR 3", "--", ... */
+	char		 opr[MT_OPR_HARD];	/* "+OK", "-ERR", "+", "" */
+	char		 opt[MT_FIELD_HARD];	/* parameters or exception class */
+	mt_time		 time;			/* wall clock, us */
+	uint64_t	 run;			/* store run id; 0 if none */
+	uint64_t	 session;		/* 1-based TCP connection number */
+	uint32_t	 seq;			/* 1-based, per session */
+	char		 client[MT_ADDR_HARD];	/* "127.0.0.1:40312" */
+	char		 server[MT_ADDR_HARD];	/* "127.0.0.1:110", "[::1]:110" */
+	enum rec_source	 source;
+	/* extras */
+	bool		 has_elapsed;
+	int64_t		 elapsed_us;		/* since the matching "before" */
+	bool		 has_bytes;
+	uint64_t	 bytes;			/* multi-line body, wire bytes */
+	mt_time		 body_end;		/* when the body's "." arrived */
+	enum an		 anomaly;		/* anomaly records only */
+	char		 detail[MT_FIELD_HARD];	/* anomaly detail, escaped */
+};
+
+/* A sink consumes records.  Every output format and the store is one. */
+struct sink {
+	int	(*rec)(struct sink *, const struct trace_rec *, struct mt_err *);
+	int	(*flush)(struct sink *, struct mt_err *);
+	void	(*close)(struct sink *);	/* frees the sink */
+};
+
+/* Describes one run to sinks that show a header (text) and to the store. */
+struct run_info {
+	uint64_t	 run;		/* store id; 0 before the store gave one */
+	const char	*proto;		/* "pop3" */
+	const char	*target;	/* "pop3://bob@127.0.0.1:110" (no secret) */
+	const char	*level;		/* "standard" / "advanced" */
+	mt_time		 started;
+	long		 pid;
+};
+
+#define TRACER_SINKS_HARD	4
+
+/*
+ * The tracer numbers records, applies the level filter and hands each
+ * record to every sink.  A sink failure is remembered (first one wins) and
+ * later records still go to the other sinks.
+ */
+struct tracer {
+	enum level	 level;
+	enum rec_source	 source;
+	uint64_t	 run;
+	uint64_t	 session;
+	uint32_t	 seq;
+	char		 client[MT_ADDR_HARD];
+	char		 server[MT_ADDR_HARD];
+	struct sink	*sinks[TRACER_SINKS_HARD];
+	unsigned	 nsinks;
+	struct mt_err	 err;		/* first sink failure */
+	bool		 failed;
+};
+
+void	trace_init(struct tracer *, enum level, enum rec_source);
+int	trace_add_sink(struct tracer *, struct sink *);
+/* A new TCP connection: session number +1, seq restarts at 1. */
+void	trace_session(struct tracer *, const char *client, const char *server);
+/* Update the endpoint strings (client port known after connect). */
+void	trace_endpoints(struct tracer *, const char *client, const char *server);
+
+/*
+ * Emit a catalog record.  intf/opr/opt may be NULL (empty); int defaults to
+ * "--" when NULL.  elapsed < 0 means "no elapsed field".  Returns the seq
+ * given, or 0 when the level filtered the record out.
+ */
+uint32_t trace_emit(struct tracer *, unsigned event, int rc, const char *intf,
+	    const char *opr, const char *opt, mt_time t, int64_t elapsed);
+/* Emit a fully prepared record (body extras); fills level, seq, session. */
+uint32_t trace_emit_rec(struct tracer *, struct trace_rec *);
+/* Emit an anomaly record; detail is escaped text, may be NULL. */
+uint32_t trace_anomaly(struct tracer *, enum an, const char *detail, mt_time t);
+/* Flush every sink (the store commits). */
+int	trace_flush(struct tracer *, struct mt_err *);
+/* Close and free every sink. */
+void	trace_close(struct tracer *);
+
+/* Would a record of this event be emitted at the tracer's level? */
+bool	trace_wants(const struct tracer *, unsigned event);
+
+#endif
