@@ -1,0 +1,44 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * body.c - multi-line body accounting and the end-of-data rule
+ * (RFC 1939 3 byte-stuffing; RFC 5321 4.1.1.4 and 4.5.2).
+ */
+#include "body.h"
+
+#include <string.h>
+
+void
+body_open(struct body *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->prev_crlf = true;
+}
+
+enum body_verdict
+body_line(struct body *b, const struct lr_line *l)
+{
+	bool	crlf = (l->flags & (LR_BARE_LF | LR_NO_EOL)) == 0;
+
+	b->wire += l->wire;
+	if (l->flags & LR_CONT) {		/* tail of a truncated line */
+		b->prev_crlf = crlf;
+		return BODY_MORE;
+	}
+	if (l->len == 1 && l->text[0] == '.' && (l->flags & LR_TRUNCATED) == 0) {
+		if (crlf && b->prev_crlf)
+			return BODY_END;
+		b->flags |= BODY_ODD_DOT;
+	} else if (l->len > 1 && l->text[0] == '.' && l->text[1] == '.')
+		b->unstuffed++;
+	if (l->flags & LR_BARE_LF)
+		b->flags |= BODY_BARE_LF;
+	if (l->flags & LR_NUL)
+		b->flags |= BODY_NUL;
+	if (l->flags & LR_CTRL)
+		b->flags |= BODY_CTRL;
+	if (l->flags & LR_TRUNCATED)
+		b->flags |= BODY_LONG;
+	b->prev_crlf = crlf;
+	b->lines++;
+	return BODY_MORE;
+}

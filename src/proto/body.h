@@ -1,0 +1,42 @@
+/*
+ * body.h - multi-line bodies (POP3 multi-line responses, SMTP DATA):
+ * byte accounting first, end-of-data second, with the strict RFC rule.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_PROTO_BODY_H
+#define MT_PROTO_BODY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lr.h"
+
+#define BODY_ODD_DOT	0x01u	/* a lone dot with a bare LF around it */
+#define BODY_BARE_LF	0x02u
+#define BODY_NUL	0x04u
+#define BODY_CTRL	0x08u
+#define BODY_LONG	0x10u	/* a line over MT_LINE_HARD */
+
+enum body_verdict {
+	BODY_MORE,
+	BODY_END
+};
+
+struct body {
+	uint64_t	 wire;		/* bytes, terminator included */
+	uint64_t	 lines;		/* content lines, terminator excluded */
+	uint64_t	 unstuffed;	/* ".." lines */
+	unsigned	 flags;
+	bool		 prev_crlf;
+};
+
+/* Start a body: the line that opened it ended with CRLF. */
+void			 body_open(struct body *);
+/*
+ * Account one line.  The body ends only on "." CRLF after a CRLF
+ * (RFC 1939 3, RFC 5321 4.1.1.4).  A stuffed line ".." stays in the line
+ * as given; callers that want the content skip the first dot.
+ */
+enum body_verdict	 body_line(struct body *, const struct lr_line *);
+
+#endif

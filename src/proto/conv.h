@@ -1,0 +1,111 @@
+/*
+ * conv.h - the only door into the protocol model.  Both sources call these
+ * functions: the probe with the exact bytes it writes (before writing) and
+ * reads; the decoder from TCP reassembly.  The model turns lines into steps
+ * and emits the command/response trace records; it never does I/O.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_PROTO_CONV_H
+#define MT_PROTO_CONV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mt.h"
+#include "pop3_parse.h"
+#include "trace.h"
+
+enum proto {
+	PROTO_POP3,
+	PROTO_SMTP
+};
+
+enum dir {
+	DIR_C2S,
+	DIR_S2C
+};
+
+/* Why a conversation ended, and the failure class it gives open steps. */
+enum close_why {
+	CLOSE_FIN,		/* orderly close: MT_E_EOF for open steps */
+	CLOSE_RST,		/* reset: MT_E_IO */
+	CLOSE_TIMEOUT,		/* the reader gave up waiting: MT_E_TIMEOUT */
+	CLOSE_IO,		/* another I/O failure: MT_E_IO */
+	CLOSE_ABORT		/* the probe gave up (protocol): MT_E_PROTO */
+};
+
+#define STEP_INJECTED	0x01u	/* bytes followed the positive STLS reply */
+#define STEP_TRUNCATED	0x02u	/* the status line was over the hard limit */
+#define STEP_BODY_OVER	0x04u	/* the body exceeded the body limit */
+#define STEP_NO_END	0x08u	/* the body did not end with its terminator */
+
+/*
+ * A completed step: a command and its response (for a multi-line response,
+ * once the body ended or failed), or the greeting.  Pointers are valid only
+ * during the callback.
+ */
+struct step {
+	enum proto	 proto;
+	int		 cmd;		/* POP3_C_* */
+	enum pop3_st	 st;		/* POP3_ST_NONE: no status line arrived */
+	const char	*text;		/* status text after the indicator */
+	size_t		 textlen;
+	int		 rc;		/* 0 or MT_E_* as recorded */
+	bool		 clean;		/* the server answered in protocol */
+	bool		 multi;		/* a body followed */
+	uint64_t	 body_bytes;
+	uint64_t	 body_lines;
+	unsigned	 flags;		/* STEP_* */
+};
+
+struct conv_env {
+	struct tracer	*tr;		/* where records go; required */
+	void		(*on_step)(void *arg, const struct step *);
+	void		*arg;
+	uint64_t	 max_body;	/* body limit; 0: MT_BODY_DEFAULT */
+};
+
+/* Capabilities from the last CAPA response (RFC 2449 6). */
+struct pop3_capa {
+	bool		 seen;		/* a CAPA response was received */
+	bool		 stls;
+	bool		 top;
+	bool		 uidl;
+	bool		 user;
+	bool		 pipelining;
+	char		 sasl[256];	/* mechanisms, space separated */
+	char		 impl[128];	/* IMPLEMENTATION text */
+};
+
+struct conv;
+
+/*
+ * A connection was established at t: the model starts waiting for the
+ * greeting (and emits the "before greeting" point).  env is copied.
+ * Returns NULL on allocation failure (err filled; err may be NULL).
+ */
+struct conv	*conv_new(enum proto, const struct conv_env *, mt_time t,
+		    struct mt_err *);
+/* Bytes in one direction, received or about to be sent at t. */
+void		 conv_bytes(struct conv *, enum dir, const uint8_t *, size_t,
+		    mt_time t);
+/* nbytes of one direction are missing (decoder only). */
+void		 conv_gap(struct conv *, enum dir, uint64_t nbytes, mt_time t);
+/*
+ * The TLS handshake after STLS/STARTTLS completed; the bytes that follow
+ * are the decrypted stream.  (A decoder never calls this: after STLS it
+ * only counts bytes.)
+ */
+void		 conv_tls(struct conv *, mt_time t);
+/* The connection ended; open steps fail with the class of why. */
+void		 conv_close(struct conv *, enum close_why, mt_time t);
+/* NULL-safe. */
+void		 conv_free(struct conv *);
+
+/* The POP3 capabilities seen so far (never NULL for a POP3 conv). */
+const struct pop3_capa *conv_pop3_capa(const struct conv *);
+/* Commands sent and not yet answered. */
+unsigned	 conv_pending(const struct conv *);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * lr.c - the line framer (RFC 1939 3 and RFC 5321 2.3.8: lines end in CRLF;
+ * a bare LF is accepted and flagged, as an observer must not stop where a
+ * server would).
+ */
+#include "lr.h"
+
+#include <string.h>
+
+static void	lr_emit(struct lr *, mt_time, struct lr_line *, unsigned);
+static void	lr_reset(struct lr *);
+
+void
+lr_init(struct lr *lr)
+{
+	memset(lr, 0, sizeof(*lr));
+}
+
+static void
+lr_reset(struct lr *lr)
+{
+	lr->len = 0;
+	lr->wire = 0;
+	lr->flags = 0;
+	lr->skipping = false;
+	lr->last = 0;
+}
+
+/* Hand out the held line; strips one CR before the LF (eol true). */
+static void
+lr_emit(struct lr *lr, mt_time t, struct lr_line *out, unsigned extra)
+{
+	size_t	len = lr->len;
+
+	out->flags = lr->flags | extra;
+	if ((extra & (LR_NO_EOL | LR_TRUNCATED)) == 0) {
+		if (len > 0 && lr->buf[len - 1] == '\r')
+			len--;
+		else
+			out->flags |= LR_BARE_LF;
+	}
+	out->text = lr->buf;
+	out->len = len;
+	out->wire = lr->wire;
+	out->t_first = lr->t_first;
+	out->t_end = t;
+}
+
+size_t
+lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
+    struct lr_line *out, bool *got)
+{
+	size_t	i;
+
+	*got = false;
+	for (i = 0; i < n; i++) {
+		uint8_t c = p[i];
+
+		if (lr->wire == 0)
+			lr->t_first = t;
+		lr->wire++;
+		if (lr->skipping) {
+			if (c != '\n') {
+				lr->last = c;
+				continue;
+			}
+			/* The tail of a truncated line: no text, only bytes. */
+			out->text = lr->buf;
+			out->len = 0;
+			out->wire = lr->wire;
+			out->flags = LR_CONT |
+			    (lr->last == '\r' ? 0 : LR_BARE_LF);
+			out->t_first = lr->t_first;
+			out->t_end = t;
+			lr_reset(lr);
+			*got = true;
+			return i + 1;
+		}
+		if (c == '\n') {
+			lr_emit(lr, t, out, 0);
+			lr_reset(lr);
+			*got = true;
+			return i + 1;
+		}
+		if (c == '\0')
+			lr->flags |= LR_NUL;
+		else if (c < 0x20 && c != '\t' && c != '\r')
+			lr->flags |= LR_CTRL;
+		/* A CR is only a line ending when LF follows; otherwise text. */
+		if (lr->len > 0 && lr->buf[lr->len - 1] == '\r' && c != '\r')
+			lr->flags |= LR_CTRL;
+		/* The one byte past MT_LINE_HARD may only be the CR of CRLF. */
+		if (lr->len < MT_LINE_HARD ||
+		    (lr->len == MT_LINE_HARD && c == '\r')) {
+			lr->buf[lr->len++] = (char)c;
+			continue;
+		}
+		/*
+		 * Over the hard limit: hand out the head now, so no consumer
+		 * waits on an endless line, and drop the rest until LF.
+		 */
+		lr->wire--;		/* this byte belongs to the tail */
+		lr_emit(lr, t, out, LR_TRUNCATED);
+		out->len = MT_LINE_HARD;
+		lr->len = 0;
+		lr->flags = 0;
+		lr->skipping = true;
+		lr->wire = 0;
+		*got = true;
+		return i;		/* re-feed this byte in skipping mode */
+	}
+	return n;
+}
+
+bool
+lr_finish(struct lr *lr, mt_time t, struct lr_line *out)
+{
+	if (lr->wire == 0)
+		return false;
+	if (lr->skipping) {
+		out->text = lr->buf;
+		out->len = 0;
+		out->wire = lr->wire;
+		out->flags = LR_CONT | LR_NO_EOL;
+		out->t_first = lr->t_first;
+		out->t_end = t;
+	} else
+		lr_emit(lr, t, out, LR_NO_EOL);
+	lr_reset(lr);
+	return true;
+}
+
+uint64_t
+lr_held(const struct lr *lr)
+{
+	return lr->wire;
+}

@@ -1,0 +1,58 @@
+/*
+ * lr.h - the line framer: arbitrary chunks in, lines out, with a hard
+ * limit.  Every POP3/SMTP line from either source, in either direction,
+ * comes out of this framer; nothing else in mailtrace searches for '\n'.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_PROTO_LR_H
+#define MT_PROTO_LR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "mt.h"
+
+#define LR_BARE_LF	0x01u	/* ended in LF without CR */
+#define LR_NUL		0x02u	/* contained a NUL byte */
+#define LR_CTRL		0x04u	/* other control bytes (not TAB, not CR) */
+#define LR_TRUNCATED	0x08u	/* longer than MT_LINE_HARD: text is the head,
+				   emitted early; the rest follows as LR_CONT */
+#define LR_NO_EOL	0x10u	/* the stream ended inside the line (lr_finish) */
+#define LR_CONT		0x20u	/* the dropped tail of a truncated line:
+				   len 0, wire counts the dropped bytes + EOL */
+
+struct lr_line {
+	const char	*text;		/* not NUL-terminated; valid until next lr_feed() */
+	size_t		 len;		/* without the line ending */
+	uint64_t	 wire;		/* bytes on the wire, with the line ending */
+	unsigned	 flags;
+	mt_time		 t_first;	/* time of the chunk holding the first byte */
+	mt_time		 t_end;		/* time of the chunk holding the LF */
+};
+
+struct lr {
+	char		 buf[MT_LINE_HARD + 1];	/* +1: room for a CR */
+	size_t		 len;
+	uint64_t	 wire;		/* bytes of the current line so far */
+	unsigned	 flags;
+	bool		 skipping;	/* head emitted; dropping until LF */
+	uint8_t		 last;		/* last byte dropped while skipping */
+	mt_time		 t_first;
+};
+
+void	lr_init(struct lr *);
+/*
+ * Consume up to n bytes of p, received at time t.  Returns how many were
+ * consumed; *got says whether *out now holds a line.  Callers loop while
+ * bytes remain.
+ */
+size_t	lr_feed(struct lr *, const uint8_t *p, size_t n, mt_time t,
+	    struct lr_line *out, bool *got);
+/* At end of stream: emits a partial line (LR_NO_EOL) if bytes are held. */
+bool	lr_finish(struct lr *, mt_time t, struct lr_line *out);
+/* Bytes held that do not yet form a line. */
+uint64_t lr_held(const struct lr *);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * pending.h - commands waiting for their response, oldest first, in a fixed
+ * ring (RFC 2449 6.6 pipelining; RFC 2920 for SMTP).
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_PROTO_PENDING_H
+#define MT_PROTO_PENDING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "mt.h"
+
+struct pend {
+	int		 cmd;		/* POP3_C_* / SMTP_C_* */
+	bool		 has_arg;
+	unsigned	 ev_before;	/* its "before" event; after = +1 */
+	mt_time		 t_before;
+	char		 intf[MT_FIELD_HARD];
+};
+
+struct pendq {
+	struct pend	 q[MT_PENDING_HARD];
+	unsigned	 head;
+	unsigned	 count;
+};
+
+/* Push; when full, drops the oldest and returns false (record it). */
+bool	pendq_push(struct pendq *, const struct pend *);
+bool	pendq_pop(struct pendq *, struct pend *);
+const struct pend *pendq_peek(const struct pendq *);
+
+#endif

@@ -1,0 +1,551 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * pop3.c - the POP3 step model: pairs commands with responses, follows the
+ * session state and emits the command/response trace records.
+ * RFC 1939 (POP3), RFC 2449 (CAPA), RFC 2595 4 (STLS), RFC 5034 (SASL).
+ */
+#include "pop3.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { REPLY_R1, REPLY_RM, REPLY_RM0 };
+enum { PAIR_STD, PAIR_ADV };
+
+static const struct {
+	unsigned	reply;
+	unsigned	secret;
+	unsigned	pair;
+} pop3_cmd_info[POP3_C__COUNT] = {
+#define X(verb, reply, secret, pair)					\
+	[POP3_C_##verb] = { REPLY_##reply, secret, PAIR_##pair },
+#include "pop3_cmds.def"
+#undef X
+};
+
+static void	pop3_line(struct pop3 *, enum dir, const struct lr_line *,
+		    uint64_t);
+static void	pop3_c2s_line(struct pop3 *, const struct lr_line *);
+static void	pop3_s2c_line(struct pop3 *, const struct lr_line *, uint64_t);
+static void	pop3_body_line(struct pop3 *, const struct lr_line *);
+static void	pop3_line_flags(struct pop3 *, const struct lr_line *, enum dir,
+		    const char *);
+static void	pop3_after_rec(const struct pend *, const char *, int, mt_time,
+		    struct trace_rec *);
+static void	pop3_step(struct pop3 *, const struct pend *, enum pop3_st,
+		    const char *, size_t, int, bool, unsigned);
+static void	pop3_capa_line(struct pop3_capa *, const struct lr_line *);
+static int	pop3_status_rc(int, enum pop3_st);
+static void	pop3_set_state(struct pop3 *, enum pop3_state);
+
+static enum mt_ecode
+close_code(enum close_why why)
+{
+	switch (why) {
+	case CLOSE_FIN:
+		return MT_E_EOF;
+	case CLOSE_RST:
+	case CLOSE_IO:
+		return MT_E_IO;
+	case CLOSE_TIMEOUT:
+		return MT_E_TIMEOUT;
+	case CLOSE_ABORT:
+	default:
+		return MT_E_PROTO;
+	}
+}
+
+static void
+pop3_set_state(struct pop3 *m, enum pop3_state to)
+{
+	m->state = to;
+}
+
+unsigned
+pop3_step_event(enum pop3_cmd cmd, const char *args, size_t argslen)
+{
+	const char	*sp;
+
+	switch ((int)cmd) {
+	case POP3_C__GREETING:
+		return EV_POP3_GREET_BEFORE;
+	case POP3_C__AUTHDATA:
+		return EV_POP3_CMD2_BEFORE;
+	case POP3_C__UNKNOWN:
+		return EV_POP3_CMD_BEFORE;
+	case POP3_C_LIST:
+		/* LIST n: the size of one message, an envelope fetch. */
+		return argslen > 0 ? EV_POP3_CMD2_BEFORE : EV_POP3_CMD_BEFORE;
+	case POP3_C_TOP:
+		/* TOP n 0: the headers only, an envelope fetch. */
+		sp = memchr(args, ' ', argslen);
+		if (sp != NULL && (size_t)(args + argslen - sp) == 2 && sp[1] == '0')
+			return EV_POP3_CMD2_BEFORE;
+		return EV_POP3_CMD_BEFORE;
+	default:
+		break;
+	}
+	if ((unsigned)cmd < POP3_C__COUNT && pop3_cmd_info[cmd].pair == PAIR_ADV)
+		return EV_POP3_CMD2_BEFORE;
+	return EV_POP3_CMD_BEFORE;
+}
+
+void
+pop3_init(struct pop3 *m, const struct conv_env *env, mt_time t)
+{
+	struct pend	p;
+
+	memset(m, 0, sizeof(*m));
+	m->env = *env;
+	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
+		m->env.max_body = MT_BODY_DEFAULT;
+	lr_init(&m->lr[DIR_C2S]);
+	lr_init(&m->lr[DIR_S2C]);
+	pop3_set_state(m, POP3_S_GREETING);
+
+	memset(&p, 0, sizeof(p));
+	p.cmd = POP3_C__GREETING;
+	p.ev_before = EV_POP3_GREET_BEFORE;
+	p.t_before = t;
+	snprintf(p.intf, sizeof(p.intf), "connect-mail-server");
+	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, t, -1);
+	pendq_push(&m->pend, &p);
+}
+
+void
+pop3_bytes(struct pop3 *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
+{
+	struct lr_line	l;
+	bool		got;
+	size_t		used;
+
+	while (n > 0) {
+		if (m->state == POP3_S_TLS_WAIT || m->state == POP3_S_CLOSED) {
+			m->tls_bytes += n;
+			return;
+		}
+		used = lr_feed(&m->lr[d], p, n, t, &l, &got);
+		p += used;
+		n -= used;
+		if (got)
+			pop3_line(m, d, &l, n);
+	}
+}
+
+static void
+pop3_line(struct pop3 *m, enum dir d, const struct lr_line *l, uint64_t rest)
+{
+	if (d == DIR_C2S)
+		pop3_c2s_line(m, l);
+	else
+		pop3_s2c_line(m, l, rest);
+}
+
+/* Report the oddities the framer flagged on one line. */
+static void
+pop3_line_flags(struct pop3 *m, const struct lr_line *l, enum dir d,
+    const char *what)
+{
+	char		detail[MT_FIELD_HARD];
+	uint64_t	soft = d == DIR_C2S ? MT_POP3_CMD_SOFT : MT_POP3_RESP_SOFT;
+
+	snprintf(detail, sizeof(detail), "%s %s", d == DIR_C2S ?
+	    "client" : "server", what);
+	if (l->flags & LR_BARE_LF)
+		trace_anomaly(m->env.tr, AN_BARE_LF, detail, l->t_end);
+	if (l->flags & LR_NUL)
+		trace_anomaly(m->env.tr, AN_NUL, detail, l->t_end);
+	if (l->flags & LR_CTRL)
+		trace_anomaly(m->env.tr, AN_CTRL, detail, l->t_end);
+	if (l->flags & LR_TRUNCATED) {
+		snprintf(detail, sizeof(detail), "%s %s longer than %d octets",
+		    d == DIR_C2S ? "client" : "server", what, MT_LINE_HARD);
+		trace_anomaly(m->env.tr, AN_LINE_TOO_LONG, detail, l->t_end);
+	} else if (l->wire > soft) {
+		snprintf(detail, sizeof(detail), "%s %s of %llu octets (RFC 2449 "
+		    "limit %llu)", d == DIR_C2S ? "client" : "server", what,
+		    (unsigned long long)l->wire, (unsigned long long)soft);
+		trace_anomaly(m->env.tr, AN_LINE_OVER_RFC, detail, l->t_end);
+	}
+}
+
+static void
+pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
+{
+	struct pend	 p;
+	enum pop3_cmd	 cmd;
+	const char	*args;
+	size_t		 argslen, verblen, i, o;
+	bool		 wellformed;
+	char		 what[64];
+
+	if (l->flags & LR_CONT)
+		return;		/* the tail of a truncated command */
+	memset(&p, 0, sizeof(p));
+	p.t_before = l->t_first;
+	if (m->sasl_next) {
+		/* RFC 5034 4: the client's answer to a "+" challenge. */
+		m->sasl_next = false;
+		p.cmd = POP3_C__AUTHDATA;
+		p.ev_before = pop3_step_event(POP3_C__AUTHDATA, NULL, 0);
+		snprintf(p.intf, sizeof(p.intf), "AUTH DATA");
+		snprintf(what, sizeof(what), "AUTH DATA line");
+	} else {
+		pop3_cmd_parse(l->text, l->len, &cmd, &args, &argslen, &verblen,
+		    &wellformed);
+		p.cmd = (int)cmd;
+		p.has_arg = argslen > 0;
+		p.ev_before = pop3_step_event(cmd, args, argslen);
+		/* The verb, upper case, then what may be shown of the args. */
+		o = 0;
+		for (i = 0; i < verblen && o + 1 < sizeof(p.intf); i++)
+			p.intf[o++] = mt_isprint((unsigned char)l->text[i]) ?
+			    (char)mt_toupper((unsigned char)l->text[i]) : '?';
+		p.intf[o] = '\0';
+		if (cmd != POP3_C__UNKNOWN && pop3_cmd_info[cmd].secret == 1)
+			argslen = 0;		/* PASS: nothing */
+		else if (cmd != POP3_C__UNKNOWN && pop3_cmd_info[cmd].secret == 2) {
+			const char *sp = memchr(args, ' ', argslen);
+
+			if (sp != NULL)		/* APOP user, AUTH mech */
+				argslen = (size_t)(sp - args);
+		}
+		if (argslen > 0 && o + 2 < sizeof(p.intf)) {
+			p.intf[o++] = ' ';
+			mt_copy_printable(p.intf + o, sizeof(p.intf) - o, args,
+			    argslen);
+		}
+		if (!wellformed) {
+			char	shown[24];
+
+			mt_copy_printable(shown, sizeof(shown), l->text,
+			    verblen < 16 ? verblen : 16);
+			trace_anomaly(m->env.tr, AN_UNKNOWN_COMMAND, shown,
+			    l->t_first);
+		}
+		snprintf(what, sizeof(what), "%s command", cmd ==
+		    POP3_C__UNKNOWN ? "unknown" : pop3_cmd_verb(cmd));
+	}
+	pop3_line_flags(m, l, DIR_C2S, what);
+	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
+	    -1);
+	if (!pendq_push(&m->pend, &p))
+		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
+}
+
+static int
+pop3_status_rc(int cmd, enum pop3_st st)
+{
+	switch (st) {
+	case POP3_ST_OK:
+		return 0;
+	case POP3_ST_CONT:
+		return cmd == POP3_C_AUTH || cmd == POP3_C__AUTHDATA ? 0 :
+		    MT_E_PROTO;
+	case POP3_ST_ERR:
+		switch (cmd) {
+		case POP3_C_CAPA:	/* RFC 2449 5: may be unsupported */
+			return 0;
+		case POP3_C_USER:
+		case POP3_C_PASS:
+		case POP3_C_APOP:
+		case POP3_C_AUTH:
+		case POP3_C__AUTHDATA:
+			return MT_E_AUTH;
+		default:
+			return MT_E_PROTO;
+		}
+	case POP3_ST_BAD:
+	case POP3_ST_NONE:
+	default:
+		return MT_E_PROTO;
+	}
+}
+
+static void
+pop3_after_rec(const struct pend *p, const char *opr, int rc, mt_time t,
+    struct trace_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->event = p->ev_before + 1;
+	r->rc = rc;
+	snprintf(r->intf, sizeof(r->intf), "%s", p->intf);
+	snprintf(r->opr, sizeof(r->opr), "%s", opr);
+	if (rc != 0)
+		snprintf(r->opt, sizeof(r->opt), "%s",
+		    mt_exc_class((enum mt_ecode)rc));
+	r->time = t;
+	r->has_elapsed = true;
+	r->elapsed_us = t - p->t_before;
+}
+
+static void
+pop3_step(struct pop3 *m, const struct pend *p, enum pop3_st st,
+    const char *text, size_t textlen, int rc, bool clean, unsigned flags)
+{
+	struct step	s;
+
+	if (m->env.on_step == NULL)
+		return;
+	memset(&s, 0, sizeof(s));
+	s.proto = PROTO_POP3;
+	s.cmd = p->cmd;
+	s.st = st;
+	s.text = text;
+	s.textlen = textlen;
+	s.rc = rc;
+	s.clean = clean;
+	s.flags = flags;
+	if (m->in_body || (flags & (STEP_BODY_OVER | STEP_NO_END))) {
+		s.multi = true;
+		s.body_bytes = m->body.wire;
+		s.body_lines = m->body.lines;
+	}
+	m->env.on_step(m->env.arg, &s);
+}
+
+static void
+pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
+{
+	struct pop3_status	 s;
+	struct pend		 p;
+	struct trace_rec	 r;
+	char			 shown[MT_FIELD_HARD];
+	unsigned		 flags = 0, reply;
+	int			 rc;
+	bool			 multi;
+
+	if (m->in_body) {
+		pop3_body_line(m, l);
+		return;
+	}
+	if (l->flags & LR_CONT)
+		return;		/* the tail of a truncated status line */
+	pop3_line_flags(m, l, DIR_S2C, "response line");
+	if (!pendq_pop(&m->pend, &p)) {
+		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
+		    80);
+		trace_anomaly(m->env.tr, m->state == POP3_S_UPDATE ?
+		    AN_DATA_AFTER_CLOSE : AN_REPLY_NO_COMMAND, shown, l->t_end);
+		return;
+	}
+	pop3_status_parse(l->text, l->len, &s);
+	rc = pop3_status_rc(p.cmd, s.st);
+	if (s.st == POP3_ST_BAD) {
+		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
+		    80);
+		trace_anomaly(m->env.tr, AN_BAD_STATUS, shown, l->t_end);
+	}
+	if (l->flags & LR_TRUNCATED) {
+		rc = MT_E_PROTO;
+		flags |= STEP_TRUNCATED;
+	}
+	reply = (unsigned)p.cmd < POP3_C__COUNT ? pop3_cmd_info[p.cmd].reply :
+	    REPLY_R1;
+	multi = s.st == POP3_ST_OK && rc == 0 && (reply == REPLY_RM ||
+	    (reply == REPLY_RM0 && !p.has_arg));
+	pop3_after_rec(&p, s.opr, rc, l->t_end, &r);
+
+	switch (p.cmd) {
+	case POP3_C__GREETING:
+		if (s.st == POP3_ST_OK)
+			pop3_set_state(m, POP3_S_AUTHORIZATION);
+		break;
+	case POP3_C_PASS:
+	case POP3_C_APOP:
+	case POP3_C_AUTH:
+	case POP3_C__AUTHDATA:
+		if (s.st == POP3_ST_OK && !(p.cmd == POP3_C_AUTH && !p.has_arg))
+			pop3_set_state(m, POP3_S_TRANSACTION);
+		else if (s.st == POP3_ST_CONT)
+			m->sasl_next = true;
+		break;
+	case POP3_C_STLS:
+		if (s.st != POP3_ST_OK)
+			break;
+		/* RFC 2595 4 / CVE-2021-22947: nothing may follow in clear. */
+		rest += lr_held(&m->lr[DIR_S2C]) + lr_held(&m->lr[DIR_C2S]);
+		if (rest > 0) {
+			snprintf(shown, sizeof(shown), "%llu octets after the "
+			    "STLS reply, before the TLS handshake",
+			    (unsigned long long)rest);
+			trace_anomaly(m->env.tr, AN_PLAINTEXT_AFTER_TLS, shown,
+			    l->t_end);
+			flags |= STEP_INJECTED;
+		}
+		pop3_set_state(m, POP3_S_TLS_WAIT);
+		break;
+	case POP3_C_QUIT:
+		if (s.st == POP3_ST_OK)
+			pop3_set_state(m, POP3_S_UPDATE);
+		break;
+	default:
+		break;
+	}
+
+	if (multi) {
+		/* The record waits for the body: it carries its size. */
+		m->in_body = true;
+		m->body_failed = false;
+		body_open(&m->body);
+		m->body_pend = p;
+		m->body_rec = r;
+		if (p.cmd == POP3_C_CAPA)
+			memset(&m->capa_new, 0, sizeof(m->capa_new));
+		return;
+	}
+	trace_emit_rec(m->env.tr, &r);
+	pop3_step(m, &p, s.st, s.text, s.textlen, rc,
+	    s.st == POP3_ST_OK || s.st == POP3_ST_ERR || s.st == POP3_ST_CONT,
+	    flags);
+}
+
+static void
+pop3_body_line(struct pop3 *m, const struct lr_line *l)
+{
+	enum body_verdict	 v;
+	char			 detail[MT_FIELD_HARD];
+	const char		*intf = m->body_pend.intf;
+
+	v = body_line(&m->body, l);
+	if (m->body_pend.cmd == POP3_C_CAPA && v == BODY_MORE)
+		pop3_capa_line(&m->capa_new, l);
+	if (!m->body_failed && m->body.wire > m->env.max_body) {
+		snprintf(detail, sizeof(detail), "%.200s: over %llu octets", intf,
+		    (unsigned long long)m->env.max_body);
+		m->body_rec.rc = MT_E_PROTO;
+		snprintf(m->body_rec.opt, sizeof(m->body_rec.opt), "%s",
+		    mt_exc_class(MT_E_PROTO));
+		m->body_rec.has_bytes = true;
+		m->body_rec.bytes = m->body.wire;
+		m->body_rec.body_end = l->t_end;
+		trace_emit_rec(m->env.tr, &m->body_rec);
+		trace_anomaly(m->env.tr, AN_BODY_TOO_LARGE, detail, l->t_end);
+		m->body_failed = true;
+		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, MT_E_PROTO,
+		    false, STEP_BODY_OVER);
+	}
+	if (v != BODY_END)
+		return;
+	if (!m->body_failed) {
+		m->body_rec.has_bytes = true;
+		m->body_rec.bytes = m->body.wire;
+		m->body_rec.body_end = l->t_end;
+		trace_emit_rec(m->env.tr, &m->body_rec);
+		if (m->body_pend.cmd == POP3_C_CAPA) {
+			m->capa = m->capa_new;
+			m->capa.seen = true;
+		}
+	}
+	if (m->body.flags & BODY_ODD_DOT) {
+		snprintf(detail, sizeof(detail), "in the %.200s response", intf);
+		trace_anomaly(m->env.tr, AN_ODD_DOT, detail, l->t_end);
+	}
+	if (m->body.flags & (BODY_BARE_LF | BODY_NUL | BODY_CTRL | BODY_LONG)) {
+		snprintf(detail, sizeof(detail), "in the %.200s response body", intf);
+		if (m->body.flags & BODY_BARE_LF)
+			trace_anomaly(m->env.tr, AN_BARE_LF, detail, l->t_end);
+		if (m->body.flags & BODY_NUL)
+			trace_anomaly(m->env.tr, AN_NUL, detail, l->t_end);
+		if (m->body.flags & BODY_CTRL)
+			trace_anomaly(m->env.tr, AN_CTRL, detail, l->t_end);
+		if (m->body.flags & BODY_LONG)
+			trace_anomaly(m->env.tr, AN_LINE_TOO_LONG, detail,
+			    l->t_end);
+	}
+	if (!m->body_failed)
+		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, 0, true, 0);
+	m->in_body = false;
+	m->body_failed = false;
+}
+
+static void
+pop3_capa_line(struct pop3_capa *c, const struct lr_line *l)
+{
+	const char	*s = l->text;
+	size_t		 n = l->len, kw = 0;
+
+	if (l->flags & (LR_CONT | LR_TRUNCATED))
+		return;
+	while (kw < n && s[kw] != ' ')
+		kw++;
+#define KW(w)	(kw == sizeof(w) - 1 && mt_casecmp_n(s, w, kw))
+	if (KW("STLS"))
+		c->stls = true;
+	else if (KW("TOP"))
+		c->top = true;
+	else if (KW("UIDL"))
+		c->uidl = true;
+	else if (KW("USER"))
+		c->user = true;
+	else if (KW("PIPELINING"))
+		c->pipelining = true;
+	else if (KW("SASL") && kw < n)
+		mt_copy_printable(c->sasl, sizeof(c->sasl), s + kw + 1,
+		    n - kw - 1);
+	else if (KW("IMPLEMENTATION") && kw < n)
+		mt_copy_printable(c->impl, sizeof(c->impl), s + kw + 1,
+		    n - kw - 1);
+#undef KW
+}
+
+void
+pop3_gap(struct pop3 *m, enum dir d, uint64_t nbytes, mt_time t)
+{
+	char	detail[64];
+
+	snprintf(detail, sizeof(detail), "%llu octets missing %s",
+	    (unsigned long long)nbytes, d == DIR_C2S ? "client to server" :
+	    "server to client");
+	trace_anomaly(m->env.tr, AN_GAP, detail, t);
+	lr_init(&m->lr[d]);
+}
+
+void
+pop3_tls(struct pop3 *m, mt_time t)
+{
+	(void)t;
+	/* RFC 2595 4: forget what was learned in clear, CAPA again. */
+	lr_init(&m->lr[DIR_C2S]);
+	lr_init(&m->lr[DIR_S2C]);
+	memset(&m->capa, 0, sizeof(m->capa));
+	m->tls_bytes = 0;
+	if (m->state == POP3_S_TLS_WAIT)
+		pop3_set_state(m, POP3_S_AUTHORIZATION);
+}
+
+void
+pop3_close(struct pop3 *m, enum close_why why, mt_time t)
+{
+	enum mt_ecode		code = close_code(why);
+	struct trace_rec	r;
+	struct pend		p;
+	struct lr_line		l;
+
+	if (m->state == POP3_S_CLOSED)
+		return;
+	/* A last line without its LF: still a line for a body's count. */
+	if (m->in_body && lr_finish(&m->lr[DIR_S2C], t, &l))
+		(void)body_line(&m->body, &l);
+	if (m->in_body && !m->body_failed) {
+		m->body_rec.rc = code;
+		snprintf(m->body_rec.opt, sizeof(m->body_rec.opt), "%s",
+		    mt_exc_class(code));
+		m->body_rec.has_bytes = true;
+		m->body_rec.bytes = m->body.wire;
+		m->body_rec.body_end = t;
+		trace_emit_rec(m->env.tr, &m->body_rec);
+		trace_anomaly(m->env.tr, AN_BODY_UNTERMINATED,
+		    m->body_pend.intf, t);
+		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, code, false,
+		    STEP_NO_END);
+	}
+	m->in_body = false;
+	/* Open commands: no status line arrived, so opr stays empty. */
+	while (pendq_pop(&m->pend, &p)) {
+		pop3_after_rec(&p, "", code, t, &r);
+		trace_emit_rec(m->env.tr, &r);
+		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0);
+	}
+	pop3_set_state(m, POP3_S_CLOSED);
+}

@@ -1,0 +1,6 @@
+foreach(t lr pop3_model)
+  add_executable(test_${t} ${CMAKE_SOURCE_DIR}/tests/unit/test_${t}.c)
+  target_include_directories(test_${t} PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
+  target_link_libraries(test_${t} PRIVATE mt_proto)
+  add_test(NAME unit.${t} COMMAND test_${t})
+endforeach()

@@ -1,0 +1,200 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * test_lr.c - the line framer and body rule, fed whole, one byte at a time
+ * and at random cuts.
+ */
+#include "lr.h"
+#include "body.h"
+#include "pop3_parse.h"
+
+#include "check.h"
+
+struct collect {
+	char		out[8192];
+	size_t		len;
+};
+
+/* Render each line as "len:flags:wire:text|". */
+static void
+put_line(struct collect *c, const struct lr_line *l)
+{
+	int	n;
+
+	n = snprintf(c->out + c->len, sizeof(c->out) - c->len, "%zu:%x:%llu:%.*s|",
+	    l->len, l->flags, (unsigned long long)l->wire,
+	    (int)(l->len > 40 ? 40 : l->len), l->text);
+	if (n > 0)
+		c->len += (size_t)n;
+}
+
+/* Feed data in pieces given by cuts (sizes, cycling), then finish. */
+static void
+feed(const char *data, size_t n, const size_t *cuts, size_t ncuts,
+    struct collect *c)
+{
+	static struct lr	lr;
+	struct lr_line		l;
+	bool			got;
+	size_t			off = 0, k = 0;
+
+	lr_init(&lr);
+	memset(c, 0, sizeof(*c));
+	while (off < n) {
+		size_t	chunk = ncuts ? cuts[k++ % ncuts] : n;
+		size_t	left;
+
+		if (chunk > n - off)
+			chunk = n - off;
+		left = chunk;
+		while (left > 0) {
+			size_t used = lr_feed(&lr, (const uint8_t *)data + off,
+			    left, 0, &l, &got);
+
+			off += used;
+			left -= used;
+			if (got)
+				put_line(c, &l);
+		}
+	}
+	if (lr_finish(&lr, 0, &l))
+		put_line(c, &l);
+}
+
+static void
+same_all_ways(const char *data, size_t n, const char *want)
+{
+	struct collect	c;
+	size_t		one = 1, cuts[7];
+	unsigned	seed = 12345, i, round;
+
+	feed(data, n, NULL, 0, &c);
+	CHECK_STR(c.out, want);
+	feed(data, n, &one, 1, &c);
+	CHECK_STR(c.out, want);
+	for (round = 0; round < 20; round++) {
+		for (i = 0; i < 7; i++) {
+			seed = seed * 1103515245u + 12345u;
+			cuts[i] = 1 + (seed >> 16) % 9;
+		}
+		feed(data, n, cuts, 7, &c);
+		CHECK_STR(c.out, want);
+	}
+}
+
+static void
+test_framer(void)
+{
+	static const char	d1[] = "+OK hi\r\nbare\nnul\0x\r\nctl\x01\r\nend";
+	static char		big[MT_LINE_HARD + 100];
+	struct collect		c;
+
+	same_all_ways(d1, sizeof(d1) - 1,
+	    "6:0:8:+OK hi|4:1:5:bare|5:2:7:nul|4:4:6:ctl\x01|3:10:3:end|");
+	same_all_ways("\r\n\n", 3, "0:0:2:|0:1:1:|");
+
+	/* An over-long line: head at once, then the counted tail. */
+	memset(big, 'a', sizeof(big));
+	big[sizeof(big) - 2] = '\r';
+	big[sizeof(big) - 1] = '\n';
+	feed(big, sizeof(big), NULL, 0, &c);
+	CHECK(strstr(c.out, "65536:8:65536:") == c.out);
+	CHECK(strstr(c.out, "|0:20:100:|") != NULL);
+
+	/* Exactly the limit plus CRLF is not truncated. */
+	memset(big, 'b', sizeof(big));
+	big[MT_LINE_HARD] = '\r';
+	big[MT_LINE_HARD + 1] = '\n';
+	feed(big, MT_LINE_HARD + 2, NULL, 0, &c);
+	CHECK(strstr(c.out, "65536:0:65538:") == c.out);
+}
+
+static void
+body_run(const char *data, size_t n, size_t step, bool *ended,
+    struct body *b, size_t *consumed)
+{
+	struct lr	lr;
+	struct lr_line	l;
+	bool		got;
+	size_t		off = 0;
+
+	lr_init(&lr);
+	body_open(b);
+	*ended = false;
+	while (off < n && !*ended) {
+		size_t	chunk = step < n - off ? step : n - off;
+		size_t	used = lr_feed(&lr, (const uint8_t *)data + off, chunk, 0,
+		    &l, &got);
+
+		off += used;
+		if (got && body_line(b, &l) == BODY_END)
+			*ended = true;
+	}
+	*consumed = off;
+}
+
+static void
+test_body(void)
+{
+	static const char	d[] = "a\r\n..b\r\n.\nc\r\n.\r\nafter";
+	struct body		b;
+	bool			ended;
+	size_t			used, step;
+
+	for (step = 1; step <= sizeof(d); step++) {
+		body_run(d, sizeof(d) - 1, step, &ended, &b, &used);
+		CHECK(ended);
+		CHECK(used == sizeof(d) - 1 - 5);
+		CHECK(b.wire == sizeof(d) - 1 - 5);
+		CHECK(b.lines == 4);
+		CHECK(b.unstuffed == 1);
+		CHECK((b.flags & BODY_ODD_DOT) != 0);
+	}
+	/* A dot after a bare-LF line does not end the body. */
+	body_run("x\n.\r\n", 5, 1, &ended, &b, &used);
+	CHECK(!ended);
+	CHECK(b.flags & BODY_ODD_DOT);
+}
+
+static void
+test_status(void)
+{
+	struct pop3_status	s;
+	uint64_t		cnt, oct;
+	const char		*st;
+	size_t			sl;
+
+	pop3_status_parse("+OK 2 320", 9, &s);
+	CHECK(s.st == POP3_ST_OK);
+	CHECK_STR(s.opr, "+OK");
+	CHECK(s.textlen == 5 && memcmp(s.text, "2 320", 5) == 0);
+	CHECK(pop3_parse_stat(s.text, s.textlen, &cnt, &oct) && cnt == 2 &&
+	    oct == 320);
+	pop3_status_parse("-ERR", 4, &s);
+	CHECK(s.st == POP3_ST_ERR && s.textlen == 0);
+	pop3_status_parse("+ ", 2, &s);
+	CHECK(s.st == POP3_ST_CONT);
+	CHECK_STR(s.opr, "+");
+	pop3_status_parse("+OKAY", 5, &s);
+	CHECK(s.st == POP3_ST_BAD);
+	CHECK_STR(s.opr, "+OKA");
+	pop3_status_parse("\x01\x02xyz", 5, &s);
+	CHECK(s.st == POP3_ST_BAD);
+	CHECK_STR(s.opr, "??xy");
+	pop3_status_parse("", 0, &s);
+	CHECK(s.st == POP3_ST_BAD);
+	CHECK_STR(s.opr, "");
+	CHECK(!pop3_parse_stat("x 3", 3, &cnt, &oct));
+	CHECK(!pop3_parse_stat("99999999999999999999999 3", 25, &cnt, &oct));
+	CHECK(pop3_greeting_stamp("POP3 ready <1896.697@dbc.mtview>", 32, &st,
+	    &sl) && sl == 21);
+	CHECK(!pop3_greeting_stamp("Dovecot ready.", 14, &st, &sl));
+}
+
+int
+main(void)
+{
+	test_framer();
+	test_body();
+	test_status();
+	return check_done();
+}
