@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
+#include "mt_limits.h"
 #include "mt.h"
 
 #define LR_BARE_LF	0x01u	/* ended in LF without CR */

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "limits.h"
+#include "mt_limits.h"
 #include "mt.h"
 
 struct pend {

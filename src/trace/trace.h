@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "ev.h"
-#include "limits.h"
+#include "mt_limits.h"
 #include "mt.h"
 
 enum rec_source {

@@ -1,13 +1,13 @@
 /*
- * limits.h - every bound mailtrace enforces, in one place.
+ * mt_limits.h - every bound mailtrace enforces, in one place.
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Hard limits size buffers and tables: exceeding one truncates or drops and
  * records an anomaly.  Soft limits are RFC values: exceeding one is only
  * recorded.  Options may lower hard limits, never raise them.
  */
-#ifndef MT_LIMITS_H
-#define MT_LIMITS_H
+#ifndef MT_MT_LIMITS_H
+#define MT_MT_LIMITS_H
 
 #define MT_LINE_HARD		(64 * 1024)	/* framer buffer, each direction */
 #define MT_CMD_HARD		1024		/* longest command the probe will format */

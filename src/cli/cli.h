@@ -1,0 +1,21 @@
+/*
+ * cli.h - the subcommands.  Each returns the process exit status:
+ * 0 success, 1 the session failed at some step, 2 usage or configuration.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_CLI_CLI_H
+#define MT_CLI_CLI_H
+
+#define EXIT_SESSION	1
+#define EXIT_USAGE	2
+
+int	cli_pop3(int, char **);
+int	cli_show(int, char **);
+int	cli_events(int, char **);
+/* "mailtrace: " + message on stderr. */
+void	cli_err(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Parse a non-negative integer option value in [min, max]. */
+int	cli_number(const char *opt, const char *s, long long min,
+	    long long max, long long *out);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * cli_show.c - mailtrace show: render a stored run through the same sinks
+ * the probe printed it with.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sink.h"
+#include "store.h"
+
+static const char show_usage[] =
+"usage: mailtrace show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
+"\n"
+"Prints a stored run exactly as the probe printed it.\n"
+"  --db FILE       the sqlite store (default: $MAILTRACE_DB, else\n"
+"                  $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"
+"                  ~/.local/share/mailtrace/mailtrace.db)\n"
+"  --run ID        the run to show (default: the last run)\n"
+"  --format F      text (default), prf (PRF CSV) or jsonl\n";
+
+int
+cli_show(int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "run", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum sink_format	 fmt = SINK_TEXT;
+	const char		*db = NULL;
+	char			 dbbuf[4096];
+	struct store		*st = NULL;
+	struct store_run	 run;
+	struct sink		*sk;
+	struct mt_err		 err;
+	uint64_t		 id = 0;
+	long long		 v;
+	int			 c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			if (cli_number("--run", optarg, 1, INT64_MAX, &v) != 0)
+				return EXIT_USAGE;
+			id = (uint64_t)v;
+			break;
+		case 'f':
+			if (sink_format_parse(optarg, &fmt) != 0) {
+				cli_err("--format: \"%s\" is not text, prf or "
+				    "jsonl", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(show_usage, stdout);
+			return 0;
+		case ':':
+			cli_err("show: %s needs a value", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			cli_err("show: unknown option \"%s\" (try mailtrace "
+			    "show --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_err("show: unexpected argument \"%s\"", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
+	    NULL) {
+		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
+		return EXIT_USAGE;
+	}
+	mt_err_clear(&err);
+	if (store_open(db, &st, &err) != 0) {
+		cli_err("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	rc = 0;
+	if (id == 0)
+		rc = store_last_run(st, &id, &err);
+	if (rc == 0)
+		rc = store_get_run(st, id, &run, &err);
+	if (rc != 0) {
+		cli_err("%s", err.msg);
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	if ((sk = sink_new(fmt, stdout, &run.ri, &err)) == NULL) {
+		cli_err("%s", err.msg);
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	rc = store_replay(st, id, sk, &err);
+	if (rc == 0 && sk->flush != NULL)
+		rc = sk->flush(sk, &err);
+	sk->close(sk);
+	store_close(st);
+	if (rc != 0) {
+		cli_err("%s", err.msg);
+		return EXIT_SESSION;
+	}
+	if (fflush(stdout) != 0) {
+		cli_err("writing the output failed");
+		return EXIT_SESSION;
+	}
+	return 0;
+}

@@ -1,0 +1,88 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * main.c - mailtrace: dispatch to the subcommands.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+"usage: mailtrace COMMAND [options]\n"
+"\n"
+"mailtrace traces POP3 sessions step by step with the PRF event catalog\n"
+"(JavaMail POP3 events 0xAD80-0xAD93) and keeps every run in sqlite.\n"
+"\n"
+"commands:\n"
+"  pop3 [options] pop3://USER@HOST[:PORT]   probe a POP3 server (pop3s:// for\n"
+"                                           implicit TLS); see mailtrace pop3 --help\n"
+"  show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
+"                                           print a stored run again (default: the last)\n"
+"  events                                   list the event catalog, the anomalies\n"
+"                                           and the exception mapping\n"
+"\n"
+"  -h, --help      this text\n"
+"  -V, --version   the version\n"
+"\n"
+"exit status: 0 every step succeeded; 1 the session failed at some step (the\n"
+"trace shows which); 2 usage or configuration error.\n"
+"documentation: docs/cli.md, docs/records.md, docs/events.md, docs/formats.md\n";
+
+void
+cli_err(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("mailtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_number(const char *opt, const char *s, long long min, long long max,
+    long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+		cli_err("%s: \"%s\" is not a number from %lld to %lld", opt, s,
+		    min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("mailtrace %s\n", MT_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "pop3") == 0)
+		return cli_pop3(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return cli_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "events") == 0)
+		return cli_events(argc - 1, argv + 1);
+	cli_err("unknown command \"%s\" (try mailtrace --help)", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,741 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * store.c - the sqlite store: schema migrations, runs, the record sink and
+ * replay.  Every statement is prepared once per store and every value is
+ * bound; SQL is never formatted with data.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <sqlite3.h>
+
+#define STORE_BUSY_MS	5000	/* wait this long for another writer */
+
+/* Statements prepared at open, in the order of store_sql[]. */
+enum store_stmt {
+	STMT_RUN_INS,
+	STMT_RUN_END,
+	STMT_RUN_GET,
+	STMT_RUN_LAST,
+	STMT_REC_INS,
+	STMT_REC_ALL,
+	STMT__COUNT
+};
+
+static const char *const store_sql[STMT__COUNT] = {
+	[STMT_RUN_INS] =
+	    "INSERT INTO runs (proto, target, level, started, pid) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_RUN_END] =
+	    "UPDATE runs SET finished = ?1, exit_status = ?2 WHERE id = ?3",
+	[STMT_RUN_GET] =
+	    "SELECT proto, target, level, started, pid, finished, exit_status "
+	    "FROM runs WHERE id = ?1",
+	[STMT_RUN_LAST] =
+	    "SELECT max(id) FROM runs",
+	[STMT_REC_INS] =
+	    "INSERT INTO records (run, session, seq, event, level, rc, intf, "
+	    "opr, opt, time, client, server, source, elapsed_us, bytes, "
+	    "body_end, anomaly, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	[STMT_REC_ALL] =
+	    "SELECT session, seq, event, level, rc, intf, opr, opt, time, "
+	    "client, server, source, elapsed_us, bytes, body_end, anomaly, "
+	    "detail FROM records WHERE run = ?1 ORDER BY session, seq",
+};
+
+/*
+ * Schema migrations: entry i takes user_version i to i + 1.  Append only;
+ * each must be idempotent (IF NOT EXISTS), since a second process may
+ * have applied it between our read of user_version and our BEGIN.
+ */
+static const char *const store_migrations[] = {
+	/* 1: the initial schema */
+	"CREATE TABLE IF NOT EXISTS runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  proto TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  level TEXT NOT NULL,"
+	"  started INTEGER NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  finished INTEGER,"
+	"  exit_status INTEGER);"
+	"CREATE TABLE IF NOT EXISTS records ("
+	"  run INTEGER NOT NULL REFERENCES runs(id),"
+	"  session INTEGER,"
+	"  seq INTEGER,"
+	"  event INTEGER,"
+	"  level TEXT,"
+	"  rc INTEGER,"
+	"  intf TEXT,"
+	"  opr TEXT,"
+	"  opt TEXT,"
+	"  time INTEGER,"
+	"  client TEXT,"
+	"  server TEXT,"
+	"  source TEXT,"
+	"  elapsed_us INTEGER NULL,"
+	"  bytes INTEGER NULL,"
+	"  body_end INTEGER NULL,"
+	"  anomaly TEXT NULL,"
+	"  detail TEXT NULL,"
+	"  PRIMARY KEY (run, session, seq));"
+	"CREATE TABLE IF NOT EXISTS event_kind ("
+	"  id INTEGER PRIMARY KEY,"
+	"  level TEXT,"
+	"  name TEXT,"
+	"  confirmed INTEGER,"
+	"  point TEXT);",
+};
+
+#define STORE_NMIGRATIONS \
+	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	bool		 in_txn;	/* a record batch is open */
+	sqlite3_stmt	*stmt[STMT__COUNT];
+};
+
+struct store_sink {
+	struct sink	 base;		/* first: the tracer sees only this */
+	struct store	*st;
+};
+
+static int	store_fail(struct store *, const char *, struct mt_err *);
+static int	store_exec(struct store *, const char *, const char *,
+		    struct mt_err *);
+static int	store_mkparents(const char *, struct mt_err *);
+static int	store_user_version(struct store *, int *, struct mt_err *);
+static int	store_migrate(struct store *, struct mt_err *);
+static int	store_catalog_same(struct store *, bool *, struct mt_err *);
+static int	store_catalog(struct store *, struct mt_err *);
+static int	store_commit(struct store *, struct mt_err *);
+static bool	store_col_text(sqlite3_stmt *, int, char *, size_t);
+static int	store_bind_text(sqlite3_stmt *, int, const char *);
+static int	store_sink_rec(struct sink *, const struct trace_rec *,
+		    struct mt_err *);
+static int	store_sink_flush(struct sink *, struct mt_err *);
+static void	store_sink_close(struct sink *);
+
+/* MT_E_STORE with the path, what failed and sqlite's message. */
+static int
+store_fail(struct store *st, const char *what, struct mt_err *err)
+{
+	return mt_err_set(err, MT_E_STORE, "store %s: %s: %s", st->path, what,
+	    sqlite3_errmsg(st->db));
+}
+
+static int
+store_exec(struct store *st, const char *sql, const char *what,
+    struct mt_err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, what, err);
+	return 0;
+}
+
+/* mkdir -p of every directory above the file named by path. */
+static int
+store_mkparents(const char *path, struct mt_err *err)
+{
+	struct stat	 sb;
+	char		*buf, *p;
+	size_t		 n;
+	int		 rc = 0;
+
+	n = strlen(path);
+	if ((buf = malloc(n + 1)) == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "store: out of memory");
+	memcpy(buf, path, n + 1);
+	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		if (p[-1] == '/')
+			continue;	/* "a//b" */
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST &&
+		    (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+			rc = mt_err_set(err, MT_E_STORE,
+			    "store %s: cannot create directory %s: %s", path,
+			    buf, strerror(errno));
+			break;
+		}
+		*p = '/';
+	}
+	free(buf);
+	return rc;
+}
+
+static int
+store_user_version(struct store *st, int *v, struct mt_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, "reading the schema version", err);
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "reading the schema version", err);
+	return 0;
+}
+
+static int
+store_migrate(struct store *st, struct mt_err *err)
+{
+	char	 sql[64];
+	int	 v, i;
+
+	if (store_user_version(st, &v, err) != 0)
+		return -1;
+	if (v > STORE_NMIGRATIONS)
+		return mt_err_set(err, MT_E_STORE, "store %s: schema version %d "
+		    "is newer than this mailtrace (%d)", st->path, v,
+		    STORE_NMIGRATIONS);
+	if (v == STORE_NMIGRATIONS)
+		return 0;
+	if (store_exec(st, "BEGIN IMMEDIATE", "migrating the schema", err) != 0)
+		return -1;
+	/* Re-read under the write lock: another process may have migrated. */
+	if (store_user_version(st, &v, err) != 0)
+		goto fail;
+	for (i = v; i < STORE_NMIGRATIONS; i++) {
+		if (store_exec(st, store_migrations[i], "migrating the schema",
+		    err) != 0)
+			goto fail;
+		/* A pragma takes no parameters; i + 1 is our own number. */
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i + 1);
+		if (store_exec(st, sql, "migrating the schema", err) != 0)
+			goto fail;
+	}
+	if (store_exec(st, "COMMIT", "migrating the schema", err) != 0)
+		goto fail;
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Does event_kind hold exactly ev_catalog()?  (Avoids a write per open.) */
+static int
+store_catalog_same(struct store *st, bool *same, struct mt_err *err)
+{
+	const struct ev_info	*ev;
+	sqlite3_stmt		*s;
+	size_t			 n, i;
+	char			 lvl[2];
+	int			 rc;
+
+	ev = ev_catalog(&n);
+	*same = false;
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM event_kind", -1,
+	    &s, NULL) != SQLITE_OK)
+		return store_fail(st, "reading event_kind", err);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 0) !=
+	    (sqlite3_int64)n) {
+		sqlite3_finalize(s);
+		return 0;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "reading event_kind", err);
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM event_kind WHERE id = ?1 "
+	    "AND level = ?2 AND name = ?3 AND confirmed = ?4 AND point = ?5",
+	    -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "reading event_kind", err);
+	for (i = 0; i < n; i++) {
+		lvl[0] = ev[i].level;
+		lvl[1] = '\0';
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)ev[i].id);
+		store_bind_text(s, 2, lvl);
+		store_bind_text(s, 3, ev[i].name);
+		sqlite3_bind_int(s, 4, ev[i].confirmed ? 1 : 0);
+		store_bind_text(s, 5, ev[i].point);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			sqlite3_finalize(s);
+			return store_fail(st, "reading event_kind", err);
+		}
+	}
+	sqlite3_finalize(s);
+	*same = i == n;
+	return 0;
+}
+
+/* Rewrite event_kind from the catalog (events/mail.def) when it differs. */
+static int
+store_catalog(struct store *st, struct mt_err *err)
+{
+	const struct ev_info	*ev;
+	sqlite3_stmt		*s = NULL;
+	size_t			 n, i;
+	char			 lvl[2];
+	bool			 same;
+
+	if (store_catalog_same(st, &same, err) != 0)
+		return -1;
+	if (same)
+		return 0;
+	ev = ev_catalog(&n);
+	if (store_exec(st, "BEGIN IMMEDIATE", "writing event_kind", err) != 0)
+		return -1;
+	if (store_exec(st, "DELETE FROM event_kind", "writing event_kind",
+	    err) != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO event_kind "
+	    "(id, level, name, confirmed, point) VALUES (?1, ?2, ?3, ?4, ?5)",
+	    -1, &s, NULL) != SQLITE_OK) {
+		store_fail(st, "writing event_kind", err);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		lvl[0] = ev[i].level;
+		lvl[1] = '\0';
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)ev[i].id);
+		store_bind_text(s, 2, lvl);
+		store_bind_text(s, 3, ev[i].name);
+		sqlite3_bind_int(s, 4, ev[i].confirmed ? 1 : 0);
+		store_bind_text(s, 5, ev[i].point);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_fail(st, "writing event_kind", err);
+			goto fail;
+		}
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (store_exec(st, "COMMIT", "writing event_kind", err) != 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_open(const char *path, struct store **out, struct mt_err *err)
+{
+	struct store	*st;
+	size_t		 n;
+	int		 rc, i;
+
+	*out = NULL;
+	if (path == NULL || path[0] == '\0')
+		return mt_err_set(err, MT_E_STORE, "store: no database path");
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "store: out of memory");
+	n = strlen(path);
+	if ((st->path = malloc(n + 1)) == NULL) {
+		free(st);
+		return mt_err_set(err, MT_E_INTERNAL, "store: out of memory");
+	}
+	memcpy(st->path, path, n + 1);
+	if (strcmp(path, ":memory:") != 0 && store_mkparents(path, err) != 0)
+		goto fail;
+	rc = sqlite3_open_v2(path, &st->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		mt_err_set(err, MT_E_STORE, "store %s: cannot open: %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (store_exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys",
+	    err) != 0)
+		goto fail;
+	/* WAL: "mailtrace show" can read while a probe writes. */
+	if (store_exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode",
+	    err) != 0)
+		goto fail;
+	if (store_migrate(st, err) != 0 || store_catalog(st, err) != 0)
+		goto fail;
+	for (i = 0; i < STMT__COUNT; i++)
+		if (sqlite3_prepare_v2(st->db, store_sql[i], -1, &st->stmt[i],
+		    NULL) != SQLITE_OK) {
+			store_fail(st, "preparing a statement", err);
+			goto fail;
+		}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -(int)(err != NULL ? err->code : MT_E_STORE);
+}
+
+void
+store_close(struct store *st)
+{
+	int	i;
+
+	if (st == NULL)
+		return;
+	if (st->in_txn)
+		store_commit(st, NULL);
+	for (i = 0; i < STMT__COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+const char *
+store_default_path(char *buf, size_t sz)
+{
+	const char	*v;
+	int		 n;
+
+	if ((v = getenv("MAILTRACE_DB")) != NULL && v[0] != '\0')
+		n = snprintf(buf, sz, "%s", v);
+	else if ((v = getenv("XDG_DATA_HOME")) != NULL && v[0] == '/')
+		n = snprintf(buf, sz, "%s/mailtrace/mailtrace.db", v);
+	else if ((v = getenv("HOME")) != NULL && v[0] != '\0')
+		n = snprintf(buf, sz, "%s/.local/share/mailtrace/mailtrace.db",
+		    v);
+	else
+		return NULL;
+	if (n < 0 || (size_t)n >= sz)
+		return NULL;
+	return buf;
+}
+
+/* Commit the open record batch, if any. */
+static int
+store_commit(struct store *st, struct mt_err *err)
+{
+	if (!st->in_txn)
+		return 0;
+	st->in_txn = false;
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		store_fail(st, "committing records", err);
+		/* A failed COMMIT can leave the transaction open. */
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bind a NUL-terminated string; it must outlive the step. */
+static int
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Copy a text column (NULL: "") into dst; false when it did not fit. */
+static bool
+store_col_text(sqlite3_stmt *s, int i, char *dst, size_t sz)
+{
+	const unsigned char	*t;
+	size_t			 n;
+
+	t = sqlite3_column_text(s, i);
+	if (t == NULL) {
+		dst[0] = '\0';
+		return true;
+	}
+	n = (size_t)sqlite3_column_bytes(s, i);
+	if (n >= sz) {
+		memcpy(dst, t, sz - 1);
+		dst[sz - 1] = '\0';
+		return false;
+	}
+	memcpy(dst, t, n);
+	dst[n] = '\0';
+	return true;
+}
+
+int
+store_run_begin(struct store *st, struct run_info *ri, struct mt_err *err)
+{
+	sqlite3_stmt	*s = st->stmt[STMT_RUN_INS];
+	const char	*proto = ri->proto != NULL ? ri->proto : "";
+	const char	*target = ri->target != NULL ? ri->target : "";
+	const char	*level = ri->level != NULL ? ri->level : "";
+	int		 rc;
+
+	if (strlen(proto) >= STORE_NAME_HARD ||
+	    strlen(level) >= STORE_NAME_HARD ||
+	    strlen(target) >= STORE_TARGET_HARD)
+		return mt_err_set(err, MT_E_USAGE, "store %s: run description "
+		    "too long (target at most %d bytes)", st->path,
+		    STORE_TARGET_HARD - 1);
+	if (store_commit(st, err) != 0)
+		return -1;
+	store_bind_text(s, 1, proto);
+	store_bind_text(s, 2, target);
+	store_bind_text(s, 3, level);
+	sqlite3_bind_int64(s, 4, ri->started);
+	sqlite3_bind_int64(s, 5, ri->pid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "inserting a run", err);
+	ri->run = (uint64_t)sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_run_end(struct store *st, uint64_t run, int exit_status,
+    mt_time finished, struct mt_err *err)
+{
+	sqlite3_stmt	*s = st->stmt[STMT_RUN_END];
+	int		 rc;
+
+	if (store_commit(st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, finished);
+	sqlite3_bind_int(s, 2, exit_status);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)run);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "ending a run", err);
+	if (sqlite3_changes(st->db) == 0)
+		return mt_err_set(err, MT_E_USAGE, "no run %llu in %s",
+		    (unsigned long long)run, st->path);
+	return 0;
+}
+
+struct sink *
+store_sink(struct store *st)
+{
+	struct store_sink	*ss;
+
+	if ((ss = calloc(1, sizeof(*ss))) == NULL)
+		return NULL;
+	ss->base.rec = store_sink_rec;
+	ss->base.flush = store_sink_flush;
+	ss->base.close = store_sink_close;
+	ss->st = st;
+	return &ss->base;
+}
+
+static int
+store_sink_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
+{
+	struct store	*st = ((struct store_sink *)sk)->st;
+	sqlite3_stmt	*s = st->stmt[STMT_REC_INS];
+	char		 lvl[2];
+	int		 rc;
+
+	if (!st->in_txn) {
+		if (store_exec(st, "BEGIN", "starting a record batch",
+		    err) != 0)
+			return -1;
+		st->in_txn = true;
+	}
+	lvl[0] = r->level;
+	lvl[1] = '\0';
+	/* uint64 values go through int64 and back unchanged. */
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)r->run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)r->session);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)r->seq);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)r->event);
+	store_bind_text(s, 5, lvl);
+	sqlite3_bind_int(s, 6, r->rc);
+	store_bind_text(s, 7, r->intf);
+	store_bind_text(s, 8, r->opr);
+	store_bind_text(s, 9, r->opt);
+	sqlite3_bind_int64(s, 10, r->time);
+	store_bind_text(s, 11, r->client);
+	store_bind_text(s, 12, r->server);
+	store_bind_text(s, 13, r->source == REC_PCAP ? "pcap" : "probe");
+	if (r->has_elapsed)
+		sqlite3_bind_int64(s, 14, r->elapsed_us);
+	else
+		sqlite3_bind_null(s, 14);
+	if (r->has_bytes) {
+		sqlite3_bind_int64(s, 15, (sqlite3_int64)r->bytes);
+		sqlite3_bind_int64(s, 16, r->body_end);
+	} else {
+		sqlite3_bind_null(s, 15);
+		sqlite3_bind_null(s, 16);
+	}
+	if (r->anomaly != AN_NONE)
+		store_bind_text(s, 17, an_name(r->anomaly));
+	else
+		sqlite3_bind_null(s, 17);
+	if (r->detail[0] != '\0')
+		store_bind_text(s, 18, r->detail);
+	else
+		sqlite3_bind_null(s, 18);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "inserting a record", err);
+	return 0;
+}
+
+static int
+store_sink_flush(struct sink *sk, struct mt_err *err)
+{
+	return store_commit(((struct store_sink *)sk)->st, err);
+}
+
+static void
+store_sink_close(struct sink *sk)
+{
+	if (sk == NULL)
+		return;
+	store_commit(((struct store_sink *)sk)->st, NULL);
+	free(sk);
+}
+
+int
+store_last_run(struct store *st, uint64_t *run, struct mt_err *err)
+{
+	sqlite3_stmt	*s = st->stmt[STMT_RUN_LAST];
+	int		 rc;
+	bool		 none = true;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*run = (uint64_t)sqlite3_column_int64(s, 0);
+		none = false;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "finding the last run", err);
+	if (none)
+		return mt_err_set(err, MT_E_USAGE, "no runs in %s", st->path);
+	return 0;
+}
+
+int
+store_get_run(struct store *st, uint64_t run, struct store_run *out,
+    struct mt_err *err)
+{
+	sqlite3_stmt	*s = st->stmt[STMT_RUN_GET];
+	bool		 fits;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return mt_err_set(err, MT_E_USAGE, "no run %llu in %s",
+		    (unsigned long long)run, st->path);
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_fail(st, "reading a run", err);
+	}
+	out->id = run;
+	fits = store_col_text(s, 0, out->proto, sizeof(out->proto));
+	fits &= store_col_text(s, 1, out->target, sizeof(out->target));
+	fits &= store_col_text(s, 2, out->level, sizeof(out->level));
+	out->started = sqlite3_column_int64(s, 3);
+	out->pid = (long)sqlite3_column_int64(s, 4);
+	if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+		out->finished_set = true;
+		out->finished = sqlite3_column_int64(s, 5);
+		out->exit_status = sqlite3_column_int(s, 6);
+	}
+	sqlite3_reset(s);
+	if (!fits)
+		return mt_err_set(err, MT_E_STORE, "store %s: run %llu: "
+		    "a field is longer than mailtrace writes", st->path,
+		    (unsigned long long)run);
+	out->ri.run = run;
+	out->ri.proto = out->proto;
+	out->ri.target = out->target;
+	out->ri.level = out->level;
+	out->ri.started = out->started;
+	out->ri.pid = out->pid;
+	return 0;
+}
+
+int
+store_replay(struct store *st, uint64_t run, struct sink *sk,
+    struct mt_err *err)
+{
+	sqlite3_stmt		*s = st->stmt[STMT_REC_ALL];
+	struct store_run	 sr;
+	struct trace_rec	 r;
+	char			 buf[16];
+	bool			 fits;
+	int			 rc;
+
+	if (store_get_run(st, run, &sr, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.run = run;
+		r.session = (uint64_t)sqlite3_column_int64(s, 0);
+		r.seq = (uint32_t)sqlite3_column_int64(s, 1);
+		r.event = (unsigned)sqlite3_column_int64(s, 2);
+		fits = store_col_text(s, 3, buf, sizeof(buf));
+		r.level = buf[0];
+		r.rc = sqlite3_column_int(s, 4);
+		fits &= store_col_text(s, 5, r.intf, sizeof(r.intf));
+		fits &= store_col_text(s, 6, r.opr, sizeof(r.opr));
+		fits &= store_col_text(s, 7, r.opt, sizeof(r.opt));
+		r.time = sqlite3_column_int64(s, 8);
+		fits &= store_col_text(s, 9, r.client, sizeof(r.client));
+		fits &= store_col_text(s, 10, r.server, sizeof(r.server));
+		fits &= store_col_text(s, 11, buf, sizeof(buf));
+		r.source = strcmp(buf, "pcap") == 0 ? REC_PCAP : REC_PROBE;
+		if (sqlite3_column_type(s, 12) != SQLITE_NULL) {
+			r.has_elapsed = true;
+			r.elapsed_us = sqlite3_column_int64(s, 12);
+		}
+		if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
+			r.has_bytes = true;
+			r.bytes = (uint64_t)sqlite3_column_int64(s, 13);
+			r.body_end = sqlite3_column_int64(s, 14);
+		}
+		if (sqlite3_column_type(s, 15) != SQLITE_NULL) {
+			fits &= store_col_text(s, 15, r.detail,
+			    sizeof(r.detail));
+			r.anomaly = an_by_name(r.detail);
+		}
+		fits &= store_col_text(s, 16, r.detail, sizeof(r.detail));
+		if (!fits) {
+			sqlite3_reset(s);
+			return mt_err_set(err, MT_E_STORE, "store %s: run %llu: "
+			    "record %llu#%lu: a field is longer than mailtrace "
+			    "writes", st->path, (unsigned long long)run,
+			    (unsigned long long)r.session,
+			    (unsigned long)r.seq);
+		}
+		if (sk->rec(sk, &r, err) != 0) {
+			sqlite3_reset(s);
+			return -1;
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "reading records", err);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/*
+ * store.h - the sqlite store: runs, their records, and the event catalog.
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * One struct store per database connection, not shared between threads.
+ * Errors are MT_E_STORE (sqlite or file system) with the database path in
+ * the message, or MT_E_USAGE for "no such run".  docs/formats.md describes
+ * the schema.
+ */
+#ifndef MT_STORE_STORE_H
+#define MT_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+#define STORE_SCHEMA_VERSION	1	/* PRAGMA user_version after open */
+#define STORE_NAME_HARD		32	/* runs.proto and runs.level */
+#define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
+
+struct store;
+
+/* One row of runs, with owned strings. */
+struct store_run {
+	uint64_t	 id;
+	char		 proto[STORE_NAME_HARD];
+	char		 target[STORE_TARGET_HARD];
+	char		 level[STORE_NAME_HARD];
+	mt_time		 started;
+	long		 pid;
+	bool		 finished_set;	/* store_run_end() was called */
+	mt_time		 finished;	/* 0 unless finished_set */
+	int		 exit_status;	/* 0 unless finished_set */
+	/*
+	 * A view for the sinks: its strings point into this struct, so it is
+	 * valid only while this struct is, and not in a copy of it.
+	 */
+	struct run_info	 ri;
+};
+
+/*
+ * Open (creating it and any missing parent directories) the database at
+ * path and bring its schema to STORE_SCHEMA_VERSION.  The event_kind table
+ * is rewritten from ev_catalog() on every open.  path is copied.  On
+ * success *out is the store (free with store_close()) and 0 is returned.
+ */
+int		 store_open(const char *path, struct store **out,
+		    struct mt_err *err);
+/* Commit a pending batch, finalize and close.  NULL-safe. */
+void		 store_close(struct store *);
+/* The path the store was opened with; valid until store_close(). */
+const char	*store_path(const struct store *);
+
+/*
+ * The default database path into buf: $MAILTRACE_DB if set and non-empty;
+ * else $XDG_DATA_HOME/mailtrace/mailtrace.db if XDG_DATA_HOME is set to an
+ * absolute path; else $HOME/.local/share/mailtrace/mailtrace.db.  Returns
+ * buf, or NULL when HOME is unset too or the path does not fit in sz.
+ */
+const char	*store_default_path(char *buf, size_t sz);
+
+/*
+ * Insert a run row from ri (proto, target, level, started, pid; NULL
+ * strings stored as "") and set ri->run to its new id.  Commits a pending
+ * record batch first.  MT_E_USAGE when a string does not fit store_run.
+ */
+int		 store_run_begin(struct store *, struct run_info *ri,
+		    struct mt_err *err);
+/* Record how a run ended; commits.  MT_E_USAGE when there is no run. */
+int		 store_run_end(struct store *, uint64_t run, int exit_status,
+		    mt_time finished, struct mt_err *err);
+
+/*
+ * A sink that inserts every record into the records table (the record's
+ * own run field must name a run from store_run_begin(), e.g. through
+ * tracer.run).  Records are batched in one transaction, begun with the
+ * first record after a commit; flush() commits it.  close() commits and
+ * frees the sink only; close every store sink before store_close().
+ * Returns NULL when out of memory.
+ */
+struct sink	*store_sink(struct store *);
+
+/* The id of the newest run; MT_E_USAGE ("no runs in <path>") if none. */
+int		 store_last_run(struct store *, uint64_t *run,
+		    struct mt_err *err);
+/* Read one run into *out; MT_E_USAGE ("no run N") if there is none. */
+int		 store_get_run(struct store *, uint64_t run,
+		    struct store_run *out, struct mt_err *err);
+/*
+ * Rebuild every record of a run, ordered by session and seq, exactly as
+ * it was stored, and hand each to s->rec().  Stops at the first sink
+ * failure (its err is returned).  Does not flush or close s.
+ */
+int		 store_replay(struct store *, uint64_t run, struct sink *s,
+		    struct mt_err *err);
+
+#endif

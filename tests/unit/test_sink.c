@@ -1,0 +1,308 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * test_sink.c - exact output of the text, prf and jsonl sinks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sink/sink.h"
+#include "trace.h"
+
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
+		    __LINE__, #c);					\
+		exit(1);						\
+	}								\
+} while (0)
+
+#define CHECK_STR(got, want) do {					\
+	if (strcmp((got), (want)) != 0) {				\
+		fprintf(stderr, "%s:%d: output differs\n--- want\n%s"	\
+		    "--- got\n%s---\n", __FILE__, __LINE__, (want),	\
+		    (got));						\
+		exit(1);						\
+	}								\
+} while (0)
+
+#define T0	((mt_time)1795428000 * 1000000)	/* 2026-11-23T10:00:00Z */
+#define NRECS	6
+
+static void	set(char *, size_t, const char *);
+static void	make_recs(struct trace_rec *);
+static char	*render(enum sink_format, const struct run_info *,
+		    const struct trace_rec *, size_t);
+static void	test_formats(void);
+static void	test_empty(void);
+static void	test_write_error(void);
+
+static const struct run_info test_ri = {
+	.run = 7,
+	.proto = "pop3",
+	.target = "pop3://bob@127.0.0.1:110",
+	.level = "standard",
+	.started = T0,
+	.pid = 4242,
+};
+
+static void
+set(char *dst, size_t sz, const char *s)
+{
+	CHECK(strlen(s) < sz);
+	memcpy(dst, s, strlen(s) + 1);
+}
+
+#define SET(field, s)	set((field), sizeof(field), (s))
+
+static void
+make_recs(struct trace_rec *r)
+{
+	int	i;
+
+	memset(r, 0, NRECS * sizeof(*r));
+	for (i = 0; i < NRECS; i++) {
+		r[i].run = 7;
+		r[i].level = 'A';
+		r[i].session = 1;
+		r[i].seq = (uint32_t)(9 + i);
+		r[i].source = REC_PROBE;
+		SET(r[i].client, "127.0.0.1:40312");
+		SET(r[i].server, "127.0.0.1:110");
+	}
+	/* a normal record */
+	r[0].event = EV_POP3_CMD_BEFORE;
+	r[0].time = T0 + 123456;
+	SET(r[0].intf, "RETR 3");
+	SET(r[0].opr, "+OK");
+	/* a failed one: rc and the exception class */
+	r[1].event = EV_POP3_FETCH_AFTER;
+	r[1].time = T0 + 1000007;
+	r[1].rc = MT_E_CONNREFUSED;
+	SET(r[1].intf, "--");
+	SET(r[1].opt, mt_exc_class(MT_E_CONNREFUSED));
+	/* elapsed and bytes */
+	r[2].event = EV_POP3_CMD_AFTER;
+	r[2].time = T0 + 2500000;
+	SET(r[2].intf, "RETR 3");
+	SET(r[2].opr, "+OK");
+	r[2].has_elapsed = true;
+	r[2].elapsed_us = 1500;
+	r[2].has_bytes = true;
+	r[2].bytes = 2048;
+	r[2].body_end = T0 + 2600001;
+	/* an anomaly */
+	r[3].event = EV_NONE;
+	r[3].time = T0 + 3000000;
+	r[3].anomaly = AN_BARE_LF;
+	SET(r[3].intf, "--");
+	SET(r[3].detail, "line 3");
+	/* CSV quoting; a new session seen by the decoder */
+	r[4].event = EV_SMTP_CMD_BEFORE;
+	r[4].time = T0 + 4000000;
+	r[4].session = 2;
+	r[4].seq = 1;
+	r[4].source = REC_PCAP;
+	SET(r[4].client, "[::1]:5000");
+	SET(r[4].server, "[::1]:25");
+	SET(r[4].intf, "RCPT TO:<\"a,b\"@x>");
+	SET(r[4].opr, "250");
+	SET(r[4].opt, "a,\"b\"");
+	/* JSON escaping: control, high byte, quote, backslash, DEL */
+	r[5] = r[4];
+	r[5].event = EV_SMTP_CMD_AFTER;
+	r[5].time = T0 + 5000000;
+	r[5].seq = 2;
+	SET(r[5].intf, "X\x01\xe9\"\\");
+	SET(r[5].opr, "");
+	SET(r[5].opt, "\x7f");
+}
+
+/* Render records through a fresh sink and close it; caller frees. */
+static char *
+render(enum sink_format f, const struct run_info *ri,
+    const struct trace_rec *r, size_t n)
+{
+	struct mt_err	 err;
+	struct sink	*s;
+	FILE		*fp;
+	char		*buf = NULL;
+	size_t		 len = 0, i;
+
+	CHECK((fp = open_memstream(&buf, &len)) != NULL);
+	mt_err_clear(&err);
+	CHECK((s = sink_new(f, fp, ri, &err)) != NULL);
+	for (i = 0; i < n; i++)
+		CHECK(s->rec(s, &r[i], &err) == 0);
+	CHECK(s->flush(s, &err) == 0);
+	s->close(s);
+	CHECK(fclose(fp) == 0);
+	return buf;
+}
+
+static void
+test_formats(void)
+{
+	struct trace_rec	 r[NRECS];
+	char			*out;
+
+	make_recs(r);
+
+	out = render(SINK_TEXT, &test_ri, r, NRECS);
+	CHECK_STR(out,
+	    "# mailtrace text 1 run=7 proto=pop3 "
+	    "target=pop3://bob@127.0.0.1:110 level=standard\n"
+	    "2026-11-23T10:00:00.123456Z  S1#9  0xAD8E  A  rc=0  RETR 3  "
+	    "opr=+OK\n"
+	    "2026-11-23T10:00:01.000007Z  S1#10  0xAD83  A  rc=1  --  "
+	    "opt=java.net.ConnectException\n"
+	    "2026-11-23T10:00:02.500000Z  S1#11  0xAD8F  A  rc=0  RETR 3  "
+	    "opr=+OK  +1500us  bytes=2048\n"
+	    "2026-11-23T10:00:03.000000Z  S1#12  anomaly  bare_lf  line 3\n"
+	    "2026-11-23T10:00:04.000000Z  S2#1  0xAD10  A  rc=0  "
+	    "RCPT TO:<\"a,b\"@x>  opr=250  opt=a,\"b\"\n"
+	    "2026-11-23T10:00:05.000000Z  S2#2  0xAD11  A  rc=0  "
+	    "X\x01\xe9\"\\  opt=\x7f\n");
+	free(out);
+
+	out = render(SINK_PRF, &test_ri, r, NRECS);
+	CHECK_STR(out,
+	    "PRF,Process,Thread,Trace,ProcessName,Event,Date,Time,"
+	    "Time(msec/usec/nsec),Rc,ClientAP IP,ClientAP PID,"
+	    "ClientAP CommNo.,RootAP IP,RootAP PID,RootAP CommNo.,INT,OPR,OPT,"
+	    "ASCII\r\n"
+	    "Rec,4242,1,9,mailtrace,0xAD8E,2026/11/23,10:00:00,123/456/000,0,"
+	    "127.0.0.1,4242,1,127.0.0.1,4242,1,RETR 3,+OK,,\r\n"
+	    "ErrRec,4242,1,10,mailtrace,0xAD83,2026/11/23,10:00:01,"
+	    "000/007/000,1,127.0.0.1,4242,1,127.0.0.1,4242,1,--,,"
+	    "6A6176612E6E65742E436F6E6E656374457863657074696F6E,"
+	    "java.net.ConnectException\r\n"
+	    "Rec,4242,1,11,mailtrace,0xAD8F,2026/11/23,10:00:02,500/000/000,0,"
+	    "127.0.0.1,4242,1,127.0.0.1,4242,1,RETR 3,+OK,,\r\n"
+	    "Rec,4242,2,1,mailtrace,0xAD10,2026/11/23,10:00:04,000/000/000,0,"
+	    "::1,4242,2,::1,4242,2,\"RCPT TO:<\"\"a,b\"\"@x>\",250,612C226222,"
+	    "\"a,\"\"b\"\"\"\r\n"
+	    "Rec,4242,2,2,mailtrace,0xAD11,2026/11/23,10:00:05,000/000/000,0,"
+	    "::1,4242,2,::1,4242,2,\"X\x01\xe9\"\"\\\",,7F,?\r\n");
+	free(out);
+
+	out = render(SINK_JSONL, &test_ri, r, NRECS);
+	CHECK_STR(out,
+	    "{\"format\":\"mailtrace-jsonl\",\"version\":1,\"run\":7,"
+	    "\"proto\":\"pop3\",\"target\":\"pop3://bob@127.0.0.1:110\","
+	    "\"level\":\"standard\"}\n"
+	    "{\"run\":7,\"event\":\"0xAD8E\",\"level\":\"A\",\"rc\":0,"
+	    "\"int\":\"RETR 3\",\"opr\":\"+OK\",\"opt\":\"\","
+	    "\"time\":\"2026-11-23T10:00:00.123456Z\",\"session\":1,\"seq\":9,"
+	    "\"client\":\"127.0.0.1:40312\",\"server\":\"127.0.0.1:110\","
+	    "\"source\":\"probe\"}\n"
+	    "{\"run\":7,\"event\":\"0xAD83\",\"level\":\"A\",\"rc\":1,"
+	    "\"int\":\"--\",\"opr\":\"\",\"opt\":\"java.net.ConnectException\","
+	    "\"time\":\"2026-11-23T10:00:01.000007Z\",\"session\":1,"
+	    "\"seq\":10,\"client\":\"127.0.0.1:40312\","
+	    "\"server\":\"127.0.0.1:110\",\"source\":\"probe\"}\n"
+	    "{\"run\":7,\"event\":\"0xAD8F\",\"level\":\"A\",\"rc\":0,"
+	    "\"int\":\"RETR 3\",\"opr\":\"+OK\",\"opt\":\"\","
+	    "\"time\":\"2026-11-23T10:00:02.500000Z\",\"session\":1,"
+	    "\"seq\":11,\"client\":\"127.0.0.1:40312\","
+	    "\"server\":\"127.0.0.1:110\",\"source\":\"probe\","
+	    "\"elapsed_us\":1500,\"bytes\":2048,"
+	    "\"body_end\":\"2026-11-23T10:00:02.600001Z\"}\n"
+	    "{\"run\":7,\"event\":\"anomaly\",\"level\":\"A\",\"rc\":0,"
+	    "\"int\":\"--\",\"opr\":\"\",\"opt\":\"\","
+	    "\"time\":\"2026-11-23T10:00:03.000000Z\",\"session\":1,"
+	    "\"seq\":12,\"client\":\"127.0.0.1:40312\","
+	    "\"server\":\"127.0.0.1:110\",\"source\":\"probe\","
+	    "\"anomaly\":\"bare_lf\",\"detail\":\"line 3\"}\n"
+	    "{\"run\":7,\"event\":\"0xAD10\",\"level\":\"A\",\"rc\":0,"
+	    "\"int\":\"RCPT TO:<\\\"a,b\\\"@x>\",\"opr\":\"250\","
+	    "\"opt\":\"a,\\\"b\\\"\",\"time\":\"2026-11-23T10:00:04.000000Z\","
+	    "\"session\":2,\"seq\":1,\"client\":\"[::1]:5000\","
+	    "\"server\":\"[::1]:25\",\"source\":\"pcap\"}\n"
+	    "{\"run\":7,\"event\":\"0xAD11\",\"level\":\"A\",\"rc\":0,"
+	    "\"int\":\"X\\u0001\\u00E9\\\"\\\\\",\"opr\":\"\","
+	    "\"opt\":\"\\u007F\",\"time\":\"2026-11-23T10:00:05.000000Z\","
+	    "\"session\":2,\"seq\":2,\"client\":\"[::1]:5000\","
+	    "\"server\":\"[::1]:25\",\"source\":\"pcap\"}\n");
+	free(out);
+}
+
+/* A run without records still gets its header; a NULL run_info works. */
+static void
+test_empty(void)
+{
+	char	*out;
+
+	out = render(SINK_TEXT, &test_ri, NULL, 0);
+	CHECK_STR(out, "# mailtrace text 1 run=7 proto=pop3 "
+	    "target=pop3://bob@127.0.0.1:110 level=standard\n");
+	free(out);
+	out = render(SINK_TEXT, NULL, NULL, 0);
+	CHECK_STR(out, "# mailtrace text 1 run=0 proto= target= level=\n");
+	free(out);
+	out = render(SINK_PRF, &test_ri, NULL, 0);
+	CHECK(strncmp(out, "PRF,Process,", 12) == 0);
+	CHECK(strstr(out, "\r\n") == out + strlen(out) - 2);
+	free(out);
+	out = render(SINK_JSONL, &test_ri, NULL, 0);
+	CHECK_STR(out, "{\"format\":\"mailtrace-jsonl\",\"version\":1,"
+	    "\"run\":7,\"proto\":\"pop3\","
+	    "\"target\":\"pop3://bob@127.0.0.1:110\",\"level\":\"standard\"}\n");
+	free(out);
+}
+
+/* Output failures come back as MT_E_INTERNAL with a message. */
+static void
+test_write_error(void)
+{
+	struct trace_rec	 r[NRECS];
+	struct mt_err		 err;
+	struct sink		*s;
+	FILE			*fp;
+	int			 f, rc;
+	size_t			 i;
+
+	if ((fp = fopen("/dev/full", "w")) == NULL) {
+		fprintf(stderr, "no /dev/full: write-error test skipped\n");
+		return;
+	}
+	fclose(fp);
+	make_recs(r);
+	for (f = SINK_TEXT; f <= SINK_JSONL; f++) {
+		CHECK((fp = fopen("/dev/full", "w")) != NULL);
+		mt_err_clear(&err);
+		CHECK((s = sink_new((enum sink_format)f, fp, &test_ri,
+		    &err)) != NULL);
+		rc = 0;
+		for (i = 0; i < NRECS && rc == 0; i++)
+			rc = s->rec(s, &r[i], &err);
+		if (rc == 0)
+			rc = s->flush(s, &err);
+		CHECK(rc != 0);
+		CHECK(err.code == MT_E_INTERNAL);
+		CHECK(strstr(err.msg, "output") != NULL);
+		s->close(s);
+		fclose(fp);
+	}
+}
+
+int
+main(void)
+{
+	enum sink_format	 f;
+	struct mt_err		 err;
+
+	CHECK(sink_format_parse("text", &f) == 0 && f == SINK_TEXT);
+	CHECK(sink_format_parse("prf", &f) == 0 && f == SINK_PRF);
+	CHECK(sink_format_parse("jsonl", &f) == 0 && f == SINK_JSONL);
+	CHECK(sink_format_parse("csv", &f) != 0 && f == SINK_JSONL);
+	CHECK(strcmp(sink_format_name(SINK_PRF), "prf") == 0);
+	CHECK(sink_new((enum sink_format)99, stdout, NULL, &err) == NULL);
+	CHECK(err.code == MT_E_USAGE);
+
+	test_formats();
+	test_empty();
+	test_write_error();
+	printf("ok\n");
+	return 0;
+}

@@ -1,0 +1,382 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * test_store.c - the sqlite store: runs, the record sink, exact replay,
+ * reopening, bad paths and the default path.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "sink/sink.h"
+#include "store/store.h"
+#include "trace.h"
+
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
+		    __LINE__, #c);					\
+		exit(1);						\
+	}								\
+} while (0)
+
+#define CHECK_OK(c, err) do {						\
+	if ((c) != 0) {							\
+		fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__,	\
+		    __LINE__, #c, (err).msg);				\
+		exit(1);						\
+	}								\
+} while (0)
+
+#define CHECK_STR(got, want) do {					\
+	if (strcmp((got), (want)) != 0) {				\
+		fprintf(stderr, "%s:%d: differs\n--- want\n%s\n"	\
+		    "--- got\n%s\n---\n", __FILE__, __LINE__, (want),	\
+		    (got));						\
+		exit(1);						\
+	}								\
+} while (0)
+
+#define T0	((mt_time)1795428000 * 1000000)	/* 2026-11-23T10:00:00Z */
+#define NRECS	7
+
+static char	 tmpdir[] = "/tmp/mt-store-XXXXXX";
+static char	 dbpath[256];
+
+static void	set(char *, size_t, const char *);
+static void	make_recs(struct trace_rec *, uint64_t);
+static char	*render(enum sink_format, const struct run_info *,
+		    const struct trace_rec *, size_t);
+static char	*replay(struct store *, uint64_t, enum sink_format,
+		    const struct run_info *);
+static void	check_replay(struct store *, uint64_t,
+		    const struct trace_rec *);
+static void	check_schema(void);
+static void	test_bad_paths(void);
+static void	test_default_path(void);
+static void	cleanup(void);
+
+#define SET(field, s)	set((field), sizeof(field), (s))
+
+static void
+set(char *dst, size_t sz, const char *s)
+{
+	CHECK(strlen(s) < sz);
+	memcpy(dst, s, strlen(s) + 1);
+}
+
+static void
+make_recs(struct trace_rec *r, uint64_t run)
+{
+	int	i;
+
+	memset(r, 0, NRECS * sizeof(*r));
+	for (i = 0; i < NRECS; i++) {
+		r[i].run = run;
+		r[i].level = 'A';
+		r[i].session = 1;
+		r[i].seq = (uint32_t)(1 + i);
+		r[i].time = T0 + i * 1000001;
+		SET(r[i].intf, "--");
+		SET(r[i].client, "127.0.0.1:40312");
+		SET(r[i].server, "127.0.0.1:110");
+	}
+	r[0].event = EV_POP3_CONNECT_ENTER;
+	r[1].event = EV_POP3_FETCH_BEFORE;
+	SET(r[1].opt, "localhost 110 10000 -1");
+	r[1].has_elapsed = true;
+	r[1].elapsed_us = 0;
+	r[2].event = EV_POP3_GREET_AFTER;
+	r[2].level = 'B';
+	r[2].rc = MT_E_PROTO;
+	SET(r[2].intf, "connect-mail-server");
+	SET(r[2].opr, "-ERR");
+	SET(r[2].opt, mt_exc_class(MT_E_PROTO));
+	r[2].has_elapsed = true;
+	r[2].elapsed_us = -3;
+	r[3].event = EV_POP3_CMD_AFTER;
+	SET(r[3].intf, "RETR 3");
+	SET(r[3].opr, "+OK");
+	r[3].has_elapsed = true;
+	r[3].elapsed_us = 1500;
+	r[3].has_bytes = true;
+	r[3].bytes = UINT64_MAX;
+	r[3].body_end = T0 + 9999999;
+	r[4].event = EV_NONE;
+	r[4].anomaly = AN_GAP;
+	SET(r[4].detail, "c2s 1460 bytes, \"quoted\", \\x00");
+	r[5].event = EV_NONE;
+	r[5].anomaly = AN_NUL;
+	/* a second session from the decoder */
+	r[6].event = EV_SMTP_CMD_BEFORE;
+	r[6].session = 2;
+	r[6].seq = 1;
+	r[6].source = REC_PCAP;
+	SET(r[6].intf, "MAIL FROM:<a,\"b\"@x\x01\xe9>");
+	SET(r[6].client, "[::1]:5000");
+	SET(r[6].server, "[::1]:25");
+}
+
+static char *
+render(enum sink_format f, const struct run_info *ri,
+    const struct trace_rec *r, size_t n)
+{
+	struct mt_err	 err;
+	struct sink	*s;
+	FILE		*fp;
+	char		*buf = NULL;
+	size_t		 len = 0, i;
+
+	CHECK((fp = open_memstream(&buf, &len)) != NULL);
+	mt_err_clear(&err);
+	CHECK((s = sink_new(f, fp, ri, &err)) != NULL);
+	for (i = 0; i < n; i++)
+		CHECK_OK(s->rec(s, &r[i], &err), err);
+	CHECK_OK(s->flush(s, &err), err);
+	s->close(s);
+	CHECK(fclose(fp) == 0);
+	return buf;
+}
+
+static char *
+replay(struct store *st, uint64_t run, enum sink_format f,
+    const struct run_info *ri)
+{
+	struct mt_err	 err;
+	struct sink	*s;
+	FILE		*fp;
+	char		*buf = NULL;
+	size_t		 len = 0;
+
+	CHECK((fp = open_memstream(&buf, &len)) != NULL);
+	mt_err_clear(&err);
+	CHECK((s = sink_new(f, fp, ri, &err)) != NULL);
+	CHECK_OK(store_replay(st, run, s, &err), err);
+	CHECK_OK(s->flush(s, &err), err);
+	s->close(s);
+	CHECK(fclose(fp) == 0);
+	return buf;
+}
+
+/* Replayed output equals the output of the original records, per format. */
+static void
+check_replay(struct store *st, uint64_t run, const struct trace_rec *r)
+{
+	struct store_run	 sr;
+	struct mt_err		 err;
+	enum sink_format	 f;
+	char			*want, *got;
+
+	CHECK_OK(store_get_run(st, run, &sr, &err), err);
+	for (f = SINK_TEXT; f <= SINK_JSONL; f++) {
+		want = render(f, &sr.ri, r, NRECS);
+		got = replay(st, run, f, &sr.ri);
+		CHECK_STR(got, want);
+		free(want);
+		free(got);
+	}
+}
+
+/* The schema version and the event_kind rows, read with sqlite itself. */
+static void
+check_schema(void)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	size_t		 n;
+
+	ev_catalog(&n);
+	CHECK(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
+	    SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK(sqlite3_column_int(s, 0) == STORE_SCHEMA_VERSION);
+	sqlite3_finalize(s);
+	CHECK(sqlite3_prepare_v2(db, "SELECT count(*), sum(level = 'B') FROM "
+	    "event_kind", -1, &s, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK((size_t)sqlite3_column_int64(s, 0) == n);
+	CHECK(sqlite3_column_int64(s, 1) > 0);
+	sqlite3_finalize(s);
+	CHECK(sqlite3_prepare_v2(db, "SELECT name FROM event_kind WHERE "
+	    "id = 44430", -1, &s, NULL) == SQLITE_OK);	/* 0xAD8E */
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK(strcmp((const char *)sqlite3_column_text(s, 0),
+	    "POP3_CMD_BEFORE") == 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+static void
+test_bad_paths(void)
+{
+	struct store	*st;
+	struct mt_err	 err;
+	char		 p[300];
+	FILE		*fp;
+
+	/* a directory as the database */
+	mt_err_clear(&err);
+	CHECK(store_open(tmpdir, &st, &err) != 0);
+	CHECK(st == NULL);
+	CHECK(err.code == MT_E_STORE);
+	CHECK(strstr(err.msg, tmpdir) != NULL);
+
+	/* a parent that cannot be created */
+	mt_err_clear(&err);
+	CHECK(store_open("/proc/mailtrace-nonexistent/x/y.db", &st, &err) != 0);
+	CHECK(err.code == MT_E_STORE);
+	CHECK(strstr(err.msg, "cannot create directory") != NULL);
+
+	/* a parent that is a regular file */
+	snprintf(p, sizeof(p), "%s/plain", tmpdir);
+	CHECK((fp = fopen(p, "w")) != NULL);
+	fclose(fp);
+	snprintf(p, sizeof(p), "%s/plain/x.db", tmpdir);
+	mt_err_clear(&err);
+	CHECK(store_open(p, &st, &err) != 0);
+	CHECK(err.code == MT_E_STORE);
+	CHECK(strstr(err.msg, p) != NULL);
+	snprintf(p, sizeof(p), "%s/plain", tmpdir);
+	unlink(p);
+
+	CHECK(store_open("", &st, &err) != 0 && err.code == MT_E_STORE);
+}
+
+static void
+test_default_path(void)
+{
+	char	buf[256];
+
+	setenv("MAILTRACE_DB", "/x/y.db", 1);
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	setenv("HOME", "/home/u", 1);
+	CHECK(store_default_path(buf, sizeof(buf)) == buf);
+	CHECK(strcmp(buf, "/x/y.db") == 0);
+	unsetenv("MAILTRACE_DB");
+	CHECK(store_default_path(buf, sizeof(buf)) == buf);
+	CHECK(strcmp(buf, "/xdg/mailtrace/mailtrace.db") == 0);
+	setenv("XDG_DATA_HOME", "relative", 1);	/* ignored, as XDG says */
+	CHECK(store_default_path(buf, sizeof(buf)) == buf);
+	CHECK(strcmp(buf, "/home/u/.local/share/mailtrace/mailtrace.db") == 0);
+	unsetenv("XDG_DATA_HOME");
+	CHECK(store_default_path(buf, sizeof(buf)) == buf);
+	CHECK(strcmp(buf, "/home/u/.local/share/mailtrace/mailtrace.db") == 0);
+	CHECK(store_default_path(buf, 10) == NULL);
+	unsetenv("HOME");
+	CHECK(store_default_path(buf, sizeof(buf)) == NULL);
+}
+
+static void
+cleanup(void)
+{
+	char	p[300];
+
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s/a/b", tmpdir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/a", tmpdir);
+	rmdir(p);
+	rmdir(tmpdir);
+}
+
+int
+main(void)
+{
+	struct trace_rec	 r[NRECS];
+	struct store		*st;
+	struct sink		*sk;
+	struct store_run	 sr;
+	struct mt_err		 err;
+	struct run_info		 ri = {
+		.proto = "pop3",
+		.target = "pop3://bob@127.0.0.1:110",
+		.level = "advanced",
+		.started = T0,
+		.pid = 4242,
+	};
+	uint64_t		 run, run2;
+	size_t			 i;
+
+	CHECK(mkdtemp(tmpdir) != NULL);
+	snprintf(dbpath, sizeof(dbpath), "%s/a/b/t.db", tmpdir);
+	mt_err_clear(&err);
+
+	/* create, with missing parent directories */
+	CHECK_OK(store_open(dbpath, &st, &err), err);
+	CHECK(strcmp(store_path(st), dbpath) == 0);
+	CHECK(store_last_run(st, &run, &err) != 0);
+	CHECK(err.code == MT_E_USAGE);
+	CHECK(strstr(err.msg, "no runs in") != NULL);
+
+	CHECK_OK(store_run_begin(st, &ri, &err), err);
+	CHECK(ri.run >= 1);
+	make_recs(r, ri.run);
+
+	/* two batches: commit, then the sink begins again lazily */
+	CHECK((sk = store_sink(st)) != NULL);
+	for (i = 0; i < 3; i++)
+		CHECK_OK(sk->rec(sk, &r[i], &err), err);
+	CHECK_OK(sk->flush(sk, &err), err);
+	CHECK_OK(sk->flush(sk, &err), err);		/* nothing pending */
+	for (i = 3; i < NRECS; i++)
+		CHECK_OK(sk->rec(sk, &r[i], &err), err);
+	/* a duplicate (run, session, seq) is refused, not fatal */
+	CHECK(sk->rec(sk, &r[0], &err) != 0 && err.code == MT_E_STORE);
+	CHECK_OK(sk->flush(sk, &err), err);
+	sk->close(sk);
+
+	/* the run, as stored */
+	CHECK_OK(store_get_run(st, ri.run, &sr, &err), err);
+	CHECK(sr.id == ri.run && sr.ri.run == ri.run);
+	CHECK(strcmp(sr.ri.proto, "pop3") == 0);
+	CHECK(strcmp(sr.ri.target, ri.target) == 0);
+	CHECK(strcmp(sr.ri.level, "advanced") == 0);
+	CHECK(sr.started == T0 && sr.pid == 4242 && !sr.finished_set);
+	check_replay(st, ri.run, r);
+
+	CHECK_OK(store_run_end(st, ri.run, 3, T0 + 60000000, &err), err);
+	CHECK_OK(store_get_run(st, ri.run, &sr, &err), err);
+	CHECK(sr.finished_set && sr.finished == T0 + 60000000);
+	CHECK(sr.exit_status == 3);
+	CHECK_OK(store_last_run(st, &run, &err), err);
+	CHECK(run == ri.run);
+
+	/* unknown runs */
+	CHECK(store_get_run(st, 999, &sr, &err) != 0 && err.code == MT_E_USAGE);
+	CHECK(strstr(err.msg, "no run 999") != NULL);
+	CHECK(store_run_end(st, 999, 0, T0, &err) != 0);
+	CHECK(err.code == MT_E_USAGE);
+	CHECK(store_replay(st, 999, NULL, &err) != 0 && err.code == MT_E_USAGE);
+
+	/* a second run with no records, then reopen: nothing is lost */
+	CHECK_OK(store_run_begin(st, &ri, &err), err);
+	run2 = ri.run;
+	CHECK(run2 > run);
+	store_close(st);
+	store_close(NULL);
+	check_schema();
+
+	CHECK_OK(store_open(dbpath, &st, &err), err);
+	CHECK_OK(store_last_run(st, &run, &err), err);
+	CHECK(run == run2);
+	make_recs(r, run2 - 1);
+	check_replay(st, run2 - 1, r);
+	CHECK_OK(store_get_run(st, run2 - 1, &sr, &err), err);
+	CHECK(sr.finished_set && sr.exit_status == 3);
+	store_close(st);
+	check_schema();
+
+	test_bad_paths();
+	cleanup();
+	test_default_path();
+	printf("ok\n");
+	return 0;
+}
