@@ -470,7 +470,7 @@ cli_pop3(int argc, char **argv)
 		trace_add_sink(&tr, ss);
 	status = probe_pop3(&c->o, &tr, &err) == 0 ? 0 : EXIT_SESSION;
 	if (status != 0)
-		cli_err("%s %s: %s (%s)", c->target, mt_ecode_name(err.code),
+		cli_err("%s: %s (%s)", c->target,
 		    err.msg, mt_exc_class(err.code)[0] ?
 		    mt_exc_class(err.code) : "no exception class");
 	{

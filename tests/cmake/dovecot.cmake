@@ -23,3 +23,13 @@ add_test(NAME dovecot.smoke
 set_tests_properties(dovecot.smoke PROPERTIES
                      FIXTURES_REQUIRED "dovecot;certs"
                      TIMEOUT 120)
+
+# The POP3 probe against the real Dovecot.
+foreach(group basic tls auth fetch formats secrets)
+  add_test(NAME dovecot.probe.${group}
+    COMMAND bash ${CMAKE_SOURCE_DIR}/tests/dovecot/probe.sh $<TARGET_FILE:mailtrace>
+            ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/certs
+            ${CMAKE_BINARY_DIR}/test-out/dovecot ${group})
+  set_tests_properties(dovecot.probe.${group} PROPERTIES
+    FIXTURES_REQUIRED "dovecot;certs" RESOURCE_LOCK dovecot-dele TIMEOUT 120)
+endforeach()

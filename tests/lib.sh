@@ -1,0 +1,42 @@
+# tests/lib.sh - shared helpers for the shell test scripts (sourced).
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Each check prints "ok N - what" or "not ok N - what"; t_done prints the
+# closing "N passed, M failed" line and exits non-zero on any failure.
+
+t_pass=0
+t_fail=0
+t_n=0
+
+ok() {
+	t_n=$((t_n + 1))
+	if [ "$1" = 0 ]; then
+		t_pass=$((t_pass + 1))
+		echo "ok $t_n - $2"
+	else
+		t_fail=$((t_fail + 1))
+		echo "not ok $t_n - $2"
+		if [ -n "${3:-}" ] && [ -f "$3" ]; then
+			sed -n '1,60p' "$3" | sed 's/^/#   /'
+		fi
+	fi
+}
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok 0 "$what"; else ok 1 "$what" "${T_SHOW:-}"; fi
+}
+
+# has FILE REGEX: some line of FILE matches the extended regex.
+has() { grep -Eq -- "$2" "$1"; }
+# hasnt FILE REGEX
+hasnt() { ! grep -Eq -- "$2" "$1"; }
+# count FILE REGEX N: exactly N lines match.
+count() { [ "$(grep -Ec -- "$2" "$1")" = "$3" ]; }
+
+t_done() {
+	echo "$t_pass passed, $t_fail failed"
+	[ "$t_fail" = 0 ]
+}
