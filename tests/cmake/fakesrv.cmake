@@ -10,3 +10,13 @@ add_test(NAME fake.selftest
 set_tests_properties(fake.selftest PROPERTIES
   FIXTURES_REQUIRED certs
   TIMEOUT 120)
+
+# Probe fault cases: one CTest test per tests/fake/cases/*.case.
+file(GLOB MT_FAKE_CASES ${CMAKE_SOURCE_DIR}/tests/fake/cases/*.case)
+foreach(case ${MT_FAKE_CASES})
+  get_filename_component(name ${case} NAME_WE)
+  add_test(NAME fake.${name}
+    COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/run_case.sh $<TARGET_FILE:mailtrace>
+            $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out/fake ${case})
+  set_tests_properties(fake.${name} PROPERTIES FIXTURES_REQUIRED certs TIMEOUT 60)
+endforeach()

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# tests/fake/run_case.sh - one probe case against the scripted fake server.
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# usage: run_case.sh MAILTRACE FAKESRV CERTDIR OUTDIR CASE
+#
+# CASE is a fakesrv script (tools/fakesrv, docs/fakesrv.md) whose "#!"
+# comment lines tell this runner what to do and expect:
+#   #! url URL          target; PORT is replaced (default pop3://bob@127.0.0.1:PORT)
+#   #! args ARGS        mailtrace pop3 options (the password file is added)
+#   #! server ARGS      extra fakesrv options; CERTS is replaced by CERTDIR
+#   #! exit N           mailtrace's exit status (default 0)
+#   #! expect REGEX     some line of the text trace matches (grep -E)
+#   #! absent REGEX     no line of the text trace matches
+#   #! stderr REGEX     mailtrace's stderr matches
+#   #! fakesrv N        fakesrv's exit status (default 0)
+# Every case also checks: the store gives back exactly what was printed,
+# and the password appears in no output.
+set -u
+MT=$1 FAKE=$2 CERTS=$3 OUT=$4 CASE=$5
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+name=$(basename "$CASE" .case)
+OUT=$OUT/$name
+rm -rf "$OUT"
+mkdir -p "$OUT"
+export MAILTRACE_DB=$OUT/store.db
+unset MAILTRACE_PASSWORD
+secret=fake-S3cret-pw-$$
+printf '%s\n' "$secret" >"$OUT/pw"
+
+url=pop3://bob@127.0.0.1:PORT args="" server="" want_exit=0 want_fake=0
+expects=() absents=() stderrs=()
+while IFS= read -r line; do
+	case $line in
+	"#! url "*) url=${line#"#! url "} ;;
+	"#! args "*) args=${line#"#! args "} ;;
+	"#! server "*) server=${line#"#! server "} ;;
+	"#! exit "*) want_exit=${line#"#! exit "} ;;
+	"#! fakesrv "*) want_fake=${line#"#! fakesrv "} ;;
+	"#! expect "*) expects+=("${line#"#! expect "}") ;;
+	"#! absent "*) absents+=("${line#"#! absent "}") ;;
+	"#! stderr "*) stderrs+=("${line#"#! stderr "}") ;;
+	esac
+done <"$CASE"
+server=${server//CERTS/$CERTS}
+args=${args//CERTS/$CERTS}
+
+# The fake server prints its port once it listens: read it, no sleeping.
+# shellcheck disable=SC2086
+exec {fd}< <("$FAKE" --script "$CASE" --timeout 20 $server 2>"$OUT/fakesrv.err"; echo "fakesrv-exit $?")
+fpid=$!
+port=""
+read -r -t 10 -u "$fd" port
+if [ -z "$port" ] || [ "${port#fakesrv-exit}" != "$port" ]; then
+	echo "not ok 1 - fakesrv did not start: $(cat "$OUT/fakesrv.err")"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+url=${url//PORT/$port}
+
+# shellcheck disable=SC2086
+"$MT" pop3 --password-file "$OUT/pw" $args "$url" >"$OUT/trace.out" 2>"$OUT/trace.err"
+got=$?
+T_SHOW=$OUT/trace.out
+check "$name: mailtrace exits $want_exit (got $got)" test "$got" = "$want_exit"
+for re in "${expects[@]}"; do check "$name: trace has /$re/" has "$OUT/trace.out" "$re"; done
+for re in "${absents[@]}"; do check "$name: trace lacks /$re/" hasnt "$OUT/trace.out" "$re"; done
+T_SHOW=$OUT/trace.err
+for re in "${stderrs[@]}"; do check "$name: stderr has /$re/" has "$OUT/trace.err" "$re"; done
+check "$name: stderr is one line at most" test "$(grep -c . "$OUT/trace.err")" -le 1
+
+"$MT" show >"$OUT/show.out" 2>"$OUT/show.err"
+T_SHOW=$OUT/show.err
+check "$name: the store kept every record (show = printed)" cmp "$OUT/trace.out" "$OUT/show.out"
+
+fake_status=""
+while read -r -t 30 -u "$fd" l; do
+	case $l in "fakesrv-exit "*) fake_status=${l#fakesrv-exit } ;; esac
+done
+wait "$fpid" 2>/dev/null
+T_SHOW=$OUT/fakesrv.err
+check "$name: fakesrv exits $want_fake (got $fake_status)" test "$fake_status" = "$want_fake"
+rm -f "$OUT/pw"
+check "$name: the password is in no output" test -z "$(grep -rlaF -- "$secret" "$OUT")"
+t_done
