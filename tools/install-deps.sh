@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# tools/install-deps.sh [--test] - install what mailtrace needs from Debian 12's
+# packages: build and runtime; with --test also the test servers and tools.
+# SPDX-License-Identifier: BSD-2-Clause
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev"
+if [ "${1:-}" = --test ]; then
+	# the Dovecot harness, test certificates, store inspection
+	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ') openssl sqlite3"
+fi
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+	    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "install-deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
