@@ -8,7 +8,7 @@
  */
 #include "crypto.h"
 
-#include "sys_limits.h"
+#include "mt_limits.h"
 
 #include <string.h>
 

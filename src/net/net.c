@@ -16,7 +16,7 @@
  */
 #include "net.h"
 
-#include "sys_limits.h"
+#include "mt_limits.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -69,13 +69,19 @@ int		 net_connect(const char *host, uint16_t port, int timeout_ms,
  *   MT_E_TLS      handshake failed; the message says why, e.g.
  *                 "certificate verify failed: self-signed certificate",
  *                 "certificate verify failed: hostname mismatch", or the
- *                 OpenSSL error ("tls handshake: ... wrong version number")
+ *                 OpenSSL reason ("TLS handshake failed: wrong version
+ *                 number")
  *   MT_E_TIMEOUT  the handshake did not finish in time
  *   MT_E_EOF      the peer closed the connection during the handshake
  *   MT_E_IO       the connection was reset or another socket error
  *   MT_E_USAGE    the CA file cannot be loaded, servername too long
  *   MT_E_INTERNAL TLS already active, out of memory
  * After a failure the connection is unusable: only net_close() it.
+ *
+ * net/ buffers nothing, so plaintext the server sent after its STLS or
+ * STARTTLS reply is either already in the caller's buffer (the caller must
+ * check, STYLE 10) or still on the socket, where the handshake reads it as a
+ * TLS record and fails with MT_E_TLS: it is never delivered as TLS data.
  */
 int		 net_tls(struct net *, const struct net_tls_opts *opts,
 		    int timeout_ms, struct mt_err *err);

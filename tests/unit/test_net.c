@@ -11,7 +11,7 @@
  * the test.  TLS uses a throwaway self-signed P-256 certificate made at run
  * time (CN=localhost, SAN DNS:localhost, IP:127.0.0.1).
  */
-#include "sys_limits.h"	/* first: see src/net/sys_limits.h */
+#include "mt_limits.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>

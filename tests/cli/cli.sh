@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# tests/cli/cli.sh - the command line: usage errors, help, events, a host
+# that does not resolve.  Needs no server.
+# SPDX-License-Identifier: BSD-2-Clause
+# usage: cli.sh MAILTRACE OUTDIR
+set -u
+MT=$1 OUT=$2/cli
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+export MAILTRACE_DB=$OUT/store.db
+unset MAILTRACE_PASSWORD
+echo "cli-S3cret" >"$OUT/pw"
+
+# usage NAME ARGS...: must exit 2 with exactly one line on stderr, nothing on stdout.
+usage() {
+	local name=$1
+	shift
+	"$MT" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+	local rc=$?
+	T_SHOW=$OUT/$name.err
+	check "$name: exit 2 (got $rc)" test "$rc" = 2
+	check "$name: one line on stderr, starting mailtrace:" \
+	    test "$(grep -c . "$OUT/$name.err")" = 1 -a -n "$(grep '^mailtrace: ' "$OUT/$name.err")"
+	check "$name: nothing on stdout" test ! -s "$OUT/$name.out"
+}
+
+usage no-target pop3 --password-file "$OUT/pw"
+usage bad-scheme pop3 --password-file "$OUT/pw" imap://bob@127.0.0.1
+usage no-user pop3 --password-file "$OUT/pw" pop3://127.0.0.1
+usage bad-port pop3 --password-file "$OUT/pw" pop3://bob@127.0.0.1:70000
+usage bad-v6 pop3 --password-file "$OUT/pw" "pop3://bob@[::1:110"
+usage unknown-opt pop3 --frobnicate pop3://bob@127.0.0.1
+usage missing-value pop3 pop3://bob@127.0.0.1 --timeout
+usage bad-level pop3 --password-file "$OUT/pw" --level verbose pop3://bob@127.0.0.1
+usage bad-format pop3 --password-file "$OUT/pw" --format xml pop3://bob@127.0.0.1
+usage bad-auth pop3 --password-file "$OUT/pw" --auth gssapi pop3://bob@127.0.0.1
+usage bad-timeout pop3 --password-file "$OUT/pw" --timeout -5 pop3://bob@127.0.0.1
+usage bad-retr pop3 --password-file "$OUT/pw" --retr first pop3://bob@127.0.0.1
+usage no-password pop3 pop3://bob@127.0.0.1
+usage missing-pwfile pop3 --password-file "$OUT/nonexistent" pop3://bob@127.0.0.1
+usage missing-cafile pop3 --password-file "$OUT/pw" --cafile "$OUT/nonexistent" pop3://bob@127.0.0.1
+usage stls-pop3s pop3 --password-file "$OUT/pw" --stls pop3s://bob@127.0.0.1
+usage insecure-cafile pop3 --password-file "$OUT/pw" --insecure --cafile "$OUT/pw" pop3://bob@127.0.0.1
+usage url-password pop3 "pop3://bob:cli-S3cret@127.0.0.1"
+check "url-password: the refusal does not echo the password" hasnt "$OUT/url-password.err" "cli-S3cret"
+usage cli-password pop3 --password cli-S3cret pop3://bob@127.0.0.1
+check "cli-password: the refusal does not echo the password" hasnt "$OUT/cli-password.err" "cli-S3cret"
+usage bad-db pop3 --password-file "$OUT/pw" --db /proc/mailtrace/x.db pop3://bob@127.0.0.1
+check "bad-db: the message names the store path" has "$OUT/bad-db.err" "/proc/mailtrace/x.db"
+usage unknown-command frobnicate
+usage show-empty show --db "$OUT/empty.db"
+usage show-bad-run show --run zero
+usage events-arg events extra
+
+"$MT" --help >"$OUT/help.out" 2>&1
+check "--help exits 0" test $? = 0
+check "--help lists the commands" has "$OUT/help.out" "^  pop3 .*pop3://USER@HOST"
+"$MT" pop3 --help >"$OUT/pop3help.out" 2>&1
+check "pop3 --help exits 0" test $? = 0
+for o in password-file auth stls cafile insecure level format db connect-timeout timeout retr top uidl dele rset noop max-body; do
+	check "pop3 --help documents --$o" has "$OUT/pop3help.out" "--$o"
+	check "docs/cli.md documents --$o" has "$here/../../docs/cli.md" "\`--$o"
+done
+"$MT" --version >"$OUT/version.out" 2>&1
+check "--version prints the version" has "$OUT/version.out" "^mailtrace [0-9]+\\.[0-9]+\\.[0-9]+$"
+"$MT" events >"$OUT/events.out" 2>&1
+check "events lists every POP3 event" test "$(grep -c '^0xAD[89]' "$OUT/events.out")" = 20
+check "events lists every SMTP event" test "$(grep -c '^0xAD[01]' "$OUT/events.out")" = 22
+check "events marks mailtrace's assignments" has "$OUT/events.out" "^0xAD11 A SMTP_CMD_AFTER +\\* "
+check "events lists the exception mapping" has "$OUT/events.out" "AuthenticationFailedException"
+
+# A name that resolves nowhere (RFC 6761 .invalid): UnknownHostException.
+"$MT" pop3 --password-file "$OUT/pw" --level advanced --connect-timeout 3000 pop3://bob@host.invalid >"$OUT/nohost.out" 2>"$OUT/nohost.err"
+rc=$?
+T_SHOW=$OUT/nohost.out
+check "unknown host: exit 1" test "$rc" = 1
+check "unknown host: 0xAD83 UnknownHostException" has "$OUT/nohost.out" "0xAD83  A  rc=3  --  opt=java.net.UnknownHostException"
+check "unknown host: teardown then 0xAD81" has "$OUT/nohost.out" "0xAD81  A  rc=3  --  opt=java.net.UnknownHostException"
+check "unknown host: 0xAD82 names host and timeouts" has "$OUT/nohost.out" "opt=host.invalid 110 3000 -1"
+t_done
