@@ -22,6 +22,8 @@ static int	flow_fetch(struct flow *);
 static int	flow_close(struct flow *, bool);
 static void	flow_teardown(struct flow *);
 static int	flow_step_fail(struct flow *, const char *);
+static mt_time	flow_enter(struct flow *, unsigned);
+static void	flow_exit(struct flow *, unsigned, int, mt_time);
 
 static int64_t
 mono_us(void)
@@ -37,6 +39,26 @@ mt_time
 flow_now(const struct flow *f)
 {
 	return f->wall0 + (mono_us() - f->mono0);
+}
+
+/* An API entry or "before" point with no text: returns its time. */
+static mt_time
+flow_enter(struct flow *f, unsigned ev)
+{
+	mt_time	t = flow_now(f);
+
+	trace_emit(f->tr, ev, 0, "--", NULL, NULL, t, -1);
+	return t;
+}
+
+/* The matching exit or "after" point: rc and its exception, elapsed. */
+static void
+flow_exit(struct flow *f, unsigned ev, int rc, mt_time t0)
+{
+	mt_time	t = flow_now(f);
+
+	trace_emit(f->tr, ev, rc, "--", NULL,
+	    rc ? mt_exc_class((enum mt_ecode)rc) : NULL, t, t - t0);
 }
 
 void
@@ -228,9 +250,7 @@ flow_connect(struct flow *f)
 		net_endpoints(f->net, cl, sizeof(cl), sv, sizeof(sv));
 		trace_endpoints(f->tr, cl, sv);
 	}
-	trace_emit(f->tr, EV_POP3_FETCH_AFTER, rc ? (int)e.code : 0, "--",
-	    NULL, rc ? mt_exc_class(e.code) : NULL, flow_now(f),
-	    flow_now(f) - t0);
+	flow_exit(f, EV_POP3_FETCH_AFTER, rc ? (int)e.code : 0, t0);
 	if (rc != 0) {
 		flow_fail(f, e.code, "%s", e.msg);
 		f->dead = true;
@@ -307,9 +327,8 @@ flow_open(struct flow *f)
 {
 	uint64_t	octets;
 	int		rc;
-	mt_time		t0 = flow_now(f);
+	mt_time		t0 = flow_enter(f, EV_POP3_OPEN_ENTER);
 
-	trace_emit(f->tr, EV_POP3_OPEN_ENTER, 0, "--", NULL, NULL, t0, -1);
 	rc = flow_cmdf(f, "STAT");
 	if (rc != 0)
 		rc = flow_step_fail(f, "STAT");
@@ -318,9 +337,7 @@ flow_open(struct flow *f)
 		    "in \"+OK %.60s\"", f->text);
 		rc = MT_E_PROTO;
 	}
-	trace_emit(f->tr, EV_POP3_OPEN_EXIT, rc, "--", NULL,
-	    rc ? mt_exc_class((enum mt_ecode)rc) : NULL, flow_now(f),
-	    flow_now(f) - t0);
+	flow_exit(f, EV_POP3_OPEN_EXIT, rc, t0);
 	return rc;
 }
 
@@ -336,8 +353,7 @@ flow_fetch(struct flow *f)
 
 	if (o->retr_msg != 0)
 		first = last = o->retr_msg;
-	t0 = flow_now(f);
-	trace_emit(f->tr, EV_POP3_FETCHALL_BEFORE, 0, "--", NULL, NULL, t0, -1);
+	t0 = flow_enter(f, EV_POP3_FETCHALL_BEFORE);
 	if (o->uidl && (rc = flow_cmdf(f, "UIDL")) != 0)
 		rc = flow_step_fail(f, "UIDL");
 	for (i = first; rc == 0 && (o->retr || o->top) && i <= last; i++) {
@@ -348,9 +364,7 @@ flow_fetch(struct flow *f)
 			rc = flow_step_fail(f, what);
 		}
 	}
-	trace_emit(f->tr, EV_POP3_FETCHALL_AFTER, rc, "--", NULL,
-	    rc ? mt_exc_class((enum mt_ecode)rc) : NULL, flow_now(f),
-	    flow_now(f) - t0);
+	flow_exit(f, EV_POP3_FETCHALL_AFTER, rc, t0);
 	for (i = first; rc == 0 && i <= last; i++) {
 		if (o->top && (rc = flow_cmdf(f, "TOP %llu %llu",
 		    (unsigned long long)i, (unsigned long long)o->top_lines)) !=
@@ -373,16 +387,14 @@ flow_fetch(struct flow *f)
 static void
 flow_teardown(struct flow *f)
 {
-	mt_time	t0 = flow_now(f);
+	mt_time	t0 = flow_enter(f, EV_POP3_TERM_BEFORE);
 
-	trace_emit(f->tr, EV_POP3_TERM_BEFORE, 0, "--", NULL, NULL, t0, -1);
 	if (f->cv != NULL && !f->dead)
 		conv_close(f->cv, CLOSE_FIN, t0);
 	net_close(f->net);
 	f->net = NULL;
 	f->dead = true;
-	trace_emit(f->tr, EV_POP3_TERM_AFTER, 0, "--", NULL, NULL, flow_now(f),
-	    flow_now(f) - t0);
+	flow_exit(f, EV_POP3_TERM_AFTER, 0, t0);
 }
 
 /*
@@ -406,9 +418,7 @@ flow_close(struct flow *f, bool opened)
 	if (opened && !f->failed && o->dele && f->count > 0) {
 		if (o->retr_msg != 0)
 			first = last = o->retr_msg;
-		td = flow_now(f);
-		trace_emit(f->tr, EV_POP3_DELE_BEFORE, 0, "--", NULL, NULL, td,
-		    -1);
+		td = flow_enter(f, EV_POP3_DELE_BEFORE);
 		for (i = first; drc == 0 && i <= last; i++) {
 			if ((drc = flow_cmdf(f, "DELE %llu",
 			    (unsigned long long)i)) != 0) {
@@ -417,9 +427,7 @@ flow_close(struct flow *f, bool opened)
 				drc = flow_step_fail(f, what);
 			}
 		}
-		trace_emit(f->tr, EV_POP3_DELE_AFTER, drc, "--", NULL,
-		    drc ? mt_exc_class((enum mt_ecode)drc) : NULL, flow_now(f),
-		    flow_now(f) - td);
+		flow_exit(f, EV_POP3_DELE_AFTER, drc, td);
 	}
 	if (!f->dead) {
 		int qrc = flow_cmdf(f, "QUIT");
@@ -430,9 +438,7 @@ flow_close(struct flow *f, bool opened)
 		rc = f->err.code != MT_E_OK ? (int)f->err.code : MT_E_IO;
 	flow_teardown(f);
 	if (opened)
-		trace_emit(f->tr, EV_POP3_CLOSE_EXIT, rc, "--", NULL,
-		    rc ? mt_exc_class((enum mt_ecode)rc) : NULL, flow_now(f),
-		    flow_now(f) - t0);
+		flow_exit(f, EV_POP3_CLOSE_EXIT, rc, t0);
 	return rc;
 }
 
@@ -461,8 +467,7 @@ probe_pop3(const struct pop3_opts *o, struct tracer *tr, struct mt_err *err)
 	trace_session(tr, "", server);
 
 	/* Store.connect */
-	t0 = flow_now(&f);
-	trace_emit(tr, EV_POP3_CONNECT_ENTER, 0, "--", NULL, NULL, t0, -1);
+	t0 = flow_enter(&f, EV_POP3_CONNECT_ENTER);
 	rc = flow_connect(&f);
 	if (rc == 0)
 		rc = flow_session_start(&f);
@@ -473,9 +478,7 @@ probe_pop3(const struct pop3_opts *o, struct tracer *tr, struct mt_err *err)
 			(void)flow_cmdf(&f, "QUIT");
 		flow_teardown(&f);
 	}
-	trace_emit(tr, EV_POP3_CONNECT_EXIT, rc, "--", NULL,
-	    rc ? mt_exc_class((enum mt_ecode)rc) : NULL, flow_now(&f),
-	    flow_now(&f) - t0);
+	flow_exit(&f, EV_POP3_CONNECT_EXIT, rc, t0);
 	if (rc == 0) {
 		/* Folder.open; then what was asked; then Folder.close. */
 		opened = (rc = flow_open(&f)) == 0;
