@@ -14,11 +14,11 @@ enum { PAIR_STD, PAIR_ADV };
 
 static const struct {
 	unsigned	reply;
-	unsigned	secret;
+	int		show;		/* VERB_SHOW_* */
 	unsigned	pair;
 } pop3_cmd_info[POP3_C__COUNT] = {
-#define X(verb, reply, secret, pair)					\
-	[POP3_C_##verb] = { REPLY_##reply, secret, PAIR_##pair },
+#define X(verb, reply, show, pair)					\
+	[POP3_C_##verb] = { REPLY_##reply, VERB_SHOW_##show, PAIR_##pair },
 #include "pop3_cmds.def"
 #undef X
 };
@@ -173,10 +173,8 @@ static void
 pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 {
 	struct pend	 p;
+	struct verb_line v;
 	enum pop3_cmd	 cmd;
-	const char	*args;
-	size_t		 argslen, verblen, i, o;
-	bool		 wellformed;
 	char		 what[64];
 
 	if (l->flags & LR_CONT)
@@ -191,35 +189,18 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		snprintf(p.intf, sizeof(p.intf), "AUTH DATA");
 		snprintf(what, sizeof(what), "AUTH DATA line");
 	} else {
-		pop3_cmd_parse(l->text, l->len, &cmd, &args, &argslen, &verblen,
-		    &wellformed);
+		pop3_cmd_parse(l->text, l->len, &cmd, &v);
 		p.cmd = (int)cmd;
-		p.has_arg = argslen > 0;
-		p.ev_before = pop3_step_event(cmd, args, argslen);
-		/* The verb, upper case, then what may be shown of the args. */
-		o = 0;
-		for (i = 0; i < verblen && o + 1 < sizeof(p.intf); i++)
-			p.intf[o++] = mt_isprint((unsigned char)l->text[i]) ?
-			    (char)mt_toupper((unsigned char)l->text[i]) : '?';
-		p.intf[o] = '\0';
-		if (cmd != POP3_C__UNKNOWN && pop3_cmd_info[cmd].secret == 1)
-			argslen = 0;		/* PASS: nothing */
-		else if (cmd != POP3_C__UNKNOWN && pop3_cmd_info[cmd].secret == 2) {
-			const char *sp = memchr(args, ' ', argslen);
-
-			if (sp != NULL)		/* APOP user, AUTH mech */
-				argslen = (size_t)(sp - args);
-		}
-		if (argslen > 0 && o + 2 < sizeof(p.intf)) {
-			p.intf[o++] = ' ';
-			mt_copy_printable(p.intf + o, sizeof(p.intf) - o, args,
-			    argslen);
-		}
-		if (!wellformed) {
+		p.has_arg = v.argslen > 0;
+		p.ev_before = pop3_step_event(cmd, v.args, v.argslen);
+		verb_intf(p.intf, sizeof(p.intf), &v, cmd == POP3_C__UNKNOWN ?
+		    VERB_SHOW_ALL : pop3_cmd_info[cmd].show);
+		/* RFC 1939 3: keywords are three or four letters. */
+		if (!v.alpha || v.verblen < 3 || v.verblen > 4) {
 			char	shown[24];
 
-			mt_copy_printable(shown, sizeof(shown), l->text,
-			    verblen < 16 ? verblen : 16);
+			mt_copy_printable(shown, sizeof(shown), v.verb,
+			    v.verblen < 16 ? v.verblen : 16);
 			trace_anomaly(m->env.tr, AN_UNKNOWN_COMMAND, shown,
 			    l->t_first);
 		}

@@ -11,7 +11,7 @@
 #include "mt.h"
 
 static const char *const pop3_verbs[POP3_C__COUNT] = {
-#define X(verb, reply, secret, pair)	[POP3_C_##verb] = #verb,
+#define X(verb, reply, show, pair)	[POP3_C_##verb] = #verb,
 #include "pop3_cmds.def"
 #undef X
 };
@@ -57,26 +57,14 @@ pop3_status_parse(const char *s, size_t n, struct pop3_status *r)
 }
 
 void
-pop3_cmd_parse(const char *s, size_t n, enum pop3_cmd *cmd, const char **args,
-    size_t *argslen, size_t *verblen, bool *wellformed)
+pop3_cmd_parse(const char *s, size_t n, enum pop3_cmd *cmd,
+    struct verb_line *v)
 {
-	size_t	v = 0, i;
+	int	i;
 
-	while (v < n && s[v] != ' ')
-		v++;
-	*verblen = v;
-	*args = v < n ? s + v + 1 : s + n;
-	*argslen = v < n ? n - v - 1 : 0;
-	*wellformed = v >= 3 && v <= 4;
-	for (i = 0; i < v; i++)
-		if (!mt_isalpha((unsigned char)s[i]))
-			*wellformed = false;
-	*cmd = POP3_C__UNKNOWN;
-	for (i = 0; i < POP3_C__COUNT; i++)
-		if (strlen(pop3_verbs[i]) == v && mt_casecmp_n(s, pop3_verbs[i], v)) {
-			*cmd = (enum pop3_cmd)i;
-			break;
-		}
+	verb_split(s, n, v);
+	i = verb_lookup(pop3_verbs, POP3_C__COUNT, v);
+	*cmd = i < 0 ? POP3_C__UNKNOWN : (enum pop3_cmd)i;
 }
 
 const char *

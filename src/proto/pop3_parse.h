@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verb.h"
+
 enum pop3_st {
 	POP3_ST_NONE,		/* no status line arrived */
 	POP3_ST_OK,		/* "+OK" */
@@ -18,7 +20,7 @@ enum pop3_st {
 };
 
 enum pop3_cmd {
-#define X(verb, reply, secret, pair)	POP3_C_##verb,
+#define X(verb, reply, show, pair)	POP3_C_##verb,
 #include "pop3_cmds.def"
 #undef X
 	POP3_C__COUNT,
@@ -39,13 +41,11 @@ struct pop3_status {
 void		 pop3_status_parse(const char *, size_t, struct pop3_status *);
 
 /*
- * Split a command line into verb and arguments.  *cmd is POP3_C__UNKNOWN
- * for verbs not in pop3_cmds.def; *wellformed is false when the verb is
- * not 3 or 4 letters (RFC 1939 3: keywords are 3-4 characters).
+ * Split a command line; *cmd is POP3_C__UNKNOWN for verbs not in
+ * pop3_cmds.def.  RFC 1939 3: keywords are 3 or 4 letters.
  */
 void		 pop3_cmd_parse(const char *, size_t, enum pop3_cmd *cmd,
-		    const char **args, size_t *argslen, size_t *verblen,
-		    bool *wellformed);
+		    struct verb_line *);
 
 /* The verb of a command ("RETR"); "" for the pseudo commands. */
 const char	*pop3_cmd_verb(enum pop3_cmd);

@@ -97,7 +97,7 @@ maildir=$DOVECOT_WORKDIR/mail/$user
 count=
 case $user in
 bob | dele) count=3 ;;
-empty) count=0 ;;
+empty | rcpt | rcpt2) count=0 ;;
 dots | big) count=1 ;;
 *)
     echo "reset-user: unknown user '$user'" >&2
