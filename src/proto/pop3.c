@@ -6,6 +6,8 @@
  */
 #include "pop3.h"
 
+#include "model.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -28,32 +30,11 @@ static void	pop3_line(struct pop3 *, enum dir, const struct lr_line *,
 static void	pop3_c2s_line(struct pop3 *, const struct lr_line *);
 static void	pop3_s2c_line(struct pop3 *, const struct lr_line *, uint64_t);
 static void	pop3_body_line(struct pop3 *, const struct lr_line *);
-static void	pop3_line_flags(struct pop3 *, const struct lr_line *, enum dir,
-		    const char *);
-static void	pop3_after_rec(const struct pend *, const char *, int, mt_time,
-		    struct trace_rec *);
 static void	pop3_step(struct pop3 *, const struct pend *, enum pop3_st,
 		    const char *, size_t, int, bool, unsigned);
 static void	pop3_capa_line(struct pop3_capa *, const struct lr_line *);
 static int	pop3_status_rc(int, enum pop3_st);
 static void	pop3_set_state(struct pop3 *, enum pop3_state);
-
-static enum mt_ecode
-close_code(enum close_why why)
-{
-	switch (why) {
-	case CLOSE_FIN:
-		return MT_E_EOF;
-	case CLOSE_RST:
-	case CLOSE_IO:
-		return MT_E_IO;
-	case CLOSE_TIMEOUT:
-		return MT_E_TIMEOUT;
-	case CLOSE_ABORT:
-	default:
-		return MT_E_PROTO;
-	}
-}
 
 static void
 pop3_set_state(struct pop3 *m, enum pop3_state to)
@@ -141,34 +122,6 @@ pop3_line(struct pop3 *m, enum dir d, const struct lr_line *l, uint64_t rest)
 		pop3_s2c_line(m, l, rest);
 }
 
-/* Report the oddities the framer flagged on one line. */
-static void
-pop3_line_flags(struct pop3 *m, const struct lr_line *l, enum dir d,
-    const char *what)
-{
-	char		detail[MT_FIELD_HARD];
-	uint64_t	soft = d == DIR_C2S ? MT_POP3_CMD_SOFT : MT_POP3_RESP_SOFT;
-
-	snprintf(detail, sizeof(detail), "%s %s", d == DIR_C2S ?
-	    "client" : "server", what);
-	if (l->flags & LR_BARE_LF)
-		trace_anomaly(m->env.tr, AN_BARE_LF, detail, l->t_end);
-	if (l->flags & LR_NUL)
-		trace_anomaly(m->env.tr, AN_NUL, detail, l->t_end);
-	if (l->flags & LR_CTRL)
-		trace_anomaly(m->env.tr, AN_CTRL, detail, l->t_end);
-	if (l->flags & LR_TRUNCATED) {
-		snprintf(detail, sizeof(detail), "%s %s longer than %d octets",
-		    d == DIR_C2S ? "client" : "server", what, MT_LINE_HARD);
-		trace_anomaly(m->env.tr, AN_LINE_TOO_LONG, detail, l->t_end);
-	} else if (l->wire > soft) {
-		snprintf(detail, sizeof(detail), "%s %s of %llu octets (RFC 2449 "
-		    "limit %llu)", d == DIR_C2S ? "client" : "server", what,
-		    (unsigned long long)l->wire, (unsigned long long)soft);
-		trace_anomaly(m->env.tr, AN_LINE_OVER_RFC, detail, l->t_end);
-	}
-}
-
 static void
 pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 {
@@ -207,7 +160,7 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		snprintf(what, sizeof(what), "%s command", cmd ==
 		    POP3_C__UNKNOWN ? "unknown" : pop3_cmd_verb(cmd));
 	}
-	pop3_line_flags(m, l, DIR_C2S, what);
+	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_POP3_CMD_SOFT);
 	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
 	    -1);
 	if (!pendq_push(&m->pend, &p))
@@ -241,23 +194,6 @@ pop3_status_rc(int cmd, enum pop3_st st)
 	default:
 		return MT_E_PROTO;
 	}
-}
-
-static void
-pop3_after_rec(const struct pend *p, const char *opr, int rc, mt_time t,
-    struct trace_rec *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->event = p->ev_before + 1;
-	r->rc = rc;
-	snprintf(r->intf, sizeof(r->intf), "%s", p->intf);
-	snprintf(r->opr, sizeof(r->opr), "%s", opr);
-	if (rc != 0)
-		snprintf(r->opt, sizeof(r->opt), "%s",
-		    mt_exc_class((enum mt_ecode)rc));
-	r->time = t;
-	r->has_elapsed = true;
-	r->elapsed_us = t - p->t_before;
 }
 
 static void
@@ -302,7 +238,8 @@ pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	}
 	if (l->flags & LR_CONT)
 		return;		/* the tail of a truncated status line */
-	pop3_line_flags(m, l, DIR_S2C, "response line");
+	model_line_flags(m->env.tr, l, DIR_S2C, "response line",
+	    MT_POP3_RESP_SOFT);
 	if (!pendq_pop(&m->pend, &p)) {
 		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
 		    80);
@@ -325,7 +262,7 @@ pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	    REPLY_R1;
 	multi = s.st == POP3_ST_OK && rc == 0 && (reply == REPLY_RM ||
 	    (reply == REPLY_RM0 && !p.has_arg));
-	pop3_after_rec(&p, s.opr, rc, l->t_end, &r);
+	model_after_rec(&p, s.opr, rc, l->t_end, &r);
 
 	switch (p.cmd) {
 	case POP3_C__GREETING:
@@ -418,22 +355,8 @@ pop3_body_line(struct pop3 *m, const struct lr_line *l)
 			m->capa.seen = true;
 		}
 	}
-	if (m->body.flags & BODY_ODD_DOT) {
-		snprintf(detail, sizeof(detail), "in the %.200s response", intf);
-		trace_anomaly(m->env.tr, AN_ODD_DOT, detail, l->t_end);
-	}
-	if (m->body.flags & (BODY_BARE_LF | BODY_NUL | BODY_CTRL | BODY_LONG)) {
-		snprintf(detail, sizeof(detail), "in the %.200s response body", intf);
-		if (m->body.flags & BODY_BARE_LF)
-			trace_anomaly(m->env.tr, AN_BARE_LF, detail, l->t_end);
-		if (m->body.flags & BODY_NUL)
-			trace_anomaly(m->env.tr, AN_NUL, detail, l->t_end);
-		if (m->body.flags & BODY_CTRL)
-			trace_anomaly(m->env.tr, AN_CTRL, detail, l->t_end);
-		if (m->body.flags & BODY_LONG)
-			trace_anomaly(m->env.tr, AN_LINE_TOO_LONG, detail,
-			    l->t_end);
-	}
+	snprintf(detail, sizeof(detail), "%.200s response", intf);
+	model_body_flags(m->env.tr, &m->body, detail, l->t_end);
 	if (!m->body_failed)
 		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, 0, true, 0);
 	m->in_body = false;
@@ -498,7 +421,7 @@ pop3_tls(struct pop3 *m, mt_time t)
 void
 pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 {
-	enum mt_ecode		code = close_code(why);
+	enum mt_ecode		code = model_close_code(why);
 	struct trace_rec	r;
 	struct pend		p;
 	struct lr_line		l;
@@ -524,7 +447,7 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 	m->in_body = false;
 	/* Open commands: no status line arrived, so opr stays empty. */
 	while (pendq_pop(&m->pend, &p)) {
-		pop3_after_rec(&p, "", code, t, &r);
+		model_after_rec(&p, "", code, t, &r);
 		trace_emit_rec(m->env.tr, &r);
 		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0);
 	}

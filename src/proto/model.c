@@ -1,0 +1,89 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * model.c - pieces the POP3 and SMTP step models share.
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum mt_ecode
+model_close_code(enum close_why why)
+{
+	switch (why) {
+	case CLOSE_FIN:
+		return MT_E_EOF;
+	case CLOSE_RST:
+	case CLOSE_IO:
+		return MT_E_IO;
+	case CLOSE_TIMEOUT:
+		return MT_E_TIMEOUT;
+	case CLOSE_ABORT:
+	default:
+		return MT_E_PROTO;
+	}
+}
+
+void
+model_after_rec(const struct pend *p, const char *opr, int rc, mt_time t,
+    struct trace_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->event = p->ev_before + 1;
+	r->rc = rc;
+	snprintf(r->intf, sizeof(r->intf), "%s", p->intf);
+	snprintf(r->opr, sizeof(r->opr), "%s", opr);
+	if (rc != 0)
+		snprintf(r->opt, sizeof(r->opt), "%s",
+		    mt_exc_class((enum mt_ecode)rc));
+	r->time = t;
+	r->has_elapsed = true;
+	r->elapsed_us = t - p->t_before;
+}
+
+void
+model_line_flags(struct tracer *tr, const struct lr_line *l, enum dir d,
+    const char *what, uint64_t soft)
+{
+	char		 detail[MT_FIELD_HARD];
+	const char	*side = d == DIR_C2S ? "client" : "server";
+
+	snprintf(detail, sizeof(detail), "%s %.200s", side, what);
+	if (l->flags & LR_BARE_LF)
+		trace_anomaly(tr, AN_BARE_LF, detail, l->t_end);
+	if (l->flags & LR_NUL)
+		trace_anomaly(tr, AN_NUL, detail, l->t_end);
+	if (l->flags & LR_CTRL)
+		trace_anomaly(tr, AN_CTRL, detail, l->t_end);
+	if (l->flags & LR_TRUNCATED) {
+		snprintf(detail, sizeof(detail), "%s %.200s longer than %d "
+		    "octets", side, what, MT_LINE_HARD);
+		trace_anomaly(tr, AN_LINE_TOO_LONG, detail, l->t_end);
+	} else if (l->wire > soft) {
+		snprintf(detail, sizeof(detail), "%s %.200s of %llu octets "
+		    "(RFC limit %llu)", side, what, (unsigned long long)l->wire,
+		    (unsigned long long)soft);
+		trace_anomaly(tr, AN_LINE_OVER_RFC, detail, l->t_end);
+	}
+}
+
+void
+model_body_flags(struct tracer *tr, const struct body *b, const char *what,
+    mt_time t)
+{
+	char	detail[MT_FIELD_HARD];
+
+	if (b->flags & BODY_ODD_DOT) {
+		snprintf(detail, sizeof(detail), "in the %.200s", what);
+		trace_anomaly(tr, AN_ODD_DOT, detail, t);
+	}
+	snprintf(detail, sizeof(detail), "in the %.200s body", what);
+	if (b->flags & BODY_BARE_LF)
+		trace_anomaly(tr, AN_BARE_LF, detail, t);
+	if (b->flags & BODY_NUL)
+		trace_anomaly(tr, AN_NUL, detail, t);
+	if (b->flags & BODY_CTRL)
+		trace_anomaly(tr, AN_CTRL, detail, t);
+	if (b->flags & BODY_LONG)
+		trace_anomaly(tr, AN_LINE_TOO_LONG, detail, t);
+}
