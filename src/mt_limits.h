@@ -15,13 +15,15 @@
 #define MT_OPR_HARD		8		/* opr: "+OK", "-ERR", "250", 4 chars */
 #define MT_ADDR_HARD		64		/* "[ffff:...]:65535" */
 #define MT_PENDING_HARD		64		/* unanswered commands per session */
-#define MT_CAPA_LINES_HARD	256		/* CAPA lines the model keeps */
+#define MT_REPLY_LINES_HARD	512		/* lines in one multi-line SMTP reply */
 #define MT_BODY_DEFAULT		(64ULL * 1024 * 1024)	/* --max-body default */
 #define MT_BODY_HARD		(1024ULL * 1024 * 1024)	/* --max-body ceiling */
 #define MT_SECRET_HARD		1024		/* password bytes */
 
 #define MT_POP3_RESP_SOFT	512	/* RFC 2449 4: response line, with CRLF */
 #define MT_POP3_CMD_SOFT	255	/* RFC 2449 4: command line, with CRLF */
+#define MT_SMTP_LINE_SOFT	512	/* RFC 5321 4.5.3.1.4-5: command / reply line, with CRLF */
+#define MT_SMTP_TEXT_SOFT	1000	/* RFC 5321 4.5.3.1.6: text line, with CRLF */
 
 #define MT_CONNECT_TIMEOUT_DEFAULT	10000	/* ms, --connect-timeout unset */
 #define MT_READ_TIMEOUT_DEFAULT		30000	/* ms, --timeout unset */

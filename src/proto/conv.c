@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
- * conv.c - the door into the protocol model: dispatches to the POP3 model
- * (SMTP follows in its own file).
+ * conv.c - the door into the protocol model: dispatches to the POP3 or the
+ * SMTP model.
  */
 #include "conv.h"
 
@@ -9,11 +9,18 @@
 #include <string.h>
 
 #include "pop3.h"
+#include "smtp.h"
 
 struct conv {
 	enum proto	proto;
-	struct pop3	pop3;
+	union {
+		struct pop3	pop3;
+		struct smtp	smtp;
+	} m;
 };
+
+static const struct pop3_capa	no_capa;
+static const struct smtp_ehlo	no_ehlo;
 
 struct conv *
 conv_new(enum proto proto, const struct conv_env *env, mt_time t,
@@ -21,41 +28,52 @@ conv_new(enum proto proto, const struct conv_env *env, mt_time t,
 {
 	struct conv	*cv;
 
-	if (proto != PROTO_POP3) {
-		mt_err_set(err, MT_E_INTERNAL, "protocol not supported yet");
-		return NULL;
-	}
 	if ((cv = calloc(1, sizeof(*cv))) == NULL) {
 		mt_err_set(err, MT_E_INTERNAL, "out of memory");
 		return NULL;
 	}
 	cv->proto = proto;
-	pop3_init(&cv->pop3, env, t);
+	if (proto == PROTO_POP3)
+		pop3_init(&cv->m.pop3, env, t);
+	else
+		smtp_init(&cv->m.smtp, env, t);
 	return cv;
 }
 
 void
 conv_bytes(struct conv *cv, enum dir d, const uint8_t *p, size_t n, mt_time t)
 {
-	pop3_bytes(&cv->pop3, d, p, n, t);
+	if (cv->proto == PROTO_POP3)
+		pop3_bytes(&cv->m.pop3, d, p, n, t);
+	else
+		smtp_bytes(&cv->m.smtp, d, p, n, t);
 }
 
 void
 conv_gap(struct conv *cv, enum dir d, uint64_t nbytes, mt_time t)
 {
-	pop3_gap(&cv->pop3, d, nbytes, t);
+	if (cv->proto == PROTO_POP3)
+		pop3_gap(&cv->m.pop3, d, nbytes, t);
+	else
+		smtp_gap(&cv->m.smtp, d, nbytes, t);
 }
 
 void
 conv_tls(struct conv *cv, mt_time t)
 {
-	pop3_tls(&cv->pop3, t);
+	if (cv->proto == PROTO_POP3)
+		pop3_tls(&cv->m.pop3, t);
+	else
+		smtp_tls(&cv->m.smtp, t);
 }
 
 void
 conv_close(struct conv *cv, enum close_why why, mt_time t)
 {
-	pop3_close(&cv->pop3, why, t);
+	if (cv->proto == PROTO_POP3)
+		pop3_close(&cv->m.pop3, why, t);
+	else
+		smtp_close(&cv->m.smtp, why, t);
 }
 
 void
@@ -67,11 +85,18 @@ conv_free(struct conv *cv)
 const struct pop3_capa *
 conv_pop3_capa(const struct conv *cv)
 {
-	return &cv->pop3.capa;
+	return cv->proto == PROTO_POP3 ? &cv->m.pop3.capa : &no_capa;
+}
+
+const struct smtp_ehlo *
+conv_smtp_ehlo(const struct conv *cv)
+{
+	return cv->proto == PROTO_SMTP ? &cv->m.smtp.ehlo : &no_ehlo;
 }
 
 unsigned
 conv_pending(const struct conv *cv)
 {
-	return cv->pop3.pend.count;
+	return cv->proto == PROTO_POP3 ? cv->m.pop3.pend.count :
+	    cv->m.smtp.pend.count;
 }

@@ -14,6 +14,7 @@
 
 #include "mt.h"
 #include "pop3_parse.h"
+#include "smtp_parse.h"
 #include "trace.h"
 
 enum proto {
@@ -47,9 +48,11 @@ enum close_why {
  */
 struct step {
 	enum proto	 proto;
-	int		 cmd;		/* POP3_C_* */
-	enum pop3_st	 st;		/* POP3_ST_NONE: no status line arrived */
-	const char	*text;		/* status text after the indicator */
+	int		 cmd;		/* POP3_C_* or SMTP_C_* */
+	enum pop3_st	 st;		/* POP3: POP3_ST_NONE: no status line arrived */
+	int		 code;		/* SMTP: the final reply code; 0 none or malformed */
+	const char	*text;		/* POP3: status text after the indicator;
+					   SMTP: the final reply line's text */
 	size_t		 textlen;
 	int		 rc;		/* 0 or MT_E_* as recorded */
 	bool		 clean;		/* the server answered in protocol */
@@ -76,6 +79,20 @@ struct pop3_capa {
 	bool		 pipelining;
 	char		 sasl[256];	/* mechanisms, space separated */
 	char		 impl[128];	/* IMPLEMENTATION text */
+	char		 keywords[MT_FIELD_HARD]; /* every line, ", " separated */
+};
+
+/* Extensions from the last EHLO reply (RFC 5321 4.1.1.1). */
+struct smtp_ehlo {
+	bool		 seen;		/* a positive EHLO reply was received */
+	bool		 starttls;
+	bool		 pipelining;
+	bool		 eightbitmime;
+	bool		 chunking;
+	bool		 smtputf8;
+	uint64_t	 size;		/* SIZE limit; 0: none given */
+	char		 auth[256];	/* AUTH mechanisms, space separated */
+	char		 keywords[MT_FIELD_HARD]; /* every line, ", " separated */
 };
 
 struct conv;
@@ -105,6 +122,8 @@ void		 conv_free(struct conv *);
 
 /* The POP3 capabilities seen so far (never NULL for a POP3 conv). */
 const struct pop3_capa *conv_pop3_capa(const struct conv *);
+/* The SMTP extensions seen so far (never NULL for an SMTP conv). */
+const struct smtp_ehlo *conv_smtp_ehlo(const struct conv *);
 /* Commands sent and not yet answered. */
 unsigned	 conv_pending(const struct conv *);
 

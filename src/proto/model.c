@@ -86,4 +86,6 @@ model_body_flags(struct tracer *tr, const struct body *b, const char *what,
 		trace_anomaly(tr, AN_CTRL, detail, t);
 	if (b->flags & BODY_LONG)
 		trace_anomaly(tr, AN_LINE_TOO_LONG, detail, t);
+	if (b->flags & BODY_LONG_RFC)
+		trace_anomaly(tr, AN_LINE_OVER_RFC, detail, t);
 }

@@ -17,6 +17,7 @@ struct pend {
 	bool		 has_arg;
 	unsigned	 ev_before;	/* its "before" event; after = +1 */
 	mt_time		 t_before;
+	uint64_t	 bytes;		/* SMTP end of data: the message's octets */
 	char		 intf[MT_FIELD_HARD];
 };
 

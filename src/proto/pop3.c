@@ -349,11 +349,13 @@ pop3_body_line(struct pop3 *m, const struct lr_line *l)
 		m->body_rec.has_bytes = true;
 		m->body_rec.bytes = m->body.wire;
 		m->body_rec.body_end = l->t_end;
-		trace_emit_rec(m->env.tr, &m->body_rec);
 		if (m->body_pend.cmd == POP3_C_CAPA) {
 			m->capa = m->capa_new;
 			m->capa.seen = true;
+			snprintf(m->body_rec.detail, sizeof(m->body_rec.detail),
+			    "%s", m->capa.keywords);
 		}
+		trace_emit_rec(m->env.tr, &m->body_rec);
 	}
 	snprintf(detail, sizeof(detail), "%.200s response", intf);
 	model_body_flags(m->env.tr, &m->body, detail, l->t_end);
@@ -371,6 +373,15 @@ pop3_capa_line(struct pop3_capa *c, const struct lr_line *l)
 
 	if (l->flags & (LR_CONT | LR_TRUNCATED))
 		return;
+	{
+		size_t	o = strlen(c->keywords);
+		char	line[MT_FIELD_HARD];
+
+		mt_copy_printable(line, sizeof(line), s, n);
+		if (o + 2 + strlen(line) < sizeof(c->keywords))
+			snprintf(c->keywords + o, sizeof(c->keywords) - o,
+			    "%s%s", o ? ", " : "", line);
+	}
 	while (kw < n && s[kw] != ' ')
 		kw++;
 #define KW(w)	(kw == sizeof(w) - 1 && mt_casecmp_n(s, w, kw))

@@ -128,10 +128,10 @@ jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 		mt_time_iso(r->body_end, buf, sizeof(buf));
 		jsonl_kstr(j->fp, "body_end", buf);
 	}
-	if (anomaly) {
+	if (anomaly)
 		jsonl_kstr(j->fp, "anomaly", an_name(r->anomaly));
+	if (anomaly || r->detail[0] != '\0')
 		jsonl_kstr(j->fp, "detail", r->detail);
-	}
 	fputs("}\n", j->fp);
 	return sink_io_check(j->fp, "jsonl", err);
 }

@@ -151,6 +151,7 @@ data_directory = $data_dir
 mail_owner = postfix
 setgid_group = postdrop
 maillog_file = $log
+maillog_file_prefixes = $workdir
 syslog_name = postfix-mailtrace
 
 myhostname = mx.$domain

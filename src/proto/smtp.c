@@ -1,0 +1,516 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * smtp.c - the SMTP step model: pairs commands with (multi-line) replies,
+ * follows the session and emits the command/response trace records.
+ * RFC 5321 (SMTP), RFC 2920 (pipelining: replies in command order),
+ * RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC 3030 (BDAT).
+ */
+#include "smtp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+
+enum { PAIR_STD, PAIR_ADV };
+
+static const struct {
+	int		show;
+	unsigned	pair;
+} smtp_cmd_info[SMTP_C__COUNT] = {
+#define X(verb, show, pair)						\
+	[SMTP_C_##verb] = { VERB_SHOW_##show, PAIR_##pair },
+#include "smtp_cmds.def"
+#undef X
+};
+
+static void	smtp_c2s_line(struct smtp *, const struct lr_line *);
+static void	smtp_body_line(struct smtp *, const struct lr_line *);
+static void	smtp_s2c_line(struct smtp *, const struct lr_line *, uint64_t);
+static void	smtp_final(struct smtp *, const struct lr_line *,
+		    const struct smtp_rline *, bool, uint64_t);
+static void	smtp_ehlo_line(struct smtp_ehlo *, const char *, size_t);
+static int	smtp_reply_rc(int, int);
+static void	smtp_step(struct smtp *, const struct pend *, int, const char *,
+		    size_t, int, bool, unsigned);
+
+unsigned
+smtp_step_event(enum smtp_cmd cmd)
+{
+	switch ((int)cmd) {
+	case SMTP_C__GREETING:
+		return EV_SMTP_GREET_BEFORE;
+	case SMTP_C__AUTHDATA:
+	case SMTP_C__DOT:
+		return EV_SMTP_CMD2_BEFORE;
+	case SMTP_C__UNKNOWN:
+		return EV_SMTP_CMD_BEFORE;
+	default:
+		break;
+	}
+	if ((unsigned)cmd < SMTP_C__COUNT && smtp_cmd_info[cmd].pair == PAIR_ADV)
+		return EV_SMTP_CMD2_BEFORE;
+	return EV_SMTP_CMD_BEFORE;
+}
+
+void
+smtp_init(struct smtp *m, const struct conv_env *env, mt_time t)
+{
+	struct pend	p;
+
+	memset(m, 0, sizeof(*m));
+	m->env = *env;
+	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
+		m->env.max_body = MT_BODY_DEFAULT;
+	lr_init(&m->lr[DIR_C2S]);
+	lr_init(&m->lr[DIR_S2C]);
+	m->state = SMTP_S_GREETING;
+	memset(&p, 0, sizeof(p));
+	p.cmd = SMTP_C__GREETING;
+	p.ev_before = EV_SMTP_GREET_BEFORE;
+	p.t_before = t;
+	snprintf(p.intf, sizeof(p.intf), "connect-mail-server");
+	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, t, -1);
+	pendq_push(&m->pend, &p);
+}
+
+void
+smtp_bytes(struct smtp *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
+{
+	struct lr_line	l;
+	bool		got;
+	size_t		used;
+
+	while (n > 0) {
+		if (m->state == SMTP_S_TLS_WAIT || m->state == SMTP_S_CLOSED) {
+			m->tls_bytes += n;
+			return;
+		}
+		if (d == DIR_C2S && m->bdat_left > 0) {
+			/* RFC 3030 2: a chunk is raw octets, not lines. */
+			used = n < m->bdat_left ? n : (size_t)m->bdat_left;
+			m->bdat_left -= used;
+			p += used;
+			n -= used;
+			continue;
+		}
+		used = lr_feed(&m->lr[d], p, n, t, &l, &got);
+		p += used;
+		n -= used;
+		if (!got)
+			continue;
+		if (d == DIR_C2S)
+			smtp_c2s_line(m, &l);
+		else
+			smtp_s2c_line(m, &l, n);
+	}
+}
+
+static void
+smtp_c2s_line(struct smtp *m, const struct lr_line *l)
+{
+	struct pend	 p;
+	struct verb_line v;
+	enum smtp_cmd	 cmd;
+	char		 what[64];
+
+	if (m->state == SMTP_S_BODY) {
+		smtp_body_line(m, l);
+		return;
+	}
+	if (l->flags & LR_CONT)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.t_before = l->t_first;
+	if (m->sasl_next) {
+		/* RFC 4954 4: the client's answer to a 334 challenge. */
+		m->sasl_next = false;
+		p.cmd = SMTP_C__AUTHDATA;
+		if (l->len == 1 && l->text[0] == '*')
+			snprintf(p.intf, sizeof(p.intf), "AUTH END");
+		else if (m->sasl_mech == SMTP_SASL_LOGIN)
+			snprintf(p.intf, sizeof(p.intf), m->sasl_n == 0 ?
+			    "SEND USER" : m->sasl_n == 1 ? "SEND PASS" :
+			    "AUTH DATA");
+		else if (m->sasl_mech != SMTP_SASL_OTHER && m->sasl_n == 0)
+			snprintf(p.intf, sizeof(p.intf), "SEND USER PASS");
+		else
+			snprintf(p.intf, sizeof(p.intf), "AUTH DATA");
+		m->sasl_n++;
+		snprintf(what, sizeof(what), "AUTH response line");
+	} else {
+		smtp_cmd_parse(l->text, l->len, &cmd, &v);
+		p.cmd = (int)cmd;
+		p.has_arg = v.argslen > 0;
+		verb_intf(p.intf, sizeof(p.intf), &v, cmd == SMTP_C__UNKNOWN ?
+		    VERB_SHOW_ALL : smtp_cmd_info[cmd].show);
+		if (!v.alpha || v.verblen == 0 || v.verblen > 16) {
+			char	shown[24];
+
+			mt_copy_printable(shown, sizeof(shown), v.verb,
+			    v.verblen < 16 ? v.verblen : 16);
+			trace_anomaly(m->env.tr, AN_UNKNOWN_COMMAND, shown,
+			    l->t_first);
+		}
+		if (cmd == SMTP_C_AUTH) {
+			const char	*sp = memchr(v.args, ' ', v.argslen);
+			size_t		 ml = sp ? (size_t)(sp - v.args) : v.argslen;
+
+			m->sasl_mech = SMTP_SASL_OTHER;
+			if (ml == 5 && mt_casecmp_n(v.args, "PLAIN", 5))
+				m->sasl_mech = SMTP_SASL_PLAIN;
+			else if (ml == 5 && mt_casecmp_n(v.args, "LOGIN", 5))
+				m->sasl_mech = SMTP_SASL_LOGIN;
+			else if (ml == 8 && mt_casecmp_n(v.args, "CRAM-MD5", 8))
+				m->sasl_mech = SMTP_SASL_CRAM;
+			/* An initial response counts as the first (RFC 4954 4). */
+			m->sasl_n = sp != NULL ? 1 : 0;
+		} else if (cmd == SMTP_C_BDAT) {
+			const char	*sp = memchr(v.args, ' ', v.argslen);
+			size_t		 nl = sp ? (size_t)(sp - v.args) : v.argslen;
+			uint64_t	 size;
+
+			if (mt_parse_u64(v.args, nl, 0, UINT64_MAX / 2, &size))
+				m->bdat_left = size;
+			else
+				trace_anomaly(m->env.tr, AN_BAD_BDAT, p.intf,
+				    l->t_first);
+		}
+		snprintf(what, sizeof(what), "%s command", cmd ==
+		    SMTP_C__UNKNOWN ? "unknown" : smtp_cmd_verb(cmd));
+	}
+	p.ev_before = smtp_step_event((enum smtp_cmd)p.cmd);
+	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_SMTP_LINE_SOFT);
+	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
+	    -1);
+	if (!pendq_push(&m->pend, &p))
+		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
+}
+
+/* A line of the message after DATA's 354 (RFC 5321 4.1.1.4, 4.5.2). */
+static void
+smtp_body_line(struct smtp *m, const struct lr_line *l)
+{
+	struct pend	p;
+
+	if (body_line(&m->body, l) != BODY_END) {
+		if ((l->flags & LR_CONT) == 0 && l->wire > MT_SMTP_TEXT_SOFT &&
+		    (l->flags & LR_TRUNCATED) == 0)
+			m->body.flags |= BODY_LONG_RFC;
+		return;
+	}
+	m->state = SMTP_S_READY;
+	memset(&p, 0, sizeof(p));
+	p.cmd = SMTP_C__DOT;
+	p.ev_before = smtp_step_event(SMTP_C__DOT);
+	p.t_before = l->t_first;
+	p.bytes = m->body.wire;
+	snprintf(p.intf, sizeof(p.intf), ".");
+	model_body_flags(m->env.tr, &m->body, "message", l->t_first);
+	if (m->body.wire > m->env.max_body) {
+		char	detail[96];
+
+		snprintf(detail, sizeof(detail), "message of %llu octets",
+		    (unsigned long long)m->body.wire);
+		trace_anomaly(m->env.tr, AN_BODY_TOO_LARGE, detail, l->t_first);
+	}
+	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
+	    -1);
+	if (!pendq_push(&m->pend, &p))
+		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
+}
+
+static int
+smtp_reply_rc(int cmd, int code)
+{
+	if (code >= 200 && code < 400)
+		return 0;
+	if (code == 0)
+		return MT_E_PROTO;
+	switch (cmd) {
+	case SMTP_C_EHLO:
+		/* RFC 5321 3.2: a 5xx to EHLO means "try HELO". */
+		return code >= 500 ? 0 : MT_E_PROTO;
+	case SMTP_C_AUTH:
+	case SMTP_C__AUTHDATA:
+		return MT_E_AUTH;
+	case SMTP_C_MAIL:
+	case SMTP_C_RCPT:
+	case SMTP_C_DATA:
+	case SMTP_C_BDAT:
+	case SMTP_C__DOT:
+		return MT_E_SEND;
+	default:
+		return MT_E_PROTO;
+	}
+}
+
+static void
+smtp_step(struct smtp *m, const struct pend *p, int code, const char *text,
+    size_t textlen, int rc, bool clean, unsigned flags)
+{
+	struct step	s;
+
+	if (m->env.on_step == NULL)
+		return;
+	memset(&s, 0, sizeof(s));
+	s.proto = PROTO_SMTP;
+	s.cmd = p->cmd;
+	s.code = code;
+	s.text = text;
+	s.textlen = textlen;
+	s.rc = rc;
+	s.clean = clean;
+	s.flags = flags;
+	s.multi = m->reply_lines > 1;
+	s.body_bytes = p->bytes;
+	m->env.on_step(m->env.arg, &s);
+}
+
+static void
+smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
+{
+	struct smtp_rline	 r;
+	const struct pend	*p;
+	char			 shown[MT_FIELD_HARD];
+	bool			 ok;
+
+	if (l->flags & LR_CONT)
+		return;
+	model_line_flags(m->env.tr, l, DIR_S2C, "reply line",
+	    MT_SMTP_LINE_SOFT);
+	if (m->state == SMTP_S_BODY) {
+		/* Trust the server: it is not reading a message any more. */
+		trace_anomaly(m->env.tr, AN_REPLY_DURING_BODY, NULL, l->t_end);
+		m->state = SMTP_S_READY;
+	}
+	if ((p = pendq_peek(&m->pend)) == NULL) {
+		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
+		    80);
+		trace_anomaly(m->env.tr, m->state == SMTP_S_DONE ?
+		    AN_DATA_AFTER_CLOSE : AN_REPLY_NO_COMMAND, shown, l->t_end);
+		return;
+	}
+	ok = smtp_rline_parse(l->text, l->len, &r);
+	if (!ok) {
+		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
+		    80);
+		trace_anomaly(m->env.tr, AN_BAD_STATUS, shown, l->t_end);
+		smtp_final(m, l, &r, false, rest);
+		return;
+	}
+	if (!m->in_reply) {
+		m->in_reply = true;
+		m->reply_code = r.code;
+		m->reply_lines = 0;
+		m->reply_mismatch = false;
+		m->reply_failed = false;
+		if (p->cmd == SMTP_C_EHLO)
+			memset(&m->ehlo_new, 0, sizeof(m->ehlo_new));
+	} else if (r.code != m->reply_code)
+		m->reply_mismatch = true;
+	m->reply_lines++;
+	/* RFC 5321 4.1.1.1: the lines after the first name extensions. */
+	if (p->cmd == SMTP_C_EHLO && m->reply_lines > 1)
+		smtp_ehlo_line(&m->ehlo_new, r.text, r.textlen);
+	if (!r.more) {
+		smtp_final(m, l, &r, true, rest);
+		return;
+	}
+	if (m->reply_lines >= MT_REPLY_LINES_HARD && !m->reply_failed) {
+		struct trace_rec	rec;
+		struct pend		q;
+		char			opr[8];
+
+		/* Fail the step now; swallow the rest of this reply. */
+		pendq_pop(&m->pend, &q);
+		snprintf(opr, sizeof(opr), "%03d", r.code);
+		model_after_rec(&q, opr, MT_E_PROTO, l->t_end, &rec);
+		trace_emit_rec(m->env.tr, &rec);
+		snprintf(shown, sizeof(shown), "%.200s: over %d lines", q.intf,
+		    MT_REPLY_LINES_HARD);
+		trace_anomaly(m->env.tr, AN_REPLY_TOO_LONG, shown, l->t_end);
+		m->reply_failed = true;
+		smtp_step(m, &q, r.code, NULL, 0, MT_E_PROTO, false, 0);
+	}
+}
+
+/* The last line of a reply (or a malformed one): the step is complete. */
+static void
+smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
+    bool wellformed, uint64_t rest)
+{
+	struct trace_rec	rec;
+	struct pend		p;
+	char			opr[MT_OPR_HARD], shown[MT_FIELD_HARD];
+	unsigned		flags = 0;
+	int			rc;
+
+	m->in_reply = false;
+	if (m->reply_failed) {		/* recorded when it grew too long */
+		m->reply_failed = false;
+		return;
+	}
+	if (!pendq_pop(&m->pend, &p))
+		return;
+	if (wellformed) {
+		snprintf(opr, sizeof(opr), "%03d", r->code);
+		rc = smtp_reply_rc(p.cmd, r->code);
+	} else {
+		mt_copy_printable(opr, sizeof(opr), l->text, l->len < 4 ?
+		    l->len : 4);
+		rc = MT_E_PROTO;
+	}
+	if (wellformed && m->reply_mismatch) {
+		snprintf(shown, sizeof(shown), "%.200s: the last line says %03d",
+		    p.intf, r->code);
+		trace_anomaly(m->env.tr, AN_REPLY_CODE_MISMATCH, shown,
+		    l->t_end);
+		rc = MT_E_PROTO;
+	}
+	if (l->flags & LR_TRUNCATED) {
+		rc = MT_E_PROTO;
+		flags |= STEP_TRUNCATED;
+	}
+	model_after_rec(&p, opr, rc, l->t_end, &rec);
+	if (p.cmd == SMTP_C__DOT) {
+		rec.has_bytes = true;
+		rec.bytes = p.bytes;
+		rec.body_end = p.t_before;
+	}
+	switch (p.cmd) {
+	case SMTP_C__GREETING:
+		m->state = SMTP_S_READY;
+		break;
+	case SMTP_C_EHLO:
+		if (rc == 0 && r->code / 100 == 2) {
+			m->ehlo = m->ehlo_new;
+			m->ehlo.seen = true;
+			snprintf(rec.detail, sizeof(rec.detail), "%s",
+			    m->ehlo.keywords);
+		}
+		break;
+	case SMTP_C_AUTH:
+	case SMTP_C__AUTHDATA:
+		if (wellformed && r->code == 334)
+			m->sasl_next = true;
+		break;
+	case SMTP_C_DATA:
+		if (wellformed && r->code == 354) {
+			m->state = SMTP_S_BODY;
+			body_open(&m->body);
+		}
+		break;
+	case SMTP_C_STARTTLS:
+		if (!wellformed || r->code != 220)
+			break;
+		/* RFC 3207 4 / CVE-2021-22947: nothing may follow in clear. */
+		rest += lr_held(&m->lr[DIR_S2C]) + lr_held(&m->lr[DIR_C2S]);
+		if (rest > 0) {
+			snprintf(shown, sizeof(shown), "%llu octets after the "
+			    "STARTTLS reply, before the TLS handshake",
+			    (unsigned long long)rest);
+			trace_anomaly(m->env.tr, AN_PLAINTEXT_AFTER_TLS, shown,
+			    l->t_end);
+			flags |= STEP_INJECTED;
+		}
+		m->state = SMTP_S_TLS_WAIT;
+		break;
+	case SMTP_C_QUIT:
+		if (wellformed && r->code == 221)
+			m->state = SMTP_S_DONE;
+		break;
+	default:
+		break;
+	}
+	trace_emit_rec(m->env.tr, &rec);
+	smtp_step(m, &p, wellformed ? r->code : 0, wellformed ? r->text :
+	    l->text, wellformed ? r->textlen : l->len, rc, wellformed, flags);
+}
+
+static void
+smtp_ehlo_line(struct smtp_ehlo *e, const char *s, size_t n)
+{
+	size_t	kw = 0, o = strlen(e->keywords);
+	char	line[MT_FIELD_HARD];
+
+	mt_copy_printable(line, sizeof(line), s, n);
+	if (o + 2 + strlen(line) < sizeof(e->keywords))
+		snprintf(e->keywords + o, sizeof(e->keywords) - o, "%s%s",
+		    o ? ", " : "", line);
+	while (kw < n && s[kw] != ' ' && s[kw] != '=')
+		kw++;
+#define KW(w)	(kw == sizeof(w) - 1 && mt_casecmp_n(s, w, kw))
+	if (KW("STARTTLS"))
+		e->starttls = true;
+	else if (KW("PIPELINING"))
+		e->pipelining = true;
+	else if (KW("8BITMIME"))
+		e->eightbitmime = true;
+	else if (KW("CHUNKING"))
+		e->chunking = true;
+	else if (KW("SMTPUTF8"))
+		e->smtputf8 = true;
+	else if (KW("SIZE") && kw < n)
+		(void)mt_parse_u64(s + kw + 1, n - kw - 1, 0, UINT64_MAX / 2,
+		    &e->size);
+	else if (KW("AUTH") && kw < n)
+		mt_copy_printable(e->auth, sizeof(e->auth), s + kw + 1,
+		    n - kw - 1);
+#undef KW
+}
+
+void
+smtp_gap(struct smtp *m, enum dir d, uint64_t nbytes, mt_time t)
+{
+	char	detail[64];
+
+	snprintf(detail, sizeof(detail), "%llu octets missing %s",
+	    (unsigned long long)nbytes, d == DIR_C2S ? "client to server" :
+	    "server to client");
+	trace_anomaly(m->env.tr, AN_GAP, detail, t);
+	lr_init(&m->lr[d]);
+}
+
+void
+smtp_tls(struct smtp *m, mt_time t)
+{
+	(void)t;
+	/* RFC 3207 4.2: forget what was learned in clear; EHLO again. */
+	lr_init(&m->lr[DIR_C2S]);
+	lr_init(&m->lr[DIR_S2C]);
+	memset(&m->ehlo, 0, sizeof(m->ehlo));
+	m->tls_bytes = 0;
+	if (m->state == SMTP_S_TLS_WAIT)
+		m->state = SMTP_S_READY;
+}
+
+void
+smtp_close(struct smtp *m, enum close_why why, mt_time t)
+{
+	enum mt_ecode		code = model_close_code(why);
+	struct trace_rec	rec;
+	struct pend		p;
+	char			opr[MT_OPR_HARD];
+
+	if (m->state == SMTP_S_CLOSED)
+		return;
+	if (m->state == SMTP_S_BODY)
+		trace_anomaly(m->env.tr, AN_BODY_UNTERMINATED, "message", t);
+	/* Open commands; a reply cut after some lines still has a code. */
+	while (pendq_pop(&m->pend, &p)) {
+		opr[0] = '\0';
+		if (m->in_reply && !m->reply_failed)
+			snprintf(opr, sizeof(opr), "%03d", m->reply_code);
+		m->in_reply = false;
+		model_after_rec(&p, opr, code, t, &rec);
+		if (p.cmd == SMTP_C__DOT) {
+			rec.has_bytes = true;
+			rec.bytes = p.bytes;
+			rec.body_end = p.t_before;
+		}
+		trace_emit_rec(m->env.tr, &rec);
+		smtp_step(m, &p, 0, NULL, 0, code, false, 0);
+	}
+	m->state = SMTP_S_CLOSED;
+}

@@ -1,0 +1,36 @@
+# Real Postfix SMTP server harness (tests/postfix/, docs/testing.md).
+# postfix.start starts a private instance in ${CMAKE_BINARY_DIR}/postfix that
+# authenticates through, and delivers (LMTP) into, the Dovecot of the
+# dovecot fixture, and writes ${CMAKE_BINARY_DIR}/postfix/env; tests that need
+# it declare FIXTURES_REQUIRED "postfix;dovecot;certs".
+#
+# Every postfix test, postfix.stop included, also requires the dovecot
+# fixture: CTest runs a fixture's cleanup after all tests that require it, so
+# dovecot.stop comes after postfix.stop (Postfix uses Dovecot's sockets).
+add_test(NAME postfix.start
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/postfix/start.sh
+                 ${CMAKE_BINARY_DIR}/postfix ${CMAKE_BINARY_DIR}/dovecot
+                 ${CMAKE_BINARY_DIR}/certs)
+set_tests_properties(postfix.start PROPERTIES
+                     FIXTURES_SETUP postfix
+                     FIXTURES_REQUIRED "dovecot;certs"
+                     TIMEOUT 60)
+
+add_test(NAME postfix.stop
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/postfix/stop.sh
+                 ${CMAKE_BINARY_DIR}/postfix)
+set_tests_properties(postfix.stop PROPERTIES
+                     FIXTURES_CLEANUP postfix
+                     FIXTURES_REQUIRED dovecot
+                     TIMEOUT 60)
+
+# Delivers one message to rcpt@example.test and deletes it again: tests that
+# count rcpt's messages hold the postfix-rcpt lock.
+add_test(NAME postfix.smoke
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/postfix/smoke.sh
+                 ${CMAKE_BINARY_DIR}/postfix ${CMAKE_BINARY_DIR}/dovecot
+                 ${CMAKE_BINARY_DIR}/certs)
+set_tests_properties(postfix.smoke PROPERTIES
+                     FIXTURES_REQUIRED "postfix;dovecot;certs"
+                     RESOURCE_LOCK postfix-rcpt
+                     TIMEOUT 120)
