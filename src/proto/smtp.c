@@ -284,6 +284,14 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 		trace_anomaly(m->env.tr, AN_REPLY_DURING_BODY, NULL, l->t_end);
 		m->state = SMTP_S_READY;
 	}
+	if (m->in_reply && m->reply_failed) {
+		/* The rest of a reply already failed as too long. */
+		if (!smtp_rline_parse(l->text, l->len, &r) || !r.more) {
+			m->in_reply = false;
+			m->reply_failed = false;
+		}
+		return;
+	}
 	if ((p = pendq_peek(&m->pend)) == NULL) {
 		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
 		    80);
@@ -347,10 +355,6 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	int			rc;
 
 	m->in_reply = false;
-	if (m->reply_failed) {		/* recorded when it grew too long */
-		m->reply_failed = false;
-		return;
-	}
 	if (!pendq_pop(&m->pend, &p))
 		return;
 	if (wellformed) {

@@ -348,6 +348,12 @@ fail() {
     cat "$workdir/postfix.stderr" >&2 2>/dev/null || true
     echo "----- $log -----" >&2
     tail -n 50 "$log" >&2 2>/dev/null || true
+    # Errors found before logging is set up go to syslog only (there is no
+    # /dev/log here) unless stderr is a terminal: show them through script(1).
+    if command -v script >/dev/null 2>&1; then
+        echo "----- postfix -c $conf_dir check -----" >&2
+        timeout 30 script -qec "postfix -c '$conf_dir' check" /dev/null </dev/null >&2 2>&1 || true
+    fi
     bash "$here/stop.sh" "$workdir" >/dev/null 2>&1 || true
     exit 1
 }

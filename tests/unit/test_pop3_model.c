@@ -4,95 +4,7 @@
  * whole, one byte at a time and at random cuts: the records must not
  * depend on where the bytes were cut.
  */
-#include "conv.h"
-
-#include "check.h"
-#include "memsink.h"
-
-struct piece {
-	enum dir	 dir;
-	const char	*bytes;
-};
-
-struct steps {
-	char	log[2048];
-	size_t	len;
-};
-
-static void
-on_step(void *arg, const struct step *s)
-{
-	struct steps	*st = arg;
-	int		 n;
-
-	n = snprintf(st->log + st->len, sizeof(st->log) - st->len,
-	    "%d/%d/%d/%x/%llu ", s->cmd, s->st, s->rc, s->flags,
-	    (unsigned long long)s->body_bytes);
-	if (n > 0 && (size_t)n < sizeof(st->log) - st->len)
-		st->len += (size_t)n;
-}
-
-/* cut 0: whole pieces; 1: byte by byte; other: seeded random cuts. */
-static void
-run(const struct piece *pc, size_t np, enum level lvl, unsigned cut,
-    enum close_why why, struct memsink *ms, struct steps *st)
-{
-	struct tracer	 tr;
-	struct conv_env	 env;
-	struct conv	*cv;
-	unsigned	 seed = cut;
-	size_t		 i;
-
-	memsink_init(ms);
-	memset(st, 0, sizeof(*st));
-	trace_init(&tr, lvl, REC_PROBE);
-	trace_add_sink(&tr, &ms->base);
-	trace_session(&tr, "127.0.0.1:1", "127.0.0.1:110");
-	memset(&env, 0, sizeof(env));
-	env.tr = &tr;
-	env.on_step = on_step;
-	env.arg = st;
-	env.max_body = 4096;
-	cv = conv_new(PROTO_POP3, &env, 0, NULL);
-	for (i = 0; i < np; i++) {
-		const uint8_t	*p = (const uint8_t *)pc[i].bytes;
-		size_t		 n = strlen(pc[i].bytes), k;
-
-		while (n > 0) {
-			if (cut == 0)
-				k = n;
-			else if (cut == 1)
-				k = 1;
-			else {
-				seed = seed * 1103515245u + 12345u;
-				k = 1 + (seed >> 16) % 7;
-				if (k > n)
-					k = n;
-			}
-			conv_bytes(cv, pc[i].dir, p, k, (mt_time)i);
-			p += k;
-			n -= k;
-		}
-	}
-	conv_close(cv, why, 99);
-	conv_free(cv);
-}
-
-static void
-expect_all_cuts(const struct piece *pc, size_t np, enum level lvl,
-    enum close_why why, const char *want, const char *want_steps)
-{
-	struct memsink	ms;
-	struct steps	st;
-	unsigned	cut;
-
-	for (cut = 0; cut < 12; cut++) {
-		run(pc, np, lvl, cut, why, &ms, &st);
-		CHECK_STR(ms.out, want);
-		if (want_steps != NULL)
-			CHECK_STR(st.log, want_steps);
-	}
-}
+#include "convrun.h"
 
 static void
 test_session(void)
@@ -117,7 +29,7 @@ test_session(void)
 		{ DIR_S2C, "+OK Bye\r\n" },
 	};
 
-	expect_all_cuts(pc, sizeof(pc) / sizeof(pc[0]), LEVEL_ADVANCED, CLOSE_FIN,
+	expect_all_cuts(PROTO_POP3, pc, sizeof(pc) / sizeof(pc[0]), LEVEL_ADVANCED, CLOSE_FIN,
 	    "0xAD92 B rc=0 connect-mail-server||\n"
 	    "0xAD93 B rc=0 connect-mail-server|+OK|\n"
 	    "0xAD8E A rc=0 CAPA||\n"
@@ -140,7 +52,7 @@ test_session(void)
 	    "8/1/0/0/17 7/1/0/0/24 14/1/0/0/0 ");
 
 	/* Standard level keeps the A events only. */
-	expect_all_cuts(pc, 9, LEVEL_STANDARD, CLOSE_FIN,
+	expect_all_cuts(PROTO_POP3, pc, 9, LEVEL_STANDARD, CLOSE_FIN,
 	    "0xAD8E A rc=0 CAPA||\n"
 	    "0xAD8F A rc=0 CAPA|+OK| bytes\n"
 	    "0xAD8E A rc=0 USER bob||\n"
@@ -193,7 +105,7 @@ test_sasl_secrets(void)
 		{ DIR_S2C, "-ERR no\r\n" },
 	};
 
-	expect_all_cuts(pc, sizeof(pc) / sizeof(pc[0]), LEVEL_ADVANCED, CLOSE_FIN,
+	expect_all_cuts(PROTO_POP3, pc, sizeof(pc) / sizeof(pc[0]), LEVEL_ADVANCED, CLOSE_FIN,
 	    "0xAD92 B rc=0 connect-mail-server||\n"
 	    "0xAD93 B rc=0 connect-mail-server|+OK|\n"
 	    "0xAD8E A rc=0 AUTH PLAIN||\n"
@@ -227,7 +139,7 @@ test_faults(void)
 	};
 
 	/* A bad greeting, a reply with no command, a body cut off. */
-	expect_all_cuts(bad, 4, LEVEL_ADVANCED, CLOSE_FIN,
+	expect_all_cuts(PROTO_POP3, bad, 4, LEVEL_ADVANCED, CLOSE_FIN,
 	    "0xAD92 B rc=0 connect-mail-server||\n"
 	    "! bad_status garbage here\n"
 	    "0xAD93 B rc=8 connect-mail-server|garb|javax.mail.MessagingException\n"
@@ -237,7 +149,7 @@ test_faults(void)
 	    "! body_unterminated RETR 1\n",
 	    "15/4/8/0/0 7/1/6/8/6 ");
 	/* -ERR to CAPA is no failure; to RETR it is; a cut status line. */
-	expect_all_cuts(err, 7, LEVEL_STANDARD, CLOSE_TIMEOUT,
+	expect_all_cuts(PROTO_POP3, err, 7, LEVEL_STANDARD, CLOSE_TIMEOUT,
 	    "0xAD8E A rc=0 CAPA||\n"
 	    "0xAD8F A rc=0 CAPA|-ERR|\n"
 	    "0xAD8E A rc=0 RETR 9||\n"
@@ -256,7 +168,7 @@ test_stls_injection(void)
 	struct memsink	ms;
 	struct steps	st;
 
-	run(inj, 3, LEVEL_STANDARD, 0, CLOSE_ABORT, &ms, &st);
+	run(PROTO_POP3, inj, 3, LEVEL_STANDARD, 0, CLOSE_ABORT, &ms, &st);
 	CHECK_STR(ms.out,
 	    "0xAD8E A rc=0 STLS||\n"
 	    "! plaintext_after_stls 15 octets after the STLS reply, before the TLS handshake\n"
@@ -283,7 +195,7 @@ test_body_limit(void)
 	pc[1].bytes = "RETR 1\r\n";
 	pc[2].dir = DIR_S2C;
 	pc[2].bytes = big;
-	run(pc, 3, LEVEL_STANDARD, 0, CLOSE_ABORT, &ms, &st);
+	run(PROTO_POP3, pc, 3, LEVEL_STANDARD, 0, CLOSE_ABORT, &ms, &st);
 	CHECK_STR(ms.out,
 	    "0xAD8E A rc=0 RETR 1||\n"
 	    "0xAD8F A rc=8 RETR 1|+OK|javax.mail.MessagingException bytes\n"
