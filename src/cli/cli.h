@@ -10,6 +10,7 @@
 #define EXIT_USAGE	2
 
 int	cli_pop3(int, char **);
+int	cli_smtp(int, char **);
 int	cli_show(int, char **);
 int	cli_events(int, char **);
 /* "mailtrace: " + message on stderr. */

@@ -13,12 +13,16 @@
 static const char usage[] =
 "usage: mailtrace COMMAND [options]\n"
 "\n"
-"mailtrace traces POP3 sessions step by step with the PRF event catalog\n"
-"(JavaMail POP3 events 0xAD80-0xAD93) and keeps every run in sqlite.\n"
+"mailtrace traces POP3 and SMTP sessions step by step with the PRF event\n"
+"catalog (JavaMail events: POP3 0xAD80-0xAD93, SMTP 0xAD00-0xAD15) and keeps\n"
+"every run in sqlite.\n"
 "\n"
 "commands:\n"
 "  pop3 [options] pop3://USER@HOST[:PORT]   probe a POP3 server (pop3s:// for\n"
 "                                           implicit TLS); see mailtrace pop3 --help\n"
+"  smtp [options] --from A --to B smtp://[USER@]HOST[:PORT]\n"
+"                                           send one message (smtps:// for implicit\n"
+"                                           TLS); see mailtrace smtp --help\n"
 "  show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
 "                                           print a stored run again (default: the last)\n"
 "  events                                   list the event catalog, the anomalies\n"
@@ -79,6 +83,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "pop3") == 0)
 		return cli_pop3(argc - 1, argv + 1);
+	if (strcmp(argv[1], "smtp") == 0)
+		return cli_smtp(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
 	if (strcmp(argv[1], "events") == 0)

@@ -14,6 +14,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "mt.h"
 
@@ -138,4 +139,21 @@ net_md5_hex(const uint8_t *data, size_t n, char out[33])
 		hex_lower(dig, MD5_LEN, out);
 	OPENSSL_cleanse(dig, sizeof(dig));
 	return ok;
+}
+
+bool
+net_random_hex(char *out, size_t nbytes)
+{
+	static const char	hex[] = "0123456789abcdef";
+	unsigned char		buf[64];
+	size_t			i;
+
+	if (nbytes > sizeof(buf) || RAND_bytes(buf, (int)nbytes) != 1)
+		return false;
+	for (i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[buf[i] >> 4];
+		out[2 * i + 1] = hex[buf[i] & 15];
+	}
+	out[2 * nbytes] = '\0';
+	return true;
 }

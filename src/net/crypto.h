@@ -49,4 +49,8 @@ bool	net_hmac_md5_hex(const uint8_t *key, size_t keylen, const uint8_t *msg,
  */
 bool	net_md5_hex(const uint8_t *data, size_t n, char out[33]);
 
+/* 2 * nbytes lower-case hex digits of cryptographic randomness (RAND_bytes)
+ * into out (2 * nbytes + 1 bytes); false when the generator fails. */
+bool	net_random_hex(char *out, size_t nbytes);
+
 #endif

@@ -1,8 +1,7 @@
 /*
- * flow.h - the probe's POP3 driver state, shared by pop3_flow.c and
- * pop3_auth.c.  The model (proto/) observes; the driver only decides what to
- * send next, and sends through flow_send(), which shows the bytes to the
- * model first.
+ * flow.h - what the POP3 and SMTP drivers share.  The model (proto/)
+ * observes; a driver only decides what to send next, and sends through
+ * flow_cmd()/flow_data(), which show the bytes to the model first.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef MT_PROBE_FLOW_H
@@ -13,7 +12,8 @@
 #include "probe.h"
 
 struct flow {
-	const struct pop3_opts	*o;
+	const struct probe_conn	*c;
+	enum proto		 proto;
 	struct tracer		*tr;
 	struct net		*net;
 	struct conv		*cv;
@@ -24,30 +24,55 @@ struct flow {
 	/* the last completed step */
 	bool			 got;
 	struct step		 st;
-	char			 text[MT_FIELD_HARD];	/* its status text */
+	char			 text[MT_FIELD_HARD];	/* its reply text */
 	size_t			 textlen;
 	/* session */
 	bool			 dead;		/* no more bytes can be exchanged */
 	bool			 failed;
 	struct mt_err		 err;		/* the first failure */
+	/* POP3 */
 	char			 stamp[MT_FIELD_HARD];	/* APOP timestamp */
 	uint64_t		 count;		/* STAT */
 };
 
+void	flow_init(struct flow *, enum proto, const struct probe_conn *,
+	    struct tracer *);
+/* Frees what the session holds (connection, model). */
+void	flow_done(struct flow *);
 mt_time	flow_now(const struct flow *);
 /* Record the first failure of the session (later ones are in the trace). */
 void	flow_fail(struct flow *, enum mt_ecode, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* An API entry or "before" point with int "--": returns its time. */
+mt_time	flow_enter(struct flow *, unsigned ev);
+/* The matching exit or "after" point: rc and its exception, elapsed. */
+void	flow_exit(struct flow *, unsigned ev, int rc, mt_time t0);
 /*
- * Show a command line (without CRLF) to the model, send it and wait for the
- * step it completes.  Returns the step's rc (0 on success).  When secret is
- * true the line is wiped after sending.
+ * ev and ev + 1 around the TCP connect (and the handshake for implicit
+ * TLS); ev's opt is "host port connect-timeout read-timeout".
+ */
+int	flow_connect(struct flow *, unsigned ev);
+/* Start the model and wait for the greeting. */
+int	flow_greeting(struct flow *);
+/*
+ * Show a command line (without CRLF; line must have room for 2 more bytes)
+ * to the model, send it and wait for the step it completes.  Returns the
+ * step's rc.  A secret line is wiped after sending.
  */
 int	flow_cmd(struct flow *, char *line, size_t len, bool secret);
-/* flow_cmd() of a formatted line that holds no secret. */
 int	flow_cmdf(struct flow *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Authenticate as asked; 0 on success. */
-int	flow_auth(struct flow *);
+/* Show data (a message) to the model and send it; no waiting. */
+int	flow_data(struct flow *, const uint8_t *, size_t);
+/* Wait for the step the data completes. */
+int	flow_wait(struct flow *);
+/* After a positive STLS/STARTTLS reply: the handshake, then conv_tls(). */
+int	flow_starttls(struct flow *, const char *what);
+/* ev and ev + 1 around closing the connection. */
+void	flow_teardown(struct flow *, unsigned ev);
+/* A step failed: record why (once), from what the model saw. */
+int	flow_step_fail(struct flow *, const char *what);
+/* SASL (RFC 4954 / RFC 5034) with a mechanism; 0 on success. */
+int	flow_sasl(struct flow *, enum probe_auth);
 
 #endif

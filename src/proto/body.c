@@ -5,6 +5,7 @@
  */
 #include "body.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -41,4 +42,40 @@ body_line(struct body *b, const struct lr_line *l)
 	b->prev_crlf = crlf;
 	b->lines++;
 	return BODY_MORE;
+}
+
+bool
+body_stuff(const uint8_t *msg, size_t n, uint8_t **out, size_t *outlen)
+{
+	uint8_t	*w;
+	size_t	 i, o = 0;
+	bool	 bol = true;
+
+	/* Worst case: every byte a line ending or a dot line: 2n, plus 5. */
+	if (n > (SIZE_MAX - 5) / 2 || (w = malloc(2 * n + 5)) == NULL)
+		return false;
+	for (i = 0; i < n; i++) {
+		uint8_t c = msg[i];
+
+		if (c == '\r' || c == '\n') {
+			if (c == '\r' && i + 1 < n && msg[i + 1] == '\n')
+				i++;
+			w[o++] = '\r';
+			w[o++] = '\n';
+			bol = true;
+			continue;
+		}
+		if (bol && c == '.')
+			w[o++] = '.';
+		w[o++] = c;
+		bol = false;
+	}
+	if (!bol) {
+		w[o++] = '\r';
+		w[o++] = '\n';
+	}
+	memcpy(w + o, ".\r\n", 3);
+	*out = w;
+	*outlen = o + 3;
+	return true;
 }

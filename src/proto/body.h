@@ -7,6 +7,7 @@
 #define MT_PROTO_BODY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lr.h"
@@ -39,5 +40,15 @@ void			 body_open(struct body *);
  * as given; callers that want the content skip the first dot.
  */
 enum body_verdict	 body_line(struct body *, const struct lr_line *);
+
+/*
+ * The sending side of body_line(): the wire form of a message given with
+ * any line endings: CRLF endings (a bare CR or LF becomes CRLF), a dot
+ * doubled at the start of a line (RFC 5321 4.5.2), a final CRLF when the
+ * message lacks one, and the ".\r\n" terminator.  *out is malloc'd (the
+ * caller frees it); false when out of memory.
+ */
+bool			 body_stuff(const uint8_t *msg, size_t n, uint8_t **out,
+			    size_t *outlen);
 
 #endif

@@ -193,7 +193,7 @@ write_conf() { # pop3-port pop3s-port
         extra=$'service anvil {\n  chroot =\n}\n'
     fi
     [[ $ipv6 == 1 ]] && addrs='127.0.0.1, ::1'
-    local protocols=pop3 owner= postfix_sockets
+    local protocols=pop3 owner='' postfix_sockets
     [[ $lmtp == 1 ]] && protocols='pop3 lmtp'
     [[ -n $sock_owner ]] && owner=$'\n    user = '"$sock_owner"$'\n    group = '"$sock_owner"
     # Postfix's smtpd (smtpd_sasl_type = dovecot) and lmtp client connect here.

@@ -70,9 +70,11 @@ auth_bad=$(printf '\0%s\0%s' "$user" "wrong-$password" | base64 -w0)
 b64_user=$(printf '%s' "$user" | base64 -w0)
 b64_pass=$(printf '%s' "$password" | base64 -w0)
 
-check "relayhost is empty and remote delivery is the error transport" \
-    eval '[[ -z $(postconf -c "$POSTFIX_CONF" -h relayhost) &&
-        $(postconf -c "$POSTFIX_CONF" -h default_transport) == error:* ]]'
+no_relay() {
+    [[ -z $(postconf -c "$POSTFIX_CONF" -h relayhost) &&
+        $(postconf -c "$POSTFIX_CONF" -h default_transport) == error:* ]]
+}
+check "relayhost is empty and remote delivery is the error transport" no_relay
 
 # --- one SMTP session at a time: /dev/tcp or an openssl s_client coprocess --
 rfd=
@@ -95,6 +97,7 @@ s_open_tls() { # s_client args...
     tls_pid=
     coproc TLS { timeout 30 openssl s_client -quiet -CAfile "$certdir/ca.pem" \
         -verify_return_error -verify_hostname localhost "$@" 2>/dev/null; }
+    # shellcheck disable=SC2153 # set by coproc
     tls_pid=$TLS_PID
     exec {rfd}<&"${TLS[0]}" {wfd}>&"${TLS[1]}"
 }
@@ -134,7 +137,12 @@ s_cmd() { # command -> reply
 }
 # has_kw KEYWORD-LINE: the last EHLO reply has a 250 line exactly "KEYWORD-LINE"
 has_kw() { grep -qxE "250[- ]$1" <<<"$reply"; }
+no_kw() { ! has_kw "$1"; }
 code_is() { [[ $code == "$1" ]]; }
+# reply_is TEXT: the last reply is the single line TEXT
+reply_is() { [[ $reply == "$1"$'\n' ]]; }
+# shellcheck disable=SC2053 # $2 is a glob pattern on purpose
+glob_match() { [[ $1 == $2 ]]; }
 code_5xx() { [[ $code == 5?? ]]; }
 
 # --- plain SMTP -------------------------------------------------------------
@@ -156,10 +164,10 @@ s_cmd "MAIL FROM:<a@example.test>"
 check "MAIL FROM:<a@example.test> gives 250" code_is 250
 s_cmd "RCPT TO:<$POSTFIX_BAD_RCPT>"
 check "RCPT TO:<$POSTFIX_BAD_RCPT> refused with 550 User unknown ($code)" \
-    eval '[[ $reply == "550 5.1.1 <$POSTFIX_BAD_RCPT>: Recipient address rejected: User unknown in virtual mailbox table"$'"'\n'"' ]]'
+    reply_is "550 5.1.1 <$POSTFIX_BAD_RCPT>: Recipient address rejected: User unknown in virtual mailbox table"
 s_cmd "RCPT TO:<$POSTFIX_RELAY_RCPT>"
 check "RCPT TO:<$POSTFIX_RELAY_RCPT> (relay) refused with 554 Relay access denied ($code)" \
-    eval '[[ $reply == "554 5.7.1 <$POSTFIX_RELAY_RCPT>: Relay access denied"$'"'\n'"' ]]'
+    reply_is "554 5.7.1 <$POSTFIX_RELAY_RCPT>: Relay access denied"
 s_cmd "RCPT TO:<$POSTFIX_RCPT>"
 check "RCPT TO:<$POSTFIX_RCPT> gives 250" code_is 250
 s_cmd "DATA"
@@ -177,7 +185,7 @@ queue_id=
 check "end of DATA gives 250 queued as ID (${queue_id:-none})" [ -n "$queue_id" ]
 s_cmd "MAIL FROM:<$POSTFIX_BAD_SENDER>"
 check "MAIL FROM:<$POSTFIX_BAD_SENDER> refused with 554 at MAIL ($code)" \
-    eval '[[ $reply == "554 5.7.1 <$POSTFIX_BAD_SENDER>: Sender address rejected: sender refused for testing"$'"'\n'"' ]]'
+    reply_is "554 5.7.1 <$POSTFIX_BAD_SENDER>: Sender address rejected: sender refused for testing"
 s_cmd "QUIT"
 check "QUIT gives 221" code_is 221
 s_close
@@ -187,10 +195,10 @@ s_close
 if s_open_plain 127.0.0.1 "$P" && s_read && s_cmd "EHLO client.example.test"; then
     s_cmd "AUTH PLAIN $auth_bad"
     check "AUTH PLAIN with a wrong password gives 535 ($code)" \
-        eval '[[ $reply == "535 5.7.8 Error: authentication failed: (reason unavailable)"$'"'\n'"' ]]'
+        reply_is "535 5.7.8 Error: authentication failed: (reason unavailable)"
     s_cmd "AUTH PLAIN $auth_good"
     check "AUTH PLAIN with the test password gives 235 ($code)" \
-        eval '[[ $reply == "235 2.7.0 Authentication successful"$'"'\n'"' ]]'
+        reply_is "235 2.7.0 Authentication successful"
     s_cmd "AUTH PLAIN $auth_good"
     check "a second AUTH gives 503 ($code)" code_is 503
     s_cmd "QUIT"
@@ -222,7 +230,7 @@ if [[ -n $queue_id ]]; then
         sleep 0.1
     done
 fi
-check "Postfix delivered it over LMTP (status=sent)" eval '[[ $delivered == *"status=sent (250 2.0.0 <$POSTFIX_RCPT> "* ]]'
+check "Postfix delivered it over LMTP (status=sent)" glob_match "$delivered" "*status=sent (250 2.0.0 <$POSTFIX_RCPT> *"
 
 pop_session() { # commands... (after USER/PASS); replies of each in pop_out
     local fd line cmd i
@@ -280,7 +288,7 @@ if s_read; then
     check "SMTPS (implicit TLS, verified) greeting is 220" code_is 220
     s_cmd "EHLO client.example.test"
     check "SMTPS EHLO lists AUTH PLAIN LOGIN CRAM-MD5" has_kw 'AUTH PLAIN LOGIN CRAM-MD5'
-    check "SMTPS EHLO does not list STARTTLS" eval '! has_kw STARTTLS'
+    check "SMTPS EHLO does not list STARTTLS" no_kw STARTTLS
     s_cmd "AUTH PLAIN $auth_good"
     check "SMTPS AUTH PLAIN gives 235" code_is 235
     s_cmd "QUIT"
@@ -294,10 +302,10 @@ s_close
 S=$POSTFIX_SUBMISSION_PORT
 if s_open_plain 127.0.0.1 "$S" && s_read && s_cmd "EHLO client.example.test"; then
     check "submission EHLO before TLS lists STARTTLS" has_kw STARTTLS
-    check "submission EHLO before TLS does not list AUTH" eval '! grep -q "^250.AUTH" <<<"$reply"'
+    check "submission EHLO before TLS does not list AUTH" no_kw "AUTH( .*)?"
     s_cmd "MAIL FROM:<a@example.test>"
     check "submission MAIL before STARTTLS gives 530 ($code)" \
-        eval '[[ $reply == "530 5.7.0 Must issue a STARTTLS command first"$'"'\n'"' ]]'
+        reply_is "530 5.7.0 Must issue a STARTTLS command first"
     s_cmd QUIT
 else
     notok "submission greeting and EHLO"
@@ -311,7 +319,7 @@ if s_cmd "EHLO client.example.test"; then
     s_cmd "MAIL FROM:<a@example.test>"
     s_cmd "RCPT TO:<$POSTFIX_RCPT>"
     check "submission without AUTH: RCPT gives 554 Client host rejected ($code)" \
-        eval '[[ $reply == "554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied"$'"'\n'"' ]]'
+        reply_is "554 5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied"
     s_cmd RSET
     s_cmd "AUTH PLAIN $auth_good"
     check "submission AUTH PLAIN gives 235" code_is 235

@@ -30,7 +30,7 @@ die() {
 }
 
 [[ $EUID -eq 0 ]] || die "must run as root (Postfix's master starts as root)"
-command -v postfix >/dev/null 2>&1 && command -v postconf >/dev/null 2>&1 ||
+{ command -v postfix && command -v postconf; } >/dev/null 2>&1 ||
     die "postfix not found (install the packages in $here/packages.txt)"
 command -v openssl >/dev/null 2>&1 || die "openssl not found"
 getent passwd postfix >/dev/null || die "user 'postfix' missing (is postfix installed?)"

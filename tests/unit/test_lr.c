@@ -190,9 +190,41 @@ test_status(void)
 	CHECK(!pop3_greeting_stamp("Dovecot ready.", 14, &st, &sl));
 }
 
+/* body_stuff() then body_line() at every cut: the terminator is found
+ * exactly at the end, and unstuffing gives back the normalised message. */
+static void
+test_stuff(void)
+{
+	static const char *const msgs[] = {
+		"a\nb\n", ".\n..\n.x\nend", "x\r\n.\r\n", "", "\r\rz",
+		"no newline", "...\n.\r",
+	};
+	static const size_t wire[] = { 9, 22, 10, 3, 10, 15, 13 };
+	size_t	k, step;
+
+	for (k = 0; k < sizeof(msgs) / sizeof(msgs[0]); k++) {
+		uint8_t		*w;
+		size_t		 wl, used;
+		struct body	 b;
+		bool		 ended;
+
+		CHECK(body_stuff((const uint8_t *)msgs[k], strlen(msgs[k]), &w,
+		    &wl));
+		CHECK(wl == wire[k]);
+		CHECK(wl >= 3 && memcmp(w + wl - 3, ".\r\n", 3) == 0);
+		for (step = 1; step <= wl; step++) {
+			body_run((const char *)w, wl, step, &ended, &b, &used);
+			CHECK(ended && used == wl);
+			CHECK((b.flags & (BODY_ODD_DOT | BODY_BARE_LF)) == 0);
+		}
+		free(w);
+	}
+}
+
 int
 main(void)
 {
+	test_stuff();
 	test_framer();
 	test_body();
 	test_status();

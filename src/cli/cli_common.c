@@ -1,0 +1,380 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * cli_common.c - target URLs, the password door, common options and the
+ * stored run, shared by mailtrace pop3, smtp and roundtrip.
+ */
+#include "cli_common.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static bool	url_unescape(const char *, size_t, char *, size_t);
+
+void
+cli_common_init(struct cli_common *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->level = LEVEL_STANDARD;
+	o->fmt = SINK_TEXT;
+	o->connect_timeout_ms = -1;
+	o->read_timeout_ms = -1;
+}
+
+int
+cli_common_opt(struct cli_common *o, int ch, const char *arg)
+{
+	long long	v;
+
+	switch (ch - CLI_OPT_BASE) {
+	case 0:
+		if (access(arg, R_OK) != 0) {
+			cli_err("--cafile %s: %s", arg, strerror(errno));
+			return -1;
+		}
+		o->cafile = arg;
+		return 1;
+	case 1:
+		o->insecure = true;
+		return 1;
+	case 2:
+		if (strcmp(arg, "standard") == 0)
+			o->level = LEVEL_STANDARD;
+		else if (strcmp(arg, "advanced") == 0)
+			o->level = LEVEL_ADVANCED;
+		else {
+			cli_err("--level: \"%s\" is not standard or advanced",
+			    arg);
+			return -1;
+		}
+		return 1;
+	case 3:
+		if (sink_format_parse(arg, &o->fmt) != 0) {
+			cli_err("--format: \"%s\" is not text, prf or jsonl",
+			    arg);
+			return -1;
+		}
+		return 1;
+	case 4:
+		o->db = arg;
+		return 1;
+	case 5:
+		if (cli_number("--connect-timeout", arg, 0, 86400000, &v) != 0)
+			return -1;
+		o->connect_timeout_ms = (int)v;
+		return 1;
+	case 6:
+		if (cli_number("--timeout", arg, 0, 86400000, &v) != 0)
+			return -1;
+		o->read_timeout_ms = (int)v;
+		return 1;
+	case 7:
+		if (cli_number("--max-body", arg, 1, (long long)MT_BODY_HARD,
+		    &v) != 0)
+			return -1;
+		o->max_body = (uint64_t)v;
+		return 1;
+	case 8:
+		/* Never echo the value: it is a password. */
+		cli_err("--password is refused (a password on the command line "
+		    "shows in process lists and shell history); use "
+		    "--password-file FILE or the environment variable");
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+void
+cli_common_apply(const struct cli_common *o, struct cli_target *t)
+{
+	t->c.cafile = o->cafile;
+	t->c.insecure = o->insecure;
+	t->c.connect_timeout_ms = o->connect_timeout_ms;
+	t->c.read_timeout_ms = o->read_timeout_ms;
+	t->c.max_body = o->max_body;
+}
+
+/* Decode %XX escapes of a URL part into out; false when malformed. */
+static bool
+url_unescape(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned	c = (unsigned char)s[i];
+
+		if (c == '%') {
+			unsigned	hi, lo;
+
+			if (i + 2 >= n)
+				return false;
+			hi = (unsigned char)s[i + 1];
+			lo = (unsigned char)s[i + 2];
+			hi = mt_isdigit((int)hi) ? hi - '0' : (hi | 0x20) - 'a' + 10;
+			lo = mt_isdigit((int)lo) ? lo - '0' : (lo | 0x20) - 'a' + 10;
+			if (hi > 15 || lo > 15)
+				return false;
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c == 0 || c == '\r' || c == '\n' || c == ' ' ||
+		    o + 1 >= outsz)
+			return false;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return o > 0;
+}
+
+int
+cli_target_parse(struct cli_target *t, const char *url, const char *plain,
+    uint16_t plain_port, const char *tls, uint16_t tls_port, bool need_user)
+{
+	const char	*rest, *at, *hp, *colon, *end;
+	size_t		 hl, pl = strlen(plain), tl = strlen(tls);
+	long long	 port;
+
+	if (strncmp(url, tls, tl) == 0 && strncmp(url + tl, "://", 3) == 0) {
+		rest = url + tl + 3;
+		t->c.port = tls_port;
+		t->c.implicit_tls = true;
+		snprintf(t->scheme, sizeof(t->scheme), "%s", tls);
+	} else if (strncmp(url, plain, pl) == 0 &&
+	    strncmp(url + pl, "://", 3) == 0) {
+		rest = url + pl + 3;
+		t->c.port = plain_port;
+		snprintf(t->scheme, sizeof(t->scheme), "%s", plain);
+	} else {
+		cli_err("\"%s\": the target must be %s://%sHOST[:PORT] or "
+		    "%s://...", url, plain, need_user ? "USER@" : "[USER@]",
+		    tls);
+		return -1;
+	}
+	end = rest + strlen(rest);
+	if (end > rest && end[-1] == '/')
+		end--;
+	at = NULL;
+	for (hp = rest; hp < end; hp++)
+		if (*hp == '@')
+			at = hp;
+	if (at == NULL && need_user) {
+		cli_err("the target needs a user: %s://USER@HOST[:PORT]",
+		    plain);
+		return -1;
+	}
+	if (at != NULL) {
+		if (memchr(rest, ':', (size_t)(at - rest)) != NULL) {
+			/* Never echo it: it may be a password. */
+			cli_err("a password in the URL is refused (it would show "
+			    "in process lists and shell history); use "
+			    "--password-file FILE or the environment variable");
+			return -1;
+		}
+		if (!url_unescape(rest, (size_t)(at - rest), t->user,
+		    sizeof(t->user))) {
+			cli_err("the user name in the target is malformed or "
+			    "too long");
+			return -1;
+		}
+		t->c.user = t->user;
+		hp = at + 1;
+	} else
+		hp = rest;
+	if (*hp == '[') {
+		const char *rb = memchr(hp, ']', (size_t)(end - hp));
+
+		if (rb == NULL) {
+			cli_err("\"%s\": unterminated [IPv6] address", url);
+			return -1;
+		}
+		hl = (size_t)(rb - hp - 1);
+		if (hl == 0 || hl >= sizeof(t->host)) {
+			cli_err("\"%s\": bad host", url);
+			return -1;
+		}
+		memcpy(t->host, hp + 1, hl);
+		t->host[hl] = '\0';
+		colon = rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
+		if (colon == NULL && rb + 1 != end) {
+			cli_err("\"%s\": unexpected text after the host", url);
+			return -1;
+		}
+	} else {
+		colon = memchr(hp, ':', (size_t)(end - hp));
+		hl = (size_t)((colon ? colon : end) - hp);
+		if (hl == 0 || hl >= sizeof(t->host) ||
+		    memchr(hp, '/', hl) != NULL) {
+			cli_err("\"%s\": bad host", url);
+			return -1;
+		}
+		memcpy(t->host, hp, hl);
+		t->host[hl] = '\0';
+	}
+	if (colon != NULL) {
+		char	pbuf[8];
+		size_t	pn = (size_t)(end - colon - 1);
+
+		if (pn == 0 || pn >= sizeof(pbuf)) {
+			cli_err("\"%s\": bad port", url);
+			return -1;
+		}
+		memcpy(pbuf, colon + 1, pn);
+		pbuf[pn] = '\0';
+		if (cli_number("port", pbuf, 1, 65535, &port) != 0)
+			return -1;
+		t->c.port = (uint16_t)port;
+	}
+	t->c.host = t->host;
+	snprintf(t->url, sizeof(t->url), "%s://%.*s%s%s%s%s:%u", t->scheme,
+	    at ? (int)(at - rest) : 0, rest, at ? "@" : "",
+	    strchr(t->host, ':') ? "[" : "", t->host,
+	    strchr(t->host, ':') ? "]" : "", t->c.port);
+	return 0;
+}
+
+int
+cli_target_password(struct cli_target *t, const char *env)
+{
+	const char	*ev;
+	FILE		*fp;
+	size_t		 n;
+
+	if (t->password_file != NULL) {
+		if (strcmp(t->password_file, "-") == 0)
+			fp = stdin;
+		else if ((fp = fopen(t->password_file, "r")) == NULL) {
+			cli_err("password file %s: %s", t->password_file,
+			    strerror(errno));
+			return -1;
+		}
+		n = fread(t->secret, 1, sizeof(t->secret) - 1, fp);
+		if (ferror(fp)) {
+			cli_err("password file %s: read error",
+			    t->password_file);
+			if (fp != stdin)
+				fclose(fp);
+			return -1;
+		}
+		if (fp != stdin)
+			fclose(fp);
+		t->secret[n] = '\0';
+		n = strcspn(t->secret, "\r\n");	/* the first line only */
+		if (n > MT_SECRET_HARD) {
+			cli_err("password file %s: the password is longer "
+			    "than %d bytes", t->password_file, MT_SECRET_HARD);
+			return -1;
+		}
+		explicit_bzero(t->secret + n, sizeof(t->secret) - n);
+	} else if ((ev = getenv(env)) != NULL) {
+		n = strlen(ev);
+		if (n > MT_SECRET_HARD) {
+			cli_err("%s is longer than %d bytes", env,
+			    MT_SECRET_HARD);
+			return -1;
+		}
+		memcpy(t->secret, ev, n);
+		t->secret[n] = '\0';
+	} else {
+		cli_err("no password for %s: use --password-file FILE or set "
+		    "%s", t->url, env);
+		return -1;
+	}
+	if (n == 0) {
+		cli_err("the password for %s is empty", t->url);
+		return -1;
+	}
+	t->c.password = t->secret;
+	t->c.passlen = n;
+	return 0;
+}
+
+void
+cli_target_wipe(struct cli_target *t)
+{
+	explicit_bzero(t->secret, sizeof(t->secret));
+	t->c.password = NULL;
+	t->c.passlen = 0;
+}
+
+int
+cli_run_begin(struct cli_run *r, const struct cli_common *o,
+    const char *proto, const char *target)
+{
+	struct mt_err	 err;
+	struct sink	*out, *ss;
+	char		 dbbuf[4096];
+	const char	*db = o->db;
+
+	memset(r, 0, sizeof(*r));
+	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
+	    NULL) {
+		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
+		return EXIT_USAGE;
+	}
+	mt_err_clear(&err);
+	if (store_open(db, &r->st, &err) != 0) {
+		cli_err("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	r->ri.proto = proto;
+	r->ri.target = target;
+	r->ri.level = o->level == LEVEL_ADVANCED ? "advanced" : "standard";
+	r->ri.started = mt_wall_now();
+	r->ri.pid = (long)getpid();
+	if (store_run_begin(r->st, &r->ri, &err) != 0) {
+		cli_err("%s", err.msg);
+		store_close(r->st);
+		r->st = NULL;
+		return EXIT_USAGE;
+	}
+	r->begun = true;
+	trace_init(&r->tr, o->level, REC_PROBE);
+	r->tr.run = r->ri.run;
+	if ((out = sink_new(o->fmt, stdout, &r->ri, &err)) == NULL) {
+		cli_err("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	trace_add_sink(&r->tr, out);
+	if ((ss = store_sink(r->st)) != NULL)
+		trace_add_sink(&r->tr, ss);
+	return 0;
+}
+
+void
+cli_session_err(const char *target, const struct mt_err *err)
+{
+	const char	*cls = mt_exc_class(err->code);
+
+	cli_err("%s: %s (%s)", target, err->msg, cls[0] ? cls :
+	    "no exception class");
+}
+
+int
+cli_run_end(struct cli_run *r, int status)
+{
+	struct mt_err	err;
+
+	mt_err_clear(&err);
+	if (trace_flush(&r->tr, &err) != 0) {
+		cli_err("recording the trace failed: %s", err.msg);
+		status = EXIT_SESSION;
+	}
+	trace_close(&r->tr);
+	if (fflush(stdout) != 0) {
+		cli_err("writing the trace to standard output failed");
+		status = EXIT_SESSION;
+	}
+	if (r->begun && store_run_end(r->st, r->ri.run, status, mt_wall_now(),
+	    &err) != 0) {
+		cli_err("%s", err.msg);
+		status = EXIT_SESSION;
+	}
+	store_close(r->st);
+	r->st = NULL;
+	return status;
+}

@@ -1,0 +1,98 @@
+/*
+ * cli_common.h - what the probe commands share: target URLs, the password
+ * door, the common options, and one stored, printed run.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_CLI_CLI_COMMON_H
+#define MT_CLI_CLI_COMMON_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "probe.h"
+#include "sink.h"
+#include "store.h"
+#include "trace.h"
+
+/* One target: pop3:// pop3s:// smtp:// smtps://. */
+struct cli_target {
+	struct probe_conn	 c;
+	char			 scheme[8];
+	char			 host[256];
+	char			 user[256];
+	char			 url[600];	/* as recorded: never a secret */
+	char			 secret[MT_SECRET_HARD + 2];
+	const char		*password_file;
+};
+
+/* Options every probe command takes. */
+struct cli_common {
+	enum level		 level;
+	enum sink_format	 fmt;
+	const char		*db;
+	const char		*cafile;
+	bool			 insecure;
+	int			 connect_timeout_ms;	/* -1: unset */
+	int			 read_timeout_ms;	/* -1: unset */
+	uint64_t		 max_body;
+};
+
+/* Long options of struct cli_common; values are CLI_OPT_* below. */
+#define CLI_OPT_BASE		0x100
+#define CLI_COMMON_OPTIONS						\
+	{ "cafile", required_argument, NULL, CLI_OPT_BASE + 0 },	\
+	{ "insecure", no_argument, NULL, CLI_OPT_BASE + 1 },		\
+	{ "level", required_argument, NULL, CLI_OPT_BASE + 2 },		\
+	{ "format", required_argument, NULL, CLI_OPT_BASE + 3 },	\
+	{ "db", required_argument, NULL, CLI_OPT_BASE + 4 },		\
+	{ "connect-timeout", required_argument, NULL, CLI_OPT_BASE + 5 }, \
+	{ "timeout", required_argument, NULL, CLI_OPT_BASE + 6 },	\
+	{ "max-body", required_argument, NULL, CLI_OPT_BASE + 7 },	\
+	{ "password", required_argument, NULL, CLI_OPT_BASE + 8 }
+
+void	cli_common_init(struct cli_common *);
+/*
+ * Handle one getopt_long() result: 1 when it was a common option, 0 when
+ * not, -1 on a bad value (message printed).
+ */
+int	cli_common_opt(struct cli_common *, int ch, const char *arg);
+/* Copy the common connection settings into a target. */
+void	cli_common_apply(const struct cli_common *, struct cli_target *);
+
+/*
+ * Parse URL into t.  schemes lists the accepted pair ("pop3" and "pop3s",
+ * or "smtp" and "smtps") with their default ports; need_user says whether
+ * USER@ is required.  A password in the URL is refused.  -1 on error
+ * (message printed).
+ */
+int	cli_target_parse(struct cli_target *, const char *url,
+	    const char *plain, uint16_t plain_port, const char *tls,
+	    uint16_t tls_port, bool need_user);
+/*
+ * The password for t: t->password_file (a file, or - for stdin), else the
+ * environment variable env.  -1 on error (message printed).  Wiped by
+ * cli_target_wipe().
+ */
+int	cli_target_password(struct cli_target *, const char *env);
+void	cli_target_wipe(struct cli_target *);
+
+/* One run: the store, the run row, the tracer with stdout and store sinks. */
+struct cli_run {
+	struct store		*st;
+	struct tracer		 tr;
+	struct run_info		 ri;
+	bool			 begun;
+};
+
+/* Open the store, begin the run, set up the sinks.  EXIT_USAGE on error. */
+int	cli_run_begin(struct cli_run *, const struct cli_common *,
+	    const char *proto, const char *target);
+/*
+ * Report a failed session (err) on stderr for target, flush and close the
+ * sinks, end the run with status.  Returns the final exit status.
+ */
+int	cli_run_end(struct cli_run *, int status);
+/* "mailtrace: TARGET: message (exception class)" */
+void	cli_session_err(const char *target, const struct mt_err *);
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * cli_smtp.c - mailtrace smtp: SMTP options, the message, one probe run.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_common.h"
+#include "crypto.h"
+
+static const char smtp_usage[] =
+"usage: mailtrace smtp [options] --from ADDR --to ADDR smtp://[USER@]HOST[:PORT]\n"
+"       mailtrace smtp [options] --from ADDR --to ADDR smtps://[USER@]HOST[:PORT]\n"
+"\n"
+"Sends one message in the JavaMail call order (Transport.connect: connect,\n"
+"greeting, EHLO (HELO if EHLO is refused), STARTTLS and EHLO again if asked,\n"
+"AUTH when USER@ is given; sendMessage: MAIL, one RCPT per recipient, DATA,\n"
+"the message, the end-of-data reply; close: QUIT, teardown), prints its\n"
+"trace and stores it.  Default ports: 25 (smtp://), 465 (smtps://).\n"
+"\n"
+"  --from ADDR            envelope sender (required; \"\" for the null sender)\n"
+"  --to ADDR              recipient; repeat for more (1 to 100)\n"
+"  --data FILE            the message to send (any line endings; dot-stuffed\n"
+"                         on the wire); default: a generated test message with\n"
+"                         Date, Message-ID, a unique token and the probe's name\n"
+"  --helo NAME            the EHLO/HELO name (default: this host's name)\n"
+"  --starttls             upgrade with STARTTLS; fail if it is not offered\n"
+"  --auth MECH            plain, login or cram-md5 (default: the strongest\n"
+"                         the server offers: cram-md5, plain, login); only\n"
+"                         with USER@ in the target\n"
+"  --password-file FILE   the password (first line; - is stdin); else the\n"
+"                         MAILTRACE_PASSWORD variable; only with USER@\n"
+"  --cafile FILE          trust this CA (PEM); certificate and host name are\n"
+"                         always verified unless --insecure\n"
+"  --insecure             do not verify the certificate or host name\n"
+"  --level LEVEL          standard (A events, default) or advanced (A and B)\n"
+"  --format FORMAT        text (default), prf (PRF CSV) or jsonl\n"
+"  --db FILE              the sqlite store (default: $MAILTRACE_DB, else\n"
+"                         $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"
+"                         ~/.local/share/mailtrace/mailtrace.db)\n"
+"  --connect-timeout MS   TCP connect and TLS handshake timeout (unset: 10000;\n"
+"                         0: wait forever)\n"
+"  --timeout MS           read timeout for each wait (unset: 30000; 0: forever)\n"
+"  --max-body BYTES       the largest --data message (default 67108864)\n"
+"  -h, --help             this text\n"
+"\n"
+"A refused recipient does not stop the others: the message goes to the\n"
+"accepted ones, and sendMessage's exit (0xAD03) carries\n"
+"javax.mail.SendFailedException.\n"
+"exit status: 0 every recipient accepted and the message queued; 1 a step or\n"
+"a recipient failed (the trace shows which); 2 usage or configuration error.\n";
+
+struct smtp_cli {
+	struct cli_common	 com;
+	struct cli_target	 t;
+	struct smtp_opts	 o;
+	const char		*data_file;
+	char			 helo[256];
+	bool			 from_set;
+	uint8_t			*msg;
+	char			 token[33];
+};
+
+/* An address for MAIL/RCPT: printable, no spaces or angle brackets. */
+static int
+check_addr(const char *opt, const char *a, bool empty_ok)
+{
+	size_t	i, n = strlen(a);
+
+	if (n == 0 && !empty_ok) {
+		cli_err("%s: the address is empty", opt);
+		return -1;
+	}
+	if (n > 254) {
+		cli_err("%s: the address is longer than 254 octets (RFC 5321 "
+		    "4.5.3.1.3)", opt);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!mt_isprint((unsigned char)a[i]) || a[i] == ' ' ||
+		    a[i] == '<' || a[i] == '>') {
+			cli_err("%s: \"%s\" is not a plain address (no spaces, "
+			    "angle brackets or control characters)", opt, a);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+parse_args(struct smtp_cli *c, int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "password-file", required_argument, NULL, 'P' },
+		{ "auth", required_argument, NULL, 'a' },
+		{ "starttls", no_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "data", required_argument, NULL, 'D' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch, k;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if ((k = cli_common_opt(&c->com, ch, optarg)) != 0) {
+			if (k < 0)
+				return -1;
+			continue;
+		}
+		switch (ch) {
+		case 'P':
+			c->t.password_file = optarg;
+			break;
+		case 'a':
+			if (!probe_auth_parse(optarg, &c->t.c.auth) ||
+			    c->t.c.auth == PROBE_AUTH_USER ||
+			    c->t.c.auth == PROBE_AUTH_APOP) {
+				cli_err("--auth: \"%s\" is not plain, login or "
+				    "cram-md5", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+			c->t.c.starttls = true;
+			break;
+		case 'f':
+			if (check_addr("--from", optarg, true) != 0)
+				return -1;
+			c->o.from = optarg;
+			c->from_set = true;
+			break;
+		case 't':
+			if (check_addr("--to", optarg, false) != 0)
+				return -1;
+			if (c->o.nto == SMTP_RCPT_HARD) {
+				cli_err("--to: at most %d recipients",
+				    SMTP_RCPT_HARD);
+				return -1;
+			}
+			c->o.to[c->o.nto++] = optarg;
+			break;
+		case 'D':
+			c->data_file = optarg;
+			break;
+		case 'H':
+			if (check_addr("--helo", optarg, false) != 0)
+				return -1;
+			snprintf(c->helo, sizeof(c->helo), "%s", optarg);
+			break;
+		case 'h':
+			fputs(smtp_usage, stdout);
+			exit(0);
+		case ':':
+			cli_err("smtp: %s needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			cli_err("smtp: unknown option \"%s\" (try mailtrace smtp "
+			    "--help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		cli_err(optind >= argc ? "smtp: the target is missing: "
+		    "smtp://[USER@]HOST[:PORT]" : "smtp: one target only");
+		return -1;
+	}
+	if (cli_target_parse(&c->t, argv[optind], "smtp", 25, "smtps", 465,
+	    false) != 0)
+		return -1;
+	if (!c->from_set || c->o.nto == 0) {
+		cli_err("smtp: --from and at least one --to are required");
+		return -1;
+	}
+	if (c->com.insecure && c->com.cafile != NULL) {
+		cli_err("--insecure and --cafile contradict each other");
+		return -1;
+	}
+	if (c->t.c.starttls && c->t.c.implicit_tls) {
+		cli_err("--starttls is for smtp://; smtps:// is TLS from the "
+		    "start");
+		return -1;
+	}
+	if (c->t.c.user == NULL && (c->t.c.auth != PROBE_AUTH_DEFAULT ||
+	    c->t.password_file != NULL)) {
+		cli_err("--auth and --password-file need a user: "
+		    "smtp://USER@HOST");
+		return -1;
+	}
+	cli_common_apply(&c->com, &c->t);
+	return 0;
+}
+
+/* The message: --data FILE, or the generated test message. */
+static int
+load_message(struct smtp_cli *c)
+{
+	uint64_t	limit = c->com.max_body ? c->com.max_body :
+			    MT_BODY_DEFAULT;
+	FILE		*fp;
+	size_t		 n = 0, cap = 65536;
+	int		 len;
+
+	if (c->helo[0] == '\0' &&
+	    (gethostname(c->helo, sizeof(c->helo) - 1) != 0 ||
+	    c->helo[0] == '\0'))
+		snprintf(c->helo, sizeof(c->helo), "localhost");
+	c->o.helo = c->helo;
+	if (c->data_file == NULL) {
+		if (!net_random_hex(c->token, 16)) {
+			cli_err("no randomness for the message token");
+			return -1;
+		}
+		if ((c->msg = malloc(8192)) == NULL)
+			return -1;
+		len = smtp_default_message((char *)c->msg, 8192, &c->o,
+		    c->token, "mailtrace " MT_VERSION, mt_wall_now());
+		if (len < 0) {
+			cli_err("the generated message does not fit");
+			return -1;
+		}
+		c->o.msg = c->msg;
+		c->o.msglen = (size_t)len;
+		return 0;
+	}
+	if ((fp = fopen(c->data_file, "rb")) == NULL) {
+		cli_err("--data %s: %s", c->data_file, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		uint8_t	*p;
+		size_t	 got;
+
+		if ((p = realloc(c->msg, cap)) == NULL) {
+			cli_err("--data %s: out of memory", c->data_file);
+			fclose(fp);
+			return -1;
+		}
+		c->msg = p;
+		got = fread(c->msg + n, 1, cap - n, fp);
+		n += got;
+		if (n > limit) {
+			cli_err("--data %s: larger than %llu octets "
+			    "(--max-body)", c->data_file,
+			    (unsigned long long)limit);
+			fclose(fp);
+			return -1;
+		}
+		if (got == 0 || n < cap)
+			break;
+		cap *= 2;
+	}
+	if (ferror(fp)) {
+		cli_err("--data %s: read error", c->data_file);
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	c->o.msg = c->msg;
+	c->o.msglen = n;
+	return 0;
+}
+
+int
+cli_smtp(int argc, char **argv)
+{
+	struct smtp_cli		*c;
+	struct smtp_result	 res;
+	struct cli_run		 run;
+	struct mt_err		 err;
+	int			 status;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		cli_err("out of memory");
+		return EXIT_USAGE;
+	}
+	cli_common_init(&c->com);
+	if (parse_args(c, argc, argv) != 0 || load_message(c) != 0 ||
+	    (c->t.c.user != NULL &&
+	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0)) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if ((status = cli_run_begin(&run, &c->com, "smtp", c->t.url)) != 0) {
+		if (run.begun)
+			(void)cli_run_end(&run, status);
+		else
+			store_close(run.st);
+		goto done;
+	}
+	c->o.c = c->t.c;
+	mt_err_clear(&err);
+	status = probe_smtp(&c->o, &run.tr, &res, &err) == 0 ? 0 :
+	    EXIT_SESSION;
+	if (status != 0)
+		cli_session_err(c->t.url, &err);
+	status = cli_run_end(&run, status);
+done:
+	cli_target_wipe(&c->t);
+	explicit_bzero(&c->o.c, sizeof(c->o.c));
+	free(c->msg);
+	free(c);
+	return status;
+}

@@ -1,0 +1,242 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * smtp_flow.c - the SMTP probe driver: the JavaMail call order of the PRF
+ * catalog (EVENTS.md, "Order of a full SMTP session") over RFC 5321,
+ * RFC 3207 STARTTLS and RFC 4954 AUTH.  No pipelining: one command in
+ * flight, as JavaMail sends by default.
+ */
+#include "probe.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "body.h"
+#include "flow.h"
+
+static int	smtp_hello(struct flow *, const struct smtp_opts *);
+static int	smtp_session_start(struct flow *, const struct smtp_opts *);
+static int	smtp_auth(struct flow *);
+static int	smtp_send(struct flow *, const struct smtp_opts *,
+		    struct smtp_result *);
+static int	smtp_content(struct flow *, const struct smtp_opts *,
+		    struct smtp_result *);
+static int	smtp_close(struct flow *);
+
+/* EHLO, or HELO when EHLO is refused with 5xx (RFC 5321 3.2). */
+static int
+smtp_hello(struct flow *f, const struct smtp_opts *o)
+{
+	char	what[MT_FIELD_HARD];
+
+	snprintf(what, sizeof(what), "EHLO %.200s", o->helo);
+	if (flow_cmdf(f, "EHLO %s", o->helo) != 0)
+		return flow_step_fail(f, what);
+	if (f->st.code / 100 == 2)
+		return 0;
+	snprintf(what, sizeof(what), "HELO %.200s", o->helo);
+	if (flow_cmdf(f, "HELO %s", o->helo) != 0)
+		return flow_step_fail(f, what);
+	return 0;
+}
+
+/* Greeting, EHLO, STARTTLS and AUTH: the inside of Transport.connect. */
+static int
+smtp_session_start(struct flow *f, const struct smtp_opts *o)
+{
+	int	rc;
+
+	if ((rc = flow_greeting(f)) != 0)
+		return rc;
+	if ((rc = smtp_hello(f, o)) != 0)
+		return rc;
+	if (o->c.starttls) {
+		if (!conv_smtp_ehlo(f->cv)->starttls) {
+			flow_fail(f, MT_E_PROTO, "--starttls: the server does "
+			    "not offer STARTTLS in its EHLO reply");
+			return MT_E_PROTO;
+		}
+		if (flow_cmdf(f, "STARTTLS") != 0 ||
+		    (f->st.flags & STEP_INJECTED))
+			return flow_step_fail(f, "STARTTLS");
+		if ((rc = flow_starttls(f, "STARTTLS")) != 0)
+			return rc;
+		/* RFC 3207 4.2: forget the old extensions, EHLO again. */
+		if ((rc = smtp_hello(f, o)) != 0)
+			return rc;
+	}
+	if (o->c.user != NULL && (rc = smtp_auth(f)) != 0)
+		return rc;
+	return 0;
+}
+
+/* AUTH with the asked mechanism, or the strongest one offered. */
+static int
+smtp_auth(struct flow *f)
+{
+	const struct smtp_ehlo	*e = conv_smtp_ehlo(f->cv);
+	enum probe_auth		 mech = f->c->auth;
+	char			 list[sizeof(e->auth) + 2];
+
+	if (mech == PROBE_AUTH_DEFAULT) {
+		if (e->auth[0] == '\0') {
+			flow_fail(f, MT_E_PROTO, "the server offers no AUTH "
+			    "mechanism%s", f->c->starttls || f->c->implicit_tls ?
+			    "" : " (some only do after STARTTLS)");
+			return MT_E_PROTO;
+		}
+		/* Token match: "CRAM-MD5" must not match "CRAM-MD5-PLUS". */
+		snprintf(list, sizeof(list), " %s ", e->auth);
+		if (strstr(list, " CRAM-MD5 ") != NULL)
+			mech = PROBE_AUTH_CRAM_MD5;
+		else if (strstr(list, " PLAIN ") != NULL)
+			mech = PROBE_AUTH_PLAIN;
+		else if (strstr(list, " LOGIN ") != NULL)
+			mech = PROBE_AUTH_LOGIN;
+		else {
+			flow_fail(f, MT_E_AUTH, "no AUTH mechanism in common: "
+			    "the server offers %.200s; mailtrace knows PLAIN, "
+			    "LOGIN, CRAM-MD5", e->auth);
+			return MT_E_AUTH;
+		}
+	}
+	return flow_sasl(f, mech);
+}
+
+/* DATA's content: the mail block 0xAD0A/0xAD0B around it and its ".". */
+static int
+smtp_content(struct flow *f, const struct smtp_opts *o,
+    struct smtp_result *res)
+{
+	uint8_t	*w;
+	size_t	 wl;
+	int	 rc;
+	mt_time	 t0;
+
+	if (!body_stuff(o->msg, o->msglen, &w, &wl)) {
+		flow_fail(f, MT_E_INTERNAL, "out of memory");
+		return MT_E_INTERNAL;
+	}
+	t0 = flow_now(f);
+	trace_emit(f->tr, EV_SMTP_MAIL_BEFORE, 0, "SEND MAIL", NULL, NULL, t0,
+	    -1);
+	rc = flow_data(f, w, wl);
+	free(w);
+	if (rc == 0 && (rc = flow_wait(f)) != 0)
+		rc = flow_step_fail(f, "end of data");
+	else if (rc != 0)
+		rc = flow_step_fail(f, "message content");
+	if (rc == 0) {
+		res->queued = true;
+		res->t_queued = flow_now(f);
+	}
+	trace_emit(f->tr, EV_SMTP_MAIL_AFTER, rc, "SEND MAIL", NULL,
+	    rc ? mt_exc_class((enum mt_ecode)rc) : NULL, flow_now(f),
+	    flow_now(f) - t0);
+	return rc;
+}
+
+/* Transport.sendMessage: MAIL, the recipient block, DATA, the message. */
+static int
+smtp_send(struct flow *f, const struct smtp_opts *o, struct smtp_result *res)
+{
+	char	what[MT_FIELD_HARD];
+	size_t	i;
+	int	rc = 0, rrc = 0, refused = 0;
+	mt_time	t0, tr;
+
+	t0 = flow_enter(f, EV_SMTP_SEND_ENTER);
+	snprintf(what, sizeof(what), "MAIL FROM:<%.200s>", o->from);
+	if (flow_cmdf(f, "MAIL FROM:<%s>", o->from) != 0)
+		rc = flow_step_fail(f, what);
+	if (rc == 0) {
+		tr = flow_enter(f, EV_SMTP_RCPT_BEFORE);
+		for (i = 0; i < o->nto && !f->dead; i++) {
+			snprintf(what, sizeof(what), "RCPT TO:<%.200s>",
+			    o->to[i]);
+			if (flow_cmdf(f, "RCPT TO:<%s>", o->to[i]) == 0) {
+				res->rcpt_code[i] = f->st.code;
+				res->accepted++;
+				continue;
+			}
+			res->rcpt_code[i] = f->st.code;
+			rrc = flow_step_fail(f, what);
+			refused++;
+		}
+		flow_exit(f, EV_SMTP_RCPT_AFTER, rrc, tr);
+		if (f->dead)
+			rc = rrc;
+		else if (res->accepted == 0) {
+			/* Nobody to send to: end the transaction. */
+			if (flow_cmdf(f, "RSET") != 0)
+				(void)flow_step_fail(f, "RSET");
+			rc = MT_E_SEND;
+		}
+	}
+	if (rc == 0) {
+		if (flow_cmdf(f, "DATA") != 0 || f->st.code != 354)
+			rc = flow_step_fail(f, "DATA");
+		else
+			rc = smtp_content(f, o, res);
+	}
+	/* Some recipients refused: the send failed for them (JavaMail). */
+	if (rc == 0 && refused > 0)
+		rc = MT_E_SEND;
+	flow_exit(f, EV_SMTP_SEND_EXIT, rc, t0);
+	return rc;
+}
+
+/* Transport.close: QUIT and teardown. */
+static int
+smtp_close(struct flow *f)
+{
+	int	rc = 0;
+	mt_time	t0 = flow_enter(f, EV_SMTP_CLOSE_ENTER);
+
+	if (!f->dead) {
+		if (flow_cmdf(f, "QUIT") != 0)
+			rc = flow_step_fail(f, "QUIT");
+	} else
+		rc = f->err.code != MT_E_OK ? (int)f->err.code : MT_E_IO;
+	flow_teardown(f, EV_SMTP_TERM_BEFORE);
+	flow_exit(f, EV_SMTP_CLOSE_EXIT, rc, t0);
+	return rc;
+}
+
+int
+probe_smtp(const struct smtp_opts *o, struct tracer *tr,
+    struct smtp_result *res, struct mt_err *err)
+{
+	struct flow		f;
+	struct smtp_result	dummy;
+	int			rc;
+	mt_time			t0;
+
+	if (res == NULL)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	flow_init(&f, PROTO_SMTP, &o->c, tr);
+	/* Transport.connect */
+	t0 = flow_enter(&f, EV_SMTP_CONNECT_ENTER);
+	rc = flow_connect(&f, EV_SMTP_FETCH_BEFORE);
+	if (rc == 0)
+		rc = smtp_session_start(&f, o);
+	if (rc != 0) {
+		/* The server answered in protocol: leave politely. */
+		if (f.cv != NULL && !f.dead && conv_pending(f.cv) == 0)
+			(void)flow_cmdf(&f, "QUIT");
+		flow_teardown(&f, EV_SMTP_TERM_BEFORE);
+	}
+	flow_exit(&f, EV_SMTP_CONNECT_EXIT, rc, t0);
+	if (rc == 0) {
+		(void)smtp_send(&f, o, res);
+		(void)smtp_close(&f);
+	}
+	flow_done(&f);
+	if (f.failed) {
+		if (err != NULL)
+			*err = f.err;
+		return 1;
+	}
+	return 0;
+}
