@@ -6,8 +6,11 @@
 #
 # CASE is a fakesrv script (tools/fakesrv, docs/fakesrv.md) whose "#!"
 # comment lines tell this runner what to do and expect:
-#   #! url URL          target; PORT is replaced (default pop3://bob@127.0.0.1:PORT)
-#   #! args ARGS        mailtrace pop3 options (the password file is added)
+#   #! command CMD      pop3 (default) or smtp
+#   #! url URL          target; PORT is replaced (default pop3://bob@127.0.0.1:PORT,
+#                       smtp://127.0.0.1:PORT for smtp)
+#   #! args ARGS        mailtrace options (the password file is added when
+#                       the target has a user); CERTS is replaced by CERTDIR
 #   #! server ARGS      extra fakesrv options; CERTS is replaced by CERTDIR
 #   #! exit N           mailtrace's exit status (default 0)
 #   #! expect REGEX     some line of the text trace matches (grep -E)
@@ -29,10 +32,11 @@ unset MAILTRACE_PASSWORD
 secret=fake-S3cret-pw-$$
 printf '%s\n' "$secret" >"$OUT/pw"
 
-url=pop3://bob@127.0.0.1:PORT args="" server="" want_exit=0 want_fake=0
+cmd=pop3 url="" args="" server="" want_exit=0 want_fake=0
 expects=() absents=() stderrs=()
 while IFS= read -r line; do
 	case $line in
+	"#! command "*) cmd=${line#"#! command "} ;;
 	"#! url "*) url=${line#"#! url "} ;;
 	"#! args "*) args=${line#"#! args "} ;;
 	"#! server "*) server=${line#"#! server "} ;;
@@ -43,6 +47,9 @@ while IFS= read -r line; do
 	"#! stderr "*) stderrs+=("${line#"#! stderr "}") ;;
 	esac
 done <"$CASE"
+if [ -z "$url" ]; then
+	if [ "$cmd" = smtp ]; then url=smtp://127.0.0.1:PORT; else url=pop3://bob@127.0.0.1:PORT; fi
+fi
 server=${server//CERTS/$CERTS}
 args=${args//CERTS/$CERTS}
 
@@ -60,7 +67,9 @@ fi
 url=${url//PORT/$port}
 
 # shellcheck disable=SC2086
-"$MT" pop3 --password-file "$OUT/pw" $args "$url" >"$OUT/trace.out" 2>"$OUT/trace.err"
+pwopt=()
+case $url in *://*@*) pwopt=(--password-file "$OUT/pw") ;; esac
+"$MT" "$cmd" "${pwopt[@]}" $args "$url" >"$OUT/trace.out" 2>"$OUT/trace.err"
 got=$?
 T_SHOW=$OUT/trace.out
 check "$name: mailtrace exits $want_exit (got $got)" test "$got" = "$want_exit"
