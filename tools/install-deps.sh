@@ -6,8 +6,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev"
 if [ "${1:-}" = --test ]; then
-	# the Dovecot harness, test certificates, store inspection
-	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ') openssl sqlite3"
+	# the Dovecot and Postfix harnesses, test certificates, store inspection
+	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ')"
+	pkgs="$pkgs $(grep -v '^#' "$here/../tests/postfix/packages.txt" | tr '\n' ' ') openssl sqlite3"
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
