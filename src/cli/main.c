@@ -23,6 +23,9 @@ static const char usage[] =
 "  smtp [options] --from A --to B smtp://[USER@]HOST[:PORT]\n"
 "                                           send one message (smtps:// for implicit\n"
 "                                           TLS); see mailtrace smtp --help\n"
+"  roundtrip --smtp URL --pop3 URL --from A --to B\n"
+"                                           send a marked message, wait for it over\n"
+"                                           POP3, report the delivery latency\n"
 "  show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
 "                                           print a stored run again (default: the last)\n"
 "  events                                   list the event catalog, the anomalies\n"
@@ -85,6 +88,8 @@ main(int argc, char **argv)
 		return cli_pop3(argc - 1, argv + 1);
 	if (strcmp(argv[1], "smtp") == 0)
 		return cli_smtp(argc - 1, argv + 1);
+	if (strcmp(argv[1], "roundtrip") == 0)
+		return cli_roundtrip(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
 	if (strcmp(argv[1], "events") == 0)

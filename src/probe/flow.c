@@ -12,6 +12,7 @@
 #include <time.h>
 
 static void	flow_on_step(void *, const struct step *);
+static void	flow_on_line(void *, int, const char *, size_t);
 static void	flow_io_fail(struct flow *, const struct mt_err *);
 
 static int64_t
@@ -89,10 +90,27 @@ flow_enter(struct flow *f, unsigned ev)
 void
 flow_exit(struct flow *f, unsigned ev, int rc, mt_time t0)
 {
-	mt_time	t = flow_now(f);
+	flow_exit_detail(f, ev, rc, t0, NULL);
+}
 
-	trace_emit(f->tr, ev, rc, "--", NULL,
-	    rc ? mt_exc_class((enum mt_ecode)rc) : NULL, t, t - t0);
+void
+flow_exit_detail(struct flow *f, unsigned ev, int rc, mt_time t0,
+    const char *detail)
+{
+	struct trace_rec	r;
+
+	memset(&r, 0, sizeof(r));
+	r.event = ev;
+	r.rc = rc;
+	if (rc != 0)
+		snprintf(r.opt, sizeof(r.opt), "%s",
+		    mt_exc_class((enum mt_ecode)rc));
+	r.time = flow_now(f);
+	r.has_elapsed = true;
+	r.elapsed_us = r.time - t0;
+	if (detail != NULL)
+		snprintf(r.detail, sizeof(r.detail), "%s", detail);
+	trace_emit_rec(f->tr, &r);
 }
 
 /* model -> driver: a step completed (its records are already out). */
@@ -111,6 +129,15 @@ flow_on_step(void *arg, const struct step *s)
 	}
 	f->text[f->textlen] = '\0';
 	f->st.text = f->text;
+}
+
+static void
+flow_on_line(void *arg, int cmd, const char *s, size_t n)
+{
+	struct flow	*f = arg;
+
+	if (f->line_cb != NULL)
+		f->line_cb(f->line_arg, cmd, s, n);
 }
 
 /* The connection failed under us: the model closes the open steps. */
@@ -249,6 +276,7 @@ flow_greeting(struct flow *f)
 	memset(&env, 0, sizeof(env));
 	env.tr = f->tr;
 	env.on_step = flow_on_step;
+	env.on_line = flow_on_line;
 	env.arg = f;
 	env.max_body = f->c->max_body;
 	if ((f->cv = conv_new(f->proto, &env, flow_now(f), &e)) == NULL) {

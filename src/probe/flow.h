@@ -30,6 +30,9 @@ struct flow {
 	bool			 dead;		/* no more bytes can be exchanged */
 	bool			 failed;
 	struct mt_err		 err;		/* the first failure */
+	/* optional: content lines of multi-line responses (conv_env.on_line) */
+	void			(*line_cb)(void *, int, const char *, size_t);
+	void			*line_arg;
 	/* POP3 */
 	char			 stamp[MT_FIELD_HARD];	/* APOP timestamp */
 	uint64_t		 count;		/* STAT */
@@ -47,6 +50,9 @@ void	flow_fail(struct flow *, enum mt_ecode, const char *, ...)
 mt_time	flow_enter(struct flow *, unsigned ev);
 /* The matching exit or "after" point: rc and its exception, elapsed. */
 void	flow_exit(struct flow *, unsigned ev, int rc, mt_time t0);
+/* flow_exit() with a detail text (NULL: none). */
+void	flow_exit_detail(struct flow *, unsigned ev, int rc, mt_time t0,
+	    const char *detail);
 /*
  * ev and ev + 1 around the TCP connect (and the handshake for implicit
  * TLS); ev's opt is "host port connect-timeout read-timeout".

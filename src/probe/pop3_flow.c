@@ -7,6 +7,7 @@
 #include "probe.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pop3_flow.h"
@@ -146,28 +147,47 @@ pop3_close(struct flow *f, const struct pop3_opts *o, bool opened)
 	return rc;
 }
 
+/* Store.connect: 0xAD80 .. 0xAD81 (teardown inside when it fails). */
+static int
+pop3_connect(struct flow *f, const struct pop3_opts *o)
+{
+	int	rc;
+	mt_time	t0 = flow_enter(f, EV_POP3_CONNECT_ENTER);
+
+	rc = flow_connect(f, EV_POP3_FETCH_BEFORE);
+	if (rc == 0)
+		rc = pop3_session_start(f, o);
+	if (rc != 0) {
+		/* The server answered in protocol: leave politely. */
+		if (f->cv != NULL && !f->dead && conv_pending(f->cv) == 0)
+			(void)flow_cmdf(f, "QUIT");
+		flow_teardown(f, EV_POP3_TERM_BEFORE);
+	}
+	flow_exit(f, EV_POP3_CONNECT_EXIT, rc, t0);
+	return rc;
+}
+
+static int
+pop3_result(struct flow *f, struct mt_err *err)
+{
+	flow_done(f);
+	if (f->failed) {
+		if (err != NULL)
+			*err = f->err;
+		return 1;
+	}
+	return 0;
+}
+
 int
 probe_pop3(const struct pop3_opts *o, struct tracer *tr, struct mt_err *err)
 {
 	struct flow	f;
 	int		rc;
 	bool		opened;
-	mt_time		t0;
 
 	flow_init(&f, PROTO_POP3, &o->c, tr);
-	/* Store.connect */
-	t0 = flow_enter(&f, EV_POP3_CONNECT_ENTER);
-	rc = flow_connect(&f, EV_POP3_FETCH_BEFORE);
-	if (rc == 0)
-		rc = pop3_session_start(&f, o);
-	if (rc != 0) {
-		/* The server answered in protocol: leave politely. */
-		if (f.cv != NULL && !f.dead && conv_pending(f.cv) == 0)
-			(void)flow_cmdf(&f, "QUIT");
-		flow_teardown(&f, EV_POP3_TERM_BEFORE);
-	}
-	flow_exit(&f, EV_POP3_CONNECT_EXIT, rc, t0);
-	if (rc == 0) {
+	if (pop3_connect(&f, o) == 0) {
 		/* Folder.open; then what was asked; then Folder.close. */
 		opened = (rc = pop3_open(&f)) == 0;
 		if (rc == 0 && f.count > 0 && (o->retr || o->top || o->uidl))
@@ -176,11 +196,172 @@ probe_pop3(const struct pop3_opts *o, struct tracer *tr, struct mt_err *err)
 			rc = flow_step_fail(&f, "NOOP");
 		(void)pop3_close(&f, o, opened);
 	}
-	flow_done(&f);
-	if (f.failed) {
-		if (err != NULL)
-			*err = f.err;
+	return pop3_result(&f, err);
+}
+
+/* The UIDL listing of one poll, and whether the TOP being read matched. */
+struct find_ctx {
+	struct pop3_find	*pf;
+	uint64_t		*nums;
+	char			(*uids)[POP3_UID_HARD];
+	size_t			 n;
+	bool			 hit;
+	bool			 overflow;
+};
+
+static bool
+find_seen(const struct pop3_find *pf, const char *uid)
+{
+	size_t	i;
+
+	for (i = 0; i < pf->nseen; i++)
+		if (strcmp(pf->seen[i], uid) == 0)
+			return true;
+	return false;
+}
+
+/* Content lines: "n uid" of UIDL (RFC 1939 7); headers of TOP n 0. */
+static void
+find_line(void *arg, int cmd, const char *s, size_t n)
+{
+	static const char	hdr[] = "X-Mailtrace-Token:";
+	struct find_ctx		*x = arg;
+	const char		*sp, *tok = x->pf->token;
+	size_t			 hl = sizeof(hdr) - 1, ul, tl;
+
+	if (cmd == POP3_C_UIDL) {
+		sp = memchr(s, ' ', n);
+		ul = sp != NULL ? n - (size_t)(sp - s) - 1 : 0;
+		if (sp == NULL || ul == 0 || ul >= POP3_UID_HARD)
+			return;
+		if (x->n == POP3_UIDS_HARD) {
+			x->overflow = true;
+			return;
+		}
+		if (!mt_parse_u64(s, (size_t)(sp - s), 1, UINT32_MAX,
+		    &x->nums[x->n]))
+			return;
+		memcpy(x->uids[x->n], sp + 1, ul);
+		x->uids[x->n][ul] = '\0';
+		x->n++;
+	} else if (cmd == POP3_C_TOP && tok != NULL && n > hl &&
+	    mt_casecmp_n(s, hdr, hl)) {
+		s += hl;
+		n -= hl;
+		while (n > 0 && (*s == ' ' || *s == '\t')) {
+			s++;
+			n--;
+		}
+		tl = strlen(tok);
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n == tl && memcmp(s, tok, tl) == 0)
+			x->hit = true;
+	}
+}
+
+/* The fetch block of a poll: UIDL, then TOP n 0 of each new message. */
+static int
+find_fetch(struct flow *f, struct find_ctx *x)
+{
+	struct pop3_find	*pf = x->pf;
+	char			 detail[MT_FIELD_HARD];
+	size_t			 i;
+	int			 rc = 0;
+	mt_time			 t0 = flow_enter(f, EV_POP3_FETCHALL_BEFORE);
+
+	detail[0] = '\0';
+	if (flow_cmdf(f, "UIDL") != 0)
+		rc = flow_step_fail(f, "UIDL");
+	for (i = 0; rc == 0 && i < x->n && !pf->found; i++) {
+		if (find_seen(pf, x->uids[i]))
+			continue;
+		if (pf->token != NULL) {
+			x->hit = false;
+			if ((rc = pop3_msg_cmd(f, "TOP", x->nums[i], " 0")) != 0)
+				break;
+			pf->checked++;
+			if (x->hit) {
+				pf->found = true;
+				pf->msg = x->nums[i];
+				pf->t_found = flow_now(f);
+				memcpy(pf->uid, x->uids[i], POP3_UID_HARD);
+			}
+		}
+		if (pf->nseen < POP3_UIDS_HARD)
+			memcpy(pf->seen[pf->nseen++], x->uids[i], POP3_UID_HARD);
+	}
+	if (pf->token == NULL)
+		snprintf(detail, sizeof(detail), "baseline: %zu messages",
+		    x->n);
+	else if (pf->found)
+		snprintf(detail, sizeof(detail), "token found in message "
+		    "%llu (UID %.70s); delivery latency %lldus", (unsigned long
+		    long)pf->msg, pf->uid, (long long)(pf->t_found - pf->t_sent));
+	else
+		snprintf(detail, sizeof(detail), "token not found; %zu new "
+		    "messages checked", pf->checked);
+	if (x->overflow && rc == 0)
+		snprintf(detail + strlen(detail), sizeof(detail) -
+		    strlen(detail), "; UIDL listing over %d entries, the rest "
+		    "ignored", POP3_UIDS_HARD);
+	flow_exit_detail(f, EV_POP3_FETCHALL_AFTER, rc, t0, detail);
+	return rc;
+}
+
+int
+probe_pop3_find(const struct pop3_opts *o, struct pop3_find *pf,
+    struct tracer *tr, struct mt_err *err)
+{
+	struct flow		 f;
+	struct find_ctx		 x;
+	struct pop3_opts	 close = *o;
+	int			 rc;
+	bool			 opened;
+
+	memset(&x, 0, sizeof(x));
+	x.pf = pf;
+	pf->found = false;
+	pf->deleted = false;
+	pf->checked = 0;
+	if (pf->seen == NULL &&
+	    (pf->seen = calloc(POP3_UIDS_HARD, sizeof(*pf->seen))) == NULL)
+	{
+		mt_err_set(err, MT_E_INTERNAL, "out of memory");
 		return 1;
 	}
-	return 0;
+	x.nums = calloc(POP3_UIDS_HARD, sizeof(*x.nums));
+	x.uids = calloc(POP3_UIDS_HARD, sizeof(*x.uids));
+	if (x.nums == NULL || x.uids == NULL) {
+		free(x.nums);
+		free(x.uids);
+		mt_err_set(err, MT_E_INTERNAL, "out of memory");
+		return 1;
+	}
+	flow_init(&f, PROTO_POP3, &o->c, tr);
+	f.line_cb = find_line;
+	f.line_arg = &x;
+	if (pop3_connect(&f, o) == 0) {
+		opened = (rc = pop3_open(&f)) == 0;
+		if (rc == 0 && f.count > 0)
+			rc = find_fetch(&f, &x);
+		/* Folder.close deletes the probe's message, and only it. */
+		close.rset = false;
+		close.dele = pf->found;
+		close.retr_msg = pf->msg;
+		if (pop3_close(&f, &close, opened) == 0 && pf->found &&
+		    !f.failed)
+			pf->deleted = true;
+	}
+	free(x.nums);
+	free(x.uids);
+	return pop3_result(&f, err);
+}
+
+void
+pop3_find_free(struct pop3_find *pf)
+{
+	free(pf->seen);
+	pf->seen = NULL;
+	pf->nseen = 0;
 }

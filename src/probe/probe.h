@@ -82,6 +82,35 @@ int	probe_pop3(const struct pop3_opts *, struct tracer *, struct mt_err *);
 int	probe_smtp(const struct smtp_opts *, struct tracer *,
 	    struct smtp_result *, struct mt_err *);
 
+#define POP3_UIDS_HARD	4096	/* UIDs a round trip remembers */
+#define POP3_UID_HARD	72	/* RFC 1939 7: 1..70 characters, + NUL */
+
+/* What one POP3 poll of a round trip looks for and found. */
+struct pop3_find {
+	const char	*token;		/* X-Mailtrace-Token to find; NULL: only
+					   remember what is there (baseline) */
+	mt_time		 t_sent;	/* the end-of-data reply, for the latency */
+	char		(*seen)[POP3_UID_HARD];	/* UIDs already looked at */
+	size_t		 nseen;
+	bool		 found;
+	uint64_t	 msg;		/* its message number */
+	char		 uid[POP3_UID_HARD];
+	mt_time		 t_found;	/* when its headers arrived */
+	bool		 deleted;	/* DELE and QUIT answered +OK */
+	size_t		 checked;	/* messages looked at by the last poll */
+};
+
+/*
+ * One POP3 session of a round trip: Store.connect, Folder.open, the fetch
+ * block (UIDL, then TOP n 0 of each message whose UID was not seen
+ * before), Folder.close deleting the message that carries the token.  No
+ * message is downloaded whole, and no other message is deleted.  Returns
+ * as probe_pop3().  pf->seen is allocated on first use; pop3_find_free().
+ */
+int	probe_pop3_find(const struct pop3_opts *, struct pop3_find *,
+	    struct tracer *, struct mt_err *);
+void	pop3_find_free(struct pop3_find *);
+
 /*
  * The default test message into buf: Date, From, To, Message-ID, a Subject
  * and an X-Mailtrace-Token header carrying token, and ident (the probe's

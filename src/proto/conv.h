@@ -66,6 +66,14 @@ struct conv_env {
 	struct tracer	*tr;		/* where records go; required */
 	void		(*on_step)(void *arg, const struct step *);
 	void		*arg;
+	/*
+	 * Optional: each content line of a POP3 multi-line response (CAPA,
+	 * UIDL, LIST, TOP, RETR), unstuffed, without its line ending, as it
+	 * is read; cmd is the command it answers.  text is valid only during
+	 * the call.  A line over the hard limit comes as its head.
+	 */
+	void		(*on_line)(void *arg, int cmd, const char *text,
+			    size_t len);
 	uint64_t	 max_body;	/* body limit; 0: MT_BODY_DEFAULT */
 };
 

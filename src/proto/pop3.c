@@ -328,6 +328,14 @@ pop3_body_line(struct pop3 *m, const struct lr_line *l)
 	v = body_line(&m->body, l);
 	if (m->body_pend.cmd == POP3_C_CAPA && v == BODY_MORE)
 		pop3_capa_line(&m->capa_new, l);
+	if (v == BODY_MORE && m->env.on_line != NULL && !m->body_failed &&
+	    (l->flags & LR_CONT) == 0) {
+		/* RFC 1939 3: a leading dot of a content line is stuffing. */
+		size_t	skip = l->len > 0 && l->text[0] == '.' ? 1 : 0;
+
+		m->env.on_line(m->env.arg, m->body_pend.cmd, l->text + skip,
+		    l->len - skip);
+	}
 	if (!m->body_failed && m->body.wire > m->env.max_body) {
 		snprintf(detail, sizeof(detail), "%.200s: over %llu octets", intf,
 		    (unsigned long long)m->env.max_body);

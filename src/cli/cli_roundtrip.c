@@ -1,0 +1,345 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * cli_roundtrip.c - mailtrace roundtrip: send a uniquely marked message
+ * over SMTP, poll the POP3 mailbox (UIDL, TOP n 0) until it arrives or the
+ * deadline passes, report the delivery latency and delete that message
+ * only.  Every session is traced into one run.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_common.h"
+#include "crypto.h"
+
+static const char rt_usage[] =
+"usage: mailtrace roundtrip --smtp URL --pop3 URL --from ADDR --to ADDR [options]\n"
+"\n"
+"Sends a uniquely marked test message over SMTP, then polls the POP3\n"
+"mailbox until that message arrives or the deadline passes.  Sessions, all\n"
+"in one stored run: a POP3 baseline (which messages are already there),\n"
+"the SMTP send, then one POP3 session per poll (UIDL, and TOP n 0 of each\n"
+"message not seen before, so no message is downloaded whole).  The message\n"
+"that carries the token is deleted; no other message is touched.  The\n"
+"fetch block exit (0xAD8B) of the poll that found it carries the delivery\n"
+"latency (from the SMTP end-of-data reply to its headers over POP3).\n"
+"\n"
+"  --smtp URL             smtp://[USER@]HOST[:PORT] or smtps://...\n"
+"  --pop3 URL             pop3://USER@HOST[:PORT] or pop3s://...\n"
+"  --from ADDR            envelope sender (required)\n"
+"  --to ADDR              the recipient whose mailbox --pop3 reads (required)\n"
+"  --password-file FILE   the POP3 password (first line; - is stdin); else\n"
+"                         MAILTRACE_PASSWORD\n"
+"  --smtp-password-file FILE\n"
+"                         the SMTP password, when --smtp has USER@; else\n"
+"                         MAILTRACE_SMTP_PASSWORD, else the POP3 password\n"
+"  --deadline SECONDS     give up this long after the send (default 60)\n"
+"  --interval MS          wait between polls (default 1000)\n"
+"  --starttls             SMTP: upgrade with STARTTLS\n"
+"  --stls                 POP3: upgrade with STLS\n"
+"  --smtp-auth MECH       plain, login or cram-md5 (default: the strongest\n"
+"                         offered)\n"
+"  --pop3-auth MECH       user (default), apop, plain, login or cram-md5\n"
+"  --helo NAME            the EHLO name (default: this host's name)\n"
+"  --cafile FILE, --insecure, --level LEVEL, --format FORMAT, --db FILE,\n"
+"  --connect-timeout MS, --timeout MS, --max-body BYTES   as for pop3\n"
+"  -h, --help             this text\n"
+"\n"
+"exit status: 0 the message arrived and was deleted; 1 it did not, or a\n"
+"session failed (the trace says where it stopped); 2 usage or configuration.\n";
+
+struct rt_cli {
+	struct cli_common	 com;
+	struct cli_target	 smtp;
+	struct cli_target	 pop3;
+	struct smtp_opts	 so;
+	struct pop3_opts	 po;
+	const char		*smtp_url;
+	const char		*pop3_url;
+	char			 helo[256];
+	char			 token[33];
+	char			 msg[8192];
+	char			 target[1300];
+	long long		 deadline_s;
+	long long		 interval_ms;
+};
+
+static int
+rt_parse(struct rt_cli *c, int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "smtp", required_argument, NULL, 'S' },
+		{ "pop3", required_argument, NULL, 'O' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "password-file", required_argument, NULL, 'P' },
+		{ "smtp-password-file", required_argument, NULL, 'Q' },
+		{ "deadline", required_argument, NULL, 'd' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "starttls", no_argument, NULL, 's' },
+		{ "stls", no_argument, NULL, 'l' },
+		{ "smtp-auth", required_argument, NULL, 'a' },
+		{ "pop3-auth", required_argument, NULL, 'b' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch, k;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if ((k = cli_common_opt(&c->com, ch, optarg)) != 0) {
+			if (k < 0)
+				return -1;
+			continue;
+		}
+		switch (ch) {
+		case 'S':
+			c->smtp_url = optarg;
+			break;
+		case 'O':
+			c->pop3_url = optarg;
+			break;
+		case 'f':
+			c->so.from = optarg;
+			break;
+		case 't':
+			c->so.to[0] = optarg;
+			c->so.nto = 1;
+			break;
+		case 'P':
+			c->pop3.password_file = optarg;
+			break;
+		case 'Q':
+			c->smtp.password_file = optarg;
+			break;
+		case 'd':
+			if (cli_number("--deadline", optarg, 1, 86400,
+			    &c->deadline_s) != 0)
+				return -1;
+			break;
+		case 'i':
+			if (cli_number("--interval", optarg, 10, 3600000,
+			    &c->interval_ms) != 0)
+				return -1;
+			break;
+		case 's':
+			c->smtp.c.starttls = true;
+			break;
+		case 'l':
+			c->pop3.c.starttls = true;
+			break;
+		case 'a':
+			if (!probe_auth_parse(optarg, &c->smtp.c.auth) ||
+			    c->smtp.c.auth == PROBE_AUTH_USER ||
+			    c->smtp.c.auth == PROBE_AUTH_APOP) {
+				cli_err("--smtp-auth: \"%s\" is not plain, login "
+				    "or cram-md5", optarg);
+				return -1;
+			}
+			break;
+		case 'b':
+			if (!probe_auth_parse(optarg, &c->pop3.c.auth)) {
+				cli_err("--pop3-auth: \"%s\" is not user, apop, "
+				    "plain, login or cram-md5", optarg);
+				return -1;
+			}
+			break;
+		case 'H':
+			snprintf(c->helo, sizeof(c->helo), "%s", optarg);
+			break;
+		case 'h':
+			fputs(rt_usage, stdout);
+			exit(0);
+		case ':':
+			cli_err("roundtrip: %s needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			cli_err("roundtrip: unknown option \"%s\" (try mailtrace "
+			    "roundtrip --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		cli_err("roundtrip: unexpected argument \"%s\"", argv[optind]);
+		return -1;
+	}
+	if (c->smtp_url == NULL || c->pop3_url == NULL || c->so.from == NULL ||
+	    c->so.nto == 0) {
+		cli_err("roundtrip: --smtp, --pop3, --from and --to are "
+		    "required");
+		return -1;
+	}
+	if (cli_target_parse(&c->smtp, c->smtp_url, "smtp", 25, "smtps", 465,
+	    false) != 0 || cli_target_parse(&c->pop3, c->pop3_url, "pop3",
+	    110, "pop3s", 995, true) != 0)
+		return -1;
+	if (c->com.insecure && c->com.cafile != NULL) {
+		cli_err("--insecure and --cafile contradict each other");
+		return -1;
+	}
+	if ((c->smtp.c.starttls && c->smtp.c.implicit_tls) ||
+	    (c->pop3.c.starttls && c->pop3.c.implicit_tls)) {
+		cli_err("--starttls/--stls are for smtp:// and pop3://, not "
+		    "the implicit TLS schemes");
+		return -1;
+	}
+	cli_common_apply(&c->com, &c->smtp);
+	cli_common_apply(&c->com, &c->pop3);
+	return 0;
+}
+
+/* POP3 password first; SMTP's from its file, its variable, or POP3's. */
+static int
+rt_passwords(struct rt_cli *c)
+{
+	if (cli_target_password(&c->pop3, "MAILTRACE_PASSWORD") != 0)
+		return -1;
+	if (c->smtp.c.user == NULL)
+		return 0;
+	if (c->smtp.password_file != NULL ||
+	    getenv("MAILTRACE_SMTP_PASSWORD") != NULL)
+		return cli_target_password(&c->smtp,
+		    "MAILTRACE_SMTP_PASSWORD");
+	memcpy(c->smtp.secret, c->pop3.secret, sizeof(c->smtp.secret));
+	c->smtp.c.password = c->smtp.secret;
+	c->smtp.c.passlen = c->pop3.c.passlen;
+	return 0;
+}
+
+static int
+rt_message(struct rt_cli *c)
+{
+	int	len;
+
+	if (c->helo[0] == '\0' &&
+	    (gethostname(c->helo, sizeof(c->helo) - 1) != 0 ||
+	    c->helo[0] == '\0'))
+		snprintf(c->helo, sizeof(c->helo), "localhost");
+	c->so.helo = c->helo;
+	if (!net_random_hex(c->token, 16)) {
+		cli_err("no randomness for the message token");
+		return -1;
+	}
+	len = smtp_default_message(c->msg, sizeof(c->msg), &c->so, c->token,
+	    "mailtrace " MT_VERSION " (roundtrip)", mt_wall_now());
+	if (len < 0) {
+		cli_err("the generated message does not fit");
+		return -1;
+	}
+	c->so.msg = (const uint8_t *)c->msg;
+	c->so.msglen = (size_t)len;
+	return 0;
+}
+
+/* Sleep ms (the product's poll interval, not a test synchronisation). */
+static void
+rt_sleep(long long ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int
+rt_run(struct rt_cli *c, struct tracer *tr)
+{
+	struct pop3_find	pf;
+	struct smtp_result	res;
+	struct mt_err		err;
+	mt_time			deadline;
+	unsigned		polls = 0;
+	int			status = EXIT_SESSION;
+
+	memset(&pf, 0, sizeof(pf));
+	c->po.c = c->pop3.c;
+	c->so.c = c->smtp.c;
+	mt_err_clear(&err);
+	/* What is there already is never looked at again. */
+	if (probe_pop3_find(&c->po, &pf, tr, &err) != 0) {
+		cli_session_err(c->pop3.url, &err);
+		goto done;
+	}
+	if (probe_smtp(&c->so, tr, &res, &err) != 0 || !res.queued) {
+		cli_session_err(c->smtp.url, &err);
+		goto done;
+	}
+	pf.token = c->token;
+	pf.t_sent = res.t_queued;
+	deadline = res.t_queued + c->deadline_s * 1000000;
+	for (;;) {
+		polls++;
+		if (probe_pop3_find(&c->po, &pf, tr, &err) != 0) {
+			cli_session_err(c->pop3.url, &err);
+			goto done;
+		}
+		if (pf.found)
+			break;
+		if (mt_wall_now() + c->interval_ms * 1000 > deadline) {
+			cli_err("roundtrip: the message (token %s) did not "
+			    "arrive in %s within %lld s (%u polls)", c->token,
+			    c->pop3.url, c->deadline_s, polls);
+			goto done;
+		}
+		rt_sleep(c->interval_ms);
+	}
+	if (!pf.deleted) {
+		cli_err("roundtrip: the message arrived but could not be "
+		    "deleted");
+		goto done;
+	}
+	status = 0;
+done:
+	pop3_find_free(&pf);
+	return status;
+}
+
+int
+cli_roundtrip(int argc, char **argv)
+{
+	struct rt_cli	*c;
+	struct cli_run	 run;
+	int		 status;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		cli_err("out of memory");
+		return EXIT_USAGE;
+	}
+	cli_common_init(&c->com);
+	c->deadline_s = 60;
+	c->interval_ms = 1000;
+	if (rt_parse(c, argc, argv) != 0 || rt_passwords(c) != 0 ||
+	    rt_message(c) != 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	snprintf(c->target, sizeof(c->target), "%s -> %s", c->smtp.url,
+	    c->pop3.url);
+	if ((status = cli_run_begin(&run, &c->com, "roundtrip", c->target)) !=
+	    0) {
+		if (run.begun)
+			(void)cli_run_end(&run, status);
+		else
+			store_close(run.st);
+		goto done;
+	}
+	status = rt_run(c, &run.tr);
+	status = cli_run_end(&run, status);
+done:
+	cli_target_wipe(&c->smtp);
+	cli_target_wipe(&c->pop3);
+	explicit_bzero(&c->so.c, sizeof(c->so.c));
+	explicit_bzero(&c->po.c, sizeof(c->po.c));
+	free(c);
+	return status;
+}
