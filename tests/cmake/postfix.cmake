@@ -34,3 +34,11 @@ set_tests_properties(postfix.smoke PROPERTIES
                      FIXTURES_REQUIRED "postfix;dovecot;certs"
                      RESOURCE_LOCK postfix-rcpt
                      TIMEOUT 120)
+
+# mailtrace roundtrip through Postfix and Dovecot.
+add_test(NAME postfix.roundtrip
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/postfix/roundtrip.sh $<TARGET_FILE:mailtrace>
+          ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix ${CMAKE_BINARY_DIR}/certs
+          ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(postfix.roundtrip PROPERTIES
+  FIXTURES_REQUIRED "postfix;dovecot;certs" RESOURCE_LOCK mailbox-rcpt TIMEOUT 120)
