@@ -68,9 +68,10 @@ main(void)
 	puts("## POP3 (JavaMail receipt): 0xAD80-0xAD93\n");
 	table(0xAD80, 0xAD93);
 	puts("\n## SMTP (JavaMail transmission): 0xAD00-0xAD15\n");
-	puts("Only 0xAD00-0xAD10 are in the public PRF catalog; the rest are "
-	    "mailtrace's\nassignment by the same pattern (marked below). The SMTP "
-	    "probe is not built yet.\n");
+	puts("Only 0xAD00-0xAD10 are in the public PRF catalog (and 0xAD10 only "
+	    "for\nEHLO/HELO); the rest are mailtrace's assignment by the same "
+	    "pattern as POP3\n(a standard pair, an advanced pair, a greeting "
+	    "pair), marked below.\n");
 	table(0xAD00, 0xAD15);
 	puts("\n## Anomalies\n");
 	puts("Things the catalog has no event for. Each is its own record "
