@@ -54,6 +54,30 @@ usage show-empty show --db "$OUT/empty.db"
 usage show-bad-run show --run zero
 usage events-arg events extra
 
+# smtp and roundtrip
+usage smtp-no-from smtp --to b@example.test smtp://127.0.0.1
+usage smtp-no-to smtp --from a@example.test smtp://127.0.0.1
+usage smtp-bad-to smtp --from a@example.test --to "b c@example.test" smtp://127.0.0.1
+usage smtp-angle smtp --from "<a@example.test>" --to b@example.test smtp://127.0.0.1
+usage smtp-bad-scheme smtp --from a@x.test --to b@x.test pop3://127.0.0.1
+usage smtp-auth-apop smtp --from a@x.test --to b@x.test --auth apop smtp://u@127.0.0.1
+usage smtp-auth-nouser smtp --from a@x.test --to b@x.test --auth plain smtp://127.0.0.1
+usage smtp-starttls-smtps smtp --from a@x.test --to b@x.test --starttls smtps://127.0.0.1
+usage smtp-no-data smtp --from a@x.test --to b@x.test --data "$OUT/nonexistent" smtp://127.0.0.1
+usage smtp-nopw smtp --from a@x.test --to b@x.test smtp://u@127.0.0.1
+usage smtp-url-password smtp --from a@x.test --to b@x.test "smtp://u:cli-S3cret@127.0.0.1"
+check "smtp-url-password: not echoed" hasnt "$OUT/smtp-url-password.err" "cli-S3cret"
+head -c 2000 /dev/zero >"$OUT/big.msg"
+usage smtp-data-too-big smtp --from a@x.test --to b@x.test --data "$OUT/big.msg" --max-body 1000 smtp://127.0.0.1
+to101=()
+for i in $(seq 1 101); do to101+=(--to "r$i@x.test"); done
+usage smtp-too-many-to smtp --from a@x.test "${to101[@]}" smtp://127.0.0.1
+usage rt-missing roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test
+usage rt-pop3-nouser roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://127.0.0.1 --from a@x.test --to b@x.test
+usage rt-bad-deadline roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test --to b@x.test --deadline 0
+usage rt-nopw roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test --to b@x.test
+usage rt-extra roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test --to b@x.test extra
+
 "$MT" --help >"$OUT/help.out" 2>&1
 check "--help exits 0" test $? = 0
 check "--help lists the commands" has "$OUT/help.out" "^  pop3 .*pop3://USER@HOST"
@@ -63,6 +87,19 @@ for o in password-file auth stls cafile insecure level format db connect-timeout
 	check "pop3 --help documents --$o" has "$OUT/pop3help.out" "--$o"
 	check "docs/cli.md documents --$o" has "$here/../../docs/cli.md" "\`--$o"
 done
+"$MT" smtp --help >"$OUT/smtphelp.out" 2>&1
+check "smtp --help exits 0" test $? = 0
+for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-body; do
+	check "smtp --help documents --$o" has "$OUT/smtphelp.out" "--$o"
+done
+"$MT" roundtrip --help >"$OUT/rthelp.out" 2>&1
+check "roundtrip --help exits 0" test $? = 0
+for o in smtp pop3 from to password-file smtp-password-file deadline interval starttls stls smtp-auth pop3-auth helo; do
+	check "roundtrip --help documents --$o" has "$OUT/rthelp.out" "--$o"
+	check "docs/cli.md documents roundtrip --$o" has "$here/../../docs/cli.md" "\\[?--$o"
+done
+check "--help lists smtp and roundtrip" test -n "$(grep '^  smtp ' "$OUT/help.out")" -a -n "$(grep '^  roundtrip ' "$OUT/help.out")"
+
 "$MT" --version >"$OUT/version.out" 2>&1
 check "--version prints the version" has "$OUT/version.out" "^mailtrace [0-9]+\\.[0-9]+\\.[0-9]+$"
 "$MT" events >"$OUT/events.out" 2>&1
