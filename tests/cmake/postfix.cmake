@@ -32,7 +32,7 @@ add_test(NAME postfix.smoke
                  ${CMAKE_BINARY_DIR}/certs)
 set_tests_properties(postfix.smoke PROPERTIES
                      FIXTURES_REQUIRED "postfix;dovecot;certs"
-                     RESOURCE_LOCK postfix-rcpt
+                     RESOURCE_LOCK mailbox-rcpt
                      TIMEOUT 120)
 
 # mailtrace roundtrip through Postfix and Dovecot.
@@ -42,3 +42,17 @@ add_test(NAME postfix.roundtrip
           ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(postfix.roundtrip PROPERTIES
   FIXTURES_REQUIRED "postfix;dovecot;certs" RESOURCE_LOCK mailbox-rcpt TIMEOUT 120)
+
+# The SMTP probe against the real Postfix (tests/postfix/probe.sh). Each group
+# delivers into rcpt/rcpt2 and empties both mailboxes before and after itself,
+# so it holds both locks that the other rcpt tests use (postfix.smoke:
+# postfix-rcpt, postfix.roundtrip: mailbox-rcpt).
+foreach(group basic tls auth formats secrets)
+  add_test(NAME postfix.probe.${group}
+    COMMAND bash ${CMAKE_SOURCE_DIR}/tests/postfix/probe.sh $<TARGET_FILE:mailtrace>
+            ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix ${CMAKE_BINARY_DIR}/certs
+            ${CMAKE_BINARY_DIR}/test-out/postfix ${group})
+  set_tests_properties(postfix.probe.${group} PROPERTIES
+    FIXTURES_REQUIRED "postfix;dovecot;certs"
+    RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt" TIMEOUT 120)
+endforeach()

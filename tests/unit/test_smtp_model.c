@@ -175,7 +175,7 @@ test_starttls_injection(void)
 static void
 test_reply_too_long(void)
 {
-	static char	big[700 * 7 + 64];
+	static char	big[700 * 8 + 64];
 	struct piece	pc[5];
 	size_t		o = 0;
 	int		i;
