@@ -89,6 +89,16 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 	}
 }
 
+int
+cli_common_check(const struct cli_common *o)
+{
+	if (o->insecure && o->cafile != NULL) {
+		cli_err("--insecure and --cafile contradict each other");
+		return -1;
+	}
+	return 0;
+}
+
 void
 cli_common_apply(const struct cli_common *o, struct cli_target *t)
 {

@@ -56,6 +56,8 @@ void	cli_common_init(struct cli_common *);
  * not, -1 on a bad value (message printed).
  */
 int	cli_common_opt(struct cli_common *, int ch, const char *arg);
+/* Options that contradict each other; -1 with a message. */
+int	cli_common_check(const struct cli_common *);
 /* Copy the common connection settings into a target. */
 void	cli_common_apply(const struct cli_common *, struct cli_target *);
 

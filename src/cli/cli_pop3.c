@@ -150,10 +150,8 @@ parse_args(struct pop3_cli *c, int argc, char **argv)
 	if (cli_target_parse(&c->t, argv[optind], "pop3", 110, "pop3s", 995,
 	    true) != 0)
 		return -1;
-	if (c->com.insecure && c->com.cafile != NULL) {
-		cli_err("--insecure and --cafile contradict each other");
+	if (cli_common_check(&c->com) != 0)
 		return -1;
-	}
 	if (c->t.c.starttls && c->t.c.implicit_tls) {
 		cli_err("--stls is for pop3://; pop3s:// is TLS from the start");
 		return -1;

@@ -181,10 +181,8 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 	    false) != 0 || cli_target_parse(&c->pop3, c->pop3_url, "pop3",
 	    110, "pop3s", 995, true) != 0)
 		return -1;
-	if (c->com.insecure && c->com.cafile != NULL) {
-		cli_err("--insecure and --cafile contradict each other");
+	if (cli_common_check(&c->com) != 0)
 		return -1;
-	}
 	if ((c->smtp.c.starttls && c->smtp.c.implicit_tls) ||
 	    (c->pop3.c.starttls && c->pop3.c.implicit_tls)) {
 		cli_err("--starttls/--stls are for smtp:// and pop3://, not "

@@ -180,10 +180,8 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 		cli_err("smtp: --from and at least one --to are required");
 		return -1;
 	}
-	if (c->com.insecure && c->com.cafile != NULL) {
-		cli_err("--insecure and --cafile contradict each other");
+	if (cli_common_check(&c->com) != 0)
 		return -1;
-	}
 	if (c->t.c.starttls && c->t.c.implicit_tls) {
 		cli_err("--starttls is for smtp://; smtps:// is TLS from the "
 		    "start");

@@ -89,3 +89,27 @@ model_body_flags(struct tracer *tr, const struct body *b, const char *what,
 	if (b->flags & BODY_LONG_RFC)
 		trace_anomaly(tr, AN_LINE_OVER_RFC, detail, t);
 }
+
+void
+model_gap(struct tracer *tr, struct lr *lr, enum dir d, uint64_t nbytes,
+    mt_time t)
+{
+	char	detail[64];
+
+	snprintf(detail, sizeof(detail), "%llu octets missing %s",
+	    (unsigned long long)nbytes, d == DIR_C2S ? "client to server" :
+	    "server to client");
+	trace_anomaly(tr, AN_GAP, detail, t);
+	lr_init(lr);
+}
+
+void
+model_keyword_add(char *list, size_t sz, const char *s, size_t n)
+{
+	size_t	o = strlen(list);
+	char	line[MT_FIELD_HARD];
+
+	mt_copy_printable(line, sizeof(line), s, n);
+	if (o + 2 + strlen(line) < sz)
+		snprintf(list + o, sz - o, "%s%s", o ? ", " : "", line);
+}

@@ -31,4 +31,10 @@ void		model_line_flags(struct tracer *, const struct lr_line *,
 void		model_body_flags(struct tracer *, const struct body *,
 		    const char *what, mt_time);
 
+/* Bytes of one direction are missing: record it, drop the partial line. */
+void		model_gap(struct tracer *, struct lr *, enum dir, uint64_t,
+		    mt_time);
+/* Append one capability line to a ", " separated list (bounded). */
+void		model_keyword_add(char *list, size_t sz, const char *, size_t);
+
 #endif

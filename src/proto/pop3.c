@@ -381,15 +381,7 @@ pop3_capa_line(struct pop3_capa *c, const struct lr_line *l)
 
 	if (l->flags & (LR_CONT | LR_TRUNCATED))
 		return;
-	{
-		size_t	o = strlen(c->keywords);
-		char	line[MT_FIELD_HARD];
-
-		mt_copy_printable(line, sizeof(line), s, n);
-		if (o + 2 + strlen(line) < sizeof(c->keywords))
-			snprintf(c->keywords + o, sizeof(c->keywords) - o,
-			    "%s%s", o ? ", " : "", line);
-	}
+	model_keyword_add(c->keywords, sizeof(c->keywords), s, n);
 	while (kw < n && s[kw] != ' ')
 		kw++;
 #define KW(w)	(kw == sizeof(w) - 1 && mt_casecmp_n(s, w, kw))
@@ -415,13 +407,7 @@ pop3_capa_line(struct pop3_capa *c, const struct lr_line *l)
 void
 pop3_gap(struct pop3 *m, enum dir d, uint64_t nbytes, mt_time t)
 {
-	char	detail[64];
-
-	snprintf(detail, sizeof(detail), "%llu octets missing %s",
-	    (unsigned long long)nbytes, d == DIR_C2S ? "client to server" :
-	    "server to client");
-	trace_anomaly(m->env.tr, AN_GAP, detail, t);
-	lr_init(&m->lr[d]);
+	model_gap(m->env.tr, &m->lr[d], d, nbytes, t);
 }
 
 void

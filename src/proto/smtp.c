@@ -435,13 +435,9 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 static void
 smtp_ehlo_line(struct smtp_ehlo *e, const char *s, size_t n)
 {
-	size_t	kw = 0, o = strlen(e->keywords);
-	char	line[MT_FIELD_HARD];
+	size_t	kw = 0;
 
-	mt_copy_printable(line, sizeof(line), s, n);
-	if (o + 2 + strlen(line) < sizeof(e->keywords))
-		snprintf(e->keywords + o, sizeof(e->keywords) - o, "%s%s",
-		    o ? ", " : "", line);
+	model_keyword_add(e->keywords, sizeof(e->keywords), s, n);
 	while (kw < n && s[kw] != ' ' && s[kw] != '=')
 		kw++;
 #define KW(w)	(kw == sizeof(w) - 1 && mt_casecmp_n(s, w, kw))
@@ -467,13 +463,7 @@ smtp_ehlo_line(struct smtp_ehlo *e, const char *s, size_t n)
 void
 smtp_gap(struct smtp *m, enum dir d, uint64_t nbytes, mt_time t)
 {
-	char	detail[64];
-
-	snprintf(detail, sizeof(detail), "%llu octets missing %s",
-	    (unsigned long long)nbytes, d == DIR_C2S ? "client to server" :
-	    "server to client");
-	trace_anomaly(m->env.tr, AN_GAP, detail, t);
-	lr_init(&m->lr[d]);
+	model_gap(m->env.tr, &m->lr[d], d, nbytes, t);
 }
 
 void
