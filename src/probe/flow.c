@@ -346,6 +346,9 @@ flow_step_fail(struct flow *f, const char *what)
 	else if (f->st.flags & STEP_BODY_OVER)
 		flow_fail(f, MT_E_PROTO, "%s: response body over the limit "
 		    "(--max-body)", what);
+	else if (f->st.flags & STEP_TOO_LONG)
+		flow_fail(f, MT_E_PROTO, "%s: reply longer than %d lines", what,
+		    MT_REPLY_LINES_HARD);
 	else if (bad)
 		flow_fail(f, MT_E_PROTO, "%s: malformed response \"%s\"",
 		    what, shown);
@@ -361,8 +364,11 @@ flow_step_fail(struct flow *f, const char *what)
 	else
 		flow_fail(f, f->st.rc ? (enum mt_ecode)f->st.rc : MT_E_PROTO,
 		    "%s: failed", what);
-	if (f->st.flags & (STEP_INJECTED | STEP_TRUNCATED | STEP_BODY_OVER) ||
-	    bad)
+	if (f->st.flags & (STEP_INJECTED | STEP_TRUNCATED | STEP_BODY_OVER |
+	    STEP_TOO_LONG) || bad)
 		f->dead = true;		/* the stream can't be trusted */
+	/* RFC 5321 3.8: 421 means the server is closing the channel. */
+	if (f->proto == PROTO_SMTP && f->st.code == 421)
+		f->dead = true;
 	return f->st.rc ? f->st.rc : MT_E_PROTO;
 }

@@ -91,8 +91,11 @@ sasl_result(struct flow *f, int rc, const char *what)
 		    "exchange cancelled", what);
 		return MT_E_AUTH;
 	}
-	if (rc == 0 && !sasl_is_ok(f))
-		rc = MT_E_AUTH;
+	if (rc == 0 && !sasl_is_ok(f)) {
+		flow_fail(f, MT_E_AUTH, "%s: unexpected reply to the "
+		    "exchange", what);
+		return MT_E_AUTH;
+	}
 	if (rc != 0)
 		return flow_step_fail(f, what);
 	return 0;
@@ -118,8 +121,9 @@ flow_sasl(struct flow *f, enum probe_auth mech)
 		return MT_E_USAGE;
 	}
 	rc = flow_cmdf(f, "AUTH %s", name);
+	/* Accepted without a challenge: authenticated, as JavaMail takes it. */
 	if (rc != 0 || !sasl_is_cont(f))
-		return sasl_result(f, rc ? rc : MT_E_AUTH, what);
+		return sasl_result(f, rc, what);
 
 	switch (mech) {
 	case PROBE_AUTH_PLAIN:
@@ -134,7 +138,7 @@ flow_sasl(struct flow *f, enum probe_auth mech)
 	case PROBE_AUTH_LOGIN:
 		rc = sasl_send_b64(f, (const uint8_t *)c->user, ul);
 		if (rc != 0 || !sasl_is_cont(f))
-			return sasl_result(f, rc ? rc : MT_E_AUTH, what);
+			return sasl_result(f, rc, what);
 		rc = sasl_send_b64(f, (const uint8_t *)c->password,
 		    c->passlen);
 		break;

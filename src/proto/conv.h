@@ -40,6 +40,7 @@ enum close_why {
 #define STEP_TRUNCATED	0x02u	/* the status line was over the hard limit */
 #define STEP_BODY_OVER	0x04u	/* the body exceeded the body limit */
 #define STEP_NO_END	0x08u	/* the body did not end with its terminator */
+#define STEP_TOO_LONG	0x10u	/* an SMTP reply over MT_REPLY_LINES_HARD lines */
 
 /*
  * A completed step: a command and its response (for a multi-line response,

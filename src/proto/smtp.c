@@ -220,29 +220,46 @@ smtp_body_line(struct smtp *m, const struct lr_line *l)
 		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
 }
 
+/*
+ * The failure class of a reply to cmd (0: the step went normally).  Each
+ * command has its own positive codes (RFC 5321 4.3.2): DATA wants 354,
+ * STARTTLS 220, 334 belongs to AUTH only.
+ */
 static int
 smtp_reply_rc(int cmd, int code)
 {
-	if (code >= 200 && code < 400)
-		return 0;
-	if (code == 0)
-		return MT_E_PROTO;
+	int	fail;
+
 	switch (cmd) {
-	case SMTP_C_EHLO:
-		/* RFC 5321 3.2: a 5xx to EHLO means "try HELO". */
-		return code >= 500 ? 0 : MT_E_PROTO;
 	case SMTP_C_AUTH:
 	case SMTP_C__AUTHDATA:
-		return MT_E_AUTH;
+		fail = MT_E_AUTH;
+		break;
 	case SMTP_C_MAIL:
 	case SMTP_C_RCPT:
 	case SMTP_C_DATA:
 	case SMTP_C_BDAT:
 	case SMTP_C__DOT:
-		return MT_E_SEND;
+		fail = MT_E_SEND;
+		break;
 	default:
-		return MT_E_PROTO;
+		fail = MT_E_PROTO;
+		break;
 	}
+	if (code == 0)
+		return MT_E_PROTO;
+	if (cmd == SMTP_C_DATA)
+		return code == 354 ? 0 : fail;
+	if (cmd == SMTP_C_STARTTLS)
+		return code == 220 ? 0 : fail;
+	if (code == 334)
+		return cmd == SMTP_C_AUTH || cmd == SMTP_C__AUTHDATA ? 0 : fail;
+	if (code / 100 == 2)
+		return 0;
+	/* RFC 5321 3.2: a 5xx to EHLO means "try HELO". */
+	if (cmd == SMTP_C_EHLO && code >= 500)
+		return 0;
+	return fail;
 }
 
 static void
@@ -332,14 +349,15 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 
 		/* Fail the step now; swallow the rest of this reply. */
 		pendq_pop(&m->pend, &q);
-		snprintf(opr, sizeof(opr), "%03d", r.code);
-		model_after_rec(&q, opr, MT_E_PROTO, l->t_end, &rec);
-		trace_emit_rec(m->env.tr, &rec);
 		snprintf(shown, sizeof(shown), "%.200s: over %d lines", q.intf,
 		    MT_REPLY_LINES_HARD);
 		trace_anomaly(m->env.tr, AN_REPLY_TOO_LONG, shown, l->t_end);
+		snprintf(opr, sizeof(opr), "%03d", r.code);
+		model_after_rec(&q, opr, MT_E_PROTO, l->t_end, &rec);
+		trace_emit_rec(m->env.tr, &rec);
 		m->reply_failed = true;
-		smtp_step(m, &q, r.code, NULL, 0, MT_E_PROTO, false, 0);
+		smtp_step(m, &q, r.code, NULL, 0, MT_E_PROTO, false,
+		    STEP_TOO_LONG);
 	}
 }
 

@@ -10,7 +10,9 @@
 #   #! url URL          target; PORT is replaced (default pop3://bob@127.0.0.1:PORT,
 #                       smtp://127.0.0.1:PORT for smtp)
 #   #! args ARGS        mailtrace options (the password file is added when
-#                       the target has a user); CERTS is replaced by CERTDIR
+#                       the target has a user); CERTS is replaced by CERTDIR,
+#                       CASEDIR by the case file's directory (e.g. for
+#                       smtp --data CASEDIR/NAME.msg)
 #   #! server ARGS      extra fakesrv options; CERTS is replaced by CERTDIR
 #   #! exit N           mailtrace's exit status (default 0)
 #   #! expect REGEX     some line of the text trace matches (grep -E)
@@ -52,6 +54,8 @@ if [ -z "$url" ]; then
 fi
 server=${server//CERTS/$CERTS}
 args=${args//CERTS/$CERTS}
+casedir=$(cd "$(dirname "$CASE")" && pwd)
+args=${args//CASEDIR/$casedir}
 
 # The fake server prints its port once it listens: read it, no sleeping.
 # shellcheck disable=SC2086

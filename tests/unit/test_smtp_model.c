@@ -154,6 +154,39 @@ test_faults(void)
 }
 
 static void
+test_expected_codes(void)
+{
+	static const struct piece pc[] = {
+		{ DIR_S2C, "220 hi\r\n" },
+		{ DIR_C2S, "MAIL FROM:<a@b>\r\n" },
+		{ DIR_S2C, "354 what\r\n" },
+		{ DIR_C2S, "DATA\r\n" },
+		{ DIR_S2C, "250 ok\r\n" },
+		{ DIR_C2S, "STARTTLS\r\n" },
+		{ DIR_S2C, "250 sure\r\n" },
+		{ DIR_C2S, "AUTH PLAIN AGJvYgBodW50ZXIy\r\n" },
+		{ DIR_S2C, "235 ok\r\n" },
+		{ DIR_C2S, "NOOP\r\n" },
+		{ DIR_S2C, "334 eh\r\n" },
+	};
+
+	expect_all_cuts(PROTO_SMTP, pc, sizeof(pc) / sizeof(pc[0]),
+	    LEVEL_ADVANCED, CLOSE_FIN,
+	    "0xAD14 B rc=0 connect-mail-server||\n"
+	    "0xAD15 B rc=0 connect-mail-server|220|\n"
+	    "0xAD10 A rc=0 MAIL FROM:<a@b>||\n"
+	    "0xAD11 A rc=9 MAIL FROM:<a@b>|354|javax.mail.SendFailedException\n"
+	    "0xAD10 A rc=0 DATA||\n"
+	    "0xAD11 A rc=9 DATA|250|javax.mail.SendFailedException\n"
+	    "0xAD10 A rc=0 STARTTLS||\n"
+	    "0xAD11 A rc=8 STARTTLS|250|javax.mail.MessagingException\n"
+	    "0xAD10 A rc=0 AUTH PLAIN||\n"
+	    "0xAD11 A rc=0 AUTH PLAIN|235|\n"
+	    "0xAD12 B rc=0 NOOP||\n"
+	    "0xAD13 B rc=8 NOOP|334|javax.mail.MessagingException\n", NULL);
+}
+
+static void
 test_starttls_injection(void)
 {
 	static const struct piece pc[] = {
@@ -194,11 +227,11 @@ test_reply_too_long(void)
 	    "0xAD14 B rc=0 connect-mail-server||\n"
 	    "0xAD15 B rc=0 connect-mail-server|220|\n"
 	    "0xAD10 A rc=0 EHLO a||\n"
-	    "0xAD11 A rc=8 EHLO a|250|javax.mail.MessagingException\n"
 	    "! reply_too_many_lines EHLO a: over 512 lines\n"
+	    "0xAD11 A rc=8 EHLO a|250|javax.mail.MessagingException\n"
 	    "0xAD12 B rc=0 NOOP||\n"
 	    "0xAD13 B rc=0 NOOP|250|\n",
-	    "15/220/0/0/0 0/250/8/0/0 13/250/0/0/0 ");
+	    "15/220/0/0/0 0/250/8/10/0 13/250/0/0/0 ");
 }
 
 static void
@@ -242,6 +275,7 @@ main(void)
 	test_sasl_login();
 	test_faults();
 	test_starttls_injection();
+	test_expected_codes();
 	test_reply_too_long();
 	test_bdat_and_body_desync();
 	return check_done();
