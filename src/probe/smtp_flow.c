@@ -120,7 +120,11 @@ smtp_content(struct flow *f, const struct smtp_opts *o,
 	t0 = flow_now(f);
 	trace_emit(f->tr, EV_SMTP_MAIL_BEFORE, 0, "SEND MAIL", NULL, NULL, t0,
 	    -1);
-	rc = flow_data(f, w, wl);
+	/* The content, then the end-of-data line: its point follows the
+	 * transfer, as JavaMail's does. */
+	rc = flow_data(f, w, wl - 3);
+	if (rc == 0)
+		rc = flow_data(f, w + wl - 3, 3);
 	free(w);
 	if (rc == 0 && (rc = flow_wait(f)) != 0)
 		rc = flow_step_fail(f, "end of data");

@@ -18,6 +18,7 @@ struct pend {
 	unsigned	 ev_before;	/* its "before" event; after = +1 */
 	mt_time		 t_before;
 	uint64_t	 bytes;		/* SMTP end of data: the message's octets */
+	mt_time		 body_end;	/* SMTP end of data: the "." line's end */
 	char		 intf[MT_FIELD_HARD];
 };
 

@@ -205,6 +205,7 @@ smtp_body_line(struct smtp *m, const struct lr_line *l)
 	p.ev_before = smtp_step_event(SMTP_C__DOT);
 	p.t_before = l->t_first;
 	p.bytes = m->body.wire;
+	p.body_end = l->t_end;
 	snprintf(p.intf, sizeof(p.intf), ".");
 	model_body_flags(m->env.tr, &m->body, "message", l->t_first);
 	if (m->body.wire > m->env.max_body) {
@@ -398,7 +399,7 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	if (p.cmd == SMTP_C__DOT) {
 		rec.has_bytes = true;
 		rec.bytes = p.bytes;
-		rec.body_end = p.t_before;
+		rec.body_end = p.body_end;
 	}
 	switch (p.cmd) {
 	case SMTP_C__GREETING:
@@ -519,7 +520,7 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 		if (p.cmd == SMTP_C__DOT) {
 			rec.has_bytes = true;
 			rec.bytes = p.bytes;
-			rec.body_end = p.t_before;
+			rec.body_end = p.body_end;
 		}
 		trace_emit_rec(m->env.tr, &rec);
 		smtp_step(m, &p, 0, NULL, 0, code, false, 0);
