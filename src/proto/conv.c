@@ -79,6 +79,17 @@ conv_close(struct conv *cv, enum close_why why, mt_time t)
 void
 conv_free(struct conv *cv)
 {
+	if (cv == NULL)
+		return;
+	if (cv->proto == PROTO_POP3) {
+		lr_free(&cv->m.pop3.lr[DIR_C2S]);
+		lr_free(&cv->m.pop3.lr[DIR_S2C]);
+		pendq_free(&cv->m.pop3.pend);
+	} else {
+		lr_free(&cv->m.smtp.lr[DIR_C2S]);
+		lr_free(&cv->m.smtp.lr[DIR_S2C]);
+		pendq_free(&cv->m.smtp.pend);
+	}
 	free(cv);
 }
 

@@ -75,7 +75,20 @@ struct conv_env {
 	 */
 	void		(*on_line)(void *arg, int cmd, const char *text,
 			    size_t len);
+	/*
+	 * Optional: a client command (or SMTP's end-of-data line) is about
+	 * to be recorded, with the event its "before" record gets; the
+	 * decoder places API-level points here (EVENTS.md).
+	 */
+	void		(*on_command)(void *arg, int cmd, bool has_arg,
+			    unsigned ev_before, mt_time);
 	uint64_t	 max_body;	/* body limit; 0: MT_BODY_DEFAULT */
+	/*
+	 * The conversation was already under way (a capture that started
+	 * mid-connection): no greeting is awaited; the first lines are taken
+	 * as they come.
+	 */
+	bool		 midstream;
 };
 
 /* Capabilities from the last CAPA response (RFC 2449 6). */

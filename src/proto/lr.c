@@ -6,10 +6,12 @@
  */
 #include "lr.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#define LR_CAP_START	256
+
 static void	lr_emit(struct lr *, mt_time, struct lr_line *, unsigned);
-static void	lr_reset(struct lr *);
 
 void
 lr_init(struct lr *lr)
@@ -17,7 +19,39 @@ lr_init(struct lr *lr)
 	memset(lr, 0, sizeof(*lr));
 }
 
-static void
+void
+lr_free(struct lr *lr)
+{
+	if (lr == NULL)
+		return;
+	free(lr->buf);
+	lr->buf = NULL;
+	lr->cap = 0;
+	lr->len = 0;
+}
+
+/* Room for one more byte: double the buffer, never past the limit. */
+static bool
+lr_room(struct lr *lr)
+{
+	char	*nb;
+	size_t	 nc;
+
+	if (lr->len < lr->cap)
+		return true;
+	if (lr->cap >= MT_LINE_HARD + 1)
+		return false;
+	nc = lr->cap == 0 ? LR_CAP_START : lr->cap * 2;
+	if (nc > MT_LINE_HARD + 1)
+		nc = MT_LINE_HARD + 1;
+	if ((nb = realloc(lr->buf, nc)) == NULL)
+		return false;
+	lr->buf = nb;
+	lr->cap = nc;
+	return true;
+}
+
+void
 lr_reset(struct lr *lr)
 {
 	lr->len = 0;
@@ -40,7 +74,7 @@ lr_emit(struct lr *lr, mt_time t, struct lr_line *out, unsigned extra)
 		else
 			out->flags |= LR_BARE_LF;
 	}
-	out->text = lr->buf;
+	out->text = lr->buf != NULL ? lr->buf : "";
 	out->len = len;
 	out->wire = lr->wire;
 	out->t_first = lr->t_first;
@@ -66,7 +100,7 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 				continue;
 			}
 			/* The tail of a truncated line: no text, only bytes. */
-			out->text = lr->buf;
+			out->text = lr->buf != NULL ? lr->buf : "";
 			out->len = 0;
 			out->wire = lr->wire;
 			out->flags = LR_CONT |
@@ -90,9 +124,12 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 		/* A CR is only a line ending when LF follows; otherwise text. */
 		if (lr->len > 0 && lr->buf[lr->len - 1] == '\r' && c != '\r')
 			lr->flags |= LR_CTRL;
-		/* The one byte past MT_LINE_HARD may only be the CR of CRLF. */
-		if (lr->len < MT_LINE_HARD ||
-		    (lr->len == MT_LINE_HARD && c == '\r')) {
+		/*
+		 * The one byte past MT_LINE_HARD may only be the CR of CRLF.
+		 * Out of memory ends the line early, as the limit does.
+		 */
+		if ((lr->len < MT_LINE_HARD ||
+		    (lr->len == MT_LINE_HARD && c == '\r')) && lr_room(lr)) {
 			lr->buf[lr->len++] = (char)c;
 			continue;
 		}
@@ -102,7 +139,7 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 		 */
 		lr->wire--;		/* this byte belongs to the tail */
 		lr_emit(lr, t, out, LR_TRUNCATED);
-		out->len = MT_LINE_HARD;
+		out->len = lr->len < MT_LINE_HARD ? lr->len : MT_LINE_HARD;
 		lr->len = 0;
 		lr->flags = 0;
 		lr->skipping = true;
@@ -119,7 +156,7 @@ lr_finish(struct lr *lr, mt_time t, struct lr_line *out)
 	if (lr->wire == 0)
 		return false;
 	if (lr->skipping) {
-		out->text = lr->buf;
+		out->text = lr->buf != NULL ? lr->buf : "";
 		out->len = 0;
 		out->wire = lr->wire;
 		out->flags = LR_CONT | LR_NO_EOL;

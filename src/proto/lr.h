@@ -33,7 +33,9 @@ struct lr_line {
 };
 
 struct lr {
-	char		 buf[MT_LINE_HARD + 1];	/* +1: room for a CR */
+	char		*buf;		/* grows on demand up to MT_LINE_HARD + 1
+					   (+1: room for a CR) */
+	size_t		 cap;
 	size_t		 len;
 	uint64_t	 wire;		/* bytes of the current line so far */
 	unsigned	 flags;
@@ -42,7 +44,12 @@ struct lr {
 	mt_time		 t_first;
 };
 
+/* Start empty; no memory until the first byte. */
 void	lr_init(struct lr *);
+/* Drop any partial line, keep the buffer (after a gap or STARTTLS). */
+void	lr_reset(struct lr *);
+/* Free the buffer; NULL-safe. */
+void	lr_free(struct lr *);
 /*
  * Consume up to n bytes of p, received at time t.  Returns how many were
  * consumed; *got says whether *out now holds a line.  Callers loop while

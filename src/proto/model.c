@@ -100,7 +100,7 @@ model_gap(struct tracer *tr, struct lr *lr, enum dir d, uint64_t nbytes,
 	    (unsigned long long)nbytes, d == DIR_C2S ? "client to server" :
 	    "server to client");
 	trace_anomaly(tr, AN_GAP, detail, t);
-	lr_init(lr);
+	lr_reset(lr);
 }
 
 void

@@ -4,17 +4,45 @@
  */
 #include "pending.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+/* Double the ring, unrolled so head is 0; false at the limit or OOM. */
+static bool
+pendq_grow(struct pendq *q)
+{
+	struct pend	*nq;
+	unsigned	 nc, i;
+
+	if (q->cap >= MT_PENDING_HARD)
+		return false;
+	nc = q->cap == 0 ? 4 : q->cap * 2;
+	if (nc > MT_PENDING_HARD)
+		nc = MT_PENDING_HARD;
+	if ((nq = calloc(nc, sizeof(*nq))) == NULL)
+		return false;
+	for (i = 0; i < q->count; i++)
+		nq[i] = q->q[(q->head + i) % q->cap];
+	free(q->q);
+	q->q = nq;
+	q->cap = nc;
+	q->head = 0;
+	return true;
+}
+
 bool
 pendq_push(struct pendq *q, const struct pend *p)
 {
 	bool	ok = true;
 
-	if (q->count == MT_PENDING_HARD) {
-		q->head = (q->head + 1) % MT_PENDING_HARD;
+	if (q->count == q->cap && !pendq_grow(q)) {
+		if (q->cap == 0)
+			return false;
+		q->head = (q->head + 1) % q->cap;
 		q->count--;
 		ok = false;
 	}
-	q->q[(q->head + q->count) % MT_PENDING_HARD] = *p;
+	q->q[(q->head + q->count) % q->cap] = *p;
 	q->count++;
 	return ok;
 }
@@ -25,9 +53,18 @@ pendq_pop(struct pendq *q, struct pend *p)
 	if (q->count == 0)
 		return false;
 	*p = q->q[q->head];
-	q->head = (q->head + 1) % MT_PENDING_HARD;
+	q->head = (q->head + 1) % q->cap;
 	q->count--;
 	return true;
+}
+
+void
+pendq_free(struct pendq *q)
+{
+	if (q == NULL)
+		return;
+	free(q->q);
+	memset(q, 0, sizeof(*q));
 }
 
 const struct pend *

@@ -23,14 +23,20 @@ struct pend {
 };
 
 struct pendq {
-	struct pend	 q[MT_PENDING_HARD];
+	struct pend	*q;		/* ring; grows on demand up to
+					   MT_PENDING_HARD entries */
+	unsigned	 cap;
 	unsigned	 head;
 	unsigned	 count;
 };
 
-/* Push; when full, drops the oldest and returns false (record it). */
+/*
+ * Push; when MT_PENDING_HARD commands wait (or memory is out), drops the
+ * oldest and returns false (record it).
+ */
 bool	pendq_push(struct pendq *, const struct pend *);
 bool	pendq_pop(struct pendq *, struct pend *);
 const struct pend *pendq_peek(const struct pendq *);
+void	pendq_free(struct pendq *);	/* NULL-safe */
 
 #endif

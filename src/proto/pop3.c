@@ -83,6 +83,10 @@ pop3_init(struct pop3 *m, const struct conv_env *env, mt_time t)
 	lr_init(&m->lr[DIR_C2S]);
 	lr_init(&m->lr[DIR_S2C]);
 	pop3_set_state(m, POP3_S_GREETING);
+	if (m->env.midstream) {
+		pop3_set_state(m, POP3_S_AUTHORIZATION);
+		return;
+	}
 
 	memset(&p, 0, sizeof(p));
 	p.cmd = POP3_C__GREETING;
@@ -161,6 +165,9 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		    POP3_C__UNKNOWN ? "unknown" : pop3_cmd_verb(cmd));
 	}
 	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_POP3_CMD_SOFT);
+	if (m->env.on_command != NULL)
+		m->env.on_command(m->env.arg, p.cmd, p.has_arg, p.ev_before,
+		    p.t_before);
 	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
 	    -1);
 	if (!pendq_push(&m->pend, &p))
@@ -415,8 +422,8 @@ pop3_tls(struct pop3 *m, mt_time t)
 {
 	(void)t;
 	/* RFC 2595 4: forget what was learned in clear, CAPA again. */
-	lr_init(&m->lr[DIR_C2S]);
-	lr_init(&m->lr[DIR_S2C]);
+	lr_reset(&m->lr[DIR_C2S]);
+	lr_reset(&m->lr[DIR_S2C]);
 	memset(&m->capa, 0, sizeof(m->capa));
 	m->tls_bytes = 0;
 	if (m->state == POP3_S_TLS_WAIT)

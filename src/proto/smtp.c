@@ -65,6 +65,10 @@ smtp_init(struct smtp *m, const struct conv_env *env, mt_time t)
 	lr_init(&m->lr[DIR_C2S]);
 	lr_init(&m->lr[DIR_S2C]);
 	m->state = SMTP_S_GREETING;
+	if (m->env.midstream) {
+		m->state = SMTP_S_READY;
+		return;
+	}
 	memset(&p, 0, sizeof(p));
 	p.cmd = SMTP_C__GREETING;
 	p.ev_before = EV_SMTP_GREET_BEFORE;
@@ -181,6 +185,9 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 	}
 	p.ev_before = smtp_step_event((enum smtp_cmd)p.cmd);
 	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_SMTP_LINE_SOFT);
+	if (m->env.on_command != NULL)
+		m->env.on_command(m->env.arg, p.cmd, p.has_arg, p.ev_before,
+		    p.t_before);
 	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
 	    -1);
 	if (!pendq_push(&m->pend, &p))
@@ -208,6 +215,9 @@ smtp_body_line(struct smtp *m, const struct lr_line *l)
 	p.body_end = l->t_end;
 	snprintf(p.intf, sizeof(p.intf), ".");
 	model_body_flags(m->env.tr, &m->body, "message", l->t_first);
+	if (m->env.on_command != NULL)
+		m->env.on_command(m->env.arg, p.cmd, false, p.ev_before,
+		    p.t_before);
 	if (m->body.wire > m->env.max_body) {
 		char	detail[96];
 
@@ -490,8 +500,8 @@ smtp_tls(struct smtp *m, mt_time t)
 {
 	(void)t;
 	/* RFC 3207 4.2: forget what was learned in clear; EHLO again. */
-	lr_init(&m->lr[DIR_C2S]);
-	lr_init(&m->lr[DIR_S2C]);
+	lr_reset(&m->lr[DIR_C2S]);
+	lr_reset(&m->lr[DIR_S2C]);
 	memset(&m->ehlo, 0, sizeof(m->ehlo));
 	m->tls_bytes = 0;
 	if (m->state == SMTP_S_TLS_WAIT)

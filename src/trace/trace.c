@@ -41,6 +41,18 @@ trace_endpoints(struct tracer *tr, const char *client, const char *server)
 	snprintf(tr->server, sizeof(tr->server), "%s", server ? server : "");
 }
 
+void
+trace_fork(const struct tracer *master, struct tracer *fork, uint64_t session,
+    const char *client, const char *server)
+{
+	*fork = *master;
+	fork->session = session;
+	fork->seq = 0;
+	fork->failed = false;
+	mt_err_clear(&fork->err);
+	trace_endpoints(fork, client, server);
+}
+
 bool
 trace_wants(const struct tracer *tr, unsigned event)
 {

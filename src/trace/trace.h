@@ -110,6 +110,14 @@ uint32_t trace_emit(struct tracer *, unsigned event, int rc, const char *intf,
 uint32_t trace_emit_rec(struct tracer *, struct trace_rec *);
 /* Emit an anomaly record; detail is escaped text, may be NULL. */
 uint32_t trace_anomaly(struct tracer *, enum an, const char *detail, mt_time t);
+/*
+ * A tracer for one of several sessions recorded at once (the decoder):
+ * the master's sinks, level, source and run; its own session number, seq
+ * and endpoints.  A fork is never trace_close()d; its first sink failure
+ * is in fork->err when fork->failed.
+ */
+void	trace_fork(const struct tracer *master, struct tracer *fork,
+	    uint64_t session, const char *client, const char *server);
 /* Flush every sink (the store commits). */
 int	trace_flush(struct tracer *, struct mt_err *);
 /* Close and free every sink. */

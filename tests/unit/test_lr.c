@@ -58,6 +58,7 @@ feed(const char *data, size_t n, const size_t *cuts, size_t ncuts,
 	}
 	if (lr_finish(&lr, 0, &l))
 		put_line(c, &l);
+	lr_free(&lr);
 }
 
 static void
@@ -130,6 +131,7 @@ body_run(const char *data, size_t n, size_t step, bool *ended,
 			*ended = true;
 	}
 	*consumed = off;
+	lr_free(&lr);
 }
 
 static void
