@@ -99,13 +99,17 @@ pop3_fetch(struct flow *f, const struct pop3_opts *o)
 	t0 = flow_enter(f, EV_POP3_FETCHALL_BEFORE);
 	if (o->uidl && flow_cmdf(f, "UIDL") != 0)
 		rc = flow_step_fail(f, "UIDL");
-	for (i = first; rc == 0 && (o->retr || o->top) && i <= last; i++)
+	/* Envelope fetches: the size, and the headers when --top 0. */
+	for (i = first; rc == 0 && (o->retr || o->top) && i <= last; i++) {
 		rc = pop3_msg_cmd(f, "LIST", i, "");
+		if (rc == 0 && o->top && o->top_lines == 0)
+			rc = pop3_msg_cmd(f, "TOP", i, " 0");
+	}
 	flow_exit(f, EV_POP3_FETCHALL_AFTER, rc, t0);
 	snprintf(suffix, sizeof(suffix), " %llu",
 	    (unsigned long long)o->top_lines);
 	for (i = first; rc == 0 && i <= last; i++) {
-		if (o->top)
+		if (o->top && o->top_lines > 0)
 			rc = pop3_msg_cmd(f, "TOP", i, suffix);
 		if (rc == 0 && o->retr)
 			rc = pop3_msg_cmd(f, "RETR", i, "");
