@@ -19,6 +19,12 @@
 #define MT_BODY_DEFAULT		(64ULL * 1024 * 1024)	/* --max-body default */
 #define MT_BODY_HARD		(1024ULL * 1024 * 1024)	/* --max-body ceiling */
 #define MT_SECRET_HARD		1024		/* password bytes */
+#define MT_FLOWS_HARD		65536		/* decoder flow table entries */
+#define MT_FLOWS_DEFAULT	16384		/* flows tracked at once by default */
+#define MT_REASM_HOLD_HARD	(1024 * 1024)	/* out-of-order bytes held per direction */
+#define MT_REASM_HOLD_DEFAULT	(256 * 1024)
+#define MT_REASM_SEGS_HARD	4096		/* out-of-order segments held per direction */
+#define MT_FLOW_IDLE_DEFAULT	(300LL * 1000000)	/* evict a flow idle 5 min (us) */
 
 #define MT_POP3_RESP_SOFT	512	/* RFC 2449 4: response line, with CRLF */
 #define MT_POP3_CMD_SOFT	255	/* RFC 2449 4: command line, with CRLF */

@@ -12,6 +12,7 @@
 int	cli_pop3(int, char **);
 int	cli_smtp(int, char **);
 int	cli_roundtrip(int, char **);
+int	cli_decode(int, char **);
 int	cli_show(int, char **);
 int	cli_events(int, char **);
 /* "mailtrace: " + message on stderr. */

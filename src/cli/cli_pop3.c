@@ -193,7 +193,7 @@ cli_pop3(int argc, char **argv)
 	status = cli_run_end(&run, status);
 done:
 	cli_target_wipe(&c->t);
-	explicit_bzero(&c->o, sizeof(c->o));
+	explicit_bzero(&c->o.c, sizeof(c->o.c));
 	free(c);
 	return status;
 }

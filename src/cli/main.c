@@ -26,6 +26,8 @@ static const char usage[] =
 "  roundtrip --smtp URL --pop3 URL --from A --to B\n"
 "                                           send a marked message, wait for it over\n"
 "                                           POP3, report the delivery latency\n"
+"  decode [options] FILE... | -i IFACE     rebuild the trace records from captured\n"
+"                                           POP3/SMTP traffic; see mailtrace decode --help\n"
 "  show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
 "                                           print a stored run again (default: the last)\n"
 "  events                                   list the event catalog, the anomalies\n"
@@ -90,6 +92,8 @@ main(int argc, char **argv)
 		return cli_smtp(argc - 1, argv + 1);
 	if (strcmp(argv[1], "roundtrip") == 0)
 		return cli_roundtrip(argc - 1, argv + 1);
+	if (strcmp(argv[1], "decode") == 0)
+		return cli_decode(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
 	if (strcmp(argv[1], "events") == 0)

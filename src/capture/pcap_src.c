@@ -1,0 +1,357 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * pcap_src.c - the libpcap edge: capture files and live interfaces in,
+ * TCP segments (cap_parse()) out; errors mapped to MT_E_* classes.
+ *
+ * libpcap conventions (pcap.3pcap, pcap_next_ex.3pcap, pcap_activate.3pcap):
+ * a caller-owned errbuf[PCAP_ERRBUF_SIZE] until a handle exists,
+ * pcap_geterr() after; caplen bounds every read, len only says the packet
+ * was snapped.
+ */
+#include "pcap_src.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "mt.h"
+#include "pkt.h"
+
+#define CAP_SNAPLEN	262144	/* libpcap's own default maximum */
+#define CAP_TIMEOUT_MS	200	/* live read timeout: bounds cap_break() */
+
+struct cap_src {
+	pcap_t			*pc;
+	int			 dlt;
+	bool			 live;
+	volatile sig_atomic_t	 brk;		/* cap_break() was called */
+	uint64_t		 pktno;		/* packets read so far */
+	/* A packet read past until_us, kept for the next cap_loop(): its
+	 * buffer stays valid until the next pcap_next_ex(). */
+	bool			 held;
+	struct pcap_pkthdr	 held_h;
+	const u_char		*held_data;
+};
+
+static int	src_new(pcap_t *, bool, const char *, struct cap_src **,
+		    struct mt_err *);
+static mt_time	ts_us(const struct pcap_pkthdr *);
+static void	live_wait(struct cap_src *, mt_time);
+static void	src_packet(struct cap_src *, const struct pcap_pkthdr *,
+		    const u_char *, void (*)(void *, const struct pkt_tcp *),
+		    void (*)(void *, enum cap_verdict, uint64_t, mt_time),
+		    void *, struct cap_stats *);
+
+int
+cap_open_file(const char *path, struct cap_src **out, struct mt_err *err)
+{
+	char		 errbuf[PCAP_ERRBUF_SIZE];
+	const char	*name;
+	FILE		*fp;
+	pcap_t		*pc;
+
+	*out = NULL;
+	/*
+	 * Open the file ourselves so an unreadable path is told by its own
+	 * errno, apart from "not a capture" which only libpcap can tell.
+	 */
+	if (strcmp(path, "-") == 0) {
+		fp = stdin;
+		name = "standard input";
+	} else if ((fp = fopen(path, "rb")) == NULL)
+		return mt_err_set(err, MT_E_USAGE, "%s: %s", path,
+		    strerror(errno));
+	else
+		name = path;
+	errbuf[0] = '\0';
+#ifdef PCAP_TSTAMP_PRECISION_MICRO
+	pc = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+#else
+	pc = pcap_fopen_offline(fp, errbuf);	/* always microseconds */
+#endif
+	if (pc == NULL) {
+		/* On failure the FILE is still ours. */
+		if (fp != stdin)
+			(void)fclose(fp);
+		return mt_err_set(err, MT_E_USAGE, "%s: not a capture file: %s",
+		    name, errbuf);
+	}
+	/* From here pcap_close() closes fp (but never stdin). */
+	return src_new(pc, false, name, out, err);
+}
+
+int
+cap_open_live(const char *iface, struct cap_src **out, struct mt_err *err)
+{
+	char		 errbuf[PCAP_ERRBUF_SIZE];
+	const char	*msg;
+	pcap_t		*pc;
+	int		 rc;
+
+	*out = NULL;
+	errbuf[0] = '\0';
+	if ((pc = pcap_create(iface, errbuf)) == NULL)
+		return mt_err_set(err, MT_E_USAGE, "%s: %s", iface, errbuf);
+	if (pcap_set_snaplen(pc, CAP_SNAPLEN) != 0 ||
+	    pcap_set_promisc(pc, 0) != 0 ||
+	    pcap_set_immediate_mode(pc, 1) != 0 ||
+	    pcap_set_timeout(pc, CAP_TIMEOUT_MS) != 0) {
+		pcap_close(pc);
+		return mt_err_set(err, MT_E_INTERNAL, "%s: cannot set capture "
+		    "options", iface);
+	}
+	rc = pcap_activate(pc);
+	if (rc < 0) {
+		/* pcap_geterr() has details for most codes, not all. */
+		msg = pcap_geterr(pc);
+		if (msg == NULL || *msg == '\0')
+			msg = pcap_statustostr(rc);
+		switch (rc) {
+		case PCAP_ERROR_NO_SUCH_DEVICE:
+			rc = mt_err_set(err, MT_E_USAGE, "%s: no such capture "
+			    "device (%s)", iface, msg);
+			break;
+		case PCAP_ERROR_PERM_DENIED:
+		case PCAP_ERROR_PROMISC_PERM_DENIED:
+			rc = mt_err_set(err, MT_E_USAGE, "%s: live capture "
+			    "needs the capture privilege (root or CAP_NET_RAW) "
+			    "(%s)", iface, msg);
+			break;
+		case PCAP_ERROR_IFACE_NOT_UP:
+			rc = mt_err_set(err, MT_E_USAGE, "%s: the interface "
+			    "is not up", iface);
+			break;
+		default:
+			rc = mt_err_set(err, MT_E_USAGE, "%s: %s", iface, msg);
+			break;
+		}
+		pcap_close(pc);
+		return rc;
+	}
+	/*
+	 * rc > 0 is a warning (e.g. PCAP_WARNING_TSTAMP_TYPE_NOTSUP): go on.
+	 * The read timeout need not end a read when no packet comes
+	 * (pcap_set_timeout.3pcap; Linux with immediate mode blocks), so
+	 * read without blocking and wait in live_wait() instead.
+	 */
+	if (pcap_setnonblock(pc, 1, errbuf) != 0) {
+		rc = mt_err_set(err, MT_E_USAGE, "%s: %s", iface, errbuf);
+		pcap_close(pc);
+		return rc;
+	}
+	return src_new(pc, true, iface, out, err);
+}
+
+int
+cap_set_filter(struct cap_src *src, const char *bpf, struct mt_err *err)
+{
+	struct bpf_program	prog;
+	int			rc;
+
+	if (pcap_compile(src->pc, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0)
+		return mt_err_set(err, MT_E_USAGE, "bad filter \"%s\": %s", bpf,
+		    pcap_geterr(src->pc));
+	rc = 0;
+	if (pcap_setfilter(src->pc, &prog) != 0)
+		rc = mt_err_set(err, MT_E_USAGE, "cannot set filter \"%s\": %s",
+		    bpf, pcap_geterr(src->pc));
+	pcap_freecode(&prog);
+	return rc;
+}
+
+int
+cap_datalink(const struct cap_src *src)
+{
+	return src->dlt;
+}
+
+int
+cap_loop(struct cap_src *src, uint64_t max_packets, mt_time until_us,
+    void (*fn)(void *, const struct pkt_tcp *),
+    void (*bad)(void *, enum cap_verdict, uint64_t, mt_time), void *arg,
+    struct cap_stats *stats, struct mt_err *err)
+{
+	struct cap_stats	 scratch;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	uint64_t		 n;
+	int			 rc;
+
+	if (stats == NULL) {
+		memset(&scratch, 0, sizeof(scratch));
+		stats = &scratch;
+	}
+	for (n = 0; ; ) {
+		if (src->brk)
+			break;
+		if (max_packets != 0 && n >= max_packets)
+			break;
+		/* Live: until_us is a wall-clock deadline, also when idle. */
+		if (src->live && until_us != 0 && mt_wall_now() >= until_us)
+			break;
+		if (src->held) {
+			if (until_us != 0 && ts_us(&src->held_h) > until_us)
+				break;
+			src->held = false;
+			n++;
+			src_packet(src, &src->held_h, src->held_data, fn, bad,
+			    arg, stats);
+			continue;
+		}
+		rc = pcap_next_ex(src->pc, &h, &data);
+		if (rc == 0) {
+			live_wait(src, until_us);	/* live: nothing yet */
+			continue;
+		}
+		if (rc == PCAP_ERROR_BREAK)
+			break;			/* end of file, or breakloop */
+		if (rc != 1) {
+			/* The caller names the input: say where it failed. */
+			if (src->live)
+				return mt_err_set(err, MT_E_CAPTURE, "read "
+				    "failed after packet %llu: %s",
+				    (unsigned long long)src->pktno,
+				    pcap_geterr(src->pc));
+			return mt_err_set(err, MT_E_CAPTURE, "packet %llu: the "
+			    "file is damaged or cut short: %s",
+			    (unsigned long long)src->pktno + 1,
+			    pcap_geterr(src->pc));
+		}
+		if (!src->live && until_us != 0 && ts_us(h) > until_us) {
+			/* Past the end time: keep it for a later call. */
+			src->held = true;
+			src->held_h = *h;
+			src->held_data = data;
+			break;
+		}
+		n++;
+		src_packet(src, h, data, fn, bad, arg, stats);
+	}
+	return 0;
+}
+
+void
+cap_break(struct cap_src *src)
+{
+	if (src == NULL)
+		return;
+	/* A savefile's pcap_next_ex() ignores breakloop: our flag does not. */
+	src->brk = 1;
+	pcap_breakloop(src->pc);
+}
+
+void
+cap_close(struct cap_src *src)
+{
+	if (src == NULL)
+		return;
+	pcap_close(src->pc);
+	free(src);
+}
+
+/* Wrap an opened handle; closes pc on failure. */
+static int
+src_new(pcap_t *pc, bool live, const char *name, struct cap_src **out,
+    struct mt_err *err)
+{
+	struct cap_src	*src;
+	const char	*lname;
+	int		 dlt;
+
+	dlt = pcap_datalink(pc);
+	if (!cap_dlt_supported(dlt)) {
+		lname = pcap_datalink_val_to_name(dlt);
+		(void)mt_err_set(err, MT_E_CAPTURE, "%s: link type %s (%d) is "
+		    "not supported (Ethernet, Linux cooked, BSD loopback or "
+		    "raw IP)", name, lname != NULL ? lname : "unknown", dlt);
+		pcap_close(pc);
+		return -MT_E_CAPTURE;
+	}
+	if ((src = calloc(1, sizeof(*src))) == NULL) {
+		pcap_close(pc);
+		return mt_err_set(err, MT_E_INTERNAL, "out of memory");
+	}
+	src->pc = pc;
+	src->dlt = dlt;
+	src->live = live;
+	*out = src;
+	return 0;
+}
+
+static mt_time
+ts_us(const struct pcap_pkthdr *h)
+{
+	return (mt_time)h->ts.tv_sec * 1000000 + (mt_time)h->ts.tv_usec;
+}
+
+/*
+ * Wait up to the read timeout (less when the deadline is nearer) for the
+ * live handle to become readable.  A signal (cap_break() from a handler)
+ * ends the wait early with EINTR.
+ */
+static void
+live_wait(struct cap_src *src, mt_time until_us)
+{
+	struct pollfd	pfd;
+	mt_time		left;
+	int		ms = CAP_TIMEOUT_MS;
+
+	if (until_us != 0) {
+		left = until_us - mt_wall_now();
+		if (left <= 0)
+			return;
+		if (left / 1000 < ms)
+			ms = (int)(left / 1000) + 1;
+	}
+	pfd.fd = pcap_get_selectable_fd(src->pc);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	/* No selectable descriptor: just sleep for the timeout. */
+	(void)poll(&pfd, pfd.fd >= 0 ? 1 : 0, ms);
+}
+
+/* Parse, count and hand on one packet. */
+static void
+src_packet(struct cap_src *src, const struct pcap_pkthdr *h,
+    const u_char *data, void (*fn)(void *, const struct pkt_tcp *),
+    void (*bad)(void *, enum cap_verdict, uint64_t, mt_time), void *arg,
+    struct cap_stats *stats)
+{
+	struct pkt_tcp		seg;
+	enum cap_verdict	v;
+	mt_time			ts;
+
+	src->pktno++;
+	stats->packets++;
+	if (h->caplen < h->len)
+		stats->snapped++;
+	ts = ts_us(h);
+	v = cap_parse(src->dlt, data, h->caplen, h->len, ts, &seg);
+	switch (v) {
+	case CAP_OK:
+		stats->tcp++;
+		if (fn != NULL)
+			fn(arg, &seg);
+		break;
+	case CAP_SKIP:
+		stats->skipped++;
+		break;
+	case CAP_TRUNCATED:
+		stats->truncated++;
+		if (bad != NULL)
+			bad(arg, v, src->pktno, ts);
+		break;
+	case CAP_INVALID:
+		stats->invalid++;
+		if (bad != NULL)
+			bad(arg, v, src->pktno, ts);
+		break;
+	}
+}

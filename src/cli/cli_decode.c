@@ -1,0 +1,329 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * cli_decode.c - mailtrace decode: captures (files or a live interface)
+ * through the decoder into one stored run.
+ */
+#include "cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_common.h"
+#include "decode.h"
+#include "pcap_src.h"
+
+static const char decode_usage[] =
+"usage: mailtrace decode [options] FILE...    pcap or pcapng files; - is stdin\n"
+"       mailtrace decode [options] -i IFACE   a live capture\n"
+"\n"
+"Rebuilds the probes' trace records from captured POP3 and SMTP traffic:\n"
+"TCP is reassembled, each flow goes through the same protocol model the\n"
+"probes use, and the API-level points are placed where the protocol shows\n"
+"them.  All files (or the live capture) make one stored run; source is\n"
+"\"pcap\" in every record.\n"
+"\n"
+"  -i, --interface IFACE  capture live (needs root or CAP_NET_RAW)\n"
+"  --filter BPF           capture filter; default for -i: the mail ports;\n"
+"                         files are read whole unless --filter is given\n"
+"  --port PROTO=N         also treat port N as PROTO: pop3, smtp (plain) or\n"
+"                         pop3s, smtps (implicit TLS); repeatable.  Defaults:\n"
+"                         pop3 110, smtp 25 587 2525, pop3s 995, smtps 465.\n"
+"                         Other ports are recognised by their first line\n"
+"  --count N              stop a live capture after N packets\n"
+"  --duration S           stop a live capture after S seconds\n"
+"  --level LEVEL          standard (A events, default) or advanced (A and B)\n"
+"  --format FORMAT        text (default), prf (PRF CSV) or jsonl\n"
+"  --db FILE              the sqlite store (as for pop3)\n"
+"  -h, --help             this text\n"
+"\n"
+"exit status: 0 every input was read; 1 an input was damaged or cut short\n"
+"(the records before the damage are kept; stderr says where it stopped);\n"
+"2 usage errors or an input that is not a capture.\n";
+
+static struct cap_src *volatile live_src;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (live_src != NULL)
+		cap_break(live_src);
+}
+
+struct dec_cli {
+	struct cli_common	 com;
+	struct dec_opts		 o;
+	const char		*iface;
+	const char		*filter;
+	long long		 count;
+	long long		 duration;
+	char			 target[1024];
+};
+
+static void
+on_pkt(void *arg, const struct pkt_tcp *p)
+{
+	dec_packet(arg, p);
+}
+
+static int
+parse_port(struct dec_cli *c, const char *arg)
+{
+	const char	*eq = strchr(arg, '=');
+	long long	 v;
+	bool		 ok;
+
+	if (eq == NULL || cli_number("--port", eq + 1, 1, 65535, &v) != 0) {
+		if (eq == NULL)
+			cli_err("--port: \"%s\" is not PROTO=N (pop3, smtp, "
+			    "pop3s, smtps)", arg);
+		return -1;
+	}
+	if (strncmp(arg, "pop3=", 5) == 0)
+		ok = dec_opts_add(c->o.pop3, &c->o.npop3, (uint16_t)v);
+	else if (strncmp(arg, "smtp=", 5) == 0)
+		ok = dec_opts_add(c->o.smtp, &c->o.nsmtp, (uint16_t)v);
+	else if (strncmp(arg, "pop3s=", 6) == 0)
+		ok = dec_opts_add(c->o.pop3s, &c->o.npop3s, (uint16_t)v);
+	else if (strncmp(arg, "smtps=", 6) == 0)
+		ok = dec_opts_add(c->o.smtps, &c->o.nsmtps, (uint16_t)v);
+	else {
+		cli_err("--port: \"%s\": PROTO is pop3, smtp, pop3s or smtps",
+		    arg);
+		return -1;
+	}
+	if (!ok) {
+		cli_err("--port: at most %d ports per protocol", DEC_PORTS_HARD);
+		return -1;
+	}
+	return 0;
+}
+
+/* "tcp port (110 or 25 or ...)" from the configured ports. */
+static void
+default_filter(const struct dec_opts *o, char *buf, size_t sz)
+{
+	const uint16_t	*lists[4] = { o->pop3, o->smtp, o->pop3s, o->smtps };
+	size_t		 ns[4] = { o->npop3, o->nsmtp, o->npop3s, o->nsmtps };
+	size_t		 i, j, n;
+	int		 w;
+
+	n = (size_t)snprintf(buf, sz, "tcp and (");
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < ns[i] && n < sz; j++) {
+			w = snprintf(buf + n, sz - n, "%sport %u",
+			    n > 9 ? " or " : "", lists[i][j]);
+			if (w > 0)
+				n += (size_t)w;
+		}
+	if (n < sz)
+		snprintf(buf + n, sz - n, ")");
+}
+
+static int
+parse_args(struct dec_cli *c, int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "interface", required_argument, NULL, 'i' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch, k;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":hi:", longopts, NULL)) != -1) {
+		if ((k = cli_common_opt(&c->com, ch, optarg)) != 0) {
+			if (k < 0)
+				return -1;
+			continue;
+		}
+		switch (ch) {
+		case 'i':
+			c->iface = optarg;
+			break;
+		case 'f':
+			c->filter = optarg;
+			break;
+		case 'p':
+			if (parse_port(c, optarg) != 0)
+				return -1;
+			break;
+		case 'n':
+			if (cli_number("--count", optarg, 1, INT64_MAX,
+			    &c->count) != 0)
+				return -1;
+			break;
+		case 'd':
+			if (cli_number("--duration", optarg, 1, 31536000,
+			    &c->duration) != 0)
+				return -1;
+			break;
+		case 'h':
+			fputs(decode_usage, stdout);
+			exit(0);
+		case ':':
+			cli_err("decode: %s needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			cli_err("decode: unknown option \"%s\" (try mailtrace "
+			    "decode --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (c->iface == NULL && optind >= argc) {
+		cli_err("decode: give capture files (or - for stdin) or -i "
+		    "IFACE");
+		return -1;
+	}
+	if (c->iface != NULL && optind < argc) {
+		cli_err("decode: -i and files exclude each other");
+		return -1;
+	}
+	if (c->iface == NULL && (c->count || c->duration)) {
+		cli_err("decode: --count and --duration are for -i");
+		return -1;
+	}
+	return 0;
+}
+
+/* Open every input first: a file that is not a capture is a usage error. */
+static int
+open_inputs(struct dec_cli *c, char **files, int nfiles,
+    struct cap_src **srcs)
+{
+	struct mt_err	err;
+	char		fbuf[1024];
+	int		i;
+
+	for (i = 0; i < nfiles; i++) {
+		mt_err_clear(&err);
+		if (cap_open_file(files[i], &srcs[i], &err) != 0) {
+			cli_err("%s", err.msg);
+			return -1;
+		}
+	}
+	if (c->iface != NULL) {
+		mt_err_clear(&err);
+		if (cap_open_live(c->iface, &srcs[0], &err) != 0) {
+			cli_err("%s", err.msg);
+			return -1;
+		}
+		if (c->filter == NULL) {
+			default_filter(&c->o, fbuf, sizeof(fbuf));
+			c->filter = fbuf;
+			if (cap_set_filter(srcs[0], fbuf, &err) != 0) {
+				cli_err("%s", err.msg);
+				return -1;
+			}
+			c->filter = NULL;
+			return 0;
+		}
+	}
+	for (i = 0; c->filter != NULL && i < (c->iface ? 1 : nfiles); i++) {
+		mt_err_clear(&err);
+		if (cap_set_filter(srcs[i], c->filter, &err) != 0) {
+			cli_err("--filter: %s", err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+cli_decode(int argc, char **argv)
+{
+	struct dec_cli		*c;
+	struct cap_src		**srcs = NULL;
+	struct decoder		*dec = NULL;
+	struct cli_run		 run;
+	struct cap_stats	 cs;
+	struct mt_err		 err;
+	int			 status = 0, nfiles, nsrc, i, rc;
+	size_t			 o = 0;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		cli_err("out of memory");
+		return EXIT_USAGE;
+	}
+	cli_common_init(&c->com);
+	dec_opts_default(&c->o);
+	if (parse_args(c, argc, argv) != 0) {
+		free(c);
+		return EXIT_USAGE;
+	}
+	nfiles = c->iface ? 0 : argc - optind;
+	nsrc = c->iface ? 1 : nfiles;
+	if ((srcs = calloc((size_t)nsrc, sizeof(*srcs))) == NULL) {
+		free(c);
+		return EXIT_USAGE;
+	}
+	if (open_inputs(c, argv + optind, nfiles, srcs) != 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (c->iface != NULL)
+		snprintf(c->target, sizeof(c->target), "live:%s", c->iface);
+	for (i = 0; i < nfiles && o < sizeof(c->target); i++) {
+		int w = snprintf(c->target + o, sizeof(c->target) - o, "%s%s",
+		    i ? " " : "", argv[optind + i]);
+
+		if (w > 0)
+			o += (size_t)w;
+	}
+	if ((status = cli_run_begin(&run, &c->com, "decode", c->target)) !=
+	    0) {
+		if (run.begun)
+			(void)cli_run_end(&run, status);
+		else
+			store_close(run.st);
+		goto done;
+	}
+	run.tr.source = REC_PCAP;
+	mt_err_clear(&err);
+	if ((dec = dec_new(&c->o, &run.tr, &err)) == NULL) {
+		cli_err("%s", err.msg);
+		status = cli_run_end(&run, EXIT_USAGE);
+		goto done;
+	}
+	if (c->iface != NULL) {
+		live_src = srcs[0];
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+	}
+	for (i = 0; i < nsrc; i++) {
+		memset(&cs, 0, sizeof(cs));
+		mt_err_clear(&err);
+		rc = cap_loop(srcs[i], (uint64_t)c->count, c->duration ?
+		    mt_wall_now() + c->duration * 1000000 : 0, on_pkt, NULL,
+		    dec, &cs, &err);
+		/* Flows end with their input: keep what was decoded. */
+		dec_finish(dec, 0);
+		if (rc != 0) {
+			cli_err("%s: %s", c->iface ? c->iface :
+			    argv[optind + i], err.msg);
+			status = EXIT_SESSION;
+		}
+		trace_flush(&run.tr, NULL);
+	}
+	live_src = NULL;
+	if (dec_sink_error(dec, &err) != 0) {
+		cli_err("recording the trace failed: %s", err.msg);
+		status = EXIT_SESSION;
+	}
+	status = cli_run_end(&run, status);
+done:
+	dec_free(dec);
+	for (i = 0; srcs != NULL && i < nsrc; i++)
+		cap_close(srcs[i]);
+	free(srcs);
+	free(c);
+	return status;
+}

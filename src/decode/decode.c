@@ -1,0 +1,704 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * decode.c - the passive decoder: flows from reassembly, the protocol of
+ * each (port, then the first line), the model of conv.h, and the API-level
+ * points placed where EVENTS.md puts them for a decoder: connect entry and
+ * connection fetch at the handshake, connect exit after the authentication
+ * result, Folder.open around STAT, the close block from the first of
+ * RSET/DELE/QUIT, teardown at the end of the connection.
+ */
+#include "decode.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv.h"
+#include "reasm.h"
+
+#define DEC_SNIFF_HARD	512	/* bytes held per direction to pick a protocol */
+
+enum dkind {
+	DK_UNKNOWN,		/* waiting for content to decide */
+	DK_MAIL,		/* POP3 or SMTP through the model */
+	DK_TLS,			/* implicit TLS: connection-level records only */
+	DK_IGNORE		/* not mail */
+};
+
+struct dflow {
+	struct decoder	*d;
+	struct tracer	 tr;		/* this session's fork of the master */
+	struct conv	*cv;
+	enum dkind	 kind;
+	enum proto	 proto;
+	struct flow_id	 id;
+	char		 client[MT_ADDR_HARD];
+	char		 server[MT_ADDR_HARD];
+	bool		 session_open;	/* tr forked, connection points out */
+	mt_time		 t_syn, t_ack, t_first;
+	bool		 have_syn, have_ack;
+	/* sniffing before the protocol is known */
+	uint8_t		 sniff[2][DEC_SNIFF_HARD];
+	size_t		 nsniff[2];
+	mt_time		 tsniff[2];
+	/* API-level state */
+	bool		 encrypted;
+	bool		 connect_done;	/* the connect exit was recorded */
+	int		 connect_rc;	/* a failure inside connect */
+	mt_time		 t_connect;
+	bool		 open_in, open_done;
+	int		 open_rc;
+	mt_time		 t_open;
+	bool		 block_in;	/* 0xAD8A / 0xAD08 open */
+	int		 block_rc;
+	mt_time		 t_block;
+	bool		 dele_in;
+	int		 dele_rc;
+	mt_time		 t_dele;
+	bool		 close_in;
+	int		 close_rc;
+	mt_time		 t_close;
+	bool		 send_in;	/* SMTP sendMessage */
+	int		 send_rc;
+	mt_time		 t_send;
+	bool		 mail_in;	/* SMTP mail block */
+	mt_time		 t_mail;
+	mt_time		 t_last;	/* the last completed step */
+};
+
+struct decoder {
+	struct dec_opts	 o;
+	struct tracer	*master;
+	struct reasm	*ra;
+	uint16_t	 server_ports[4 * DEC_PORTS_HARD + 1];
+	uint64_t	 sessions;
+	struct dec_stats stats;
+	mt_time		 now;
+	bool		 sink_failed;
+	struct mt_err	 sink_err;
+};
+
+static void	*df_new(void *, const struct flow_id *, mt_time);
+static void	 df_handshake(void *, int, mt_time);
+static void	 df_data(void *, enum reasm_dir, const uint8_t *, size_t,
+		    mt_time);
+static void	 df_gap(void *, enum reasm_dir, uint64_t, mt_time);
+static void	 df_anomaly(void *, enum an, const char *, mt_time);
+static void	 df_close(void *, enum reasm_close, mt_time);
+static void	 df_start(struct dflow *, mt_time);
+static void	 df_on_step(void *, const struct step *);
+static void	 df_on_command(void *, int, bool, unsigned, mt_time);
+static void	 df_point(struct dflow *, unsigned, int, mt_time, mt_time,
+		    const char *);
+
+static bool
+port_in(const uint16_t *list, size_t n, uint16_t port)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == port)
+			return true;
+	return false;
+}
+
+bool
+dec_opts_add(uint16_t *list, size_t *n, uint16_t port)
+{
+	if (port_in(list, *n, port))
+		return true;
+	if (*n >= DEC_PORTS_HARD)
+		return false;
+	list[(*n)++] = port;
+	return true;
+}
+
+void
+dec_opts_default(struct dec_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	dec_opts_add(o->pop3, &o->npop3, 110);
+	dec_opts_add(o->smtp, &o->nsmtp, 25);
+	dec_opts_add(o->smtp, &o->nsmtp, 587);
+	dec_opts_add(o->smtp, &o->nsmtp, 2525);
+	dec_opts_add(o->pop3s, &o->npop3s, 995);
+	dec_opts_add(o->smtps, &o->nsmtps, 465);
+	o->flows = MT_FLOWS_DEFAULT;
+	o->hold = MT_REASM_HOLD_DEFAULT;
+	o->idle_us = MT_FLOW_IDLE_DEFAULT;
+}
+
+struct decoder *
+dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
+{
+	struct decoder		*d;
+	struct reasm_cb		 cb;
+	struct reasm_limits	 lim;
+	size_t			 i, n = 0;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		mt_err_set(err, MT_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	d->o = *o;
+	d->master = master;
+	for (i = 0; i < o->npop3; i++)
+		d->server_ports[n++] = o->pop3[i];
+	for (i = 0; i < o->nsmtp; i++)
+		d->server_ports[n++] = o->smtp[i];
+	for (i = 0; i < o->npop3s; i++)
+		d->server_ports[n++] = o->pop3s[i];
+	for (i = 0; i < o->nsmtps; i++)
+		d->server_ports[n++] = o->smtps[i];
+	d->server_ports[n] = 0;
+	memset(&cb, 0, sizeof(cb));
+	cb.flow_new = df_new;
+	cb.handshake = df_handshake;
+	cb.data = df_data;
+	cb.gap = df_gap;
+	cb.anomaly = df_anomaly;
+	cb.close = df_close;
+	cb.arg = d;
+	cb.server_ports = d->server_ports;
+	lim.flows = o->flows ? o->flows : MT_FLOWS_DEFAULT;
+	if (lim.flows > MT_FLOWS_HARD)
+		lim.flows = MT_FLOWS_HARD;
+	lim.hold = o->hold ? o->hold : MT_REASM_HOLD_DEFAULT;
+	if (lim.hold > MT_REASM_HOLD_HARD)
+		lim.hold = MT_REASM_HOLD_HARD;
+	lim.idle_us = o->idle_us ? o->idle_us : MT_FLOW_IDLE_DEFAULT;
+	if ((d->ra = reasm_new(&cb, &lim, err)) == NULL) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+dec_packet(struct decoder *d, const struct pkt_tcp *p)
+{
+	d->now = p->ts;
+	reasm_segment(d->ra, p);
+	reasm_expire(d->ra, p->ts);
+}
+
+void
+dec_finish(struct decoder *d, mt_time t)
+{
+	if (t > d->now)
+		d->now = t;
+	reasm_flush(d->ra, d->now);
+}
+
+void
+dec_get_stats(const struct decoder *d, struct dec_stats *s)
+{
+	*s = d->stats;
+}
+
+int
+dec_sink_error(const struct decoder *d, struct mt_err *err)
+{
+	if (!d->sink_failed)
+		return 0;
+	if (err != NULL)
+		*err = d->sink_err;
+	return -1;
+}
+
+void
+dec_free(struct decoder *d)
+{
+	if (d == NULL)
+		return;
+	reasm_free(d->ra);
+	free(d);
+}
+
+/* A new TCP flow: decide by port now when the port says it all. */
+static void *
+df_new(void *arg, const struct flow_id *id, mt_time t)
+{
+	struct decoder	*d = arg;
+	struct dflow	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->d = d;
+	f->id = *id;
+	f->t_first = t;
+	cap_addr_str(id->af, id->caddr, id->cport, f->client,
+	    sizeof(f->client));
+	cap_addr_str(id->af, id->saddr, id->sport, f->server,
+	    sizeof(f->server));
+	if (port_in(d->o.pop3, d->o.npop3, id->sport)) {
+		f->kind = DK_MAIL;
+		f->proto = PROTO_POP3;
+	} else if (port_in(d->o.smtp, d->o.nsmtp, id->sport)) {
+		f->kind = DK_MAIL;
+		f->proto = PROTO_SMTP;
+	} else if (port_in(d->o.pop3s, d->o.npop3s, id->sport)) {
+		f->kind = DK_TLS;
+		f->proto = PROTO_POP3;
+	} else if (port_in(d->o.smtps, d->o.nsmtps, id->sport)) {
+		f->kind = DK_TLS;
+		f->proto = PROTO_SMTP;
+	} else
+		f->kind = DK_UNKNOWN;
+	return f;
+}
+
+/* Emit an API point (int "--" unless intf) with rc and elapsed. */
+static void
+df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
+    const char *intf)
+{
+	struct trace_rec	r;
+
+	memset(&r, 0, sizeof(r));
+	r.event = ev;
+	r.rc = rc;
+	snprintf(r.intf, sizeof(r.intf), "%s", intf ? intf : "--");
+	if (rc != 0)
+		snprintf(r.opt, sizeof(r.opt), "%s",
+		    mt_exc_class((enum mt_ecode)rc));
+	r.time = t;
+	if (t0 >= 0) {
+		r.has_elapsed = true;
+		r.elapsed_us = t - t0;
+	}
+	trace_emit_rec(&f->tr, &r);
+}
+
+/*
+ * The protocol is known: open the session (connection points from the
+ * handshake) and the model; replay what was sniffed.
+ */
+static void
+df_start(struct dflow *f, mt_time t)
+{
+	struct decoder	*d = f->d;
+	struct conv_env	 env;
+	char		 opt[MT_FIELD_HARD], host[MT_ADDR_HARD];
+	unsigned	 ev_enter, ev_fetch;
+	int		 i;
+
+	f->session_open = true;
+	trace_fork(d->master, &f->tr, ++d->sessions, f->client, f->server);
+	d->stats.sessions++;
+	ev_enter = f->proto == PROTO_POP3 ? EV_POP3_CONNECT_ENTER :
+	    EV_SMTP_CONNECT_ENTER;
+	ev_fetch = f->proto == PROTO_POP3 ? EV_POP3_FETCH_BEFORE :
+	    EV_SMTP_FETCH_BEFORE;
+	if (f->have_syn) {
+		/* 0xAD82/0xAD06: the timeouts are not on the wire. */
+		if (inet_ntop(f->id.af == 6 ? AF_INET6 : AF_INET, f->id.saddr,
+		    host, sizeof(host)) == NULL)
+			snprintf(host, sizeof(host), "?");
+		snprintf(opt, sizeof(opt), "%s %u -1 -1", host, f->id.sport);
+		f->t_connect = f->t_syn;
+		df_point(f, ev_enter, 0, f->t_syn, -1, NULL);
+		trace_emit(&f->tr, ev_fetch, 0, "--", NULL, opt, f->t_syn, -1);
+		if (f->have_ack)
+			df_point(f, ev_fetch + 1, 0, f->t_ack, f->t_syn, NULL);
+	}
+	if (f->kind == DK_TLS) {
+		f->encrypted = true;
+		trace_anomaly(&f->tr, AN_ENCRYPTED, f->proto == PROTO_POP3 ?
+		    "implicit TLS (POP3S)" : "implicit TLS (SMTPS)", t);
+		return;
+	}
+	memset(&env, 0, sizeof(env));
+	env.tr = &f->tr;
+	env.on_step = df_on_step;
+	env.on_command = df_on_command;
+	env.arg = f;
+	env.midstream = !f->have_syn;
+	if ((f->cv = conv_new(f->proto, &env, f->have_ack ? f->t_ack : t,
+	    NULL)) == NULL) {
+		f->kind = DK_IGNORE;
+		return;
+	}
+	/* What was held while the protocol was unknown, oldest side first. */
+	for (i = 0; i < 2; i++) {
+		int	dir = f->tsniff[0] <= f->tsniff[1] ? i : 1 - i;
+
+		if (f->nsniff[dir] > 0)
+			conv_bytes(f->cv, (enum dir)dir, f->sniff[dir],
+			    f->nsniff[dir], f->tsniff[dir]);
+		f->nsniff[dir] = 0;
+	}
+}
+
+static void
+df_handshake(void *user, int stage, mt_time t)
+{
+	struct dflow	*f = user;
+
+	if (stage == 0) {
+		f->have_syn = true;
+		f->t_syn = t;
+	} else if (stage == 2) {
+		f->have_ack = true;
+		f->t_ack = t;
+		if (f->kind == DK_MAIL || f->kind == DK_TLS)
+			df_start(f, t);
+	}
+}
+
+/* Pick the protocol from the first line of either side (RFC 1939 4,
+ * RFC 5321 4.2 / 4.1.1). */
+static enum dkind
+df_sniff(struct dflow *f)
+{
+	const uint8_t	*s = f->sniff[REASM_S2C], *c = f->sniff[REASM_C2S];
+	size_t		 ns = f->nsniff[REASM_S2C], nc = f->nsniff[REASM_C2S];
+
+	if (ns >= 4 && (memcmp(s, "+OK ", 4) == 0 || memcmp(s, "+OK\r", 4) == 0)) {
+		f->proto = PROTO_POP3;
+		return DK_MAIL;
+	}
+	if (ns >= 4 && mt_isdigit(s[0]) && mt_isdigit(s[1]) &&
+	    mt_isdigit(s[2]) && (s[3] == ' ' || s[3] == '-') &&
+	    (s[0] == '2' || s[0] == '4' || s[0] == '5')) {
+		f->proto = PROTO_SMTP;
+		return DK_MAIL;
+	}
+	if (nc >= 5 && (mt_casecmp_n((const char *)c, "EHLO ", 5) ||
+	    mt_casecmp_n((const char *)c, "HELO ", 5))) {
+		f->proto = PROTO_SMTP;
+		return DK_MAIL;
+	}
+	if (nc >= 5 && (mt_casecmp_n((const char *)c, "CAPA\r", 5) ||
+	    mt_casecmp_n((const char *)c, "USER ", 5) ||
+	    mt_casecmp_n((const char *)c, "APOP ", 5))) {
+		f->proto = PROTO_POP3;
+		return DK_MAIL;
+	}
+	/* A line arrived on either side and says neither. */
+	if (memchr(s, '\n', ns) != NULL || memchr(c, '\n', nc) != NULL ||
+	    ns == DEC_SNIFF_HARD || nc == DEC_SNIFF_HARD)
+		return DK_IGNORE;
+	return DK_UNKNOWN;
+}
+
+static void
+df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
+{
+	struct dflow	*f = user;
+	size_t		 take;
+
+	if (f->kind == DK_IGNORE || f->encrypted)
+		return;
+	if (f->kind == DK_UNKNOWN) {
+		take = DEC_SNIFF_HARD - f->nsniff[dir];
+		if (take > n)
+			take = n;
+		if (f->nsniff[dir] == 0)
+			f->tsniff[dir] = t;
+		memcpy(f->sniff[dir] + f->nsniff[dir], p, take);
+		f->nsniff[dir] += take;
+		f->kind = df_sniff(f);
+		if (f->kind == DK_IGNORE) {
+			f->d->stats.ignored++;
+			return;
+		}
+		if (f->kind == DK_UNKNOWN)
+			return;
+		df_start(f, t);
+		p += take;
+		n -= take;
+		if (n == 0 || f->cv == NULL)
+			return;
+	}
+	if (!f->session_open)
+		df_start(f, t);		/* mid-connection, port known */
+	if (f->cv != NULL && n > 0)
+		conv_bytes(f->cv, (enum dir)dir, p, n, t);
+}
+
+static void
+df_gap(void *user, enum reasm_dir dir, uint64_t nbytes, mt_time t)
+{
+	struct dflow	*f = user;
+
+	if (f->cv != NULL)
+		conv_gap(f->cv, (enum dir)dir, nbytes, t);
+}
+
+static void
+df_anomaly(void *user, enum an a, const char *detail, mt_time t)
+{
+	struct dflow	*f = user;
+
+	if (f->session_open && f->kind != DK_IGNORE)
+		trace_anomaly(&f->tr, a, detail, t);
+}
+
+/* A command is about to be recorded: API points that come before it. */
+static void
+df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
+    mt_time t)
+{
+	struct dflow	*f = arg;
+
+	(void)has_arg;
+	if (f->proto == PROTO_POP3) {
+		bool	envelope = cmd == POP3_C_UIDL ||
+			    ((cmd == POP3_C_LIST || cmd == POP3_C_TOP) &&
+			    ev_before == EV_POP3_CMD2_BEFORE);
+
+		if (cmd == POP3_C_STAT && f->connect_done && !f->open_in) {
+			f->open_in = true;
+			f->t_open = t;
+			df_point(f, EV_POP3_OPEN_ENTER, 0, t, -1, NULL);
+		}
+		if (f->block_in && !envelope) {
+			f->block_in = false;
+			df_point(f, EV_POP3_FETCHALL_AFTER, f->block_rc,
+			    f->t_last, f->t_block, NULL);
+		}
+		if (envelope && f->open_done && !f->block_in &&
+		    !f->close_in) {
+			f->block_in = true;
+			f->block_rc = 0;
+			f->t_block = t;
+			df_point(f, EV_POP3_FETCHALL_BEFORE, 0, t, -1, NULL);
+		}
+		if ((cmd == POP3_C_RSET || cmd == POP3_C_DELE ||
+		    cmd == POP3_C_QUIT) && f->open_done && f->open_rc == 0 &&
+		    !f->close_in) {
+			f->close_in = true;
+			f->t_close = t;
+			df_point(f, EV_POP3_CLOSE_ENTER, 0, t, -1, NULL);
+		}
+		if (f->dele_in && cmd != POP3_C_DELE) {
+			f->dele_in = false;
+			df_point(f, EV_POP3_DELE_AFTER, f->dele_rc, f->t_last,
+			    f->t_dele, NULL);
+		}
+		if (cmd == POP3_C_DELE && f->close_in && !f->dele_in) {
+			f->dele_in = true;
+			f->dele_rc = 0;
+			f->t_dele = t;
+			df_point(f, EV_POP3_DELE_BEFORE, 0, t, -1, NULL);
+		}
+		return;
+	}
+	/* SMTP */
+	if (cmd == SMTP_C_MAIL && !f->connect_done && f->connect_rc == 0) {
+		f->connect_done = true;
+		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
+	}
+	if (f->block_in && cmd != SMTP_C_RCPT) {
+		f->block_in = false;
+		df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc, f->t_last,
+		    f->t_block, NULL);
+	}
+	if (cmd == SMTP_C_MAIL && !f->send_in) {
+		f->send_in = true;
+		f->send_rc = 0;
+		f->t_send = t;
+		df_point(f, EV_SMTP_SEND_ENTER, 0, t, -1, NULL);
+	}
+	if (cmd == SMTP_C_RCPT && f->send_in && !f->block_in) {
+		f->block_in = true;
+		f->block_rc = 0;
+		f->t_block = t;
+		df_point(f, EV_SMTP_RCPT_BEFORE, 0, t, -1, NULL);
+	}
+	if (cmd == SMTP_C_QUIT) {
+		if (f->send_in) {
+			f->send_in = false;
+			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, f->t_last,
+			    f->t_send, NULL);
+		}
+		if (f->connect_done && f->connect_rc == 0 && !f->close_in) {
+			f->close_in = true;
+			f->t_close = t;
+			df_point(f, EV_SMTP_CLOSE_ENTER, 0, t, -1, NULL);
+		}
+	}
+}
+
+/* A step completed: API points that follow it. */
+static void
+df_on_step(void *arg, const struct step *s)
+{
+	struct dflow	*f = arg;
+	mt_time		 t = f->d->now;
+
+	f->t_last = t;
+	if (f->proto == PROTO_POP3) {
+		switch (s->cmd) {
+		case POP3_C__GREETING:
+		case POP3_C_USER:
+		case POP3_C_CAPA:
+			if (s->rc != 0 && f->connect_rc == 0 && !f->connect_done)
+				f->connect_rc = s->rc;
+			break;
+		case POP3_C_PASS:
+		case POP3_C_APOP:
+		case POP3_C_AUTH:
+		case POP3_C__AUTHDATA:
+			if (s->st == POP3_ST_CONT || f->connect_done)
+				break;
+			if (s->rc != 0) {
+				f->connect_rc = s->rc;
+				break;
+			}
+			if (s->cmd == POP3_C_AUTH && s->st == POP3_ST_OK &&
+			    s->multi)
+				break;		/* bare AUTH: a mechanism list */
+			f->connect_done = true;
+			df_point(f, EV_POP3_CONNECT_EXIT, 0, t, f->t_connect,
+			    NULL);
+			break;
+		case POP3_C_STLS:
+			if (s->st == POP3_ST_OK) {
+				f->encrypted = true;
+				trace_anomaly(&f->tr, AN_ENCRYPTED, "STLS", t);
+			}
+			break;
+		case POP3_C_STAT:
+			if (f->open_in && !f->open_done) {
+				f->open_done = true;
+				f->open_rc = s->rc;
+				df_point(f, EV_POP3_OPEN_EXIT, s->rc, t,
+				    f->t_open, NULL);
+			}
+			break;
+		case POP3_C_DELE:
+			if (f->dele_in && s->rc != 0 && f->dele_rc == 0)
+				f->dele_rc = s->rc;
+			break;
+		case POP3_C_QUIT:
+			if (f->close_in)
+				f->close_rc = s->rc;
+			break;
+		default:
+			break;
+		}
+		if (f->block_in && s->rc != 0 && f->block_rc == 0)
+			f->block_rc = s->rc;
+		return;
+	}
+	/* SMTP */
+	switch (s->cmd) {
+	case SMTP_C__GREETING:
+	case SMTP_C_EHLO:
+	case SMTP_C_HELO:
+		if (s->rc != 0 && f->connect_rc == 0 && !f->connect_done)
+			f->connect_rc = s->rc;
+		break;
+	case SMTP_C_STARTTLS:
+		if (s->code == 220) {
+			f->encrypted = true;
+			trace_anomaly(&f->tr, AN_ENCRYPTED, "STARTTLS", t);
+		} else if (s->rc != 0 && f->connect_rc == 0)
+			f->connect_rc = s->rc;
+		break;
+	case SMTP_C_AUTH:
+	case SMTP_C__AUTHDATA:
+		if (s->code == 334 || f->connect_done)
+			break;
+		if (s->rc != 0) {
+			f->connect_rc = s->rc;
+			break;
+		}
+		f->connect_done = true;
+		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
+		break;
+	case SMTP_C_MAIL:
+	case SMTP_C_DATA:
+	case SMTP_C_BDAT:
+		if (s->rc != 0 && f->send_in && f->send_rc == 0)
+			f->send_rc = s->rc;
+		if (s->cmd == SMTP_C_DATA && s->code == 354) {
+			f->mail_in = true;
+			f->t_mail = t;
+			df_point(f, EV_SMTP_MAIL_BEFORE, 0, t, -1, "SEND MAIL");
+		}
+		break;
+	case SMTP_C_RCPT:
+		if (s->rc != 0 && f->block_rc == 0)
+			f->block_rc = s->rc;
+		if (s->rc != 0 && f->send_in && f->send_rc == 0)
+			f->send_rc = s->rc;
+		break;
+	case SMTP_C__DOT:
+		if (f->mail_in) {
+			f->mail_in = false;
+			df_point(f, EV_SMTP_MAIL_AFTER, s->rc, t, f->t_mail,
+			    "SEND MAIL");
+		}
+		if (s->rc != 0 && f->send_rc == 0)
+			f->send_rc = s->rc;
+		if (f->send_in) {
+			f->send_in = false;
+			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, t, f->t_send,
+			    NULL);
+		}
+		break;
+	case SMTP_C_QUIT:
+		if (f->close_in)
+			f->close_rc = s->rc;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The connection is over: close what is open, teardown, API exits. */
+static void
+df_close(void *user, enum reasm_close why, mt_time t)
+{
+	struct dflow	*f = user;
+	struct decoder	*d = f->d;
+	bool		 pop3 = f->proto == PROTO_POP3;
+	int		 rc;
+
+	if (f->kind == DK_UNKNOWN && (f->nsniff[0] > 0 || f->nsniff[1] > 0))
+		d->stats.ignored++;
+	if (!f->session_open) {
+		free(f);
+		return;
+	}
+	if (f->block_in)
+		df_point(f, pop3 ? EV_POP3_FETCHALL_AFTER : EV_SMTP_RCPT_AFTER,
+		    f->block_rc, f->t_last, f->t_block, NULL);
+	if (f->dele_in)
+		df_point(f, EV_POP3_DELE_AFTER, f->dele_rc, f->t_last,
+		    f->t_dele, NULL);
+	if (f->cv != NULL)
+		conv_close(f->cv, why == REASM_RST ? CLOSE_RST : CLOSE_FIN, t);
+	if (!pop3 && f->mail_in)
+		df_point(f, EV_SMTP_MAIL_AFTER, MT_E_EOF, t, f->t_mail,
+		    "SEND MAIL");
+	if (!pop3 && f->send_in)
+		df_point(f, EV_SMTP_SEND_EXIT, f->send_rc ? f->send_rc :
+		    (f->mail_in ? MT_E_EOF : 0), t, f->t_send, NULL);
+	/* Teardown: the end of the connection (EVENTS.md). */
+	df_point(f, pop3 ? EV_POP3_TERM_BEFORE : EV_SMTP_TERM_BEFORE, 0, t, -1,
+	    NULL);
+	df_point(f, pop3 ? EV_POP3_TERM_AFTER : EV_SMTP_TERM_AFTER, 0, t, t,
+	    NULL);
+	if (f->close_in)
+		df_point(f, pop3 ? EV_POP3_CLOSE_EXIT : EV_SMTP_CLOSE_EXIT,
+		    f->close_rc, t, f->t_close, NULL);
+	else if (!f->connect_done && f->have_syn && !f->encrypted) {
+		rc = f->connect_rc;
+		df_point(f, pop3 ? EV_POP3_CONNECT_EXIT : EV_SMTP_CONNECT_EXIT,
+		    rc, t, f->t_connect, NULL);
+	}
+	if (f->tr.failed && !d->sink_failed) {
+		d->sink_failed = true;
+		d->sink_err = f->tr.err;
+	}
+	conv_free(f->cv);
+	free(f);
+}

@@ -1,0 +1,59 @@
+/*
+ * decode.h - the passive decoder: TCP segments in, the probes' trace
+ * records out.  It picks the protocol of each flow (port, then content),
+ * feeds the same model the probes use, and places the API-level points
+ * where the protocol shows them (EVENTS.md, "Reconstructing the same
+ * records from traffic").
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_DECODE_DECODE_H
+#define MT_DECODE_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mt.h"
+#include "pkt.h"
+#include "trace.h"
+
+#define DEC_PORTS_HARD	32
+
+struct dec_opts {
+	uint16_t	 pop3[DEC_PORTS_HARD];	/* plain POP3 server ports */
+	size_t		 npop3;
+	uint16_t	 smtp[DEC_PORTS_HARD];	/* plain SMTP server ports */
+	size_t		 nsmtp;
+	uint16_t	 pop3s[DEC_PORTS_HARD];	/* implicit TLS */
+	size_t		 npop3s;
+	uint16_t	 smtps[DEC_PORTS_HARD];
+	size_t		 nsmtps;
+	size_t		 flows;			/* flow table capacity */
+	size_t		 hold;			/* out-of-order bytes per direction */
+	mt_time		 idle_us;		/* evict idle flows */
+};
+
+struct dec_stats {
+	uint64_t	 sessions;		/* mail sessions decoded */
+	uint64_t	 ignored;		/* TCP flows that were not mail */
+};
+
+/* Defaults: POP3 110, SMTP 25 587 2525, POP3S 995, SMTPS 465. */
+void		 dec_opts_default(struct dec_opts *);
+/* Add a port; false when the list is full. */
+bool		 dec_opts_add(uint16_t *list, size_t *n, uint16_t port);
+
+struct decoder;
+
+/* master's sinks receive every session's records; master is not owned. */
+struct decoder	*dec_new(const struct dec_opts *, struct tracer *master,
+		    struct mt_err *);
+/* One TCP segment, in capture order. */
+void		 dec_packet(struct decoder *, const struct pkt_tcp *);
+/* End of input at time t: every open session ends. */
+void		 dec_finish(struct decoder *, mt_time t);
+void		 dec_get_stats(const struct decoder *, struct dec_stats *);
+/* The first sink failure of any session, if any (0: none). */
+int		 dec_sink_error(const struct decoder *, struct mt_err *);
+void		 dec_free(struct decoder *);	/* NULL-safe */
+
+#endif

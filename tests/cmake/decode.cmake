@@ -1,0 +1,8 @@
+# The decoder: the probe's records rebuilt from a capture of its own runs.
+add_test(NAME decode.same
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/same.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:lcap> ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix
+          ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(decode.same PROPERTIES
+  FIXTURES_REQUIRED "postfix;dovecot;certs"
+  RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt;dovecot-dele" TIMEOUT 180)
