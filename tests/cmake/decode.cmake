@@ -6,3 +6,9 @@ add_test(NAME decode.same
 set_tests_properties(decode.same PROPERTIES
   FIXTURES_REQUIRED "postfix;dovecot;certs"
   RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt;dovecot-dele" TIMEOUT 180)
+
+# Third-party captures (../shared/corpus): no crash, a few known decodes.
+add_test(NAME decode.corpus
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/corpus.sh $<TARGET_FILE:mailtrace>
+          ${CMAKE_SOURCE_DIR}/../shared/corpus ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(decode.corpus PROPERTIES TIMEOUT 300)
