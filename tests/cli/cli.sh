@@ -78,6 +78,18 @@ usage rt-bad-deadline roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.
 usage rt-nopw roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test --to b@x.test
 usage rt-extra roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test --to b@x.test extra
 
+# decode
+echo "not a capture" >"$OUT/text.pcap"
+usage decode-none decode
+usage decode-missing decode "$OUT/nonexistent.pcap"
+usage decode-text decode "$OUT/text.pcap"
+check "decode-text: says it is not a capture" has "$OUT/decode-text.err" "not a capture"
+usage decode-badport decode --port imap=143 "$OUT/text.pcap"
+usage decode-badport2 decode --port smtp=0 "$OUT/text.pcap"
+usage decode-count-file decode --count 5 "$OUT/text.pcap"
+usage decode-both decode -i lo "$OUT/text.pcap"
+usage decode-empty decode /dev/null
+
 "$MT" --help >"$OUT/help.out" 2>&1
 check "--help exits 0" test $? = 0
 check "--help lists the commands" has "$OUT/help.out" "^  pop3 .*pop3://USER@HOST"
@@ -99,6 +111,13 @@ for o in smtp pop3 from to password-file smtp-password-file deadline interval st
 	check "docs/cli.md documents roundtrip --$o" has "$here/../../docs/cli.md" "\\[?--$o"
 done
 check "--help lists smtp and roundtrip" test -n "$(grep '^  smtp ' "$OUT/help.out")" -a -n "$(grep '^  roundtrip ' "$OUT/help.out")"
+
+"$MT" decode --help >"$OUT/dechelp.out" 2>&1
+check "decode --help exits 0" test $? = 0
+for o in interface filter port count duration level format db; do
+	check "decode --help documents --$o" has "$OUT/dechelp.out" "--$o"
+	check "docs/cli.md documents decode --$o" has "$here/../../docs/cli.md" "--$o"
+done
 
 "$MT" --version >"$OUT/version.out" 2>&1
 check "--version prints the version" has "$OUT/version.out" "^mailtrace [0-9]+\\.[0-9]+\\.[0-9]+$"
