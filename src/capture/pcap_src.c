@@ -24,7 +24,13 @@
 #include "pkt.h"
 
 #define CAP_SNAPLEN	262144	/* libpcap's own default maximum */
-#define CAP_TIMEOUT_MS	200	/* live read timeout: bounds cap_break() */
+#define CAP_TIMEOUT_MS	200	/* live read timeout */
+/*
+ * The kernel ring: with a large snap length each slot is large, so
+ * libpcap's 2 MB default holds only a few frames and any pause of the
+ * reader drops packets.
+ */
+#define CAP_BUFFER	(32 * 1024 * 1024)
 
 struct cap_src {
 	pcap_t			*pc;
@@ -42,7 +48,6 @@ struct cap_src {
 static int	src_new(pcap_t *, bool, const char *, struct cap_src **,
 		    struct mt_err *);
 static mt_time	ts_us(const struct pcap_pkthdr *);
-static void	live_wait(struct cap_src *, mt_time);
 static void	src_packet(struct cap_src *, const struct pcap_pkthdr *,
 		    const u_char *, void (*)(void *, const struct pkt_tcp *),
 		    void (*)(void *, enum cap_verdict, uint64_t, mt_time),
@@ -102,7 +107,8 @@ cap_open_live(const char *iface, struct cap_src **out, struct mt_err *err)
 	if (pcap_set_snaplen(pc, CAP_SNAPLEN) != 0 ||
 	    pcap_set_promisc(pc, 0) != 0 ||
 	    pcap_set_immediate_mode(pc, 1) != 0 ||
-	    pcap_set_timeout(pc, CAP_TIMEOUT_MS) != 0) {
+	    pcap_set_timeout(pc, CAP_TIMEOUT_MS) != 0 ||
+	    pcap_set_buffer_size(pc, CAP_BUFFER) != 0) {
 		pcap_close(pc);
 		return mt_err_set(err, MT_E_INTERNAL, "%s: cannot set capture "
 		    "options", iface);
@@ -137,15 +143,12 @@ cap_open_live(const char *iface, struct cap_src **out, struct mt_err *err)
 	}
 	/*
 	 * rc > 0 is a warning (e.g. PCAP_WARNING_TSTAMP_TYPE_NOTSUP): go on.
-	 * The read timeout need not end a read when no packet comes
-	 * (pcap_set_timeout.3pcap; Linux with immediate mode blocks), so
-	 * read without blocking and wait in live_wait() instead.
+	 * Reads block: the read timeout need not end a read when no packet
+	 * comes (pcap_set_timeout.3pcap; Linux in immediate mode blocks), so
+	 * an idle capture is ended by cap_break(), whose pcap_breakloop()
+	 * wakes the read (libpcap 1.10).  Non-blocking reads with poll() on
+	 * the ring lost packets here.
 	 */
-	if (pcap_setnonblock(pc, 1, errbuf) != 0) {
-		rc = mt_err_set(err, MT_E_USAGE, "%s: %s", iface, errbuf);
-		pcap_close(pc);
-		return rc;
-	}
 	return src_new(pc, true, iface, out, err);
 }
 
@@ -206,10 +209,8 @@ cap_loop(struct cap_src *src, uint64_t max_packets, mt_time until_us,
 			continue;
 		}
 		rc = pcap_next_ex(src->pc, &h, &data);
-		if (rc == 0) {
-			live_wait(src, until_us);	/* live: nothing yet */
-			continue;
-		}
+		if (rc == 0)
+			continue;		/* live: the read timeout */
 		if (rc == PCAP_ERROR_BREAK)
 			break;			/* end of file, or breakloop */
 		if (rc != 1) {
@@ -235,6 +236,16 @@ cap_loop(struct cap_src *src, uint64_t max_packets, mt_time until_us,
 		src_packet(src, h, data, fn, bad, arg, stats);
 	}
 	return 0;
+}
+
+uint64_t
+cap_drops(const struct cap_src *src)
+{
+	struct pcap_stat	ps;
+
+	if (src == NULL || !src->live || pcap_stats(src->pc, &ps) != 0)
+		return 0;
+	return (uint64_t)ps.ps_drop + ps.ps_ifdrop;
 }
 
 void
@@ -289,32 +300,6 @@ static mt_time
 ts_us(const struct pcap_pkthdr *h)
 {
 	return (mt_time)h->ts.tv_sec * 1000000 + (mt_time)h->ts.tv_usec;
-}
-
-/*
- * Wait up to the read timeout (less when the deadline is nearer) for the
- * live handle to become readable.  A signal (cap_break() from a handler)
- * ends the wait early with EINTR.
- */
-static void
-live_wait(struct cap_src *src, mt_time until_us)
-{
-	struct pollfd	pfd;
-	mt_time		left;
-	int		ms = CAP_TIMEOUT_MS;
-
-	if (until_us != 0) {
-		left = until_us - mt_wall_now();
-		if (left <= 0)
-			return;
-		if (left / 1000 < ms)
-			ms = (int)(left / 1000) + 1;
-	}
-	pfd.fd = pcap_get_selectable_fd(src->pc);
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	/* No selectable descriptor: just sleep for the timeout. */
-	(void)poll(&pfd, pfd.fd >= 0 ? 1 : 0, ms);
 }
 
 /* Parse, count and hand on one packet. */

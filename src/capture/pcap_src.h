@@ -60,7 +60,8 @@ struct cap_stats {
  * read (0: no limit), until until_us (0: no limit), or until cap_break().
  * until_us is a packet time for a file (the first packet later than it
  * ends the loop unread) and a wall-clock deadline (mt_wall_now()) for a
- * live capture, checked also while no packets arrive.
+ * live capture, checked as packets arrive: reads block, so an idle live
+ * capture ends only by cap_break() (from a signal handler or an alarm).
  *
  * fn gets every CAP_OK segment; the segment and its payload are valid only
  * during the call.  bad (may be NULL) gets every CAP_TRUNCATED and
@@ -83,6 +84,8 @@ int		 cap_loop(struct cap_src *, uint64_t max_packets,
  * timeout on a live capture).  Async-signal-safe; callable from fn.
  */
 void		 cap_break(struct cap_src *);
+/* Live: packets the kernel dropped so far (0 for files). */
+uint64_t	 cap_drops(const struct cap_src *);
 /* Close the capture and free it.  NULL-safe. */
 void		 cap_close(struct cap_src *);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_common.h"
 #include "decode.h"
@@ -287,6 +288,7 @@ cli_decode(int argc, char **argv)
 		goto done;
 	}
 	run.tr.source = REC_PCAP;
+	c->o.flush_sessions = c->iface != NULL;
 	mt_err_clear(&err);
 	if ((dec = dec_new(&c->o, &run.tr, &err)) == NULL) {
 		cli_err("%s", err.msg);
@@ -297,6 +299,14 @@ cli_decode(int argc, char **argv)
 		live_src = srcs[0];
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
+		/* --duration: reads block, so an alarm ends an idle capture. */
+		if (c->duration > 0) {
+			signal(SIGALRM, on_signal);
+			alarm((unsigned)c->duration);
+		}
+		/* As tcpdump does: the capture is on from here. */
+		fprintf(stderr, "mailtrace: listening on %s\n", c->iface);
+		fflush(stderr);
 	}
 	for (i = 0; i < nsrc; i++) {
 		memset(&cs, 0, sizeof(cs));
@@ -306,6 +316,12 @@ cli_decode(int argc, char **argv)
 		    dec, &cs, &err);
 		/* Flows end with their input: keep what was decoded. */
 		dec_finish(dec, 0);
+		if (c->iface != NULL && cap_drops(srcs[i]) > 0) {
+			cli_err("%s: the kernel dropped %llu packets; sessions "
+			    "around them have gaps", c->iface,
+			    (unsigned long long)cap_drops(srcs[i]));
+			status = EXIT_SESSION;
+		}
 		if (rc != 0) {
 			cli_err("%s: %s", c->iface ? c->iface :
 			    argv[optind + i], err.msg);

@@ -184,6 +184,13 @@ dec_packet(struct decoder *d, const struct pkt_tcp *p)
 	d->now = p->ts;
 	reasm_segment(d->ra, p);
 	reasm_expire(d->ra, p->ts);
+	/*
+	 * Live: commit after every packet, so a transaction is never left
+	 * open while the capture waits: another mailtrace process sharing
+	 * the store (a probe whose traffic this is) must not wait on it.
+	 */
+	if (d->o.flush_sessions)
+		trace_flush(d->master, NULL);
 }
 
 void
@@ -699,6 +706,8 @@ df_close(void *user, enum reasm_close why, mt_time t)
 		d->sink_failed = true;
 		d->sink_err = f->tr.err;
 	}
+	if (d->o.flush_sessions)
+		trace_flush(d->master, NULL);
 	conv_free(f->cv);
 	free(f);
 }

@@ -30,6 +30,8 @@ struct dec_opts {
 	size_t		 flows;			/* flow table capacity */
 	size_t		 hold;			/* out-of-order bytes per direction */
 	mt_time		 idle_us;		/* evict idle flows */
+	bool		 flush_sessions;	/* live captures: flush the sinks
+						   after every packet */
 };
 
 struct dec_stats {

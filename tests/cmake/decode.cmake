@@ -12,3 +12,9 @@ add_test(NAME decode.corpus
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/corpus.sh $<TARGET_FILE:mailtrace>
           ${CMAKE_SOURCE_DIR}/../shared/corpus ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(decode.corpus PROPERTIES TIMEOUT 300)
+
+# A live capture of loopback (needs root or CAP_NET_RAW, as CI has).
+add_test(NAME decode.live
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/live.sh $<TARGET_FILE:mailtrace>
+          ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(decode.live PROPERTIES FIXTURES_REQUIRED "dovecot;certs" TIMEOUT 120)
