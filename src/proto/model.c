@@ -113,3 +113,42 @@ model_keyword_add(char *list, size_t sz, const char *s, size_t n)
 	if (o + 2 + strlen(line) < sz)
 		snprintf(list + o, sz - o, "%s%s", o ? ", " : "", line);
 }
+
+void
+sasl_begin(struct sasl_track *s, const char *mech, size_t n, bool ir)
+{
+	memset(s, 0, sizeof(*s));
+	s->open = true;
+	if (n == 5 && mt_casecmp_n(mech, "PLAIN", 5))
+		s->expect = 1;
+	else if (n == 5 && mt_casecmp_n(mech, "LOGIN", 5))
+		s->expect = 2;
+	else if (n == 8 && mt_casecmp_n(mech, "CRAM-MD5", 8))
+		s->expect = 1;
+	else
+		s->expect = -1;
+	/* RFC 4954 4: an initial response is the first response. */
+	if (ir)
+		s->resps = 1;
+}
+
+bool
+sasl_client_line(struct sasl_track *s)
+{
+	if (!s->open)
+		return false;
+	if (s->expect < 0 || s->resps < s->expect || s->resps < s->conts) {
+		s->resps++;
+		return true;
+	}
+	return false;
+}
+
+void
+sasl_reply(struct sasl_track *s, bool challenge)
+{
+	if (challenge)
+		s->conts++;
+	else
+		s->open = false;
+}

@@ -31,6 +31,26 @@ void		model_line_flags(struct tracer *, const struct lr_line *,
 void		model_body_flags(struct tracer *, const struct body *,
 		    const char *what, mt_time);
 
+/*
+ * An AUTH exchange as an observer follows it (RFC 4954 4, RFC 5034 4): a
+ * client line is a response (secret) while the mechanism still owes one,
+ * or while a challenge is unanswered; with a mechanism of unknown shape,
+ * until the exchange ends.
+ */
+struct sasl_track {
+	bool		 open;
+	int		 expect;	/* responses the mechanism makes; -1: unknown */
+	int		 resps;		/* responses seen */
+	int		 conts;		/* challenges seen */
+};
+
+/* AUTH mech (name, its length, with an initial response or not). */
+void	sasl_begin(struct sasl_track *, const char *mech, size_t n, bool ir);
+/* Is the next client line a response?  (Counts it when it is.) */
+bool	sasl_client_line(struct sasl_track *);
+/* A reply to the exchange: a challenge keeps it open, anything else ends it. */
+void	sasl_reply(struct sasl_track *, bool challenge);
+
 /* Bytes of one direction are missing: record it, drop the partial line. */
 void		model_gap(struct tracer *, struct lr *, enum dir, uint64_t,
 		    mt_time);

@@ -138,9 +138,8 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		return;		/* the tail of a truncated command */
 	memset(&p, 0, sizeof(p));
 	p.t_before = l->t_first;
-	if (m->sasl_next) {
-		/* RFC 5034 4: the client's answer to a "+" challenge. */
-		m->sasl_next = false;
+	if (sasl_client_line(&m->sasl)) {
+		/* RFC 5034 4: a response (secret), also one sent early. */
 		p.cmd = POP3_C__AUTHDATA;
 		p.ev_before = pop3_step_event(POP3_C__AUTHDATA, NULL, 0);
 		snprintf(p.intf, sizeof(p.intf), "AUTH DATA");
@@ -152,14 +151,25 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		p.ev_before = pop3_step_event(cmd, v.args, v.argslen);
 		verb_intf(p.intf, sizeof(p.intf), &v, cmd == POP3_C__UNKNOWN ?
 		    VERB_SHOW_ALL : pop3_cmd_info[cmd].show);
-		/* RFC 1939 3: keywords are three or four letters. */
+		/*
+		 * RFC 1939 3: keywords are three or four letters.  Anything
+		 * else is not shown: it may be a credential seen out of its
+		 * exchange (after a gap, say).
+		 */
 		if (!v.alpha || v.verblen < 3 || v.verblen > 4) {
-			char	shown[24];
+			char	shown[48];
 
-			mt_copy_printable(shown, sizeof(shown), v.verb,
-			    v.verblen < 16 ? v.verblen : 16);
+			snprintf(shown, sizeof(shown), "unreadable command of "
+			    "%zu octets", l->len);
+			snprintf(p.intf, sizeof(p.intf), "?");
 			trace_anomaly(m->env.tr, AN_UNKNOWN_COMMAND, shown,
 			    l->t_first);
+		}
+		if (cmd == POP3_C_AUTH && v.argslen > 0) {
+			const char	*sp = memchr(v.args, ' ', v.argslen);
+
+			sasl_begin(&m->sasl, v.args, sp ? (size_t)(sp - v.args) :
+			    v.argslen, sp != NULL);
 		}
 		snprintf(what, sizeof(what), "%s command", cmd ==
 		    POP3_C__UNKNOWN ? "unknown" : pop3_cmd_verb(cmd));
@@ -282,8 +292,10 @@ pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	case POP3_C__AUTHDATA:
 		if (s.st == POP3_ST_OK && !(p.cmd == POP3_C_AUTH && !p.has_arg))
 			pop3_set_state(m, POP3_S_TRANSACTION);
-		else if (s.st == POP3_ST_CONT)
-			m->sasl_next = true;
+		/* The exchange ends with anything but a continuation. */
+		if ((p.cmd == POP3_C_AUTH && p.has_arg) ||
+		    p.cmd == POP3_C__AUTHDATA)
+			sasl_reply(&m->sasl, s.st == POP3_ST_CONT);
 		break;
 	case POP3_C_STLS:
 		if (s.st != POP3_ST_OK)

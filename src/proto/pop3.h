@@ -8,6 +8,7 @@
 #include "body.h"
 #include "conv.h"
 #include "lr.h"
+#include "model.h"
 #include "pending.h"
 #include "pop3_parse.h"
 
@@ -23,7 +24,7 @@ struct pop3 {
 	enum pop3_state		 state;
 	struct lr		 lr[2];		/* per enum dir */
 	struct pendq		 pend;
-	bool			 sasl_next;	/* next client line is SASL data */
+	struct sasl_track	 sasl;		/* an AUTH exchange */
 	/* a multi-line response in progress */
 	bool			 in_body;
 	bool			 body_failed;	/* its record went out early */

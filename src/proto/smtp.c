@@ -126,9 +126,8 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 		return;
 	memset(&p, 0, sizeof(p));
 	p.t_before = l->t_first;
-	if (m->sasl_next) {
-		/* RFC 4954 4: the client's answer to a 334 challenge. */
-		m->sasl_next = false;
+	if (sasl_client_line(&m->sasl)) {
+		/* RFC 4954 4: a response (secret), also one sent early. */
 		p.cmd = SMTP_C__AUTHDATA;
 		if (l->len == 1 && l->text[0] == '*')
 			snprintf(p.intf, sizeof(p.intf), "AUTH END");
@@ -148,11 +147,14 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 		p.has_arg = v.argslen > 0;
 		verb_intf(p.intf, sizeof(p.intf), &v, cmd == SMTP_C__UNKNOWN ?
 		    VERB_SHOW_ALL : smtp_cmd_info[cmd].show);
+		/* A verb of letters only; anything else is not shown: it may
+		 * be a credential seen out of its exchange. */
 		if (!v.alpha || v.verblen == 0 || v.verblen > 16) {
-			char	shown[24];
+			char	shown[48];
 
-			mt_copy_printable(shown, sizeof(shown), v.verb,
-			    v.verblen < 16 ? v.verblen : 16);
+			snprintf(shown, sizeof(shown), "unreadable command of "
+			    "%zu octets", l->len);
+			snprintf(p.intf, sizeof(p.intf), "?");
 			trace_anomaly(m->env.tr, AN_UNKNOWN_COMMAND, shown,
 			    l->t_first);
 		}
@@ -169,6 +171,8 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 				m->sasl_mech = SMTP_SASL_CRAM;
 			/* An initial response counts as the first (RFC 4954 4). */
 			m->sasl_n = sp != NULL ? 1 : 0;
+			if (v.argslen > 0)
+				sasl_begin(&m->sasl, v.args, ml, sp != NULL);
 		} else if (cmd == SMTP_C_BDAT) {
 			const char	*sp = memchr(v.args, ' ', v.argslen);
 			size_t		 nl = sp ? (size_t)(sp - v.args) : v.argslen;
@@ -425,8 +429,8 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 		break;
 	case SMTP_C_AUTH:
 	case SMTP_C__AUTHDATA:
-		if (wellformed && r->code == 334)
-			m->sasl_next = true;
+		/* The exchange ends with anything but a 334. */
+		sasl_reply(&m->sasl, wellformed && r->code == 334);
 		break;
 	case SMTP_C_DATA:
 		if (wellformed && r->code == 354) {

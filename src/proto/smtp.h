@@ -8,6 +8,7 @@
 #include "body.h"
 #include "conv.h"
 #include "lr.h"
+#include "model.h"
 #include "pending.h"
 #include "smtp_parse.h"
 
@@ -31,7 +32,7 @@ struct smtp {
 	struct lr		 lr[2];
 	struct pendq		 pend;
 	/* SASL exchange (RFC 4954 4) */
-	bool			 sasl_next;	/* next client line is SASL data */
+	struct sasl_track	 sasl;		/* an AUTH exchange */
 	enum smtp_sasl		 sasl_mech;
 	unsigned		 sasl_n;	/* client responses so far */
 	/* the reply being read */

@@ -119,6 +119,32 @@ test_sasl_secrets(void)
 	    NULL);
 }
 
+/* A response sent with its AUTH line, and base64 out of any exchange. */
+static void
+test_eager_sasl(void)
+{
+	static const struct piece pc[] = {
+		{ DIR_S2C, "+OK hi\r\n" },
+		{ DIR_C2S, "AUTH PLAIN\r\nAGJvYgBodW50ZXIy\r\nQUIT\r\n" },
+		{ DIR_S2C, "+ \r\n+OK Logged in.\r\n+OK bye\r\n" },
+		{ DIR_C2S, "aHVudGVyMg==\r\n" },
+	};
+	struct memsink	ms;
+	struct steps	st;
+	unsigned	cut;
+
+	for (cut = 0; cut < 12; cut++) {
+		run(PROTO_POP3, pc, sizeof(pc) / sizeof(pc[0]), LEVEL_ADVANCED,
+		    cut, CLOSE_FIN, &ms, &st);
+		CHECK(strstr(ms.out, "AGJvYgBodW50ZXIy") == NULL);
+		CHECK(strstr(ms.out, "aHVudGVyMg") == NULL);
+		CHECK(strstr(ms.out, "AHVUDGVYMG") == NULL);
+		CHECK(strstr(ms.out, "0xAD91 B rc=0 AUTH DATA|+OK|") != NULL);
+		CHECK(strstr(ms.out, "0xAD91 B rc=0 QUIT|+OK|") != NULL);
+		CHECK(strstr(ms.out, "! unknown_command unreadable command of 12 octets") != NULL);
+	}
+}
+
 static void
 test_faults(void)
 {
@@ -209,6 +235,7 @@ main(void)
 	test_capa_seen();
 	test_sasl_secrets();
 	test_faults();
+	test_eager_sasl();
 	test_stls_injection();
 	test_body_limit();
 	return check_done();

@@ -153,6 +153,37 @@ test_faults(void)
 	    "15/220/0/0/0 0/502/0/0/0 1/251/8/0/0 4/0/8/0/0 13/0/6/0/0 ");
 }
 
+/* Responses sent before their challenge, and base64 out of any exchange:
+ * recorded as SASL data or as an unreadable line, never shown. */
+static void
+test_eager_sasl(void)
+{
+	static const struct piece pc[] = {
+		{ DIR_S2C, "220 hi\r\n" },
+		{ DIR_C2S, "AUTH LOGIN\r\ncmNwdA==\r\nc2VjcmV0\r\n" },
+		{ DIR_S2C, "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n235 ok\r\n" },
+		{ DIR_C2S, "MAIL FROM:<a@b>\r\n" },
+		{ DIR_S2C, "250 ok\r\n" },
+		{ DIR_C2S, "c2VjcmV0\r\n" },
+		{ DIR_S2C, "500 what\r\n" },
+	};
+	struct memsink	ms;
+	struct steps	st;
+	unsigned	cut;
+
+	for (cut = 0; cut < 12; cut++) {
+		run(PROTO_SMTP, pc, sizeof(pc) / sizeof(pc[0]), LEVEL_ADVANCED,
+		    cut, CLOSE_FIN, &ms, &st);
+		CHECK(strstr(ms.out, "cmNwdA") == NULL);
+		CHECK(strstr(ms.out, "c2VjcmV0") == NULL);
+		CHECK(strstr(ms.out, "C2VJCMV0") == NULL);
+		CHECK(strstr(ms.out, "0xAD13 B rc=0 SEND USER|334|") != NULL);
+		CHECK(strstr(ms.out, "0xAD13 B rc=0 SEND PASS|235|") != NULL);
+		CHECK(strstr(ms.out, "0xAD11 A rc=0 MAIL FROM:<a@b>|250|") != NULL);
+		CHECK(strstr(ms.out, "! unknown_command unreadable command of 8 octets") != NULL);
+	}
+}
+
 static void
 test_expected_codes(void)
 {
@@ -276,6 +307,7 @@ main(void)
 	test_faults();
 	test_starttls_injection();
 	test_expected_codes();
+	test_eager_sasl();
 	test_reply_too_long();
 	test_bdat_and_body_desync();
 	return check_done();
