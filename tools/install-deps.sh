@@ -9,6 +9,8 @@ if [ "${1:-}" = --test ]; then
 	# the Dovecot and Postfix harnesses, test certificates, store inspection
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ')"
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/postfix/packages.txt" | tr '\n' ' ') openssl sqlite3"
+	# real third-party clients for the decoder's capture tests
+	pkgs="$pkgs $(grep -v '^#' "$here/../tests/decode/packages.txt" | tr '\n' ' ')"
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

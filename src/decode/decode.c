@@ -68,6 +68,12 @@ struct dflow {
 	bool		 mail_in;	/* SMTP mail block */
 	mt_time		 t_mail;
 	mt_time		 t_last;	/* the last completed step */
+	/* SMTP RCPT replies outstanding (pipelining, RFC 2920) */
+	unsigned	 rcpt_pending;
+	bool		 block_closing;	/* the block ends with the last reply */
+	/* a transport anomaly from before the session opened */
+	enum an		 early_an;
+	mt_time		 early_t;
 };
 
 struct decoder {
@@ -313,6 +319,8 @@ df_start(struct dflow *f, mt_time t)
 		if (f->have_ack)
 			df_point(f, ev_fetch + 1, 0, f->t_ack, f->t_syn, NULL);
 	}
+	if (f->early_an != AN_NONE)
+		trace_anomaly(&f->tr, f->early_an, NULL, f->early_t);
 	if (f->kind == DK_TLS) {
 		f->encrypted = true;
 		trace_anomaly(&f->tr, AN_ENCRYPTED, f->proto == PROTO_POP3 ?
@@ -352,7 +360,9 @@ df_handshake(void *user, int stage, mt_time t)
 	} else if (stage == 2) {
 		f->have_ack = true;
 		f->t_ack = t;
-		if (f->kind == DK_MAIL || f->kind == DK_TLS)
+		/* Data may have started the session already (odd captures). */
+		if ((f->kind == DK_MAIL || f->kind == DK_TLS) &&
+		    !f->session_open)
 			df_start(f, t);
 	}
 }
@@ -370,7 +380,8 @@ df_sniff(struct dflow *f)
 		return DK_MAIL;
 	}
 	if (ns >= 4 && mt_isdigit(s[0]) && mt_isdigit(s[1]) &&
-	    mt_isdigit(s[2]) && (s[3] == ' ' || s[3] == '-') &&
+	    mt_isdigit(s[2]) && (s[3] == ' ' || s[3] == '-' || s[3] == '\r' ||
+	    s[3] == '\n') &&
 	    (s[0] == '2' || s[0] == '4' || s[0] == '5')) {
 		f->proto = PROTO_SMTP;
 		return DK_MAIL;
@@ -442,8 +453,15 @@ df_anomaly(void *user, enum an a, const char *detail, mt_time t)
 {
 	struct dflow	*f = user;
 
-	if (f->session_open && f->kind != DK_IGNORE)
+	if (f->kind == DK_IGNORE)
+		return;
+	if (f->session_open)
 		trace_anomaly(&f->tr, a, detail, t);
+	else if (f->early_an == AN_NONE) {
+		/* e.g. capture_started_mid_connection: said once it opens */
+		f->early_an = a;
+		f->early_t = t;
+	}
 }
 
 /* A command is about to be recorded: API points that come before it. */
@@ -467,7 +485,8 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 		if (f->block_in && !envelope) {
 			f->block_in = false;
 			df_point(f, EV_POP3_FETCHALL_AFTER, f->block_rc,
-			    f->t_last, f->t_block, NULL);
+			    f->t_last > f->t_block ? f->t_last : f->t_block,
+			    f->t_block, NULL);
 		}
 		if (envelope && f->open_done && !f->block_in &&
 		    !f->close_in) {
@@ -501,11 +520,19 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 		f->connect_done = true;
 		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
 	}
-	if (f->block_in && cmd != SMTP_C_RCPT) {
-		f->block_in = false;
-		df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc, f->t_last,
-		    f->t_block, NULL);
+	if (f->block_in && cmd != SMTP_C_RCPT && !f->block_closing) {
+		/* Pipelined (RFC 2920): the block ends with its last reply. */
+		if (f->rcpt_pending > 0)
+			f->block_closing = true;
+		else {
+			f->block_in = false;
+			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc, f->t_last >
+			    f->t_block ? f->t_last : f->t_block, f->t_block,
+			    NULL);
+		}
 	}
+	if (cmd == SMTP_C_RCPT)
+		f->rcpt_pending++;
 	if (cmd == SMTP_C_MAIL && !f->send_in) {
 		f->send_in = true;
 		f->send_rc = 0;
@@ -513,6 +540,7 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 		df_point(f, EV_SMTP_SEND_ENTER, 0, t, -1, NULL);
 	}
 	if (cmd == SMTP_C_RCPT && f->send_in && !f->block_in) {
+		f->block_closing = false;
 		f->block_in = true;
 		f->block_rc = 0;
 		f->t_block = t;
@@ -636,6 +664,14 @@ df_on_step(void *arg, const struct step *s)
 			f->block_rc = s->rc;
 		if (s->rc != 0 && f->send_in && f->send_rc == 0)
 			f->send_rc = s->rc;
+		if (f->rcpt_pending > 0)
+			f->rcpt_pending--;
+		if (f->block_closing && f->rcpt_pending == 0) {
+			f->block_closing = false;
+			f->block_in = false;
+			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc, t,
+			    f->t_block, NULL);
+		}
 		break;
 	case SMTP_C__DOT:
 		if (f->mail_in) {
