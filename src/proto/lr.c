@@ -81,6 +81,63 @@ lr_emit(struct lr *lr, mt_time t, struct lr_line *out, unsigned extra)
 	out->t_end = t;
 }
 
+/* Room for want bytes in all; false past the limit or out of memory. */
+static bool
+lr_room_n(struct lr *lr, size_t want)
+{
+	char	*nb;
+	size_t	 nc;
+
+	if (want <= lr->cap)
+		return true;
+	nc = lr->cap == 0 ? LR_CAP_START : lr->cap;
+	while (nc < want)
+		nc *= 2;
+	if (nc > MT_LINE_HARD + 1)
+		nc = MT_LINE_HARD + 1;
+	if (want > nc || (nb = realloc(lr->buf, nc)) == NULL)
+		return false;
+	lr->buf = nb;
+	lr->cap = nc;
+	return true;
+}
+
+/*
+ * The flags of e bytes of a line (LR_NUL, LR_CTRL; a CR not followed by
+ * LF is LR_CTRL).  The first chk bytes are scanned a word at a time for any
+ * byte below 0x20; only a line that has one is looked at byte by byte.
+ */
+static unsigned
+lr_classify(const uint8_t *p, size_t chk, size_t e, unsigned flags)
+{
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 highs = 0x8080808080808080ULL;
+	uint64_t	 w;
+	size_t		 k = 0;
+	bool		 any = false;
+
+	for (; k + 8 <= chk && !any; k += 8) {
+		memcpy(&w, p + k, 8);
+		/* a byte below 0x20 (the "has less" trick) */
+		any = ((w - ones * 0x20) & ~w & highs) != 0;
+	}
+	for (; k < chk && !any; k++)
+		any = p[k] < 0x20;
+	if (!any)
+		return flags;
+	for (k = 0; k < e; k++) {
+		uint8_t	c = p[k];
+
+		if (c == '\0')
+			flags |= LR_NUL;
+		else if (c < 0x20 && c != '\t' && c != '\r')
+			flags |= LR_CTRL;
+		if (k > 0 && p[k - 1] == '\r' && c != '\r')
+			flags |= LR_CTRL;
+	}
+	return flags;
+}
+
 size_t
 lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
     struct lr_line *out, bool *got)
@@ -88,6 +145,54 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 	size_t	i;
 
 	*got = false;
+	/*
+	 * Fast path: the bytes up to the next LF (or the end of the chunk)
+	 * fit under the limit: classify them with one pass that only looks
+	 * for bytes below 0x20, and copy them at once.
+	 */
+	if (!lr->skipping && n > 0) {
+		const uint8_t	*lf = memchr(p, '\n', n);
+		size_t		 e = lf ? (size_t)(lf - p) : n, chk = e;
+
+		if (lf != NULL && e > 0 && p[e - 1] == '\r')
+			chk = e - 1;	/* the CR of CRLF */
+		/*
+		 * A whole line inside this chunk, nothing held: hand it out
+		 * where it lies (valid until the next lr_feed(), as always).
+		 */
+		if (lf != NULL && lr->wire == 0 && e <= MT_LINE_HARD) {
+			out->flags = lr_classify(p, chk, e, 0);
+			out->text = (const char *)p;
+			out->len = chk;
+			if (chk == e)
+				out->flags |= LR_BARE_LF;
+			out->wire = e + 1;
+			out->t_first = t;
+			out->t_end = t;
+			*got = true;
+			return e + 1;
+		}
+		if (lr->len + e <= MT_LINE_HARD && lr_room_n(lr, lr->len + e)) {
+			if (lr->wire == 0)
+				lr->t_first = t;
+			/* a CR held from the last chunk, not followed by LF */
+			if (e > 0 && lr->len > 0 && lr->buf[lr->len - 1] ==
+			    '\r' && p[0] != '\r')
+				lr->flags |= LR_CTRL;
+			lr->flags |= lr_classify(p, chk, e, lr->flags);
+			if (e > 0)
+				memcpy(lr->buf + lr->len, p, e);
+			lr->len += e;
+			lr->wire += e;
+			if (lf == NULL)
+				return n;
+			lr->wire++;
+			lr_emit(lr, t, out, 0);
+			lr_reset(lr);
+			*got = true;
+			return e + 1;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		uint8_t c = p[i];
 

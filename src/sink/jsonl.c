@@ -55,17 +55,28 @@ static void
 jsonl_str(FILE *fp, const char *s)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*u;
+	const unsigned char	*u = (const unsigned char *)s, *run;
+	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 
 	fputc('"', fp);
-	for (u = (const unsigned char *)s; *u != '\0'; u++) {
+	for (;;) {
+		/* Copy a run of characters that need no escape at once. */
+		for (run = u; *u >= 0x20 && *u < 0x7f && *u != '"' &&
+		    *u != '\\'; u++)
+			;
+		if (u > run)
+			fwrite(run, 1, (size_t)(u - run), fp);
+		if (*u == '\0')
+			break;
 		if (*u == '"' || *u == '\\') {
 			fputc('\\', fp);
 			fputc(*u, fp);
-		} else if (*u < 0x20 || *u >= 0x7f)
-			fprintf(fp, "\\u00%c%c", hex[*u >> 4], hex[*u & 15]);
-		else
-			fputc(*u, fp);
+		} else {
+			esc[4] = hex[*u >> 4];
+			esc[5] = hex[*u & 15];
+			fwrite(esc, 1, sizeof(esc), fp);
+		}
+		u++;
 	}
 	fputc('"', fp);
 }

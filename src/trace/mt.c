@@ -77,6 +77,9 @@ mt_wall_now(void)
 void
 mt_time_iso(mt_time t, char *buf, size_t sz)
 {
+	/* Records come many to a second: format the date part once. */
+	static time_t	cached = (time_t)-1;
+	static char	prefix[64];
 	time_t		secs;
 	long		us;
 	struct tm	tm;
@@ -87,13 +90,18 @@ mt_time_iso(mt_time t, char *buf, size_t sz)
 		us += 1000000;
 		secs--;
 	}
-	if (gmtime_r(&secs, &tm) == NULL) {
-		snprintf(buf, sz, "invalid-time");
-		return;
+	if (secs != cached) {
+		if (gmtime_r(&secs, &tm) == NULL) {
+			snprintf(buf, sz, "invalid-time");
+			return;
+		}
+		snprintf(prefix, sizeof(prefix), "%04d-%02d-%02dT%02d:%02d:%02d",
+		    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+		    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+		    tm.tm_sec % 100);
+		cached = secs;
 	}
-	snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, us);
+	snprintf(buf, sz, "%s.%06ldZ", prefix, us);
 }
 
 bool
