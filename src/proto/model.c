@@ -152,3 +152,18 @@ sasl_reply(struct sasl_track *s, bool challenge)
 	else
 		s->open = false;
 }
+
+void
+model_greeting(struct tracer *tr, struct pendq *q, int cmd, unsigned ev,
+    mt_time t)
+{
+	struct pend	p;
+
+	memset(&p, 0, sizeof(p));
+	p.cmd = cmd;
+	p.ev_before = ev;
+	p.t_before = t;
+	snprintf(p.intf, sizeof(p.intf), "connect-mail-server");
+	trace_emit(tr, ev, 0, p.intf, NULL, NULL, t, -1);
+	pendq_push(q, &p);
+}

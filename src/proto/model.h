@@ -51,6 +51,10 @@ bool	sasl_client_line(struct sasl_track *);
 /* A reply to the exchange: a challenge keeps it open, anything else ends it. */
 void	sasl_reply(struct sasl_track *, bool challenge);
 
+/* The greeting is awaited: its "before" point ev and a pending entry. */
+void	model_greeting(struct tracer *, struct pendq *, int cmd, unsigned ev,
+	    mt_time);
+
 /* Bytes of one direction are missing: record it, drop the partial line. */
 void		model_gap(struct tracer *, struct lr *, enum dir, uint64_t,
 		    mt_time);

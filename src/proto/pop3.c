@@ -74,8 +74,6 @@ pop3_step_event(enum pop3_cmd cmd, const char *args, size_t argslen)
 void
 pop3_init(struct pop3 *m, const struct conv_env *env, mt_time t)
 {
-	struct pend	p;
-
 	memset(m, 0, sizeof(*m));
 	m->env = *env;
 	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
@@ -87,14 +85,8 @@ pop3_init(struct pop3 *m, const struct conv_env *env, mt_time t)
 		pop3_set_state(m, POP3_S_AUTHORIZATION);
 		return;
 	}
-
-	memset(&p, 0, sizeof(p));
-	p.cmd = POP3_C__GREETING;
-	p.ev_before = EV_POP3_GREET_BEFORE;
-	p.t_before = t;
-	snprintf(p.intf, sizeof(p.intf), "connect-mail-server");
-	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, t, -1);
-	pendq_push(&m->pend, &p);
+	model_greeting(m->env.tr, &m->pend, POP3_C__GREETING,
+	    EV_POP3_GREET_BEFORE, t);
 }
 
 void

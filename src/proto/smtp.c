@@ -56,8 +56,6 @@ smtp_step_event(enum smtp_cmd cmd)
 void
 smtp_init(struct smtp *m, const struct conv_env *env, mt_time t)
 {
-	struct pend	p;
-
 	memset(m, 0, sizeof(*m));
 	m->env = *env;
 	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
@@ -69,13 +67,8 @@ smtp_init(struct smtp *m, const struct conv_env *env, mt_time t)
 		m->state = SMTP_S_READY;
 		return;
 	}
-	memset(&p, 0, sizeof(p));
-	p.cmd = SMTP_C__GREETING;
-	p.ev_before = EV_SMTP_GREET_BEFORE;
-	p.t_before = t;
-	snprintf(p.intf, sizeof(p.intf), "connect-mail-server");
-	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, t, -1);
-	pendq_push(&m->pend, &p);
+	model_greeting(m->env.tr, &m->pend, SMTP_C__GREETING,
+	    EV_SMTP_GREET_BEFORE, t);
 }
 
 void
