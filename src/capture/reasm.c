@@ -164,8 +164,6 @@ static void	 half_drain(struct reasm *, struct flow *, enum reasm_dir,
 static void	 half_flush(struct reasm *, struct flow *, enum reasm_dir,
 		    mt_time);
 static void	 half_clear(struct reasm *, struct half *);
-static void	 half_acked(struct reasm *, struct flow *, enum reasm_dir,
-		    uint32_t, mt_time);
 
 /* RFC 1982-style serial compare: a before b. */
 static bool
@@ -624,9 +622,6 @@ flow_input(struct reasm *r, struct flow *f, bool src_is_a,
 		h->init = true;
 		h->next = seq;
 	}
-	if (pk->flags & PKT_ACK)
-		half_acked(r, f, d == REASM_C2S ? REASM_S2C : REASM_C2S,
-		    pk->ack, pk->ts);
 	seg_lengths(pk, &len, &wire);
 	if (wire > 0) {
 		h->payload = true;
@@ -644,36 +639,6 @@ flow_input(struct reasm *r, struct flow *f, bool src_is_a,
 	else if (flow_fin_done(f))
 		flow_finish(r, f, REASM_FIN, pk->ts, false);
 	f->busy--;
-}
-
-/*
- * The peer acknowledged up to ack in direction d (RFC 9293 3.4: an ACK
- * covers every byte before it).  Bytes acknowledged that the capture never
- * showed were lost here, not on the wire: report them as a gap now and
- * deliver what was held behind them, instead of holding everything after
- * the hole until the flow ends (and handing it to the model after the
- * replies that answered it).
- */
-static void
-half_acked(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t ack,
-    mt_time t)
-{
-	struct half	*o = &f->h[d];
-	uint32_t	 lim = ack;
-
-	/* Only with evidence of a hole: data held beyond it, or a FIN. */
-	if (!o->init || !seq_lt(o->next, ack) || (o->hold == NULL && !o->fin))
-		return;
-	if (o->fin && seq_lt(o->fin_seq, lim))
-		lim = o->fin_seq;	/* the FIN's number is not a byte */
-	if (o->hold != NULL && seq_lt(o->hold->seq, lim))
-		lim = o->hold->seq;	/* the hole ends where held data starts */
-	if (!seq_lt(o->next, lim))
-		return;
-	half_skip(r, f, d, lim, t);
-	half_drain(r, f, d, t);
-	if (o->fin && seq_leq(o->fin_seq, o->next))
-		o->ended = true;
 }
 
 static void

@@ -1,4 +1,4 @@
-# Regression (fixed): a client segment lost from the capture in
+# KNOWN LIMITATION (not registered): a client segment lost from the capture in
 # the middle of a DATA body (skip-c2s: the server acknowledged it, so it was
 # sent).  Reassembly keeps the hole open until the end of the flow, so all
 # later client bytes (the rest of the body, ".", QUIT) are held and decoded
