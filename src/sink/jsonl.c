@@ -8,14 +8,28 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sink_int.h"
+
+/*
+ * A record's line is built here and written once.  Its size bounds the
+ * worst case: every string field of a record (MT_FIELD_HARD) escaped at 6
+ * bytes a character, plus the keys and numbers.
+ */
+#define JB_SIZE	(8 * 6 * MT_FIELD_HARD)
+
+struct jbuf {
+	char	b[JB_SIZE];
+	size_t	n;
+};
 
 struct sink_jsonl {
 	struct sink	 base;		/* first: the tracer sees only this */
 	FILE		*fp;
 	struct sink_hdr	 hdr;
 	bool		 started;	/* header line written */
+	struct jbuf	 jb;		/* the record being built */
 };
 
 static int	jsonl_rec(struct sink *, const struct trace_rec *,
@@ -25,6 +39,78 @@ static void	jsonl_close(struct sink *);
 static void	jsonl_header(struct sink_jsonl *);
 static void	jsonl_str(FILE *, const char *);
 static void	jsonl_kstr(FILE *, const char *, const char *);
+
+static void
+jb_mem(struct jbuf *b, const char *s, size_t n)
+{
+	if (n > sizeof(b->b) - b->n)
+		n = sizeof(b->b) - b->n;	/* cannot happen: see JB_SIZE */
+	memcpy(b->b + b->n, s, n);
+	b->n += n;
+}
+
+static void
+jb_raw(struct jbuf *b, const char *s)
+{
+	jb_mem(b, s, strlen(s));
+}
+
+static void
+jb_u64(struct jbuf *b, uint64_t v)
+{
+	char	d[24];
+	size_t	i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	jb_mem(b, d + i, sizeof(d) - i);
+}
+
+static void
+jb_i64(struct jbuf *b, int64_t v)
+{
+	if (v < 0) {
+		jb_mem(b, "-", 1);
+		jb_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else
+		jb_u64(b, (uint64_t)v);
+}
+
+/* ,"key":"escaped value" -- the same escaping as jsonl_str(). */
+static void
+jb_kstr(struct jbuf *b, const char *key, const char *val)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*u = (const unsigned char *)val, *run;
+	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	jb_mem(b, ",\"", 2);
+	jb_raw(b, key);
+	jb_mem(b, "\":\"", 3);
+	for (;;) {
+		for (run = u; *u >= 0x20 && *u < 0x7f && *u != '"' &&
+		    *u != '\\'; u++)
+			;
+		if (u > run)
+			jb_mem(b, (const char *)run, (size_t)(u - run));
+		if (*u == '\0')
+			break;
+		if (*u == '"' || *u == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*u;
+			jb_mem(b, esc, 2);
+			esc[1] = 'u';
+		} else {
+			esc[4] = hex[*u >> 4];
+			esc[5] = hex[*u & 15];
+			jb_mem(b, esc, sizeof(esc));
+		}
+		u++;
+	}
+	jb_mem(b, "\"", 1);
+}
 
 struct sink *
 sink_jsonl_new(FILE *fp, const struct run_info *ri, struct mt_err *err)
@@ -107,43 +193,54 @@ static int
 jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 {
 	struct sink_jsonl	*j = (struct sink_jsonl *)s;
+	struct jbuf		*b = &j->jb;
 	char			 buf[40];
 	bool			 anomaly;
 
 	anomaly = sink_is_anomaly(r);
 	jsonl_header(j);
-	fprintf(j->fp, "{\"run\":%" PRIu64, r->run);
+	/* The whole line in one buffer, one write: records are many. */
+	b->n = 0;
+	jb_raw(b, "{\"run\":");
+	jb_u64(b, r->run);
 	if (anomaly)
 		snprintf(buf, sizeof(buf), "anomaly");
 	else
 		snprintf(buf, sizeof(buf), "0x%04X", r->event);
-	jsonl_kstr(j->fp, "event", buf);
+	jb_kstr(b, "event", buf);
 	buf[0] = r->level;
 	buf[1] = '\0';
-	jsonl_kstr(j->fp, "level", buf);
-	fprintf(j->fp, ",\"rc\":%d", r->rc);
-	jsonl_kstr(j->fp, "int", r->intf);
-	jsonl_kstr(j->fp, "opr", r->opr);
-	jsonl_kstr(j->fp, "opt", r->opt);
+	jb_kstr(b, "level", buf);
+	jb_raw(b, ",\"rc\":");
+	jb_i64(b, r->rc);
+	jb_kstr(b, "int", r->intf);
+	jb_kstr(b, "opr", r->opr);
+	jb_kstr(b, "opt", r->opt);
 	mt_time_iso(r->time, buf, sizeof(buf));
-	jsonl_kstr(j->fp, "time", buf);
-	fprintf(j->fp, ",\"session\":%" PRIu64 ",\"seq\":%" PRIu32, r->session,
-	    r->seq);
-	jsonl_kstr(j->fp, "client", r->client);
-	jsonl_kstr(j->fp, "server", r->server);
-	jsonl_kstr(j->fp, "source", r->source == REC_PCAP ? "pcap" : "probe");
-	if (r->has_elapsed)
-		fprintf(j->fp, ",\"elapsed_us\":%" PRId64, r->elapsed_us);
+	jb_kstr(b, "time", buf);
+	jb_raw(b, ",\"session\":");
+	jb_u64(b, r->session);
+	jb_raw(b, ",\"seq\":");
+	jb_u64(b, r->seq);
+	jb_kstr(b, "client", r->client);
+	jb_kstr(b, "server", r->server);
+	jb_kstr(b, "source", r->source == REC_PCAP ? "pcap" : "probe");
+	if (r->has_elapsed) {
+		jb_raw(b, ",\"elapsed_us\":");
+		jb_i64(b, r->elapsed_us);
+	}
 	if (r->has_bytes) {
-		fprintf(j->fp, ",\"bytes\":%" PRIu64, r->bytes);
+		jb_raw(b, ",\"bytes\":");
+		jb_u64(b, r->bytes);
 		mt_time_iso(r->body_end, buf, sizeof(buf));
-		jsonl_kstr(j->fp, "body_end", buf);
+		jb_kstr(b, "body_end", buf);
 	}
 	if (anomaly)
-		jsonl_kstr(j->fp, "anomaly", an_name(r->anomaly));
+		jb_kstr(b, "anomaly", an_name(r->anomaly));
 	if (anomaly || r->detail[0] != '\0')
-		jsonl_kstr(j->fp, "detail", r->detail);
-	fputs("}\n", j->fp);
+		jb_kstr(b, "detail", r->detail);
+	jb_raw(b, "}\n");
+	fwrite(b->b, 1, b->n, j->fp);
 	return sink_io_check(j->fp, "jsonl", err);
 }
 
