@@ -3,9 +3,13 @@ add_test(NAME decode.same
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/same.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:lcap> ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix
           ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
+# Captures of the servers' shared loopback ports: run alone, so no other
+# test's sessions land in them (same.sh also matches sessions by client
+# port, live.sh by the probe's client).
 set_tests_properties(decode.same PROPERTIES
   FIXTURES_REQUIRED "postfix;dovecot;certs"
-  RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt;dovecot-dele" TIMEOUT 180)
+  RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt;dovecot-dele" RUN_SERIAL TRUE
+  TIMEOUT 180)
 
 # Third-party captures (../shared/corpus): no crash, a few known decodes.
 add_test(NAME decode.corpus
@@ -17,4 +21,5 @@ set_tests_properties(decode.corpus PROPERTIES TIMEOUT 300)
 add_test(NAME decode.live
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/live.sh $<TARGET_FILE:mailtrace>
           ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/test-out)
-set_tests_properties(decode.live PROPERTIES FIXTURES_REQUIRED "dovecot;certs" TIMEOUT 120)
+set_tests_properties(decode.live PROPERTIES FIXTURES_REQUIRED "dovecot;certs"
+  RUN_SERIAL TRUE TIMEOUT 120)

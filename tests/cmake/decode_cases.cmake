@@ -17,6 +17,8 @@ add_test(NAME decode.clients
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/clients.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:lcap> ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix
           ${CMAKE_BINARY_DIR}/test-out)
+# It captures the servers' shared loopback ports: nothing else may talk to
+# them meanwhile, or other tests' sessions land in its capture.
 set_tests_properties(decode.clients PROPERTIES
   FIXTURES_REQUIRED "postfix;dovecot;certs"
-  RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt" TIMEOUT 120)
+  RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt" RUN_SERIAL TRUE TIMEOUT 120)
