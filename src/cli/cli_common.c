@@ -347,7 +347,8 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	r->tr.run = r->ri.run;
 	if ((out = sink_new(o->fmt, stdout, &r->ri, &err)) == NULL) {
 		cli_err("%s", err.msg);
-		return EXIT_USAGE;
+		/* The run row exists: end it, so the store says it failed. */
+		return cli_run_end(r, EXIT_USAGE);
 	}
 	trace_add_sink(&r->tr, out);
 	if ((ss = store_sink(r->st)) != NULL)

@@ -86,7 +86,10 @@ struct cli_run {
 	bool			 begun;
 };
 
-/* Open the store, begin the run, set up the sinks.  EXIT_USAGE on error. */
+/*
+ * Open the store, begin the run, set up the sinks.  EXIT_USAGE on error,
+ * after cleaning up (nothing is left to end or close).
+ */
 int	cli_run_begin(struct cli_run *, const struct cli_common *,
 	    const char *proto, const char *target);
 /*

@@ -280,13 +280,8 @@ cli_decode(int argc, char **argv)
 			o += (size_t)w;
 	}
 	if ((status = cli_run_begin(&run, &c->com, "decode", c->target)) !=
-	    0) {
-		if (run.begun)
-			(void)cli_run_end(&run, status);
-		else
-			store_close(run.st);
+	    0)
 		goto done;
-	}
 	run.tr.source = REC_PCAP;
 	c->o.flush_sessions = c->iface != NULL;
 	mt_err_clear(&err);

@@ -178,13 +178,8 @@ cli_pop3(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	if ((status = cli_run_begin(&run, &c->com, "pop3", c->t.url)) != 0) {
-		if (run.begun)
-			(void)cli_run_end(&run, status);
-		else
-			store_close(run.st);
+	if ((status = cli_run_begin(&run, &c->com, "pop3", c->t.url)) != 0)
 		goto done;
-	}
 	c->o.c = c->t.c;
 	mt_err_clear(&err);
 	status = probe_pop3(&c->o, &run.tr, &err) == 0 ? 0 : EXIT_SESSION;

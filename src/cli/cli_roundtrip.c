@@ -324,13 +324,8 @@ cli_roundtrip(int argc, char **argv)
 	snprintf(c->target, sizeof(c->target), "%s -> %s", c->smtp.url,
 	    c->pop3.url);
 	if ((status = cli_run_begin(&run, &c->com, "roundtrip", c->target)) !=
-	    0) {
-		if (run.begun)
-			(void)cli_run_end(&run, status);
-		else
-			store_close(run.st);
+	    0)
 		goto done;
-	}
 	status = rt_run(c, &run.tr);
 	status = cli_run_end(&run, status);
 done:

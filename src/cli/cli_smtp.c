@@ -287,13 +287,8 @@ cli_smtp(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	if ((status = cli_run_begin(&run, &c->com, "smtp", c->t.url)) != 0) {
-		if (run.begun)
-			(void)cli_run_end(&run, status);
-		else
-			store_close(run.st);
+	if ((status = cli_run_begin(&run, &c->com, "smtp", c->t.url)) != 0)
 		goto done;
-	}
 	c->o.c = c->t.c;
 	mt_err_clear(&err);
 	status = probe_smtp(&c->o, &run.tr, &res, &err) == 0 ? 0 :
