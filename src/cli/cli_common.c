@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crypto.h"
 
 static bool	url_unescape(const char *, size_t, char *, size_t);
 
@@ -388,4 +389,33 @@ cli_run_end(struct cli_run *r, int status)
 	store_close(r->st);
 	r->st = NULL;
 	return status;
+}
+
+void
+cli_default_helo(char *helo, size_t sz)
+{
+	if (helo[0] == '\0' && (gethostname(helo, sz - 1) != 0 ||
+	    helo[0] == '\0'))
+		snprintf(helo, sz, "localhost");
+	helo[sz - 1] = '\0';
+}
+
+int
+cli_test_message(struct smtp_opts *o, char *buf, size_t sz, char token[33],
+    const char *ident)
+{
+	int	len;
+
+	if (!net_random_hex(token, 16)) {
+		cli_err("no randomness for the message token");
+		return -1;
+	}
+	len = smtp_default_message(buf, sz, o, token, ident, mt_wall_now());
+	if (len < 0) {
+		cli_err("the generated message does not fit");
+		return -1;
+	}
+	o->msg = (const uint8_t *)buf;
+	o->msglen = (size_t)len;
+	return 0;
 }

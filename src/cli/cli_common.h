@@ -78,6 +78,16 @@ int	cli_target_parse(struct cli_target *, const char *url,
 int	cli_target_password(struct cli_target *, const char *env);
 void	cli_target_wipe(struct cli_target *);
 
+/* The EHLO name: helo as given, else this host's name, else "localhost". */
+void	cli_default_helo(char *helo, size_t sz);
+/*
+ * The generated test message for o (o->helo set) into buf, with a fresh
+ * random token (33 bytes) and ident in its body; sets o->msg/msglen.
+ * -1 with a message on failure.
+ */
+int	cli_test_message(struct smtp_opts *o, char *buf, size_t sz,
+	    char token[33], const char *ident);
+
 /* One run: the store, the run row, the tracer with stdout and store sinks. */
 struct cli_run {
 	struct store		*st;

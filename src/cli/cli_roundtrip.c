@@ -12,10 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli_common.h"
-#include "crypto.h"
 
 static const char rt_usage[] =
 "usage: mailtrace roundtrip --smtp URL --pop3 URL --from ADDR --to ADDR [options]\n"
@@ -215,26 +213,10 @@ rt_passwords(struct rt_cli *c)
 static int
 rt_message(struct rt_cli *c)
 {
-	int	len;
-
-	if (c->helo[0] == '\0' &&
-	    (gethostname(c->helo, sizeof(c->helo) - 1) != 0 ||
-	    c->helo[0] == '\0'))
-		snprintf(c->helo, sizeof(c->helo), "localhost");
+	cli_default_helo(c->helo, sizeof(c->helo));
 	c->so.helo = c->helo;
-	if (!net_random_hex(c->token, 16)) {
-		cli_err("no randomness for the message token");
-		return -1;
-	}
-	len = smtp_default_message(c->msg, sizeof(c->msg), &c->so, c->token,
-	    "mailtrace " MT_VERSION " (roundtrip)", mt_wall_now());
-	if (len < 0) {
-		cli_err("the generated message does not fit");
-		return -1;
-	}
-	c->so.msg = (const uint8_t *)c->msg;
-	c->so.msglen = (size_t)len;
-	return 0;
+	return cli_test_message(&c->so, c->msg, sizeof(c->msg), c->token,
+	    "mailtrace " MT_VERSION " (roundtrip)");
 }
 
 /* Sleep ms (the product's poll interval, not a test synchronisation). */

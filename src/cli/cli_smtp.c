@@ -8,10 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli_common.h"
-#include "crypto.h"
 
 static const char smtp_usage[] =
 "usage: mailtrace smtp [options] --from ADDR --to ADDR smtp://[USER@]HOST[:PORT]\n"
@@ -205,29 +203,14 @@ load_message(struct smtp_cli *c)
 			    MT_BODY_DEFAULT;
 	FILE		*fp;
 	size_t		 n = 0, cap = 65536;
-	int		 len;
 
-	if (c->helo[0] == '\0' &&
-	    (gethostname(c->helo, sizeof(c->helo) - 1) != 0 ||
-	    c->helo[0] == '\0'))
-		snprintf(c->helo, sizeof(c->helo), "localhost");
+	cli_default_helo(c->helo, sizeof(c->helo));
 	c->o.helo = c->helo;
 	if (c->data_file == NULL) {
-		if (!net_random_hex(c->token, 16)) {
-			cli_err("no randomness for the message token");
-			return -1;
-		}
 		if ((c->msg = malloc(8192)) == NULL)
 			return -1;
-		len = smtp_default_message((char *)c->msg, 8192, &c->o,
-		    c->token, "mailtrace " MT_VERSION, mt_wall_now());
-		if (len < 0) {
-			cli_err("the generated message does not fit");
-			return -1;
-		}
-		c->o.msg = c->msg;
-		c->o.msglen = (size_t)len;
-		return 0;
+		return cli_test_message(&c->o, (char *)c->msg, 8192, c->token,
+		    "mailtrace " MT_VERSION);
 	}
 	if ((fp = fopen(c->data_file, "rb")) == NULL) {
 		cli_err("--data %s: %s", c->data_file, strerror(errno));
