@@ -91,6 +91,17 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 }
 
 int
+cli_opt_error(const char *cmd, int ch, char **argv)
+{
+	if (ch == ':')
+		cli_err("%s: %s needs a value", cmd, argv[optind - 1]);
+	else
+		cli_err("%s: unknown option \"%s\" (try mailtrace %s --help)",
+		    cmd, argv[optind - 1], cmd);
+	return -1;
+}
+
+int
 cli_common_check(const struct cli_common *o)
 {
 	if (o->insecure && o->cafile != NULL) {

@@ -56,6 +56,11 @@ void	cli_common_init(struct cli_common *);
  * not, -1 on a bad value (message printed).
  */
 int	cli_common_opt(struct cli_common *, int ch, const char *arg);
+/*
+ * getopt_long() returned ':' (a value missing) or '?' (an unknown option)
+ * for command cmd: say so on stderr and return -1.
+ */
+int	cli_opt_error(const char *cmd, int ch, char **argv);
 /* Options that contradict each other; -1 with a message. */
 int	cli_common_check(const struct cli_common *);
 /* Copy the common connection settings into a target. */

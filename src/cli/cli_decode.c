@@ -171,12 +171,8 @@ parse_args(struct dec_cli *c, int argc, char **argv)
 			fputs(decode_usage, stdout);
 			exit(0);
 		case ':':
-			cli_err("decode: %s needs a value", argv[optind - 1]);
-			return -1;
 		default:
-			cli_err("decode: unknown option \"%s\" (try mailtrace "
-			    "decode --help)", argv[optind - 1]);
-			return -1;
+			return cli_opt_error("decode", ch, argv);
 		}
 	}
 	if (c->iface == NULL && optind >= argc) {

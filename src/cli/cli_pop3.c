@@ -134,12 +134,8 @@ parse_args(struct pop3_cli *c, int argc, char **argv)
 			fputs(pop3_usage, stdout);
 			exit(0);
 		case ':':
-			cli_err("pop3: %s needs a value", argv[optind - 1]);
-			return -1;
 		default:
-			cli_err("pop3: unknown option \"%s\" (try mailtrace pop3 "
-			    "--help)", argv[optind - 1]);
-			return -1;
+			return cli_opt_error("pop3", ch, argv);
 		}
 	}
 	if (optind != argc - 1) {

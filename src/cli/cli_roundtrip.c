@@ -157,12 +157,8 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			fputs(rt_usage, stdout);
 			exit(0);
 		case ':':
-			cli_err("roundtrip: %s needs a value", argv[optind - 1]);
-			return -1;
 		default:
-			cli_err("roundtrip: unknown option \"%s\" (try mailtrace "
-			    "roundtrip --help)", argv[optind - 1]);
-			return -1;
+			return cli_opt_error("roundtrip", ch, argv);
 		}
 	}
 	if (optind != argc) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "sink.h"
 #include "store.h"
 
@@ -66,11 +67,8 @@ cli_show(int argc, char **argv)
 			fputs(show_usage, stdout);
 			return 0;
 		case ':':
-			cli_err("show: %s needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			cli_err("show: unknown option \"%s\" (try mailtrace "
-			    "show --help)", argv[optind - 1]);
+			(void)cli_opt_error("show", c, argv);
 			return EXIT_USAGE;
 		}
 	}

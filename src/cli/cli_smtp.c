@@ -158,12 +158,8 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 			fputs(smtp_usage, stdout);
 			exit(0);
 		case ':':
-			cli_err("smtp: %s needs a value", argv[optind - 1]);
-			return -1;
 		default:
-			cli_err("smtp: unknown option \"%s\" (try mailtrace smtp "
-			    "--help)", argv[optind - 1]);
-			return -1;
+			return cli_opt_error("smtp", ch, argv);
 		}
 	}
 	if (optind != argc - 1) {
