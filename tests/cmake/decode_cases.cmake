@@ -11,8 +11,8 @@ foreach(case ${MT_DECODE_CASES})
   set_tests_properties(decode.case.${name} PROPERTIES TIMEOUT 60)
 endforeach()
 
-# Real clients (curl, swaks, python3 poplib/smtplib) against the test
-# Dovecot and Postfix, captured and decoded (tests/decode/clients.sh).
+# Real clients (curl, swaks, python3 poplib/smtplib, fetchmail) against the
+# test Dovecot and Postfix, captured and decoded (tests/decode/clients.sh).
 add_test(NAME decode.clients
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/clients.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:lcap> ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix

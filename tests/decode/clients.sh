@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # tests/decode/clients.sh - the decoder on real third-party clients: capture
 # loopback (tools/lcap, a stop-marker SYN ends it) while curl (POP3),
-# swaks (SMTP, with and without AUTH) and python3's poplib and smtplib talk
-# to the test Dovecot and Postfix, decode the capture and check, per client
-# session, the exact sequence of command/response records (event, int, opr)
-# that client sends, no anomaly, and no password or SASL payload in any
-# output.  The messages sent go to rcpt@ and are fetched and deleted again.
+# swaks (SMTP, with and without AUTH), python3's poplib and smtplib and
+# fetchmail (POP3, --keep) talk to the test Dovecot and Postfix, decode the
+# capture and check, per client session, the exact sequence of
+# command/response records (event, int, opr) that client sends, no anomaly,
+# and no password or SASL payload in any output.  The messages sent go to
+# rcpt@ and are fetched and deleted again; bob's 3 messages are only read.
 # SPDX-License-Identifier: BSD-2-Clause
 # usage: clients.sh MAILTRACE LCAP DOVECOT_WORKDIR POSTFIX_WORKDIR OUTDIR
 set -u
@@ -25,7 +26,7 @@ H=127.0.0.1
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
-for t in curl swaks "$PY"; do
+for t in curl swaks "$PY" fetchmail; do
 	check "$t is installed (tests/decode/packages.txt)" command -v "$t"
 done
 
@@ -41,6 +42,15 @@ base=$(sent)
 
 # curl reads the password from a config file (mode 600), deleted at the end.
 (umask 077 && printf 'user = "bob:%s"\n' "$(cat "$PW")" >"$OUT/curl.cfg")
+# fetchmail reads it from its rc file (mode 600, deleted at the end; the
+# password is hex, no quoting needed), in a private FETCHMAILHOME/HOME with
+# its own idfile (empty: every message is new) and pidfile.  Options pinned
+# for a fixed sequence: CRAM-MD5, UIDL, no STLS (sslproto ''), keep (bob's
+# messages stay), no fetchall (TOP rather than RETR); a 30 s timeout.
+FMH=$OUT/fetchmail.home
+mkdir -p "$FMH"
+(umask 077 && printf 'poll %s service %s protocol pop3 timeout 30 auth cram-md5 uidl\n  user bob password "%s" keep sslproto ""\n' \
+    "$H" "$P3" "$(cat "$PW")" >"$FMH/fetchmailrc")
 
 stop=$((20000 + RANDOM % 40000))
 exec {cfd}< <("$LCAP" -i lo -w "$OUT/cap.pcap" -s "$stop" -t 120 \
@@ -86,6 +96,12 @@ s.ehlo(); s.login("rcpt", pw)
 s.sendmail(r, [r], "Subject: decode.clients\r\n\r\nhello\r\n.dot line\r\n")
 s.quit()
 '
+# The MDA (run as the calling user: FETCHMAILUSER) appends to fetchmail.mbox.
+run fetchmail env -u FETCHMAIL_POP3_FORCE_RETR -u HOME_ETC HOME="$FMH" \
+    FETCHMAILHOME="$FMH" FETCHMAILUSER="$(id -un)" LC_ALL=C \
+    fetchmail --fetchmailrc "$FMH/fetchmailrc" --idfile "$FMH/fetchids" \
+    --pidfile "$FMH/fetchmail.pid" --nosyslog --nodetach \
+    --mda "cat >>'$OUT/fetchmail.mbox'"
 (exec 3<>"/dev/tcp/127.0.0.1/$stop") 2>/dev/null
 lcap_status=""
 while read -r -t 30 -u "$cfd" l; do
@@ -126,6 +142,15 @@ want[swaks-auth]="$G5|0xAD10 EHLO swaks.test|0xAD11 EHLO swaks.test 250|0xAD10 A
 want[py-poplib]="$G3|0xAD8E USER bob|0xAD8F USER bob +OK|0xAD90 PASS|0xAD91 PASS +OK|0xAD90 STAT|0xAD91 STAT +OK|0xAD8E LIST|0xAD8F LIST +OK|0xAD8E RETR 1|0xAD8F RETR 1 +OK|$Q3"
 # smtplib: login() picks CRAM-MD5 first; sendmail() adds SIZE in lower case.
 want[py-smtplib]="$G5|0xAD10 EHLO py.test|0xAD11 EHLO py.test 250|0xAD10 AUTH CRAM-MD5|0xAD11 AUTH CRAM-MD5 334|0xAD12 SEND USER PASS|0xAD13 SEND USER PASS 235|$(ENV5 "$POSTFIX_RCPT" " size=45")|$Q5"
+# fetchmail 6.4 (auth cram-md5, uidl, keep, sslproto '', no fetchall):
+# CAPA, AUTH CRAM-MD5, STAT, UIDL, then for each of bob's 3 messages LIST n
+# (single-line: 0xAD90) and TOP n 99999999 (the whole message, without
+# marking it seen), QUIT.
+FM="$G3|$CAPA|$CRAM3|0xAD90 STAT|0xAD91 STAT +OK|0xAD8E UIDL|0xAD8F UIDL +OK"
+for n in 1 2 3; do
+	FM="$FM|0xAD90 LIST $n|0xAD91 LIST $n +OK|0xAD8E TOP $n 99999999|0xAD8F TOP $n 99999999 +OK"
+done
+want[fetchmail]="$FM|$Q3"
 # Anomalies these clients are known to cause (extended regex; none so far).
 KNOWN_ANOMALIES='^$'
 
@@ -155,6 +180,9 @@ for c in "${clients[@]}"; do
 	    test -z "$(grep -E "^[^ ]*  S$k#[0-9]+  0x" "$OUT/decoded.txt" | grep -v '  rc=0  ')"
 done
 T_SHOW=
+check "fetchmail handed bob's 3 messages to its MDA, each once" \
+    test "$(grep -Ec '^Message-ID: <bob-[123]@mailtrace\.test>' "$OUT/fetchmail.mbox")" = 3 \
+    -a "$(grep -E '^Message-ID: <bob-[123]@' "$OUT/fetchmail.mbox" | sort -u | wc -l)" = 3
 check "show gives back the decoded run" \
     cmp -s "$OUT/decoded.txt" <("$MT" show --db "$OUT/store.db" --run 1)
 
@@ -168,14 +196,25 @@ check "Postfix delivered the 3 messages" test "$(sent)" = $((base + 3))
 check "rcpt's mailbox held them; deleted again" test "$(drain drain)" = 3
 
 # No secret in any output: the password, its base64, the PLAIN and LOGIN
-# responses.  The capture itself holds them (plaintext logins): deleted.
+# responses, a CRAM-MD5 response.  The capture itself holds them (plaintext
+# logins), the curl config and fetchmail's rc file the password: deleted.
 secret=$(cat "$PW")
 b64() { printf '%s' "$1" | base64 -w0; }
-rm -f "$OUT/curl.cfg" "$OUT/cap.pcap"
+rm -f "$OUT/curl.cfg" "$FMH/fetchmailrc" "$OUT/cap.pcap"
 bad=$(grep -rlaF -e "$secret" -e "$(b64 "$secret")" \
     -e "$(printf '\0rcpt\0%s' "$secret" | base64 -w0)" \
     -e "$(printf '\0bob\0%s' "$secret" | base64 -w0)" "$OUT")
 T_SHOW=
 check "no password or SASL payload in any output (${bad:-none})" test -z "$bad"
-check "the curl config and the capture are gone" test ! -e "$OUT/curl.cfg" -a ! -e "$OUT/cap.pcap"
+# A CRAM-MD5 response (curl, smtplib, fetchmail) depends on the challenge:
+# look for any base64 token that decodes to "user <32 hex>", and for that
+# form itself; name the files, not the tokens.
+bad=$( (grep -rhoaE '[A-Za-z0-9+/]{40,}={0,2}' "$OUT" | sort -u | while read -r tok; do
+	printf '%s' "$tok" | base64 -d 2>/dev/null | grep -aEq '^(bob|rcpt) [0-9a-f]{32}$' &&
+	    grep -rlaF -e "$tok" "$OUT"
+done
+grep -rlaE '(bob|rcpt) [0-9a-f]{32}' "$OUT") | sort -u | paste -sd ' ')
+check "no CRAM-MD5 response in any output (${bad:-none})" test -z "$bad"
+check "the curl config, fetchmail's rc file and the capture are gone" \
+    test ! -e "$OUT/curl.cfg" -a ! -e "$FMH/fetchmailrc" -a ! -e "$OUT/cap.pcap"
 t_done
