@@ -368,6 +368,22 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	return 0;
 }
 
+int
+cli_run_async(struct cli_run *r)
+{
+	struct mt_err	 err;
+	struct sink	*a;
+
+	mt_err_clear(&err);
+	if ((a = sink_async_new(r->tr.sinks, r->tr.nsinks, &err)) == NULL) {
+		cli_err("%s", err.msg);
+		return -1;
+	}
+	r->tr.sinks[0] = a;
+	r->tr.nsinks = 1;
+	return 0;
+}
+
 void
 cli_session_err(const char *target, const struct mt_err *err)
 {

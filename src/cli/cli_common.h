@@ -112,6 +112,13 @@ int	cli_run_begin(struct cli_run *, const struct cli_common *,
  * sinks, end the run with status.  Returns the final exit status.
  */
 int	cli_run_end(struct cli_run *, int status);
+/*
+ * Move the run's sinks onto a writer thread (sink_async_new): for the
+ * decoder, whose records come faster than one thread formats and stores
+ * them.  -1 with a message when the thread cannot be had (the sinks stay
+ * as they were).
+ */
+int	cli_run_async(struct cli_run *);
 /* "mailtrace: TARGET: message (exception class)" */
 void	cli_session_err(const char *target, const struct mt_err *);
 

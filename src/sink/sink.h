@@ -53,5 +53,16 @@ struct sink	*sink_jsonl_new(FILE *fp, const struct run_info *ri,
 /* One of the above by format; MT_E_USAGE for an unknown format. */
 struct sink	*sink_new(enum sink_format, FILE *fp, const struct run_info *ri,
 		    struct mt_err *err);
+/*
+ * A sink that hands every record to the n inner sinks on a writer thread
+ * (src/sink/async.c), in order, through a bounded ring: the caller goes on
+ * while they format and store.  The inner sinks then belong to it (its
+ * close() closes them); nothing else may call them meanwhile.  flush()
+ * waits for the writer and returns the inner flushes' result; rec() fails
+ * once an inner sink has failed (the first failure is reported).  NULL
+ * with err filled (MT_E_INTERNAL) when out of memory or without a thread.
+ */
+struct sink	*sink_async_new(struct sink *const *inner, unsigned n,
+		    struct mt_err *err);
 
 #endif

@@ -36,6 +36,7 @@ static char	*render(enum sink_format, const struct run_info *,
 static void	test_formats(void);
 static void	test_empty(void);
 static void	test_write_error(void);
+static void	test_async(void);
 
 static const struct run_info test_ri = {
 	.run = 7,
@@ -286,6 +287,138 @@ test_write_error(void)
 	}
 }
 
+/* An inner sink for the async tests: counts, fails on demand. */
+struct probe_sink {
+	struct sink	base;
+	unsigned	recs;
+	unsigned	flushes;
+	unsigned	fail_at;	/* rec() number that fails; 0: never */
+	bool		closed;
+};
+
+static int
+probe_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
+{
+	struct probe_sink	*p = (struct probe_sink *)sk;
+
+	(void)r;
+	if (++p->recs == p->fail_at) {
+		mt_err_set(err, MT_E_STORE, "record %u refused", p->recs);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+probe_flush(struct sink *sk, struct mt_err *err)
+{
+	(void)err;
+	((struct probe_sink *)sk)->flushes++;
+	return 0;
+}
+
+static void
+probe_close(struct sink *sk)
+{
+	((struct probe_sink *)sk)->closed = true;
+}
+
+/*
+ * The writer-thread sink: every format's output through it is byte for
+ * byte the direct output, across many wraps of its ring (records with
+ * long fields, far more than the ring holds); flush() waits for the inner
+ * flushes; an inner failure comes back from rec() and flush(); close()
+ * closes the inner sinks.
+ */
+static void
+test_async(void)
+{
+	enum { N = 3000 };
+	static struct trace_rec	 r[N];
+	struct probe_sink	 ps;
+	struct mt_err		 err;
+	struct sink		*a, *inner[2];
+	enum sink_format	 f;
+	FILE			*fp;
+	char			*want, *got = NULL;
+	size_t			 len = 0, i;
+	int			 rc;
+
+	for (i = 0; i < N; i++) {
+		trace_rec_clear(&r[i]);
+		r[i].event = i % 2 ? EV_SMTP_CMD_AFTER : EV_SMTP_CMD_BEFORE;
+		r[i].level = 'A';
+		r[i].session = 1 + i / 100;
+		r[i].seq = (uint32_t)(1 + i % 100);
+		r[i].time = T0 + (mt_time)i * 1000;
+		r[i].source = REC_PCAP;
+		SET(r[i].client, "10.0.0.1:1234");
+		SET(r[i].server, "10.0.0.2:25");
+		memset(r[i].intf, 'a' + (int)(i % 26), 300 + i % 211);
+		r[i].intf[300 + i % 211] = '\0';
+		SET(r[i].opr, "250");
+		if (i % 7 == 0)
+			SET(r[i].opt, "javax.mail.MessagingException");
+		if (i % 11 == 0) {
+			r[i].has_bytes = true;
+			r[i].bytes = i * 1000;
+			r[i].body_end = r[i].time + 5;
+		}
+		if (i % 13 == 0) {
+			r[i].has_elapsed = true;
+			r[i].elapsed_us = -(int64_t)i;
+		}
+		if (i % 17 == 0)
+			SET(r[i].detail, "x\x01\"y");
+	}
+	for (f = SINK_TEXT; f <= SINK_JSONL; f++) {
+		want = render(f, &test_ri, r, N);
+		CHECK((fp = open_memstream(&got, &len)) != NULL);
+		mt_err_clear(&err);
+		CHECK((inner[0] = sink_new(f, fp, &test_ri, &err)) != NULL);
+		CHECK((a = sink_async_new(inner, 1, &err)) != NULL);
+		for (i = 0; i < N; i++)
+			CHECK(a->rec(a, &r[i], &err) == 0);
+		CHECK(a->flush(a, &err) == 0);
+		a->close(a);
+		CHECK(fclose(fp) == 0);
+		CHECK(got != NULL && strcmp(got, want) == 0);
+		free(want);
+		free(got);
+		got = NULL;
+	}
+
+	/* two inner sinks; the second fails at its 1000th record */
+	memset(&ps, 0, sizeof(ps));
+	ps.base.rec = probe_rec;
+	ps.base.flush = probe_flush;
+	ps.base.close = probe_close;
+	ps.fail_at = 1000;
+	CHECK((fp = open_memstream(&got, &len)) != NULL);
+	CHECK((inner[0] = sink_new(SINK_JSONL, fp, &test_ri, &err)) != NULL);
+	inner[1] = &ps.base;
+	CHECK((a = sink_async_new(inner, 2, &err)) != NULL);
+	for (i = 0; i < 500; i++)
+		CHECK(a->rec(a, &r[i], &err) == 0);
+	CHECK(a->flush(a, &err) == 0);
+	CHECK(ps.flushes == 1 && ps.recs == 500);	/* flush waited */
+	rc = 0;
+	for (i = 500; i < N; i++)
+		if (a->rec(a, &r[i], &err) != 0 && rc == 0)
+			rc = -1;
+	if (rc == 0)
+		rc = a->flush(a, &err);
+	CHECK(rc != 0 && err.code == MT_E_STORE &&
+	    strstr(err.msg, "record 1000 refused") != NULL);
+	mt_err_clear(&err);
+	CHECK(a->flush(a, &err) != 0 && err.code == MT_E_STORE);
+	a->close(a);
+	CHECK(ps.closed && ps.recs == N);	/* the others still went */
+	CHECK(fclose(fp) == 0);
+	CHECK(got != NULL && strstr(got, "\"seq\":100,") != NULL);
+	free(got);
+}
+
 int
 main(void)
 {
@@ -303,6 +436,7 @@ main(void)
 	test_formats();
 	test_empty();
 	test_write_error();
+	test_async();
 	printf("ok\n");
 	return 0;
 }
