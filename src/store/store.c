@@ -25,8 +25,17 @@ enum store_stmt {
 	STMT_RUN_LAST,
 	STMT_REC_INS,
 	STMT_REC_ALL,
+	STMT_REC_BATCH,		/* STORE_BATCH rows of STMT_REC_INS at once */
 	STMT__COUNT
 };
+
+/*
+ * Records are inserted STORE_BATCH at a time with one statement: a
+ * statement's own cost (start, halt, reset) is most of a small row's.
+ */
+#define STORE_BATCH	16
+#define STORE_COMMIT_EVERY	4096	/* records (a multiple of STORE_BATCH) */
+#define STORE_REC_COLS	18
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_INS] =
@@ -48,6 +57,7 @@ static const char *const store_sql[STMT__COUNT] = {
 	    "SELECT session, seq, event, level, rc, intf, opr, opt, time, "
 	    "client, server, source, elapsed_us, bytes, body_end, anomaly, "
 	    "detail FROM records WHERE run = ?1 ORDER BY session, seq",
+	[STMT_REC_BATCH] = NULL,	/* built by store_batch_sql() */
 };
 
 /*
@@ -104,9 +114,42 @@ struct store {
 	sqlite3_stmt	*stmt[STMT__COUNT];
 };
 
+/* The text columns of a record, in the order of store_row.text[]. */
+enum { ROW_INTF, ROW_OPR, ROW_OPT, ROW_CLIENT, ROW_SERVER, ROW_DETAIL,
+    ROW__TEXTS };
+#define STORE_ROW_TEXT	(3 * MT_FIELD_HARD + MT_OPR_HARD + 2 * MT_ADDR_HARD)
+
+/*
+ * A record held for the next batch: its numbers, and its strings copied
+ * into the sink's arena (a record is 2 KiB of mostly empty arrays).
+ */
+struct store_row {
+	uint64_t	 run;
+	uint64_t	 session;
+	uint32_t	 seq;
+	unsigned	 event;
+	char		 level;
+	int		 rc;
+	mt_time		 time;
+	enum rec_source	 source;
+	bool		 has_elapsed;
+	int64_t		 elapsed_us;
+	bool		 has_bytes;
+	uint64_t	 bytes;
+	mt_time		 body_end;
+	enum an		 anomaly;
+	const char	*text[ROW__TEXTS];
+	int		 len[ROW__TEXTS];
+};
+
 struct store_sink {
 	struct sink	 base;		/* first: the tracer sees only this */
 	struct store	*st;
+	unsigned	 uncommitted;	/* records since the last commit */
+	unsigned	 nbatch;
+	size_t		 used;		/* of arena */
+	struct store_row batch[STORE_BATCH];	/* not yet inserted */
+	char		 arena[STORE_BATCH * STORE_ROW_TEXT];
 };
 
 static int	store_fail(struct store *, const char *, struct mt_err *);
@@ -330,14 +373,55 @@ fail:
 	return -1;
 }
 
+/*
+ * The batch insert: STMT_REC_INS's columns with STORE_BATCH rows of
+ * placeholders (no data is ever formatted into SQL).
+ */
+static const char *
+store_batch_sql(char *buf)
+{
+	static const char	 head[] = "INSERT INTO records (run, session, "
+	    "seq, event, level, rc, intf, opr, opt, time, client, server, "
+	    "source, elapsed_us, bytes, body_end, anomaly, detail) VALUES ";
+	char			*w = buf;
+	int			 r, c;
+
+	memcpy(w, head, sizeof(head) - 1);
+	w += sizeof(head) - 1;
+	for (r = 0; r < STORE_BATCH; r++) {
+		*w++ = r ? ',' : '(';
+		if (r)
+			*w++ = '(';
+		for (c = 0; c < STORE_REC_COLS; c++) {
+			*w++ = '?';
+			*w++ = c + 1 < STORE_REC_COLS ? ',' : ')';
+		}
+	}
+	*w = '\0';
+	return buf;
+}
+
+#define STORE_BATCH_SQL_SZ	(256 + STORE_BATCH * (3 + 2 * STORE_REC_COLS))
+
 int
 store_open(const char *path, struct store **out, struct mt_err *err)
 {
+	static bool	 configured;
 	struct store	*st;
+	char		 batch_sql[STORE_BATCH_SQL_SZ];
 	size_t		 n;
 	int		 rc, i;
 
 	*out = NULL;
+	/*
+	 * No allocation statistics: they take a global mutex on every one of
+	 * sqlite's mallocs.  Only possible before sqlite initialises; a
+	 * failure (already initialised) changes nothing else.
+	 */
+	if (!configured) {
+		configured = true;
+		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
 	if (path == NULL || path[0] == '\0')
 		return mt_err_set(err, MT_E_STORE, "store: no database path");
 	if ((st = calloc(1, sizeof(*st))) == NULL)
@@ -350,8 +434,14 @@ store_open(const char *path, struct store **out, struct mt_err *err)
 	memcpy(st->path, path, n + 1);
 	if (strcmp(path, ":memory:") != 0 && store_mkparents(path, err) != 0)
 		goto fail;
+	/*
+	 * NOMUTEX: a connection is only ever used by one thread at a time
+	 * (the decoder's writer thread takes it over, see sink_async_new()),
+	 * so sqlite's per-call locking is pure cost.
+	 */
 	rc = sqlite3_open_v2(path, &st->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK) {
 		mt_err_set(err, MT_E_STORE, "store %s: cannot open: %s", path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
@@ -365,11 +455,23 @@ store_open(const char *path, struct store **out, struct mt_err *err)
 	if (store_exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode",
 	    err) != 0)
 		goto fail;
+	/*
+	 * NORMAL is WAL's documented setting: a commit survives the process
+	 * dying; only a power loss may take the last ones back.  A page cache
+	 * of 8 MiB holds the records' index for a long decode.  The journal
+	 * of a statement (a batch insert needs one, to undo a half-done
+	 * batch) stays in memory rather than in a temporary file.
+	 */
+	if (store_exec(st, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY",
+	    "tuning the store", err) != 0)
+		goto fail;
 	if (store_migrate(st, err) != 0 || store_catalog(st, err) != 0)
 		goto fail;
 	for (i = 0; i < STMT__COUNT; i++)
-		if (sqlite3_prepare_v2(st->db, store_sql[i], -1, &st->stmt[i],
-		    NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(st->db, store_sql[i] != NULL ?
+		    store_sql[i] : store_batch_sql(batch_sql), -1,
+		    &st->stmt[i], NULL) != SQLITE_OK) {
 			store_fail(st, "preparing a statement", err);
 			goto fail;
 		}
@@ -537,13 +639,98 @@ store_sink(struct store *st)
 	return &ss->base;
 }
 
-static int
-store_sink_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
+/* Bind a held text, "" as well: only the columns below may be NULL. */
+static void
+store_bind_row_text(sqlite3_stmt *s, int i, const struct store_row *w, int k)
 {
-	struct store	*st = ((struct store_sink *)sk)->st;
-	sqlite3_stmt	*s = st->stmt[STMT_REC_INS];
-	char		 lvl[2];
-	int		 rc;
+	sqlite3_bind_text(s, i, w->text[k], w->len[k], SQLITE_STATIC);
+}
+
+/* Bind w's 18 columns to parameters base+1 ... base+18 of s. */
+static void
+store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
+{
+	/* uint64 values go through int64 and back unchanged. */
+	sqlite3_bind_int64(s, base + 1, (sqlite3_int64)w->run);
+	sqlite3_bind_int64(s, base + 2, (sqlite3_int64)w->session);
+	sqlite3_bind_int64(s, base + 3, (sqlite3_int64)w->seq);
+	sqlite3_bind_int64(s, base + 4, (sqlite3_int64)w->event);
+	sqlite3_bind_text(s, base + 5, &w->level, w->level ? 1 : 0,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(s, base + 6, w->rc);
+	store_bind_row_text(s, base + 7, w, ROW_INTF);
+	store_bind_row_text(s, base + 8, w, ROW_OPR);
+	store_bind_row_text(s, base + 9, w, ROW_OPT);
+	sqlite3_bind_int64(s, base + 10, w->time);
+	store_bind_row_text(s, base + 11, w, ROW_CLIENT);
+	store_bind_row_text(s, base + 12, w, ROW_SERVER);
+	sqlite3_bind_text(s, base + 13, w->source == REC_PCAP ? "pcap" :
+	    "probe", -1, SQLITE_STATIC);
+	if (w->has_elapsed)
+		sqlite3_bind_int64(s, base + 14, w->elapsed_us);
+	else
+		sqlite3_bind_null(s, base + 14);
+	if (w->has_bytes) {
+		sqlite3_bind_int64(s, base + 15, (sqlite3_int64)w->bytes);
+		sqlite3_bind_int64(s, base + 16, w->body_end);
+	} else {
+		sqlite3_bind_null(s, base + 15);
+		sqlite3_bind_null(s, base + 16);
+	}
+	if (w->anomaly != AN_NONE)
+		sqlite3_bind_text(s, base + 17, an_name(w->anomaly), -1,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, base + 17);
+	if (w->len[ROW_DETAIL] > 0)
+		store_bind_row_text(s, base + 18, w, ROW_DETAIL);
+	else
+		sqlite3_bind_null(s, base + 18);
+}
+
+/* Hold r for the next batch (the batch has room). */
+static void
+store_sink_hold(struct store_sink *ss, const struct trace_rec *r)
+{
+	struct store_row	*w = &ss->batch[ss->nbatch++];
+	const char		*src[ROW__TEXTS] = { r->intf, r->opr, r->opt,
+				    r->client, r->server, r->detail };
+	const size_t		 cap[ROW__TEXTS] = { sizeof(r->intf),
+				    sizeof(r->opr), sizeof(r->opt),
+				    sizeof(r->client), sizeof(r->server),
+				    sizeof(r->detail) };
+	int			 k;
+
+	w->run = r->run;
+	w->session = r->session;
+	w->seq = r->seq;
+	w->event = r->event;
+	w->level = r->level;
+	w->rc = r->rc;
+	w->time = r->time;
+	w->source = r->source;
+	w->has_elapsed = r->has_elapsed;
+	w->elapsed_us = r->elapsed_us;
+	w->has_bytes = r->has_bytes;
+	w->bytes = r->bytes;
+	w->body_end = r->body_end;
+	w->anomaly = r->anomaly;
+	/* Each string is shorter than its array: the arena has room. */
+	for (k = 0; k < ROW__TEXTS; k++) {
+		size_t	n = strnlen(src[k], cap[k] - 1);
+
+		memcpy(ss->arena + ss->used, src[k], n);
+		w->text[k] = ss->arena + ss->used;
+		w->len[k] = (int)n;
+		ss->used += n;
+	}
+}
+
+/* Run s (every parameter bound); reset it for the next binding. */
+static int
+store_step_insert(struct store *st, sqlite3_stmt *s, struct mt_err *err)
+{
+	int	rc;
 
 	if (!st->in_txn) {
 		if (store_exec(st, "BEGIN", "starting a record batch",
@@ -551,62 +738,94 @@ store_sink_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 			return -1;
 		st->in_txn = true;
 	}
-	lvl[0] = r->level;
-	lvl[1] = '\0';
-	/* uint64 values go through int64 and back unchanged. */
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)r->run);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)r->session);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)r->seq);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)r->event);
-	store_bind_text(s, 5, lvl);
-	sqlite3_bind_int(s, 6, r->rc);
-	store_bind_text(s, 7, r->intf);
-	store_bind_text(s, 8, r->opr);
-	store_bind_text(s, 9, r->opt);
-	sqlite3_bind_int64(s, 10, r->time);
-	store_bind_text(s, 11, r->client);
-	store_bind_text(s, 12, r->server);
-	store_bind_text(s, 13, r->source == REC_PCAP ? "pcap" : "probe");
-	if (r->has_elapsed)
-		sqlite3_bind_int64(s, 14, r->elapsed_us);
-	else
-		sqlite3_bind_null(s, 14);
-	if (r->has_bytes) {
-		sqlite3_bind_int64(s, 15, (sqlite3_int64)r->bytes);
-		sqlite3_bind_int64(s, 16, r->body_end);
-	} else {
-		sqlite3_bind_null(s, 15);
-		sqlite3_bind_null(s, 16);
-	}
-	if (r->anomaly != AN_NONE)
-		store_bind_text(s, 17, an_name(r->anomaly));
-	else
-		sqlite3_bind_null(s, 17);
-	if (r->detail[0] != '\0')
-		store_bind_text(s, 18, r->detail);
-	else
-		sqlite3_bind_null(s, 18);
 	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	sqlite3_reset(s);	/* every parameter is bound again next time */
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "inserting a record", err);
 	return 0;
 }
 
+/*
+ * Insert the records held: a full batch with one statement, fewer (at a
+ * flush) one by one.  When the batch statement fails (sqlite undoes all
+ * of it), its rows go in one by one, so one bad row costs only itself.
+ * The batch is emptied either way: a failed row is reported once (the
+ * first failure), not retried.
+ */
+static int
+store_sink_put(struct store_sink *ss, struct mt_err *err)
+{
+	struct store	*st = ss->st;
+	unsigned	 i, n = ss->nbatch;
+	int		 rc = 0;
+
+	ss->nbatch = 0;
+	ss->used = 0;
+	if (n == STORE_BATCH) {
+		for (i = 0; i < n; i++)
+			store_bind_rec(st->stmt[STMT_REC_BATCH],
+			    (int)i * STORE_REC_COLS, &ss->batch[i]);
+		if (store_step_insert(st, st->stmt[STMT_REC_BATCH], NULL) == 0)
+			return 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct mt_err	e;
+
+		mt_err_clear(&e);
+		store_bind_rec(st->stmt[STMT_REC_INS], 0, &ss->batch[i]);
+		if (store_step_insert(st, st->stmt[STMT_REC_INS], &e) != 0 &&
+		    rc == 0) {
+			rc = -1;
+			if (err != NULL)
+				*err = e;
+		}
+	}
+	return rc;
+}
+
+static int
+store_sink_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
+{
+	struct store_sink	*ss = (struct store_sink *)sk;
+
+	store_sink_hold(ss, r);
+	if (ss->nbatch < STORE_BATCH)
+		return 0;
+	if (store_sink_put(ss, err) != 0)
+		return -1;
+	/*
+	 * A long run commits as it goes: a transaction larger than the page
+	 * cache makes sqlite spill and rewrite the same pages many times.
+	 */
+	ss->uncommitted += STORE_BATCH;
+	if (ss->uncommitted < STORE_COMMIT_EVERY)
+		return 0;
+	ss->uncommitted = 0;
+	return store_commit(ss->st, err);
+}
+
 static int
 store_sink_flush(struct sink *sk, struct mt_err *err)
 {
-	return store_commit(((struct store_sink *)sk)->st, err);
+	struct store_sink	*ss = (struct store_sink *)sk;
+
+	if (store_sink_put(ss, err) != 0) {
+		store_commit(ss->st, NULL);	/* keep what went in */
+		return -1;
+	}
+	return store_commit(ss->st, err);
 }
 
 static void
 store_sink_close(struct sink *sk)
 {
-	if (sk == NULL)
+	struct store_sink	*ss = (struct store_sink *)sk;
+
+	if (ss == NULL)
 		return;
-	store_commit(((struct store_sink *)sk)->st, NULL);
-	free(sk);
+	(void)store_sink_put(ss, NULL);
+	store_commit(ss->st, NULL);
+	free(ss);
 }
 
 int
