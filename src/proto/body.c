@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan.h"
+
 void
 body_open(struct body *b)
 {
@@ -42,6 +44,39 @@ body_line(struct body *b, const struct lr_line *l)
 	b->prev_crlf = crlf;
 	b->lines++;
 	return BODY_MORE;
+}
+
+size_t
+body_scan(struct body *b, const uint8_t *p, size_t n, size_t maxe,
+    uint64_t budget)
+{
+	size_t		start = 0, i, e;
+	uint64_t	lines = 0;
+
+	while (start < n && p[start] != '.') {
+		i = start;
+		for (;;) {		/* the next byte below 0x20, TABs aside */
+			i = scan_ctl(p, i, n);
+			if (i >= n || p[i] != '\t')
+				break;
+			i++;
+		}
+		/* the line must end here in CRLF, within the chunk */
+		if (i + 1 >= n || p[i] != '\r' || p[i + 1] != '\n')
+			break;
+		e = i + 1 - start;	/* bytes before the LF */
+		if (e > maxe || (uint64_t)e + 1 > budget)
+			break;
+		budget -= e + 1;
+		start = i + 2;
+		lines++;
+	}
+	if (lines > 0) {
+		b->wire += start;
+		b->lines += lines;
+		b->prev_crlf = true;
+	}
+	return start;
 }
 
 bool

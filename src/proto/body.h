@@ -40,6 +40,19 @@ void			 body_open(struct body *);
  * as given; callers that want the content skip the first dot.
  */
 enum body_verdict	 body_line(struct body *, const struct lr_line *);
+/*
+ * The same accounting for many lines at once, straight from the bytes
+ * (the models call it between lines, with the framer idle): takes the
+ * whole lines at the start of p[0..n) that body_line() would only count,
+ * and stops before the first that needs a closer look: one that starts
+ * with '.' (the terminator, stuffing, odd dots), holds a byte below 0x20
+ * other than TAB and its CRLF, ends in a bare LF, has more than maxe
+ * bytes before its LF, would take the body past budget more bytes, or is
+ * not complete in p.  Returns the bytes taken (whole lines only); feeding
+ * them line by line through body_line() gives the same struct body.
+ */
+size_t			 body_scan(struct body *, const uint8_t *p, size_t n,
+			    size_t maxe, uint64_t budget);
 
 /*
  * The sending side of body_line(): the wire form of a message given with

@@ -6,6 +6,8 @@
  */
 #include "lr.h"
 
+#include "scan.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,26 +106,15 @@ lr_room_n(struct lr *lr, size_t want)
 
 /*
  * The flags of e bytes of a line (LR_NUL, LR_CTRL; a CR not followed by
- * LF is LR_CTRL).  The first chk bytes are scanned a word at a time for any
- * byte below 0x20; only a line that has one is looked at byte by byte.
+ * LF is LR_CTRL).  The first chk bytes are searched for any byte below
+ * 0x20 (scan.h); only a line that has one is looked at byte by byte.
  */
 static unsigned
 lr_classify(const uint8_t *p, size_t chk, size_t e, unsigned flags)
 {
-	const uint64_t	 ones = 0x0101010101010101ULL;
-	const uint64_t	 highs = 0x8080808080808080ULL;
-	uint64_t	 w;
-	size_t		 k = 0;
-	bool		 any = false;
+	size_t	k;
 
-	for (; k + 8 <= chk && !any; k += 8) {
-		memcpy(&w, p + k, 8);
-		/* a byte below 0x20 (the "has less" trick) */
-		any = ((w - ones * 0x20) & ~w & highs) != 0;
-	}
-	for (; k < chk && !any; k++)
-		any = p[k] < 0x20;
-	if (!any)
+	if (scan_ctl(p, 0, chk) == chk)
 		return flags;
 	for (k = 0; k < e; k++) {
 		uint8_t	c = p[k];
@@ -277,4 +268,10 @@ uint64_t
 lr_held(const struct lr *lr)
 {
 	return lr->wire;
+}
+
+bool
+lr_idle(const struct lr *lr)
+{
+	return lr->wire == 0 && !lr->skipping;
 }

@@ -61,5 +61,7 @@ size_t	lr_feed(struct lr *, const uint8_t *p, size_t n, mt_time t,
 bool	lr_finish(struct lr *, mt_time t, struct lr_line *out);
 /* Bytes held that do not yet form a line. */
 uint64_t lr_held(const struct lr *);
+/* Between lines: nothing held, not dropping a truncated line's tail. */
+bool	lr_idle(const struct lr *);
 
 #endif

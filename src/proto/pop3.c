@@ -89,6 +89,20 @@ pop3_init(struct pop3 *m, const struct conv_env *env, mt_time t)
 	    EV_POP3_GREET_BEFORE, t);
 }
 
+/*
+ * Can the body's next lines be counted in bulk (body_scan)?  Only where
+ * pop3_body_line() would do nothing but count them: no CAPA keywords to
+ * collect, no line callback, nothing held in the framer, the size limit
+ * not passed (pop3_body_line() checks it after each line).
+ */
+static bool
+pop3_body_fast(const struct pop3 *m)
+{
+	return m->in_body && m->body_pend.cmd != POP3_C_CAPA &&
+	    m->env.on_line == NULL && lr_idle(&m->lr[DIR_S2C]) &&
+	    (m->body_failed || m->body.wire <= m->env.max_body);
+}
+
 void
 pop3_bytes(struct pop3 *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
 {
@@ -100,6 +114,15 @@ pop3_bytes(struct pop3 *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
 		if (m->state == POP3_S_TLS_WAIT || m->state == POP3_S_CLOSED) {
 			m->tls_bytes += n;
 			return;
+		}
+		if (d == DIR_S2C && pop3_body_fast(m)) {
+			used = body_scan(&m->body, p, n, MT_LINE_HARD,
+			    m->body_failed ? UINT64_MAX :
+			    m->env.max_body - m->body.wire);
+			p += used;
+			n -= used;
+			if (n == 0)
+				break;
 		}
 		used = lr_feed(&m->lr[d], p, n, t, &l, &got);
 		p += used;

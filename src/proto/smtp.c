@@ -91,6 +91,20 @@ smtp_bytes(struct smtp *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
 			n -= used;
 			continue;
 		}
+		/*
+		 * The message's plain lines are only counted: in bulk, up to
+		 * the first line smtp_body_line() must see (a dot, a control
+		 * byte, one over the RFC's text limit).
+		 */
+		if (d == DIR_C2S && m->state == SMTP_S_BODY &&
+		    lr_idle(&m->lr[d])) {
+			used = body_scan(&m->body, p, n, MT_SMTP_TEXT_SOFT - 1,
+			    UINT64_MAX);
+			p += used;
+			n -= used;
+			if (n == 0)
+				break;
+		}
 		used = lr_feed(&m->lr[d], p, n, t, &l, &got);
 		p += used;
 		n -= used;

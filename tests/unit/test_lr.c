@@ -223,9 +223,151 @@ test_stuff(void)
 	}
 }
 
+/*
+ * A body through the models' loop: body_scan() whenever the framer is
+ * idle, lr_feed() + body_line() for the rest; chunks cut at the sizes in
+ * cuts (cycling).  Returns the bytes used up to the end of data.
+ */
+static size_t
+scan_run(const uint8_t *p, size_t n, const size_t *cuts, size_t ncuts,
+    size_t maxe, struct body *b, bool *ended)
+{
+	static struct lr	lr;
+	struct lr_line		l;
+	size_t			off = 0, k = 0, used, end;
+	bool			got;
+
+	lr_init(&lr);
+	body_open(b);
+	*ended = false;
+	while (off < n && !*ended) {
+		end = off + cuts[k++ % ncuts];
+		if (end > n)
+			end = n;
+		while (off < end && !*ended) {
+			if (lr_idle(&lr)) {
+				off += body_scan(b, p + off, end - off, maxe,
+				    UINT64_MAX);
+				if (off == end)
+					break;
+			}
+			used = lr_feed(&lr, p + off, end - off, 0, &l, &got);
+			off += used;
+			if (got && body_line(b, &l) == BODY_END)
+				*ended = true;
+		}
+	}
+	lr_free(&lr);
+	return off;
+}
+
+/* The same accounting, field by field. */
+static bool
+body_same(const struct body *x, const struct body *y)
+{
+	return x->wire == y->wire && x->lines == y->lines &&
+	    x->unstuffed == y->unstuffed && x->flags == y->flags &&
+	    x->prev_crlf == y->prev_crlf;
+}
+
+/*
+ * body_scan() is an exact shortcut of body_line(): random bodies of plain
+ * lines mixed with every kind of line it must leave to body_line() (dots,
+ * control bytes, TABs, bare LF, lone CR, NUL, long lines, empty lines),
+ * fed whole, byte by byte and at random cuts, give the same counts and
+ * flags and end at the same byte as the framer alone.
+ */
+static void
+test_scan(void)
+{
+	static const char *const kinds[] = {
+		"plain text line of some length, as mail has",
+		"", ".", "..stuffed", ".x", "tab\there", "bare lf",
+		"lone \r cr", "nul \0 inside", "ctl \x01 byte", "\r",
+		"0123456789abcdef0123456789abcdef", "end .", "..",
+		"ctl last\x01", "",
+	};
+	/* these end in a bare LF: "bare lf", "ctl last^A", "" */
+	enum { NKINDS = sizeof(kinds) / sizeof(kinds[0]), BARE = 6, NUL = 8,
+	    BARE2 = 14, BARE3 = 15 };
+	static uint8_t	buf[1 << 16];
+	unsigned	seed = 12345, round;
+	uint64_t	scanned = 0;
+
+	for (round = 0; round < 300; round++) {
+		struct body	ref, got;
+		struct lr	lr;
+		struct lr_line	l;
+		size_t		n = 0, i, nl, refused, gotused, cuts[8], maxe;
+		bool		refend, gotend, g;
+		const size_t	one = 1, whole = sizeof(buf);
+
+		nl = 1 + (seed = seed * 1103515245 + 12345) % 60;
+		for (i = 0; i < nl && n + 300 < sizeof(buf); i++) {
+			unsigned	k = ((seed = seed * 1103515245 + 12345) >>
+					    16) % (2 * NKINDS);
+			const char	*t = kinds[k < NKINDS ? k : 0];
+			size_t		 tl = k == NUL ? 12 : strlen(t);
+
+			if (k == NKINDS + 1) {	/* now and then a long one */
+				memset(buf + n, 'L', 200);
+				n += 200;
+			}
+			memcpy(buf + n, t, tl);
+			n += tl;
+			if (k != BARE && k != BARE2 && k != BARE3)
+				buf[n++] = '\r';
+			buf[n++] = '\n';
+		}
+		memcpy(buf + n, ".\r\n", 3);
+		n += 3;
+		maxe = round % 2 ? 100 : MT_LINE_HARD;
+		for (i = 0; i < 8; i++)
+			cuts[i] = 1 + (seed = seed * 1103515245 + 12345) %
+			    (round % 3 ? 97 : 7);
+		/* the reference: the framer and body_line() only */
+		lr_init(&lr);
+		body_open(&ref);
+		refused = 0;
+		refend = false;
+		while (refused < n && !refend) {
+			refused += lr_feed(&lr, buf + refused, n - refused, 0,
+			    &l, &g);
+			if (g && body_line(&ref, &l) == BODY_END)
+				refend = true;
+		}
+		lr_free(&lr);
+		gotused = scan_run(buf, n, &whole, 1, maxe, &got, &gotend);
+		CHECK(gotend == refend && gotused == refused);
+		CHECK(body_same(&got, &ref));
+		gotused = scan_run(buf, n, &one, 1, maxe, &got, &gotend);
+		CHECK(gotend == refend && gotused == refused);
+		CHECK(body_same(&got, &ref));
+		gotused = scan_run(buf, n, cuts, 8, maxe, &got, &gotend);
+		CHECK(gotend == refend && gotused == refused);
+		CHECK(body_same(&got, &ref));
+	}
+	/* and the shortcut was taken: plain lines counted at once */
+	{
+		const char	*plain = "abc\r\ndef\tghi\r\n\r\n.x\r\n";
+		struct body	 b;
+
+		body_open(&b);
+		scanned = body_scan(&b, (const uint8_t *)plain, strlen(plain),
+		    MT_LINE_HARD, UINT64_MAX);
+		CHECK(scanned == 16 && b.lines == 3 && b.wire == 16);
+		body_open(&b);	/* the limits: line length, budget */
+		CHECK(body_scan(&b, (const uint8_t *)plain, strlen(plain), 3,
+		    UINT64_MAX) == 0);
+		CHECK(body_scan(&b, (const uint8_t *)plain, strlen(plain),
+		    MT_LINE_HARD, 13) == 5 && b.lines == 1);
+	}
+}
+
 int
 main(void)
 {
+	test_scan();
 	test_stuff();
 	test_framer();
 	test_body();
