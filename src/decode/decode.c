@@ -272,12 +272,12 @@ df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
 {
 	struct trace_rec	r;
 
-	memset(&r, 0, sizeof(r));
+	trace_rec_clear(&r);
 	r.event = ev;
 	r.rc = rc;
-	snprintf(r.intf, sizeof(r.intf), "%s", intf ? intf : "--");
+	trace_str(r.intf, sizeof(r.intf), intf ? intf : "--");
 	if (rc != 0)
-		snprintf(r.opt, sizeof(r.opt), "%s",
+		trace_str(r.opt, sizeof(r.opt),
 		    mt_exc_class((enum mt_ecode)rc));
 	r.time = t;
 	if (t0 >= 0) {

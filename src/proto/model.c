@@ -28,13 +28,13 @@ void
 model_after_rec(const struct pend *p, const char *opr, int rc, mt_time t,
     struct trace_rec *r)
 {
-	memset(r, 0, sizeof(*r));
+	trace_rec_clear(r);
 	r->event = p->ev_before + 1;
 	r->rc = rc;
-	snprintf(r->intf, sizeof(r->intf), "%s", p->intf);
-	snprintf(r->opr, sizeof(r->opr), "%s", opr);
+	trace_str(r->intf, sizeof(r->intf), p->intf);
+	trace_str(r->opr, sizeof(r->opr), opr);
 	if (rc != 0)
-		snprintf(r->opt, sizeof(r->opt), "%s",
+		trace_str(r->opt, sizeof(r->opt),
 		    mt_exc_class((enum mt_ecode)rc));
 	r->time = t;
 	r->has_elapsed = true;
@@ -48,6 +48,9 @@ model_line_flags(struct tracer *tr, const struct lr_line *l, enum dir d,
 	char		 detail[MT_FIELD_HARD];
 	const char	*side = d == DIR_C2S ? "client" : "server";
 
+	if ((l->flags & (LR_BARE_LF | LR_NUL | LR_CTRL | LR_TRUNCATED)) == 0 &&
+	    l->wire <= soft)
+		return;		/* the usual case: nothing to say */
 	snprintf(detail, sizeof(detail), "%s %.200s", side, what);
 	if (l->flags & LR_BARE_LF)
 		trace_anomaly(tr, AN_BARE_LF, detail, l->t_end);

@@ -78,6 +78,29 @@ jb_i64(struct jbuf *b, int64_t v)
 		jb_u64(b, (uint64_t)v);
 }
 
+/*
+ * Bytes a JSON string shows as they are (see jsonl_str()): printable
+ * ASCII but '"' and '\\'.
+ */
+static const unsigned char jb_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* ,"key":"escaped value" -- the same escaping as jsonl_str(). */
 static void
 jb_kstr(struct jbuf *b, const char *key, const char *val)
@@ -90,8 +113,7 @@ jb_kstr(struct jbuf *b, const char *key, const char *val)
 	jb_raw(b, key);
 	jb_mem(b, "\":\"", 3);
 	for (;;) {
-		for (run = u; *u >= 0x20 && *u < 0x7f && *u != '"' &&
-		    *u != '\\'; u++)
+		for (run = u; jb_plain[*u]; u++)
 			;
 		if (u > run)
 			jb_mem(b, (const char *)run, (size_t)(u - run));
@@ -204,10 +226,24 @@ jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 	jb_raw(b, "{\"run\":");
 	jb_u64(b, r->run);
 	if (anomaly)
-		snprintf(buf, sizeof(buf), "anomaly");
-	else
-		snprintf(buf, sizeof(buf), "0x%04X", r->event);
-	jb_kstr(b, "event", buf);
+		jb_kstr(b, "event", "anomaly");
+	else {
+		static const char	hex[] = "0123456789ABCDEF";
+		unsigned		e = r->event;
+
+		if (e > 0xFFFF)		/* not in the catalog: as printf would */
+			snprintf(buf, sizeof(buf), "0x%04X", e);
+		else {
+			buf[0] = '0';
+			buf[1] = 'x';
+			buf[2] = hex[e >> 12 & 15];
+			buf[3] = hex[e >> 8 & 15];
+			buf[4] = hex[e >> 4 & 15];
+			buf[5] = hex[e & 15];
+			buf[6] = '\0';
+		}
+		jb_kstr(b, "event", buf);
+	}
 	buf[0] = r->level;
 	buf[1] = '\0';
 	jb_kstr(b, "level", buf);

@@ -77,12 +77,18 @@ mt_wall_now(void)
 void
 mt_time_iso(mt_time t, char *buf, size_t sz)
 {
-	/* Records come many to a second: format the date part once. */
-	static time_t	cached = (time_t)-1;
-	static char	prefix[64];
-	time_t		secs;
-	long		us;
-	struct tm	tm;
+	/*
+	 * Records come many to a second: format the date part once (per
+	 * thread: the decoder's sinks run on a writer thread).
+	 */
+	static _Thread_local time_t	cached = (time_t)-1;
+	static _Thread_local char	prefix[64];
+	static _Thread_local size_t	plen;
+	time_t				secs;
+	long				us;
+	struct tm			tm;
+	char				frac[10];
+	int				i;
 
 	secs = (time_t)(t / 1000000);
 	us = (long)(t % 1000000);
@@ -91,17 +97,38 @@ mt_time_iso(mt_time t, char *buf, size_t sz)
 		secs--;
 	}
 	if (secs != cached) {
+		int	n;
+
 		if (gmtime_r(&secs, &tm) == NULL) {
 			snprintf(buf, sz, "invalid-time");
 			return;
 		}
-		snprintf(prefix, sizeof(prefix), "%04d-%02d-%02dT%02d:%02d:%02d",
+		n = snprintf(prefix, sizeof(prefix),
+		    "%04d-%02d-%02dT%02d:%02d:%02d",
 		    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
 		    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
 		    tm.tm_sec % 100);
+		if (n < 0 || (size_t)n >= sizeof(prefix)) {
+			snprintf(buf, sz, "invalid-time");
+			return;
+		}
+		plen = (size_t)n;
 		cached = secs;
 	}
-	snprintf(buf, sz, "%s.%06ldZ", prefix, us);
+	/* ".uuuuuuZ" by hand: this runs once per record. */
+	frac[0] = '.';
+	for (i = 6; i >= 1; i--) {
+		frac[i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	frac[7] = 'Z';
+	frac[8] = '\0';
+	if (sz < plen + 9) {
+		snprintf(buf, sz, "%s%s", prefix, frac);
+		return;
+	}
+	memcpy(buf, prefix, plen);
+	memcpy(buf + plen, frac, 9);
 }
 
 bool

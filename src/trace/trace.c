@@ -72,8 +72,8 @@ trace_dispatch(struct tracer *tr, struct trace_rec *r)
 	r->session = tr->session;
 	r->seq = ++tr->seq;
 	r->source = tr->source;
-	memcpy(r->client, tr->client, sizeof(r->client));
-	memcpy(r->server, tr->server, sizeof(r->server));
+	trace_str(r->client, sizeof(r->client), tr->client);
+	trace_str(r->server, sizeof(r->server), tr->server);
 	for (i = 0; i < tr->nsinks; i++) {
 		struct mt_err	e;
 
@@ -95,9 +95,46 @@ trace_emit_rec(struct tracer *tr, struct trace_rec *r)
 	r->level = ei->level;
 	r->anomaly = AN_NONE;
 	if (r->intf[0] == '\0')
-		snprintf(r->intf, sizeof(r->intf), "--");
+		trace_str(r->intf, sizeof(r->intf), "--");
 	trace_dispatch(tr, r);
 	return r->seq;
+}
+
+void
+trace_rec_clear(struct trace_rec *r)
+{
+	r->event = 0;
+	r->level = 0;
+	r->rc = 0;
+	r->intf[0] = '\0';
+	r->opr[0] = '\0';
+	r->opt[0] = '\0';
+	r->time = 0;
+	r->run = 0;
+	r->session = 0;
+	r->seq = 0;
+	r->client[0] = '\0';
+	r->server[0] = '\0';
+	r->source = REC_PROBE;
+	r->has_elapsed = false;
+	r->elapsed_us = 0;
+	r->has_bytes = false;
+	r->bytes = 0;
+	r->body_end = 0;
+	r->anomaly = AN_NONE;
+	r->detail[0] = '\0';
+}
+
+void
+trace_str(char *dst, size_t sz, const char *src)
+{
+	size_t	n;
+
+	if (src == NULL)
+		src = "";
+	n = strnlen(src, sz - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 uint32_t
@@ -106,12 +143,12 @@ trace_emit(struct tracer *tr, unsigned event, int rc, const char *intf,
 {
 	struct trace_rec	r;
 
-	memset(&r, 0, sizeof(r));
+	trace_rec_clear(&r);
 	r.event = event;
 	r.rc = rc;
-	snprintf(r.intf, sizeof(r.intf), "%s", intf ? intf : "--");
-	snprintf(r.opr, sizeof(r.opr), "%s", opr ? opr : "");
-	snprintf(r.opt, sizeof(r.opt), "%s", opt ? opt : "");
+	trace_str(r.intf, sizeof(r.intf), intf ? intf : "--");
+	trace_str(r.opr, sizeof(r.opr), opr);
+	trace_str(r.opt, sizeof(r.opt), opt);
 	r.time = t;
 	if (elapsed >= 0) {
 		r.has_elapsed = true;
@@ -125,13 +162,13 @@ trace_anomaly(struct tracer *tr, enum an a, const char *detail, mt_time t)
 {
 	struct trace_rec	r;
 
-	memset(&r, 0, sizeof(r));
+	trace_rec_clear(&r);
 	r.event = EV_NONE;
 	r.level = 'A';		/* anomalies are shown at every level */
 	r.anomaly = a;
 	r.time = t;
-	snprintf(r.intf, sizeof(r.intf), "--");
-	snprintf(r.detail, sizeof(r.detail), "%s", detail ? detail : "");
+	trace_str(r.intf, sizeof(r.intf), "--");
+	trace_str(r.detail, sizeof(r.detail), detail);
 	trace_dispatch(tr, &r);
 	return r.seq;
 }

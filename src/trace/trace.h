@@ -92,6 +92,14 @@ struct tracer {
 	bool		 failed;
 };
 
+/*
+ * An empty record: every number zero, every string "" (as memset, without
+ * writing the string arrays' 2 KiB; records are made by the thousand).
+ */
+void	trace_rec_clear(struct trace_rec *);
+/* Copy src (NULL: "") into a record's string field of size sz, cut to fit. */
+void	trace_str(char *dst, size_t sz, const char *src);
+
 void	trace_init(struct tracer *, enum level, enum rec_source);
 int	trace_add_sink(struct tracer *, struct sink *);
 /* A new TCP connection: session number +1, seq restarts at 1. */
