@@ -103,7 +103,8 @@ struct reasm {
 	struct flow		**bucket;
 	size_t			 nbucket;	/* a power of two */
 	uint64_t		 seed;
-	struct flow		*free;
+	struct flow		*free;		/* released slots */
+	size_t			 used;		/* slots handed out at least once */
 	struct flist		 live;
 	struct flist		 dead;
 	struct flow		*cfirst;	/* creation order of open flows */
@@ -221,27 +222,26 @@ key_eq(const struct flow_key *x, const struct flow_key *y)
 }
 
 /*
- * FNV-1a over the key, seeded per table, with a final mix.  Not a
- * security boundary: a chain can never be longer than the table capacity.
- * The seed does not affect any output, only the bucket layout.
+ * The key read as 64-bit words, each mixed in with a multiply (the
+ * murmur3 finaliser's constants), seeded per table.  Not a security
+ * boundary: a chain can never be longer than the table capacity.  The
+ * seed does not affect any output, only the bucket layout.
  */
 static size_t
 key_hash(const struct reasm *r, const struct flow_key *k)
 {
-	uint64_t	h = r->seed;
+	uint64_t	h = r->seed ^ k->af, w[4];
 	size_t		i;
 
-#define MIX(byte)	do { h ^= (uint8_t)(byte); h *= 0x100000001b3ULL; } while (0)
-	MIX(k->af);
-	for (i = 0; i < sizeof(k->a); i++)
-		MIX(k->a[i]);
-	for (i = 0; i < sizeof(k->b); i++)
-		MIX(k->b[i]);
-	MIX(k->ap >> 8);
-	MIX(k->ap);
-	MIX(k->bp >> 8);
-	MIX(k->bp);
-#undef MIX
+	memcpy(w, k->a, 16);
+	memcpy(w + 2, k->b, 16);
+	for (i = 0; i < 4; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h ^= (uint64_t)k->ap << 16 | k->bp;
+	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
@@ -336,7 +336,6 @@ reasm_new(const struct reasm_cb *cb, const struct reasm_limits *lim,
     struct mt_err *err)
 {
 	struct reasm	*r;
-	size_t		 i;
 
 	if (cb == NULL) {
 		mt_err_set(err, MT_E_INTERNAL, "reasm: no callbacks");
@@ -372,11 +371,11 @@ reasm_new(const struct reasm_cb *cb, const struct reasm_limits *lim,
 		reasm_free(r);
 		return NULL;
 	}
-	/* Free slots in index order, so slot reuse is reproducible. */
-	for (i = r->cap; i > 0; i--) {
-		r->slots[i - 1].hnext = r->free;
-		r->free = &r->slots[i - 1];
-	}
+	/*
+	 * Slots are handed out in index order as they are first needed (the
+	 * table's pages are only touched then), released ones first: slot
+	 * reuse is reproducible.
+	 */
 	r->seed = 0xcbf29ce484222325ULL ^
 	    ((uint64_t)(uintptr_t)r * 0x9e3779b97f4a7c15ULL);
 	return r;
@@ -390,7 +389,7 @@ reasm_free(struct reasm *r)
 	if (r == NULL)
 		return;
 	if (r->slots != NULL)
-		for (i = 0; i < r->cap; i++) {
+		for (i = 0; i < r->used; i++) {
 			half_clear(r, &r->slots[i].h[0]);
 			half_clear(r, &r->slots[i].h[1]);
 		}
@@ -464,7 +463,7 @@ flow_create(struct reasm *r, const struct flow_key *k, bool src_is_a,
 	size_t		 b;
 	bool		 ss, ds;
 
-	if (r->free == NULL) {
+	if (r->free == NULL && r->used == r->cap) {
 		if ((f = evict_pick(r)) == NULL)
 			return NULL;
 		if (f->state == FS_OPEN) {
@@ -473,8 +472,11 @@ flow_create(struct reasm *r, const struct flow_key *k, bool src_is_a,
 		}
 		flow_release(r, f);
 	}
-	f = r->free;
-	r->free = f->hnext;
+	if (r->free != NULL) {
+		f = r->free;
+		r->free = f->hnext;
+	} else
+		f = &r->slots[r->used++];
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->state = FS_OPEN;

@@ -234,6 +234,9 @@ open_inputs(struct dec_cli *c, char **files, int nfiles,
 	return 0;
 }
 
+/* stdout's buffer when it is not a terminal (glibc ignores a size alone). */
+static char	out_buf[256 * 1024];
+
 int
 cli_decode(int argc, char **argv)
 {
@@ -275,10 +278,21 @@ cli_decode(int argc, char **argv)
 		if (w > 0)
 			o += (size_t)w;
 	}
+	/*
+	 * Records to a file or a pipe go out in large writes (a long
+	 * capture makes tens of megabytes of them); a live capture still
+	 * flushes after each packet, a terminal still sees each line.
+	 */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
 	if ((status = cli_run_begin(&run, &c->com, "decode", c->target)) !=
 	    0)
 		goto done;
 	run.tr.source = REC_PCAP;
+	if (cli_run_async(&run) != 0) {
+		status = cli_run_end(&run, EXIT_USAGE);
+		goto done;
+	}
 	c->o.flush_sessions = c->iface != NULL;
 	mt_err_clear(&err);
 	if ((dec = dec_new(&c->o, &run.tr, &err)) == NULL) {
@@ -319,6 +333,11 @@ cli_decode(int argc, char **argv)
 			status = EXIT_SESSION;
 		}
 		trace_flush(&run.tr, NULL);
+		/* Done with this input: its buffers go now, not at the end. */
+		if (c->iface == NULL) {
+			cap_close(srcs[i]);
+			srcs[i] = NULL;
+		}
 	}
 	live_src = NULL;
 	if (dec_sink_error(dec, &err) != 0) {
