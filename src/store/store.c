@@ -61,9 +61,9 @@ static const char *const store_sql[STMT__COUNT] = {
 };
 
 /*
- * Schema migrations: entry i takes user_version i to i + 1.  Append only;
- * each must be idempotent (IF NOT EXISTS), since a second process may
- * have applied it between our read of user_version and our BEGIN.
+ * Schema migrations: entry i takes user_version i to i + 1.  Append only.
+ * They run in one write transaction that first reads user_version again,
+ * so a second process never applies one twice.
  */
 static const char *const store_migrations[] = {
 	/* 1: the initial schema */
@@ -102,10 +102,45 @@ static const char *const store_migrations[] = {
 	"  name TEXT,"
 	"  confirmed INTEGER,"
 	"  point TEXT);",
+	/*
+	 * 2: records without the (run, session, seq) key, found by run.  The
+	 * key's index took records in session order, so a decoder's records
+	 * (hundreds of sessions at once) went into it at random places: a
+	 * third of the cost of storing one.  (run, session, seq) is unique
+	 * by construction (the tracer numbers them); replay sorts a run's
+	 * records.  sqlite cannot drop a key: the table is rebuilt.
+	 */
+	"CREATE TABLE records_v2 ("
+	"  run INTEGER NOT NULL REFERENCES runs(id),"
+	"  session INTEGER,"
+	"  seq INTEGER,"
+	"  event INTEGER,"
+	"  level TEXT,"
+	"  rc INTEGER,"
+	"  intf TEXT,"
+	"  opr TEXT,"
+	"  opt TEXT,"
+	"  time INTEGER,"
+	"  client TEXT,"
+	"  server TEXT,"
+	"  source TEXT,"
+	"  elapsed_us INTEGER NULL,"
+	"  bytes INTEGER NULL,"
+	"  body_end INTEGER NULL,"
+	"  anomaly TEXT NULL,"
+	"  detail TEXT NULL);"
+	"INSERT INTO records_v2 SELECT run, session, seq, event, level, rc, "
+	"  intf, opr, opt, time, client, server, source, elapsed_us, bytes, "
+	"  body_end, anomaly, detail FROM records ORDER BY run, session, seq;"
+	"DROP TABLE records;"
+	"ALTER TABLE records_v2 RENAME TO records;"
+	"CREATE INDEX records_run ON records (run);",
 };
 
 #define STORE_NMIGRATIONS \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+_Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) ==
+    STORE_SCHEMA_VERSION, "store.h names the last migration's version");
 
 struct store {
 	sqlite3		*db;

@@ -56,6 +56,7 @@ static void	check_replay(struct store *, uint64_t,
 static void	check_schema(void);
 static void	test_bad_paths(void);
 static void	test_batches(void);
+static void	test_migrate_v1(void);
 static void	test_default_path(void);
 static void	cleanup(void);
 
@@ -230,15 +231,17 @@ test_batches(void)
 	r.session = 1;
 	set(r.intf, sizeof(r.intf), "MAIL FROM:<a@b>");
 	for (i = 1; i <= 100; i++) {
-		r.seq = i;
+		/* stored in session order whatever the order they came in */
+		r.seq = i % 2 ? i : 102 - i;
 		r.time = T0 + i;
 		if (rc == 0)
 			rc = sk->rec(sk, &r, &err);
 		else
 			CHECK_OK(sk->rec(sk, &r, &err), err);
 		if (i == 20) {		/* inside the second batch of 16 */
-			r.seq = 5;
+			r.run = ri.run + 1;	/* no such run */
 			rc = sk->rec(sk, &r, &err);
+			r.run = ri.run;
 		}
 	}
 	if (rc == 0)
@@ -253,6 +256,80 @@ test_batches(void)
 	CHECK(cs.n == 100);
 	CHECK(cs.ordered);
 	store_close(st);
+}
+
+/*
+ * A version 1 store (records keyed by (run, session, seq)) is brought to
+ * the current version on open with its records, which replay in order.
+ */
+static void
+test_migrate_v1(void)
+{
+	char			 dir[] = "/tmp/mt-store-v1.XXXXXX", path[256];
+	sqlite3			*db;
+	struct store		*st;
+	struct count_sink	 cs;
+	struct mt_err		 err;
+	uint64_t		 run;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/v1.db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	    "CREATE TABLE runs (id INTEGER PRIMARY KEY, proto TEXT NOT NULL,"
+	    " target TEXT NOT NULL, level TEXT NOT NULL, started INTEGER NOT"
+	    " NULL, pid INTEGER NOT NULL, finished INTEGER, exit_status"
+	    " INTEGER);"
+	    "CREATE TABLE records (run INTEGER NOT NULL REFERENCES runs(id),"
+	    " session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc"
+	    " INTEGER, intf TEXT, opr TEXT, opt TEXT, time INTEGER, client"
+	    " TEXT, server TEXT, source TEXT, elapsed_us INTEGER NULL, bytes"
+	    " INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL, detail"
+	    " TEXT NULL, PRIMARY KEY (run, session, seq));"
+	    "CREATE TABLE event_kind (id INTEGER PRIMARY KEY, level TEXT, name"
+	    " TEXT, confirmed INTEGER, point TEXT);"
+	    "INSERT INTO runs VALUES (7, 'pop3', 't', 'standard', 1, 2, 3, 0);"
+	    "INSERT INTO records (run, session, seq, event, level, rc, intf,"
+	    " opr, opt, time, client, server, source) VALUES"
+	    " (7, 2, 1, 44418, 'A', 0, 'QUIT', '', '', 5, 'c', 's', 'probe'),"
+	    " (7, 1, 2, 44431, 'A', 0, 'USER bob', '+OK', '', 4, 'c', 's',"
+	    " 'probe'),"
+	    " (7, 1, 1, 44430, 'A', 0, 'USER bob', '', '', 3, 'c', 's',"
+	    " 'probe');"
+	    "PRAGMA user_version = 1;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	mt_err_clear(&err);
+	CHECK_OK(store_open(path, &st, &err), err);
+	CHECK_OK(store_last_run(st, &run, &err), err);
+	CHECK(run == 7);
+	memset(&cs, 0, sizeof(cs));
+	cs.base.rec = count_rec;
+	cs.ordered = true;
+	CHECK_OK(store_replay(st, 7, &cs.base, &err), err);
+	/* (1,1) (1,2) (2,1): seq goes 1 2 1, so "ordered" by seq is false */
+	CHECK(cs.n == 3 && cs.last_seq == 1 && !cs.ordered);
+	store_close(st);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	{
+		sqlite3_stmt	*s;
+
+		CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
+		    " pragma_user_version), (SELECT count(*) FROM"
+		    " pragma_index_list('records') WHERE name = 'records_run'),"
+		    " (SELECT group_concat(session || '.' || seq, ' ') FROM"
+		    " (SELECT session, seq FROM records ORDER BY rowid))", -1,
+		    &s, NULL) == SQLITE_OK);
+		CHECK(sqlite3_step(s) == SQLITE_ROW);
+		CHECK(sqlite3_column_int(s, 0) == STORE_SCHEMA_VERSION);
+		CHECK(sqlite3_column_int(s, 1) == 1);
+		CHECK(strcmp((const char *)sqlite3_column_text(s, 2),
+		    "1.1 1.2 2.1") == 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* The schema version and the event_kind rows, read with sqlite itself. */
@@ -366,7 +443,7 @@ cleanup(void)
 int
 main(void)
 {
-	struct trace_rec	 r[NRECS];
+	struct trace_rec	 r[NRECS], bad;
 	int			 rc;
 	struct store		*st;
 	struct sink		*sk;
@@ -406,13 +483,17 @@ main(void)
 	for (i = 3; i < NRECS; i++)
 		CHECK_OK(sk->rec(sk, &r[i], &err), err);
 	/*
-	 * a duplicate (run, session, seq) is refused, at the latest by the
-	 * flush that writes it (records go in batches); not fatal
+	 * a record of a run that does not exist is refused (the foreign
+	 * key), at the latest by the flush that writes it (records go in
+	 * batches); not fatal
 	 */
-	rc = sk->rec(sk, &r[0], &err);
+	bad = r[0];
+	bad.run = ri.run + 100;
+	rc = sk->rec(sk, &bad, &err);
 	if (rc == 0)
 		rc = sk->flush(sk, &err);
 	CHECK(rc != 0 && err.code == MT_E_STORE);
+	CHECK(strstr(err.msg, "FOREIGN KEY") != NULL);
 	CHECK_OK(sk->flush(sk, &err), err);
 	sk->close(sk);
 
@@ -459,6 +540,7 @@ main(void)
 
 	test_bad_paths();
 	test_batches();
+	test_migrate_v1();
 	cleanup();
 	test_default_path();
 	printf("ok\n");
