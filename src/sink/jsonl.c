@@ -14,10 +14,12 @@
 
 /*
  * A record's line is built here and written once.  Its size bounds the
- * worst case: every string field of a record (MT_FIELD_HARD) escaped at 6
- * bytes a character, plus the keys and numbers.
+ * worst case: every string field of a record (at most 12, each shorter
+ * than MT_FIELD_HARD) escaped at 6 bytes a character, plus the keys and
+ * numbers; jb_kstr() asks for a whole field's worst case before each.
  */
-#define JB_SIZE	(8 * 6 * MT_FIELD_HARD)
+#define JB_FIELD_MAX	(32 + 6 * MT_FIELD_HARD)
+#define JB_SIZE		(16 * JB_FIELD_MAX)
 
 struct jbuf {
 	char	b[JB_SIZE];
@@ -101,37 +103,48 @@ static const unsigned char jb_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-/* ,"key":"escaped value" -- the same escaping as jsonl_str(). */
+/*
+ * ,"key":"escaped value" -- the same escaping as jsonl_str().  key is
+ * short; val is one of a record's fields (shorter than MT_FIELD_HARD).
+ * Written straight into the buffer, which has room for the worst case.
+ */
 static void
 jb_kstr(struct jbuf *b, const char *key, const char *val)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*u = (const unsigned char *)val, *run;
-	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+	const unsigned char	*u = (const unsigned char *)val;
+	size_t			 klen = strlen(key), i;
+	char			*w;
 
-	jb_mem(b, ",\"", 2);
-	jb_raw(b, key);
-	jb_mem(b, "\":\"", 3);
-	for (;;) {
-		for (run = u; jb_plain[*u]; u++)
-			;
-		if (u > run)
-			jb_mem(b, (const char *)run, (size_t)(u - run));
-		if (*u == '\0')
-			break;
-		if (*u == '"' || *u == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*u;
-			jb_mem(b, esc, 2);
-			esc[1] = 'u';
+	if (sizeof(b->b) - b->n < JB_FIELD_MAX || klen > 16)
+		return;			/* cannot happen: see JB_SIZE */
+	w = b->b + b->n;
+	*w++ = ',';
+	*w++ = '"';
+	memcpy(w, key, klen);
+	w += klen;
+	*w++ = '"';
+	*w++ = ':';
+	*w++ = '"';
+	for (i = 0; u[i] != '\0' && i < MT_FIELD_HARD; i++) {
+		unsigned char	c = u[i];
+
+		if (jb_plain[c])
+			*w++ = (char)c;
+		else if (c == '"' || c == '\\') {
+			*w++ = '\\';
+			*w++ = (char)c;
 		} else {
-			esc[4] = hex[*u >> 4];
-			esc[5] = hex[*u & 15];
-			jb_mem(b, esc, sizeof(esc));
+			*w++ = '\\';
+			*w++ = 'u';
+			*w++ = '0';
+			*w++ = '0';
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
 		}
-		u++;
 	}
-	jb_mem(b, "\"", 1);
+	*w++ = '"';
+	b->n = (size_t)(w - b->b);
 }
 
 struct sink *
