@@ -30,6 +30,8 @@
  * entry: a wake-up is a system call, too dear to pay per record.
  */
 #define ASYNC_WAKE	(ASYNC_RING / 4)
+/* Records are published (a lock) when this much has been written. */
+#define ASYNC_BATCH	(16 * 1024)
 
 enum async_kind {
 	AK_REC = 1,
@@ -71,8 +73,9 @@ struct async_sink {
 	pthread_cond_t	 can_put;	/* space freed, or a flush passed */
 	pthread_cond_t	 can_get;	/* entries published */
 	/* positions count bytes since the start; offset = pos % ASYNC_RING */
-	uint64_t	 head;		/* published (producer) */
-	uint64_t	 tail;		/* consumed (writer) */
+	uint64_t	 wpos;		/* written (producer only, no lock) */
+	uint64_t	 head;		/* published (producer, under the lock) */
+	uint64_t	 tail;		/* consumed (writer, under the lock) */
 	uint64_t	 tail_seen;	/* the producer's last look at tail */
 	uint64_t	 flushes;	/* flush entries the writer has passed */
 	uint64_t	 asked;		/* flush entries the producer has sent */
@@ -80,6 +83,8 @@ struct async_sink {
 	bool		 get_waits;
 	bool		 failed;	/* an inner sink failed: err holds the first */
 	struct mt_err	 err;
+	bool		 failed_seen;	/* the producer's copies, from a publish */
+	struct mt_err	 err_seen;
 	bool		 flush_failed;	/* the last flush's result */
 	struct mt_err	 flush_err;
 	struct trace_rec rec;		/* the writer's unpacked record */
@@ -133,6 +138,21 @@ sink_async_new(struct sink *const *inner, unsigned n, struct mt_err *err)
 }
 
 /*
+ * Publish everything written (under the lock); wake the writer if it
+ * sleeps and enough is waiting, or now when urgent.
+ */
+static void
+async_publish_locked(struct async_sink *a, bool urgent)
+{
+	a->head = a->wpos;
+	if (a->get_waits && (urgent || a->head - a->tail >= ASYNC_WAKE)) {
+		a->get_waits = false;
+		pthread_cond_signal(&a->can_get);
+	}
+	a->tail_seen = a->tail;
+}
+
+/*
  * Room for an entry of size bytes, contiguous: returns where to write it
  * (after a pad entry when the ring's end is too near).  Blocks while the
  * writer holds the space; takes the lock only when the space last seen
@@ -141,17 +161,15 @@ sink_async_new(struct sink *const *inner, unsigned n, struct mt_err *err)
 static uint8_t *
 async_reserve(struct async_sink *a, size_t size)
 {
-	size_t	 off = (size_t)(a->head % ASYNC_RING);
+	size_t	 off = (size_t)(a->wpos % ASYNC_RING);
 	size_t	 pad = ASYNC_RING - off < size ? ASYNC_RING - off : 0;
-	uint64_t need = a->head + pad + size;
+	uint64_t need = a->wpos + pad + size;
 
 	if (need - a->tail_seen > ASYNC_RING) {
 		pthread_mutex_lock(&a->mu);
 		while (need - a->tail > ASYNC_RING) {
-			if (a->get_waits) {	/* never both asleep */
-				a->get_waits = false;
-				pthread_cond_signal(&a->can_get);
-			}
+			/* all of it to the writer, awake: never both asleep */
+			async_publish_locked(a, true);
 			a->put_waits = true;
 			pthread_cond_wait(&a->can_put, &a->mu);
 		}
@@ -163,35 +181,36 @@ async_reserve(struct async_sink *a, size_t size)
 
 		/* A pad is at least 8 bytes: sizes are multiples of 8. */
 		memcpy(a->ring + off, &h, sizeof(h));
-		a->head += pad;
+		a->wpos += pad;
 		off = 0;
 	}
 	return a->ring + off;
 }
 
 /*
- * Make the entry of size bytes at head visible to the writer; wake it if
- * it sleeps and enough is waiting (or now, when urgent).  Returns whether
- * an inner sink has failed (the first failure in *err, if err).
+ * The entry of size bytes at wpos is written: publish it with what came
+ * before when a batch is full (or now, when urgent).  Returns whether an
+ * inner sink has failed (the first failure in *err, if err), as last seen.
  */
 static bool
 async_publish(struct async_sink *a, size_t size, bool urgent,
     struct mt_err *err)
 {
-	bool	failed;
-
-	pthread_mutex_lock(&a->mu);
-	a->head += size;
-	if (a->get_waits && (urgent || a->head - a->tail >= ASYNC_WAKE)) {
-		a->get_waits = false;
-		pthread_cond_signal(&a->can_get);
+	a->wpos += size;
+	if (!urgent && a->wpos - a->head < ASYNC_BATCH) {
+		if (a->failed_seen && err != NULL)
+			*err = a->err_seen;
+		return a->failed_seen;
 	}
-	a->tail_seen = a->tail;
-	failed = a->failed;
-	if (failed && err != NULL)
-		*err = a->err;
+	pthread_mutex_lock(&a->mu);
+	async_publish_locked(a, urgent);
+	a->failed_seen = a->failed;
+	if (a->failed_seen)
+		a->err_seen = a->err;
 	pthread_mutex_unlock(&a->mu);
-	return failed;
+	if (a->failed_seen && err != NULL)
+		*err = a->err_seen;
+	return a->failed_seen;
 }
 
 static uint8_t *
