@@ -46,37 +46,112 @@ body_line(struct body *b, const struct lr_line *l)
 	return BODY_MORE;
 }
 
+/*
+ * body_scan()'s line by line loop, from start (a line start) with lines
+ * taken so far, for one way of finding the next control byte (scan.h's,
+ * or an AVX2 one where the CPU has it).  Returns from the function.
+ */
+#define BODY_SCAN_LINES(find)						\
+	while (start < n && p[start] != '.') {				\
+		i = find(p, start, n);					\
+		/* the line must end here in CRLF, within the chunk */	\
+		if (i + 1 >= n || p[i] != '\r' || p[i + 1] != '\n')	\
+			break;						\
+		e = i + 1 - start;	/* bytes before the LF */	\
+		if (e > maxe || (uint64_t)e + 1 > budget - start)	\
+			break;						\
+		start = i + 2;						\
+		lines++;						\
+	}								\
+	if (lines > 0) {						\
+		b->wire += start;					\
+		b->lines += lines;					\
+		b->prev_crlf = true;					\
+	}								\
+	return start
+
 size_t
-body_scan(struct body *b, const uint8_t *p, size_t n, size_t maxe,
+body_scan_plain(struct body *b, const uint8_t *p, size_t n, size_t maxe,
     uint64_t budget)
 {
 	size_t		start = 0, i, e;
 	uint64_t	lines = 0;
 
+	BODY_SCAN_LINES(scan_ctl_notab);
+}
+
+#if defined(SCAN_HAVE_AVX2)
+/*
+ * With AVX2, 64 bytes at a time without looking at single lines: a block
+ * is taken whole (up to its last LF) when all its control bytes are CRs
+ * each followed by an LF, no line starts with '.', no line is longer
+ * than maxe and the budget holds.  Lines through a block that is not so,
+ * and the last bytes short of a block, go line by line; then blocks
+ * again.  No branch per line: line ends come at random places, and each
+ * mispredicted branch costs more than looking at 64 bytes.
+ */
+__attribute__((target("avx2,popcnt"))) static size_t
+body_scan_avx2(struct body *b, const uint8_t *p, size_t n, size_t maxe,
+    uint64_t budget)
+{
+	size_t		start = 0, pos, i, e;
+	uint64_t	lines = 0, crc, lfc, ctl, cr, lf, dot, end;
+
 	while (start < n && p[start] != '.') {
-		i = start;
-		for (;;) {		/* the next byte below 0x20, TABs aside */
-			i = scan_ctl(p, i, n);
-			if (i >= n || p[i] != '\t')
+		/* at a line start: the byte before was an LF (or none) */
+		crc = 0;
+		lfc = 1;
+		for (pos = start; maxe >= 64 && pos + 64 <= n &&
+		    pos + 64 <= budget; pos += 64) {
+			scan_masks_avx2(p + pos, &ctl, &cr, &lf, &dot);
+			if ((ctl & ~(cr | lf)) != 0 ||	/* other control bytes */
+			    lf != ((cr << 1) | crc) ||	/* a lone CR or LF */
+			    (((lf << 1) | lfc) & dot) != 0) /* '.' first */
 				break;
-			i++;
+			end = lf != 0 ? (uint64_t)__builtin_ctzll(lf) : 64;
+			if (pos + end - start > maxe)	/* a line too long */
+				break;
+			if (lf != 0) {
+				lines += (uint64_t)__builtin_popcountll(lf);
+				start = pos + 64 - (size_t)__builtin_clzll(lf);
+			}
+			crc = cr >> 63;
+			lfc = lf >> 63;
 		}
-		/* the line must end here in CRLF, within the chunk */
-		if (i + 1 >= n || p[i] != '\r' || p[i + 1] != '\n')
-			break;
-		e = i + 1 - start;	/* bytes before the LF */
-		if (e > maxe || (uint64_t)e + 1 > budget)
-			break;
-		budget -= e + 1;
-		start = i + 2;
-		lines++;
+		/* line by line through the block that stopped them */
+		pos += 64;
+		while (start < pos && start < n) {
+			if (p[start] == '.')
+				goto done;
+			i = scan_ctl_notab_avx2(p, start, n);
+			if (i + 1 >= n || p[i] != '\r' || p[i + 1] != '\n')
+				goto done;
+			e = i + 1 - start;	/* bytes before the LF */
+			if (e > maxe || (uint64_t)e + 1 > budget - start)
+				goto done;
+			start = i + 2;
+			lines++;
+		}
 	}
+done:
 	if (lines > 0) {
 		b->wire += start;
 		b->lines += lines;
 		b->prev_crlf = true;
 	}
 	return start;
+}
+#endif
+
+size_t
+body_scan(struct body *b, const uint8_t *p, size_t n, size_t maxe,
+    uint64_t budget)
+{
+#if defined(SCAN_HAVE_AVX2)
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+		return body_scan_avx2(b, p, n, maxe, budget);
+#endif
+	return body_scan_plain(b, p, n, maxe, budget);
 }
 
 bool

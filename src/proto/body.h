@@ -53,6 +53,9 @@ enum body_verdict	 body_line(struct body *, const struct lr_line *);
  */
 size_t			 body_scan(struct body *, const uint8_t *p, size_t n,
 			    size_t maxe, uint64_t budget);
+/* body_scan() without the AVX2 path (the tests compare the two). */
+size_t			 body_scan_plain(struct body *, const uint8_t *p,
+			    size_t n, size_t maxe, uint64_t budget);
 
 /*
  * The sending side of body_line(): the wire form of a message given with

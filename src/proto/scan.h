@@ -52,4 +52,80 @@ scan_ctl(const uint8_t *p, size_t i, size_t n)
 	return n;
 }
 
+/* The index of the first byte below 0x20 but TAB in p[i..n), or n. */
+static inline size_t
+scan_ctl_notab(const uint8_t *p, size_t i, size_t n)
+{
+	for (;;) {
+		i = scan_ctl(p, i, n);
+		if (i >= n || p[i] != '\t')
+			return i;
+		i++;
+	}
+}
+
+/*
+ * The same, 32 bytes at a time, for functions compiled for AVX2 (callers
+ * check the CPU first: body.c).
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#include <immintrin.h>
+#define SCAN_HAVE_AVX2	1
+
+__attribute__((target("avx2"))) static inline size_t
+scan_ctl_notab_avx2(const uint8_t *p, size_t i, size_t n)
+{
+	const __m256i	lim = _mm256_set1_epi8(0x1f);
+	const __m256i	tab = _mm256_set1_epi8('\t');
+
+	for (; i + 32 <= n; i += 32) {
+		__m256i		x = _mm256_loadu_si256((const __m256i *)
+				    (const void *)(p + i));
+		unsigned	m = (unsigned)_mm256_movemask_epi8(
+				    _mm256_andnot_si256(_mm256_cmpeq_epi8(x, tab),
+				    _mm256_cmpeq_epi8(_mm256_min_epu8(x, lim), x)));
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	for (; i < n; i++)
+		if (p[i] < 0x20 && p[i] != '\t')
+			return i;
+	return n;
+}
+
+/*
+ * Four masks of the 64 bytes at p (bit i: p[i]): bytes below 0x20 but
+ * TAB, CRs, LFs and dots.
+ */
+__attribute__((target("avx2"))) static inline void
+scan_masks_avx2(const uint8_t *p, uint64_t *ctl, uint64_t *cr, uint64_t *lf,
+    uint64_t *dot)
+{
+	const __m256i	lim = _mm256_set1_epi8(0x1f);
+	const __m256i	tab = _mm256_set1_epi8('\t');
+	const __m256i	vcr = _mm256_set1_epi8('\r');
+	const __m256i	vlf = _mm256_set1_epi8('\n');
+	const __m256i	vdot = _mm256_set1_epi8('.');
+	__m256i		x[2];
+	int		k;
+
+	*ctl = *cr = *lf = *dot = 0;
+	for (k = 0; k < 2; k++) {
+		x[k] = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (p + 32 * k));
+		*ctl |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_andnot_si256(_mm256_cmpeq_epi8(x[k], tab),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(x[k], lim), x[k]))) <<
+		    (32 * k);
+		*cr |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x[k], vcr)) << (32 * k);
+		*lf |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x[k], vlf)) << (32 * k);
+		*dot |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x[k], vdot)) << (32 * k);
+	}
+}
+#endif
+
 #endif

@@ -228,9 +228,35 @@ test_stuff(void)
  * idle, lr_feed() + body_line() for the rest; chunks cut at the sizes in
  * cuts (cycling).  Returns the bytes used up to the end of data.
  */
+typedef size_t (*scan_fn)(struct body *, const uint8_t *, size_t, size_t,
+    uint64_t);
+
+/*
+ * What body_scan() may take: whole lines, each ending in CRLF, with no
+ * other byte below 0x20 but TAB, not starting with '.', and no more than
+ * maxe bytes before the LF.
+ */
+static bool
+scan_contract(const uint8_t *p, size_t n, size_t maxe)
+{
+	size_t	start = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n') {
+			if (i == start || p[i - 1] != '\r' || i - start > maxe ||
+			    p[start] == '.')
+				return false;
+			start = i + 1;
+		} else if (p[i] < 0x20 && p[i] != '\t' &&
+		    !(p[i] == '\r' && i + 1 < n && p[i + 1] == '\n'))
+			return false;
+	}
+	return start == n;
+}
+
 static size_t
-scan_run(const uint8_t *p, size_t n, const size_t *cuts, size_t ncuts,
-    size_t maxe, struct body *b, bool *ended)
+scan_run(scan_fn scan, const uint8_t *p, size_t n, const size_t *cuts,
+    size_t ncuts, size_t maxe, struct body *b, bool *ended)
 {
 	static struct lr	lr;
 	struct lr_line		l;
@@ -246,8 +272,10 @@ scan_run(const uint8_t *p, size_t n, const size_t *cuts, size_t ncuts,
 			end = n;
 		while (off < end && !*ended) {
 			if (lr_idle(&lr)) {
-				off += body_scan(b, p + off, end - off, maxe,
+				used = scan(b, p + off, end - off, maxe,
 				    UINT64_MAX);
+				CHECK(scan_contract(p + off, used, maxe));
+				off += used;
 				if (off == end)
 					break;
 			}
@@ -293,6 +321,7 @@ test_scan(void)
 	static uint8_t	buf[1 << 16];
 	unsigned	seed = 12345, round;
 	uint64_t	scanned = 0;
+	size_t		n0;
 
 	for (round = 0; round < 300; round++) {
 		struct body	ref, got;
@@ -303,6 +332,8 @@ test_scan(void)
 		const size_t	one = 1, whole = sizeof(buf);
 
 		nl = 1 + (seed = seed * 1103515245 + 12345) % 60;
+		if (round % 4 == 3)
+			nl *= 8;
 		for (i = 0; i < nl && n + 300 < sizeof(buf); i++) {
 			unsigned	k = ((seed = seed * 1103515245 + 12345) >>
 					    16) % (2 * NKINDS);
@@ -313,6 +344,19 @@ test_scan(void)
 				memset(buf + n, 'L', 200);
 				n += 200;
 			}
+			if (round % 4 == 3 && k % 16 != 1) {
+				/* long runs of plain lines of any length */
+				size_t	len = (seed = seed * 1103515245 +
+					    12345) >> 16 & 255, j;
+
+				for (j = 0; j < len; j++)
+					buf[n + j] = j % 37 == 36 ? '\t' :
+					    (uint8_t)('a' + (j + len) % 26);
+				n += len;
+				buf[n++] = '\r';
+				buf[n++] = '\n';
+				continue;
+			}
 			memcpy(buf + n, t, tl);
 			n += tl;
 			if (k != BARE && k != BARE2 && k != BARE3)
@@ -321,7 +365,7 @@ test_scan(void)
 		}
 		memcpy(buf + n, ".\r\n", 3);
 		n += 3;
-		maxe = round % 2 ? 100 : MT_LINE_HARD;
+		maxe = round % 2 ? 100 + round % 5 * 30 : MT_LINE_HARD;
 		for (i = 0; i < 8; i++)
 			cuts[i] = 1 + (seed = seed * 1103515245 + 12345) %
 			    (round % 3 ? 97 : 7);
@@ -337,15 +381,22 @@ test_scan(void)
 				refend = true;
 		}
 		lr_free(&lr);
-		gotused = scan_run(buf, n, &whole, 1, maxe, &got, &gotend);
-		CHECK(gotend == refend && gotused == refused);
-		CHECK(body_same(&got, &ref));
-		gotused = scan_run(buf, n, &one, 1, maxe, &got, &gotend);
-		CHECK(gotend == refend && gotused == refused);
-		CHECK(body_same(&got, &ref));
-		gotused = scan_run(buf, n, cuts, 8, maxe, &got, &gotend);
-		CHECK(gotend == refend && gotused == refused);
-		CHECK(body_same(&got, &ref));
+		for (i = 0; i < 2; i++) {
+			scan_fn	f = i == 0 ? body_scan : body_scan_plain;
+
+			gotused = scan_run(f, buf, n, &whole, 1, maxe, &got,
+			    &gotend);
+			CHECK(gotend == refend && gotused == refused);
+			CHECK(body_same(&got, &ref));
+			gotused = scan_run(f, buf, n, &one, 1, maxe, &got,
+			    &gotend);
+			CHECK(gotend == refend && gotused == refused);
+			CHECK(body_same(&got, &ref));
+			gotused = scan_run(f, buf, n, cuts, 8, maxe, &got,
+			    &gotend);
+			CHECK(gotend == refend && gotused == refused);
+			CHECK(body_same(&got, &ref));
+		}
 	}
 	/* and the shortcut was taken: plain lines counted at once */
 	{
@@ -361,6 +412,28 @@ test_scan(void)
 		    UINT64_MAX) == 0);
 		CHECK(body_scan(&b, (const uint8_t *)plain, strlen(plain),
 		    MT_LINE_HARD, 13) == 5 && b.lines == 1);
+	}
+	/* a budget ends a long run of plain lines at the same byte */
+	{
+		struct body	 b1, b2;
+		size_t		 k, j, budget;
+
+		for (k = 0, n0 = 0; k < 200; k++) {
+			for (j = 0; j < 40 + k % 50; j++)
+				buf[n0++] = (uint8_t)('A' + j % 26);
+			buf[n0++] = '\r';
+			buf[n0++] = '\n';
+		}
+		for (budget = 0; budget < 2000; budget += 7) {
+			body_open(&b1);
+			body_open(&b2);
+			CHECK(body_scan(&b1, buf, n0, MT_LINE_HARD, budget) ==
+			    body_scan_plain(&b2, buf, n0, MT_LINE_HARD, budget));
+			CHECK(body_same(&b1, &b2) && b1.wire <= budget);
+		}
+		body_open(&b1);
+		CHECK(body_scan(&b1, buf, n0, MT_LINE_HARD, UINT64_MAX) == n0 &&
+		    b1.lines == 200);
 	}
 }
 
