@@ -486,19 +486,29 @@ store_open(const char *path, struct store **out, struct mt_err *err)
 	if (store_exec(st, "PRAGMA foreign_keys = ON", "enabling foreign keys",
 	    err) != 0)
 		goto fail;
+	/*
+	 * NORMAL is WAL's documented setting: a commit survives the process
+	 * dying; only a power loss may take the last ones back (set first:
+	 * creating a store syncs less).  The journal of a statement (a batch
+	 * insert needs one, to undo a half-done batch) stays in memory rather
+	 * than in a temporary file.
+	 */
+	if (store_exec(st, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY",
+	    "tuning the store", err) != 0)
+		goto fail;
 	/* WAL: "mailtrace show" can read while a probe writes. */
 	if (store_exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode",
 	    err) != 0)
 		goto fail;
 	/*
-	 * NORMAL is WAL's documented setting: a commit survives the process
-	 * dying; only a power loss may take the last ones back.  A page cache
-	 * of 8 MiB holds the records' index for a long decode.  The journal
-	 * of a statement (a batch insert needs one, to undo a half-done
-	 * batch) stays in memory rather than in a temporary file.
+	 * Copy the log back into the database every 1 MiB rather than 4:
+	 * while a decode runs, the copies overlap the decoding; what is left
+	 * is copied when the store closes, when nothing else runs (tools/
+	 * bench: 250 pages made a 300 MB decode 3% faster than 1000 and 8%
+	 * faster than 2000).
 	 */
-	if (store_exec(st, "PRAGMA synchronous = NORMAL; "
-	    "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY",
+	if (store_exec(st, "PRAGMA wal_autocheckpoint = 250",
 	    "tuning the store", err) != 0)
 		goto fail;
 	if (store_migrate(st, err) != 0 || store_catalog(st, err) != 0)
