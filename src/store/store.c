@@ -494,7 +494,7 @@ store_open(const char *path, struct store **out, struct mt_err *err)
 	 * than in a temporary file.
 	 */
 	if (store_exec(st, "PRAGMA synchronous = NORMAL; "
-	    "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY",
+	    "PRAGMA temp_store = MEMORY",
 	    "tuning the store", err) != 0)
 		goto fail;
 	/* WAL: "mailtrace show" can read while a probe writes. */
