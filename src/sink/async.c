@@ -20,6 +20,7 @@
 #include "sink.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,8 @@ struct sink *
 sink_async_new(struct sink *const *inner, unsigned n, struct mt_err *err)
 {
 	struct async_sink	*a;
+	sigset_t		 all, old;
+	int			 rc;
 
 	if (n == 0 || n > TRACER_SINKS_HARD) {
 		mt_err_set(err, MT_E_INTERNAL, "async sink: %u inner sinks", n);
@@ -122,7 +125,16 @@ sink_async_new(struct sink *const *inner, unsigned n, struct mt_err *err)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->can_put, NULL);
 	pthread_cond_init(&a->can_get, NULL);
-	if (pthread_create(&a->th, NULL, async_main, a) != 0) {
+	/*
+	 * The writer takes no signals (it inherits a full mask): SIGINT,
+	 * SIGTERM and SIGALRM are the caller's, whose handlers may expect to
+	 * interrupt its own blocking reads.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&a->th, NULL, async_main, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		pthread_cond_destroy(&a->can_get);
 		pthread_cond_destroy(&a->can_put);
 		pthread_mutex_destroy(&a->mu);
