@@ -61,6 +61,20 @@ struct half {
 	bool		 ended;		/* everything before the FIN delivered */
 };
 
+/*
+ * A segment held back whole: it acknowledges bytes of the other direction
+ * that have not been delivered yet (see flow_input()).
+ */
+struct qseg {
+	struct qseg	*next;
+	struct pkt_tcp	 pk;		/* payload re-pointed at data */
+	bool		 src_is_a;
+	uint8_t		 data[];
+};
+
+/* Segments and bytes held back before the missing bytes are declared. */
+#define REASM_WAIT_SEGS	64
+
 /* Canonical 5-tuple: endpoint a is the lower (address, port). */
 struct flow_key {
 	uint8_t		 af;
@@ -87,6 +101,15 @@ struct flow {
 	struct flow	*older;
 	struct flow	*cprev;		/* creation order, open flows only */
 	struct flow	*cnext;
+	/* the direction held back until the other catches up */
+	bool		 waiting;
+	bool		 finishing;	/* inside flow_finish() */
+	enum reasm_dir	 wait_d;
+	uint32_t	 wait_ack;	/* the other direction's next must reach it */
+	struct qseg	*q;
+	struct qseg	*qtail;
+	unsigned	 nq;
+	size_t		 qbytes;
 };
 
 struct flist {
@@ -133,6 +156,14 @@ static struct flow *flow_create(struct reasm *, const struct flow_key *,
 static void	 flow_release(struct reasm *, struct flow *);
 static void	 flow_input(struct reasm *, struct flow *, bool,
 		    const struct pkt_tcp *);
+static void	 flow_process(struct reasm *, struct flow *, bool,
+		    const struct pkt_tcp *);
+static bool	 wait_needed(const struct flow *, enum reasm_dir,
+		    const struct pkt_tcp *);
+static bool	 wait_queue(struct reasm *, struct flow *, bool,
+		    const struct pkt_tcp *);
+static void	 wait_end(struct reasm *, struct flow *, mt_time, bool);
+static void	 wait_clear(struct flow *);
 static void	 flow_hs(struct reasm *, struct flow *, int, mt_time);
 static bool	 flow_fin_done(const struct flow *);
 static enum reasm_close flow_end_reason(const struct flow *);
@@ -392,6 +423,7 @@ reasm_free(struct reasm *r)
 		for (i = 0; i < r->used; i++) {
 			half_clear(r, &r->slots[i].h[0]);
 			half_clear(r, &r->slots[i].h[1]);
+			wait_clear(&r->slots[i]);
 		}
 	free(r->slots);
 	free(r->bucket);
@@ -443,6 +475,7 @@ flow_release(struct reasm *r, struct flow *f)
 	order_unlink(r, f);
 	half_clear(r, &f->h[0]);
 	half_clear(r, &f->h[1]);
+	wait_clear(f);
 	memset(f, 0, sizeof(*f));
 	f->hnext = r->free;
 	r->free = f;
@@ -597,8 +630,167 @@ seg_lengths(const struct pkt_tcp *pk, uint32_t *len, uint32_t *wire)
 	*wire = (uint32_t)w;
 }
 
+/*
+ * One segment of an open flow.  Causality across the directions: a
+ * segment that acknowledges bytes of the other direction which have not
+ * been delivered (lost by the capture, or captured later) is held back,
+ * with every later segment of its direction, until the other direction
+ * has delivered up to that acknowledgement; then they go in order.  So a
+ * reply is never handed to the model before the command it answers.
+ * When the bytes do not come (REASM_WAIT_SEGS segments or the hold budget
+ * held back, a reset, the end of the flow), they are declared a gap and
+ * the held segments follow.
+ */
 static void
 flow_input(struct reasm *r, struct flow *f, bool src_is_a,
+    const struct pkt_tcp *pk)
+{
+	enum reasm_dir	 d = src_is_a == f->client_is_a ? REASM_C2S : REASM_S2C;
+
+	if (f->waiting && d == f->wait_d) {
+		if ((pk->flags & PKT_RST) == 0 && wait_queue(r, f, src_is_a,
+		    pk)) {
+			if (f->nq > REASM_WAIT_SEGS || f->qbytes > r->hold)
+				wait_end(r, f, pk->ts, true);
+			return;
+		}
+		/* a reset (or no memory): the wait is over */
+		wait_end(r, f, pk->ts, true);
+		if (f->state != FS_OPEN)
+			return;
+	} else if (!f->waiting && wait_needed(f, d, pk) &&
+	    wait_queue(r, f, src_is_a, pk)) {
+		f->waiting = true;
+		f->wait_d = d;
+		f->wait_ack = pk->ack;
+		return;
+	}
+	flow_process(r, f, src_is_a, pk);
+	if (f->waiting && f->state == FS_OPEN && d != f->wait_d &&
+	    seq_leq(f->wait_ack, f->h[d].next + (f->h[d].fin &&
+	    f->h[d].next == f->h[d].fin_seq ? 1 : 0)))
+		wait_end(r, f, pk->ts, false);
+}
+
+/*
+ * Does pk (direction d, data or FIN) acknowledge bytes of the other
+ * direction beyond what it has delivered?  Only when that direction's
+ * sequence numbers are known and it is still open.
+ */
+static bool
+wait_needed(const struct flow *f, enum reasm_dir d, const struct pkt_tcp *pk)
+{
+	const struct half	*o = &f->h[d == REASM_C2S ? REASM_S2C :
+				    REASM_C2S];
+	uint32_t		 done;
+
+	if ((pk->flags & PKT_ACK) == 0 || (pk->flags & (PKT_SYN | PKT_RST)) ||
+	    (pk->len == 0 && pk->wire_len == 0 && (pk->flags & PKT_FIN) == 0))
+		return false;
+	if (!o->init || o->ended)
+		return false;
+	/* a FIN takes one sequence number */
+	done = o->next + (o->fin && o->next == o->fin_seq ? 1 : 0);
+	return seq_lt(done, pk->ack) && pk->ack - done < REASM_SPAN_MAX;
+}
+
+/* Hold back a copy of pk; false when out of memory. */
+static bool
+wait_queue(struct reasm *r, struct flow *f, bool src_is_a,
+    const struct pkt_tcp *pk)
+{
+	struct qseg	*q;
+	size_t		 len = pk->payload != NULL ? pk->len : 0;
+
+	if ((q = malloc(sizeof(*q) + len)) == NULL)
+		return false;
+	q->next = NULL;
+	q->pk = *pk;
+	q->pk.len = len;
+	q->src_is_a = src_is_a;
+	if (len > 0)
+		memcpy(q->data, pk->payload, len);
+	if (f->qtail != NULL)
+		f->qtail->next = q;
+	else
+		f->q = q;
+	f->qtail = q;
+	f->nq++;
+	f->qbytes += len;
+	(void)r;
+	return true;
+}
+
+/*
+ * The wait is over: the other direction caught up or, when give_up, its
+ * missing bytes up to wait_ack are declared a gap (after delivering what
+ * it holds before them).  The held-back segments then go in, in order
+ * (one may start a new wait; the rest then queue behind it).
+ */
+static void
+wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
+{
+	enum reasm_dir	 o = f->wait_d == REASM_C2S ? REASM_S2C : REASM_C2S;
+	struct half	*h = &f->h[o];
+	struct qseg	*q, *n;
+	uint32_t	 end = f->wait_ack;
+
+	if (give_up) {
+		if (h->fin && end == h->fin_seq + 1)
+			end = h->fin_seq;
+		/*
+		 * Only what comes before wait_ack: a later command held in
+		 * order after the hole must not reach the model before the
+		 * reply that was waiting (it would take that reply).
+		 */
+		while (h->hold != NULL && seq_lt(h->hold->seq, end)) {
+			struct hseg	*c = h->hold;
+
+			half_skip(r, f, o, c->seq, t);
+			if ((h->hold = c->next) == NULL)
+				h->tail = NULL;
+			h->held -= c->len;
+			h->nheld--;
+			r->held_total -= c->len;
+			deliver(r, f, o, c->data, c->len, c->wire, t);
+			free(c);
+		}
+		half_skip(r, f, o, end, t);
+	}
+	f->waiting = false;
+	q = f->q;
+	f->q = f->qtail = NULL;
+	f->nq = 0;
+	f->qbytes = 0;
+	for (; q != NULL; q = n) {
+		n = q->next;
+		if (f->state == FS_OPEN) {
+			q->pk.payload = q->pk.len > 0 ? q->data : NULL;
+			flow_input(r, f, q->src_is_a, &q->pk);
+		}
+		free(q);
+	}
+}
+
+/* Free held-back segments without delivering them. */
+static void
+wait_clear(struct flow *f)
+{
+	struct qseg	*q;
+
+	while ((q = f->q) != NULL) {
+		f->q = q->next;
+		free(q);
+	}
+	f->qtail = NULL;
+	f->nq = 0;
+	f->qbytes = 0;
+	f->waiting = false;
+}
+
+/* One segment, in its turn: the handshake, its data, its FIN or RST. */
+static void
+flow_process(struct reasm *r, struct flow *f, bool src_is_a,
     const struct pkt_tcp *pk)
 {
 	enum reasm_dir	 d;
@@ -636,9 +828,11 @@ flow_input(struct reasm *r, struct flow *f, bool src_is_a,
 	}
 	if (h->fin && seq_leq(h->fin_seq, h->next))
 		h->ended = true;
-	if (pk->flags & PKT_RST)
+	if (f->finishing)
+		;	/* being closed already: flow_finish() goes on */
+	else if (pk->flags & PKT_RST)
 		flow_finish(r, f, REASM_RST, pk->ts, false);
-	else if (flow_fin_done(f))
+	else if (flow_fin_done(f) && !f->waiting)
 		flow_finish(r, f, REASM_FIN, pk->ts, false);
 	f->busy--;
 }
@@ -668,8 +862,18 @@ static enum reasm_close
 flow_end_reason(const struct flow *f)
 {
 	const struct half	*c = &f->h[REASM_C2S], *s = &f->h[REASM_S2C];
+	const struct qseg	*q;
+	bool			 cfin = c->fin, sfin = s->fin;
 
-	if ((c->fin || !c->seen) && (s->fin || !s->seen) && (c->fin || s->fin))
+	/* a FIN held back (flow_input()) counts: it was sent */
+	for (q = f->waiting ? f->q : NULL; q != NULL; q = q->next)
+		if (q->pk.flags & PKT_FIN) {
+			if (f->wait_d == REASM_C2S)
+				cfin = true;
+			else
+				sfin = true;
+		}
+	if ((cfin || !c->seen) && (sfin || !s->seen) && (cfin || sfin))
 		return REASM_FIN;
 	return REASM_IDLE;
 }
@@ -686,8 +890,16 @@ flow_finish(struct reasm *r, struct flow *f, enum reasm_close why,
 	void			*user = f->user;
 
 	f->busy++;
+	f->finishing = true;
 	if (table_full)
 		flow_anomaly(r, f, AN_FLOW_TABLE_FULL, NULL, t);
+	/*
+	 * What was held back goes in first, after the bytes it follows.  A
+	 * held segment may wait again for later bytes: each round takes at
+	 * least the segment the wait began with.
+	 */
+	while (f->waiting)
+		wait_end(r, f, t, true);
 	half_flush(r, f, REASM_C2S, t);
 	half_flush(r, f, REASM_S2C, t);
 	if (c->payload && !s->seen)

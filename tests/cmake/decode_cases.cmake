@@ -1,7 +1,7 @@
 # The decoder on crafted captures: one CTest test per
 # tests/decode/cases/*.mk (a tools/mkpcap script) with its expected records
 # in the .rec file next to it (tests/decode/run_case.sh; regenerate with
-# tests/decode/regen.sh).  tests/decode/known-bugs/ is not registered.
+# tests/decode/regen.sh).  tests/decode/known-bugs/ (cases of open bugs) is not registered.
 file(GLOB MT_DECODE_CASES ${CMAKE_SOURCE_DIR}/tests/decode/cases/*.mk)
 foreach(case ${MT_DECODE_CASES})
   get_filename_component(name ${case} NAME_WE)

@@ -247,6 +247,8 @@ tx(struct reasm *r, const struct conn *k, int c2s, uint32_t seq, uint32_t ack,
 	reasm_segment(r, &pk);
 }
 
+/* reasm.c's REASM_WAIT_SEGS: segments held back before a gap is declared */
+#define REASM_WAIT_SEGS_TEST	64
 #define A	PKT_ACK
 #define P	(PKT_ACK | PKT_PSH)
 
@@ -441,9 +443,9 @@ test_wrap(void)
 	handshake(r, &k, isn, 0xFFFFFFFEu);
 	log_reset();
 	/* client: 0xFFFFFFF1 + 10 = 0xFFFFFFFB; + 6 = 0x00000001 */
-	tx(r, &k, C2S, 0x00000001u, 0, P, "ghi", 0);
-	tx(r, &k, C2S, 0xFFFFFFF1u, 0, P, "0123456789", 0);
-	tx(r, &k, C2S, 0xFFFFFFFBu, 0, P, "abcdef", 0);
+	tx(r, &k, C2S, 0x00000001u, 0xFFFFFFFFu, P, "ghi", 0);
+	tx(r, &k, C2S, 0xFFFFFFF1u, 0xFFFFFFFFu, P, "0123456789", 0);
+	tx(r, &k, C2S, 0xFFFFFFFBu, 0xFFFFFFFFu, P, "abcdef", 0);
 	/* server: isn 0xFFFFFFFE, data from 0xFFFFFFFF across the wrap */
 	tx(r, &k, S2C, 0xFFFFFFFFu, 0, P, "+OK", 0);
 	tx(r, &k, S2C, 0x00000002u, 0, P, " hi", 0);
@@ -1106,6 +1108,71 @@ test_free_unflushed(void)
 	reasm_free(NULL);
 }
 
+/*
+ * Order across the directions: a segment that acknowledges bytes of the
+ * other direction not yet delivered waits for them.  (1) A reply captured
+ * before the command it answers comes out after it.  (2) A command lost
+ * by the capture: at the end of the flow its bytes are a gap, then the
+ * reply follows, and the held FIN still makes the close a FIN.  (3) The
+ * wait gives up after REASM_WAIT_SEGS segments held back: the gap, then
+ * every held segment in order.
+ */
+static void
+test_causal(void)
+{
+	struct conn	 k1 = { 1, 2, 40100, 110 }, k2 = { 1, 2, 40101, 110 };
+	struct conn	 k3 = { 1, 2, 40102, 110 };
+	struct reasm	*r = mk(0, 0, 0);
+	char		 want[8192], line[64];
+	size_t		 i;
+
+	handshake(r, &k1, 0, 1000);
+	tx(r, &k1, S2C, 1001, 1, P, "+OK hi..", 0);
+	log_reset();
+	/* the reply to "QUIT" (bytes 1..6) is captured first */
+	tx(r, &k1, S2C, 1009, 7, P, "+OK bye..", 0);
+	CHECK_STR(logbuf, "");
+	tx(r, &k1, C2S, 1, 1009, P, "QUIT..", 0);
+	CHECK_STR(logbuf,
+	    "40100 data C2S 'QUIT..'\n"
+	    "40100 data S2C '+OK bye..'\n");
+	tx(r, &k1, S2C, 1018, 7, PKT_FIN | A, NULL, 0);
+	tx(r, &k1, C2S, 7, 1019, PKT_FIN | A, NULL, 0);
+	CHECK(strstr(logbuf, "40100 close FIN\n") != NULL);
+
+	/* the command is never captured */
+	handshake(r, &k2, 0, 1000);
+	tx(r, &k2, S2C, 1001, 1, P, "+OK hi..", 0);
+	log_reset();
+	tx(r, &k2, S2C, 1009, 7, P, "+OK bye..", 0);
+	tx(r, &k2, S2C, 1018, 7, PKT_FIN | A, NULL, 0);
+	tx(r, &k2, C2S, 7, 1019, PKT_FIN | A, NULL, 0);
+	CHECK_STR(logbuf, "");
+	reasm_flush(r, clock_us);
+	CHECK_STR(logbuf,
+	    "40101 gap C2S 6\n"
+	    "40101 data S2C '+OK bye..'\n"
+	    "40101 close FIN\n");
+
+	/* a wait that never ends on its own gives up in time */
+	handshake(r, &k3, 0, 1000);
+	log_reset();
+	for (i = 0; i <= REASM_WAIT_SEGS_TEST; i++)
+		tx(r, &k3, S2C, 1001 + (uint32_t)i, 11, P, "x", 0);
+	snprintf(want, sizeof(want), "40102 gap C2S 10\n");
+	for (i = 0; i <= REASM_WAIT_SEGS_TEST; i++)
+		strcat(want, "40102 data S2C 'x'\n");
+	CHECK_STR(logbuf, want);
+	/* after the gap, the direction goes on without waiting */
+	log_reset();
+	tx(r, &k3, S2C, 1001 + (uint32_t)i, 11, P, "y", 0);
+	snprintf(line, sizeof(line), "40102 data S2C 'y'\n");
+	CHECK_STR(logbuf, line);
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
 int
 main(void)
 {
@@ -1116,6 +1183,7 @@ main(void)
 	test_partial_overlap();
 	test_overlap_differs();
 	test_wrap();
+	test_causal();
 	test_midstream();
 	test_one_sided();
 	test_gap_at_flush();

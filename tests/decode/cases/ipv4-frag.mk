@@ -2,7 +2,7 @@
 # the TCP header and 4 payload bytes and is decoded, the second fragment is
 # skipped; the client then retransmits the segment unfragmented, which
 # fills the hole.  Short segments are not fragmented.  (A fragmented segment
-# that is never retransmitted: tests/decode/known-bugs/ipv4-frag-lost.mk.)
+# that is never retransmitted: ipv4-frag-lost.mk.)
 flow 4 192.0.2.10 40113 192.0.2.20 110
 syn
 synack

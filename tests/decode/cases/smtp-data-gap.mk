@@ -2,7 +2,7 @@
 # server; the capture cut one body segment to 60 bytes): the gap anomaly,
 # and the model picks up again at the server's next reply (the 250 after
 # the end of data).  A segment lost from the capture instead is in
-# tests/decode/known-bugs/smtp-data-gap-lost.mk.
+# smtp-data-gap-lost.mk.
 flow 4 192.0.2.10 41001 192.0.2.25 25
 syn
 synack

@@ -1,6 +1,6 @@
 # smtp-pipelining: an SMTP session with PIPELINING (RFC 2920): MAIL, two
 # RCPT and DATA in one segment, their replies in one segment; both
-# recipients are accepted (a refused one: tests/decode/known-bugs).  Replies pair with commands in order.
+# recipients are accepted (a refused one: smtp-pipelining-refused.mk).  Replies pair with commands in order.
 # snap: 70
 flow 4 192.0.2.10 41000 192.0.2.25 25
 syn
