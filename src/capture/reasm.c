@@ -132,7 +132,9 @@ struct reasm {
 	struct flist		 dead;
 	struct flow		*cfirst;	/* creation order of open flows */
 	struct flow		*clast;
-	size_t			 held_total;
+	size_t			 held_total;	/* out-of-order bytes, all flows */
+	size_t			 queued_total;	/* held-back bytes, all flows */
+	size_t			 hold_total;	/* the bound of the two together */
 	unsigned		 depth;		/* reasm_segment nesting */
 	struct reasm_stats	 st;
 };
@@ -163,7 +165,7 @@ static bool	 wait_needed(const struct flow *, enum reasm_dir,
 static bool	 wait_queue(struct reasm *, struct flow *, bool,
 		    const struct pkt_tcp *);
 static void	 wait_end(struct reasm *, struct flow *, mt_time, bool);
-static void	 wait_clear(struct flow *);
+static void	 wait_clear(struct reasm *, struct flow *);
 static void	 flow_hs(struct reasm *, struct flow *, int, mt_time);
 static bool	 flow_fin_done(const struct flow *);
 static enum reasm_close flow_end_reason(const struct flow *);
@@ -379,12 +381,15 @@ reasm_new(const struct reasm_cb *cb, const struct reasm_limits *lim,
 	r->cb = *cb;
 	r->cap = MT_FLOWS_DEFAULT;
 	r->hold = MT_REASM_HOLD_DEFAULT;
+	r->hold_total = MT_REASM_HOLD_TOTAL;
 	r->idle_us = MT_FLOW_IDLE_DEFAULT;
 	if (lim != NULL) {
 		if (lim->flows != 0)
 			r->cap = lim->flows;
 		if (lim->hold != 0)
 			r->hold = lim->hold;
+		if (lim->hold_total != 0)
+			r->hold_total = lim->hold_total;
 		if (lim->idle_us > 0)
 			r->idle_us = lim->idle_us;
 	}
@@ -423,7 +428,7 @@ reasm_free(struct reasm *r)
 		for (i = 0; i < r->used; i++) {
 			half_clear(r, &r->slots[i].h[0]);
 			half_clear(r, &r->slots[i].h[1]);
-			wait_clear(&r->slots[i]);
+			wait_clear(r, &r->slots[i]);
 		}
 	free(r->slots);
 	free(r->bucket);
@@ -475,7 +480,7 @@ flow_release(struct reasm *r, struct flow *f)
 	order_unlink(r, f);
 	half_clear(r, &f->h[0]);
 	half_clear(r, &f->h[1]);
-	wait_clear(f);
+	wait_clear(r, f);
 	memset(f, 0, sizeof(*f));
 	f->hnext = r->free;
 	r->free = f;
@@ -650,7 +655,8 @@ flow_input(struct reasm *r, struct flow *f, bool src_is_a,
 	if (f->waiting && d == f->wait_d) {
 		if ((pk->flags & PKT_RST) == 0 && wait_queue(r, f, src_is_a,
 		    pk)) {
-			if (f->nq > REASM_WAIT_SEGS || f->qbytes > r->hold)
+			if (f->nq > REASM_WAIT_SEGS || f->qbytes > r->hold ||
+			    r->held_total + r->queued_total > r->hold_total)
 				wait_end(r, f, pk->ts, true);
 			return;
 		}
@@ -717,7 +723,7 @@ wait_queue(struct reasm *r, struct flow *f, bool src_is_a,
 	f->qtail = q;
 	f->nq++;
 	f->qbytes += len;
-	(void)r;
+	r->queued_total += len;
 	return true;
 }
 
@@ -761,6 +767,7 @@ wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
 	q = f->q;
 	f->q = f->qtail = NULL;
 	f->nq = 0;
+	r->queued_total -= f->qbytes;
 	f->qbytes = 0;
 	for (; q != NULL; q = n) {
 		n = q->next;
@@ -774,7 +781,7 @@ wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
 
 /* Free held-back segments without delivering them. */
 static void
-wait_clear(struct flow *f)
+wait_clear(struct reasm *r, struct flow *f)
 {
 	struct qseg	*q;
 
@@ -784,6 +791,7 @@ wait_clear(struct flow *f)
 	}
 	f->qtail = NULL;
 	f->nq = 0;
+	r->queued_total -= f->qbytes;
 	f->qbytes = 0;
 	f->waiting = false;
 }
@@ -1073,7 +1081,8 @@ hold_pos(struct half *h, uint32_t seq)
 static bool
 hold_fits(const struct reasm *r, const struct half *h, uint32_t len)
 {
-	return h->held + len <= r->hold && h->nheld < MT_REASM_SEGS_HARD;
+	return h->held + len <= r->hold && h->nheld < MT_REASM_SEGS_HARD &&
+	    r->held_total + r->queued_total + len <= r->hold_total;
 }
 
 /* Hold a copy of a piece, linked at *pp; NULL when out of memory. */

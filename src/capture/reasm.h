@@ -65,6 +65,8 @@ struct reasm_cb {
 struct reasm_limits {
 	size_t		 flows;		/* flow table capacity (MT_FLOWS_HARD) */
 	size_t		 hold;		/* out-of-order bytes held per direction */
+	size_t		 hold_total;	/* ... and by all flows together, with
+					   the segments held back for order */
 	mt_time		 idle_us;	/* evict a flow idle this long */
 };
 

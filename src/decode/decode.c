@@ -170,6 +170,7 @@ dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
 	cb.close = df_close;
 	cb.arg = d;
 	cb.server_ports = d->server_ports;
+	memset(&lim, 0, sizeof(lim));	/* hold_total: the default */
 	lim.flows = o->flows ? o->flows : MT_FLOWS_DEFAULT;
 	if (lim.flows > MT_FLOWS_HARD)
 		lim.flows = MT_FLOWS_HARD;

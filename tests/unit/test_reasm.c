@@ -169,6 +169,8 @@ t_close(void *user, enum reasm_close why, mt_time t)
 
 static const uint16_t	server_ports[] = { 25, 110, 587, 0 };
 
+static size_t	mk_hold_total;	/* the next mk()'s limits.hold_total (0: default) */
+
 static struct reasm *
 mk(size_t flows, size_t hold, mt_time idle)
 {
@@ -185,6 +187,8 @@ mk(size_t flows, size_t hold, mt_time idle)
 	cb.anomaly = t_anomaly;
 	cb.close = t_close;
 	cb.server_ports = server_ports;
+	memset(&lim, 0, sizeof(lim));
+	lim.hold_total = mk_hold_total;
 	lim.flows = flows;
 	lim.hold = hold;
 	lim.idle_us = idle;
@@ -1117,6 +1121,40 @@ test_free_unflushed(void)
  * wait gives up after REASM_WAIT_SEGS segments held back: the gap, then
  * every held segment in order.
  */
+/*
+ * The hold budget of all flows together: two flows each under their own
+ * budget, the second over the total, gives up its own hole (anomaly, gap)
+ * instead of growing; the first keeps what it holds.
+ */
+static void
+test_hold_total(void)
+{
+	struct conn		 k1 = { 1, 2, 40110, 110 }, k2 = { 1, 2, 40111, 110 };
+	struct reasm		*r;
+	struct reasm_stats	 st;
+
+	mk_hold_total = 12;
+	r = mk(0, 100, 0);
+	mk_hold_total = 0;
+	handshake(r, &k1, 0, 500);
+	handshake(r, &k2, 0, 500);
+	log_reset();
+	tx(r, &k1, C2S, 5, 501, P, "aaaaaaaa", 0);	/* 1..4 missing: held */
+	tx(r, &k2, C2S, 5, 501, P, "bbbbbbbb", 0);	/* 8 + 8 > 12 */
+	CHECK_STR(logbuf,
+	    "40111 anomaly hold_budget_exceeded (c2s)\n"
+	    "40111 gap C2S 4\n"
+	    "40111 data C2S 'bbbbbbbb'\n");
+	tx(r, &k1, C2S, 1, 501, P, "xxxx", 0);		/* the hole fills */
+	CHECK(strstr(logbuf, "40110 data C2S 'xxxx'\n"
+	    "40110 data C2S 'aaaaaaaa'\n") != NULL);
+	reasm_get_stats(r, &st);
+	CHECK(st.held_peak <= 12);
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
 static void
 test_causal(void)
 {
@@ -1184,6 +1222,7 @@ main(void)
 	test_overlap_differs();
 	test_wrap();
 	test_causal();
+	test_hold_total();
 	test_midstream();
 	test_one_sided();
 	test_gap_at_flush();
