@@ -9,8 +9,9 @@
  * and calls the inner sinks, so their output is byte for byte what they
  * would have written when called directly.
  *
- * The ring is single producer, single consumer.  The producer copies a
- * record into free space without the lock and publishes it under the lock;
+ * The ring is single producer, single consumer.  The producer copies
+ * records into free space without the lock and publishes them under the
+ * lock, ASYNC_BATCH bytes at a time (a flush or close publishes at once);
  * the consumer takes everything published so far in one go, and gives the
  * space back under the lock.  A full ring blocks the producer (memory stays
  * bounded); an empty one blocks the writer.  flush() waits until the writer
