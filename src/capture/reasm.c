@@ -193,6 +193,8 @@ static bool	 half_overflow(struct reasm *, struct flow *, enum reasm_dir,
 		    bool);
 static void	 half_skip(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, mt_time);
+static void	 hold_deliver_first(struct reasm *, struct flow *,
+		    enum reasm_dir, mt_time);
 static void	 half_drain(struct reasm *, struct flow *, enum reasm_dir,
 		    mt_time);
 static void	 half_flush(struct reasm *, struct flow *, enum reasm_dir,
@@ -750,16 +752,8 @@ wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
 		 * reply that was waiting (it would take that reply).
 		 */
 		while (h->hold != NULL && seq_lt(h->hold->seq, end)) {
-			struct hseg	*c = h->hold;
-
-			half_skip(r, f, o, c->seq, t);
-			if ((h->hold = c->next) == NULL)
-				h->tail = NULL;
-			h->held -= c->len;
-			h->nheld--;
-			r->held_total -= c->len;
-			deliver(r, f, o, c->data, c->len, c->wire, t);
-			free(c);
+			half_skip(r, f, o, h->hold->seq, t);
+			hold_deliver_first(r, f, o, t);
 		}
 		half_skip(r, f, o, end, t);
 	}
@@ -1154,22 +1148,31 @@ half_skip(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 	}
 }
 
+/* Unlink the first held piece (it is next) and deliver it. */
+static void
+hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d,
+    mt_time t)
+{
+	struct half	*h = &f->h[d];
+	struct hseg	*c = h->hold;
+
+	if ((h->hold = c->next) == NULL)
+		h->tail = NULL;
+	h->held -= c->len;
+	h->nheld--;
+	r->held_total -= c->len;
+	deliver(r, f, d, c->data, c->len, c->wire, t);
+	free(c);
+}
+
 /* Deliver held pieces while the first one is next. */
 static void
 half_drain(struct reasm *r, struct flow *f, enum reasm_dir d, mt_time t)
 {
 	struct half	*h = &f->h[d];
-	struct hseg	*c;
 
-	while ((c = h->hold) != NULL && c->seq == h->next) {
-		if ((h->hold = c->next) == NULL)
-			h->tail = NULL;
-		h->held -= c->len;
-		h->nheld--;
-		r->held_total -= c->len;
-		deliver(r, f, d, c->data, c->len, c->wire, t);
-		free(c);
-	}
+	while (h->hold != NULL && h->hold->seq == h->next)
+		hold_deliver_first(r, f, d, t);
 }
 
 /*
