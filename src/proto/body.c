@@ -47,28 +47,35 @@ body_line(struct body *b, const struct lr_line *l)
 }
 
 /*
- * body_scan()'s line by line loop, from start (a line start) with lines
- * taken so far, for one way of finding the next control byte (scan.h's,
- * or an AVX2 one where the CPU has it).  Returns from the function.
+ * One step of body_scan() line by line: take the line at start, or stop
+ * (goto done) before it.  find is the way to the next control byte
+ * (scan.h's, or an AVX2 one where the CPU has it).
  */
-#define BODY_SCAN_LINES(find)						\
-	while (start < n && p[start] != '.') {				\
-		i = find(p, start, n);					\
-		/* the line must end here in CRLF, within the chunk */	\
-		if (i + 1 >= n || p[i] != '\r' || p[i + 1] != '\n')	\
-			break;						\
-		e = i + 1 - start;	/* bytes before the LF */	\
-		if (e > maxe || (uint64_t)e + 1 > budget - start)	\
-			break;						\
-		start = i + 2;						\
-		lines++;						\
-	}								\
-	if (lines > 0) {						\
-		b->wire += start;					\
-		b->lines += lines;					\
-		b->prev_crlf = true;					\
-	}								\
-	return start
+#define BODY_TAKE_LINE(find) do {					\
+	if (p[start] == '.')						\
+		goto done;						\
+	i = find(p, start, n);						\
+	/* the line must end here in CRLF, within the chunk */		\
+	if (i + 1 >= n || p[i] != '\r' || p[i + 1] != '\n')		\
+		goto done;						\
+	e = i + 1 - start;	/* bytes before the LF */		\
+	if (e > maxe || (uint64_t)e + 1 > budget - start)		\
+		goto done;						\
+	start = i + 2;							\
+	lines++;							\
+} while (0)
+
+/* Account what body_scan() took: the bytes before start, in lines. */
+static size_t
+body_scan_end(struct body *b, size_t start, uint64_t lines)
+{
+	if (lines > 0) {
+		b->wire += start;
+		b->lines += lines;
+		b->prev_crlf = true;
+	}
+	return start;
+}
 
 size_t
 body_scan_plain(struct body *b, const uint8_t *p, size_t n, size_t maxe,
@@ -77,7 +84,10 @@ body_scan_plain(struct body *b, const uint8_t *p, size_t n, size_t maxe,
 	size_t		start = 0, i, e;
 	uint64_t	lines = 0;
 
-	BODY_SCAN_LINES(scan_ctl_notab);
+	while (start < n)
+		BODY_TAKE_LINE(scan_ctl_notab);
+done:
+	return body_scan_end(b, start, lines);
 }
 
 #if defined(SCAN_HAVE_AVX2)
@@ -97,7 +107,7 @@ body_scan_avx2(struct body *b, const uint8_t *p, size_t n, size_t maxe,
 	size_t		start = 0, pos, i, e;
 	uint64_t	lines = 0, crc, lfc, ctl, cr, lf, dot, end;
 
-	while (start < n && p[start] != '.') {
+	while (start < n) {
 		/* at a line start: the byte before was an LF (or none) */
 		crc = 0;
 		lfc = 1;
@@ -120,26 +130,11 @@ body_scan_avx2(struct body *b, const uint8_t *p, size_t n, size_t maxe,
 		}
 		/* line by line through the block that stopped them */
 		pos += 64;
-		while (start < pos && start < n) {
-			if (p[start] == '.')
-				goto done;
-			i = scan_ctl_notab_avx2(p, start, n);
-			if (i + 1 >= n || p[i] != '\r' || p[i + 1] != '\n')
-				goto done;
-			e = i + 1 - start;	/* bytes before the LF */
-			if (e > maxe || (uint64_t)e + 1 > budget - start)
-				goto done;
-			start = i + 2;
-			lines++;
-		}
+		while (start < pos && start < n)
+			BODY_TAKE_LINE(scan_ctl_notab_avx2);
 	}
 done:
-	if (lines > 0) {
-		b->wire += start;
-		b->lines += lines;
-		b->prev_crlf = true;
-	}
-	return start;
+	return body_scan_end(b, start, lines);
 }
 #endif
 
