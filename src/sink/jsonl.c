@@ -6,20 +6,19 @@
  */
 #include "sink.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sink_int.h"
 
 /*
- * A record's line is built here and written once.  Its size bounds the
- * worst case: every string field of a record (at most 12, each shorter
- * than MT_FIELD_HARD) escaped at 6 bytes a character, plus the keys and
- * numbers; jb_kstr() asks for a whole field's worst case before each.
+ * A record's line (or the header line) is built here and written once.
+ * Its size bounds the worst case: every string field of a record (at most
+ * 12, each shorter than MT_FIELD_HARD) escaped at 6 bytes a character,
+ * plus the keys and numbers; the header's target is shorter than
+ * STORE_TARGET_HARD, well inside.  jb_kstr() checks the room for each.
  */
-#define JB_FIELD_MAX	(32 + 6 * MT_FIELD_HARD)
-#define JB_SIZE		(16 * JB_FIELD_MAX)
+#define JB_SIZE		(16 * (32 + 6 * MT_FIELD_HARD))
 
 struct jbuf {
 	char	b[JB_SIZE];
@@ -39,8 +38,6 @@ static int	jsonl_rec(struct sink *, const struct trace_rec *,
 static int	jsonl_flush(struct sink *, struct mt_err *);
 static void	jsonl_close(struct sink *);
 static void	jsonl_header(struct sink_jsonl *);
-static void	jsonl_str(FILE *, const char *);
-static void	jsonl_kstr(FILE *, const char *, const char *);
 
 static void
 jb_mem(struct jbuf *b, const char *s, size_t n)
@@ -81,8 +78,10 @@ jb_i64(struct jbuf *b, int64_t v)
 }
 
 /*
- * Bytes a JSON string shows as they are (see jsonl_str()): printable
- * ASCII but '"' and '\\'.
+ * Bytes a JSON string shows as they are: printable ASCII but '"' and '\\'
+ * (RFC 8259 section 7).  Every other byte, DEL and every byte >= 0x80 too,
+ * is written as \\u00XX of the byte, so that no byte sequence can make
+ * the output invalid UTF-8.
  */
 static const unsigned char jb_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -104,19 +103,18 @@ static const unsigned char jb_plain[256] = {
 };
 
 /*
- * ,"key":"escaped value" -- the same escaping as jsonl_str().  key is
- * short; val is one of a record's fields (shorter than MT_FIELD_HARD).
- * Written straight into the buffer, which has room for the worst case.
+ * ,"key":"escaped value" (jb_plain).  key is short; the buffer has room for
+ * a record's or a header's worst case (JB_SIZE).
  */
 static void
 jb_kstr(struct jbuf *b, const char *key, const char *val)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*u = (const unsigned char *)val;
-	size_t			 klen = strlen(key), i;
+	size_t			 klen = strlen(key), vlen = strlen(val), i;
 	char			*w;
 
-	if (sizeof(b->b) - b->n < JB_FIELD_MAX || klen > 16)
+	if (klen > 16 || sizeof(b->b) - b->n < klen + 8 + 6 * vlen)
 		return;			/* cannot happen: see JB_SIZE */
 	w = b->b + b->n;
 	*w++ = ',';
@@ -126,7 +124,7 @@ jb_kstr(struct jbuf *b, const char *key, const char *val)
 	*w++ = '"';
 	*w++ = ':';
 	*w++ = '"';
-	for (i = 0; u[i] != '\0' && i < MT_FIELD_HARD; i++) {
+	for (i = 0; i < vlen; i++) {
 		unsigned char	c = u[i];
 
 		if (jb_plain[c])
@@ -167,61 +165,24 @@ sink_jsonl_new(FILE *fp, const struct run_info *ri, struct mt_err *err)
 	return &j->base;
 }
 
-/*
- * A JSON string (RFC 8259 section 7): " and \ escaped with a backslash,
- * control bytes, DEL and every byte >= 0x80 as \u00XX of the byte, so
- * that no byte sequence can make the output invalid UTF-8.
- */
-static void
-jsonl_str(FILE *fp, const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*u = (const unsigned char *)s, *run;
-	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
-
-	fputc('"', fp);
-	for (;;) {
-		/* Copy a run of characters that need no escape at once. */
-		for (run = u; *u >= 0x20 && *u < 0x7f && *u != '"' &&
-		    *u != '\\'; u++)
-			;
-		if (u > run)
-			fwrite(run, 1, (size_t)(u - run), fp);
-		if (*u == '\0')
-			break;
-		if (*u == '"' || *u == '\\') {
-			fputc('\\', fp);
-			fputc(*u, fp);
-		} else {
-			esc[4] = hex[*u >> 4];
-			esc[5] = hex[*u & 15];
-			fwrite(esc, 1, sizeof(esc), fp);
-		}
-		u++;
-	}
-	fputc('"', fp);
-}
-
-/* ,"key":"value" */
-static void
-jsonl_kstr(FILE *fp, const char *key, const char *val)
-{
-	fprintf(fp, ",\"%s\":", key);
-	jsonl_str(fp, val);
-}
-
 static void
 jsonl_header(struct sink_jsonl *j)
 {
+	struct jbuf	*b = &j->jb;
+
 	if (j->started)
 		return;
 	j->started = true;
-	fprintf(j->fp, "{\"format\":\"mailtrace-jsonl\",\"version\":%d,"
-	    "\"run\":%" PRIu64, SINK_JSONL_VERSION, j->hdr.run);
-	jsonl_kstr(j->fp, "proto", j->hdr.proto);
-	jsonl_kstr(j->fp, "target", j->hdr.target);
-	jsonl_kstr(j->fp, "level", j->hdr.level);
-	fputs("}\n", j->fp);
+	b->n = 0;
+	jb_raw(b, "{\"format\":\"mailtrace-jsonl\",\"version\":");
+	jb_u64(b, SINK_JSONL_VERSION);
+	jb_raw(b, ",\"run\":");
+	jb_u64(b, j->hdr.run);
+	jb_kstr(b, "proto", j->hdr.proto);
+	jb_kstr(b, "target", j->hdr.target);
+	jb_kstr(b, "level", j->hdr.level);
+	jb_raw(b, "}\n");
+	fwrite(b->b, 1, b->n, j->fp);
 }
 
 static int
