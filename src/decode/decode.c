@@ -19,6 +19,7 @@
 
 #include "conv.h"
 #include "reasm.h"
+#include "sniff.h"
 
 #define DEC_SNIFF_HARD	512	/* bytes held per direction to pick a protocol */
 
@@ -45,6 +46,7 @@ struct dflow {
 	uint8_t		 sniff[2][DEC_SNIFF_HARD];
 	size_t		 nsniff[2];
 	mt_time		 tsniff[2];
+	enum reasm_dir	 first_dir;	/* the side whose bytes came first */
 	/* API-level state */
 	bool		 encrypted;
 	bool		 connect_done;	/* the connect exit was recorded */
@@ -368,41 +370,36 @@ df_handshake(void *user, int stage, mt_time t)
 	}
 }
 
-/* Pick the protocol from the first line of either side (RFC 1939 4,
- * RFC 5321 4.2 / 4.1.1). */
+/*
+ * Pick the protocol of a flow on an unlisted port from what each side sent
+ * first, with the models' own framer and parsers (sniff.h: positive
+ * evidence from the client is needed).
+ */
 static enum dkind
 df_sniff(struct dflow *f)
 {
-	const uint8_t	*s = f->sniff[REASM_S2C], *c = f->sniff[REASM_C2S];
-	size_t		 ns = f->nsniff[REASM_S2C], nc = f->nsniff[REASM_C2S];
+	struct sniff_in	in;
 
-	if (ns >= 4 && (memcmp(s, "+OK ", 4) == 0 || memcmp(s, "+OK\r", 4) == 0)) {
+	memset(&in, 0, sizeof(in));
+	in.c = f->sniff[REASM_C2S];
+	in.nc = f->nsniff[REASM_C2S];
+	in.s = f->sniff[REASM_S2C];
+	in.ns = f->nsniff[REASM_S2C];
+	in.server_first = f->first_dir == REASM_S2C;
+	in.final = in.nc == DEC_SNIFF_HARD || in.ns == DEC_SNIFF_HARD;
+	switch (sniff_flow(&in)) {
+	case SNIFF_POP3:
 		f->proto = PROTO_POP3;
 		return DK_MAIL;
-	}
-	if (ns >= 4 && mt_isdigit(s[0]) && mt_isdigit(s[1]) &&
-	    mt_isdigit(s[2]) && (s[3] == ' ' || s[3] == '-' || s[3] == '\r' ||
-	    s[3] == '\n') &&
-	    (s[0] == '2' || s[0] == '4' || s[0] == '5')) {
+	case SNIFF_SMTP:
 		f->proto = PROTO_SMTP;
 		return DK_MAIL;
-	}
-	if (nc >= 5 && (mt_casecmp_n((const char *)c, "EHLO ", 5) ||
-	    mt_casecmp_n((const char *)c, "HELO ", 5))) {
-		f->proto = PROTO_SMTP;
-		return DK_MAIL;
-	}
-	if (nc >= 5 && (mt_casecmp_n((const char *)c, "CAPA\r", 5) ||
-	    mt_casecmp_n((const char *)c, "USER ", 5) ||
-	    mt_casecmp_n((const char *)c, "APOP ", 5))) {
-		f->proto = PROTO_POP3;
-		return DK_MAIL;
-	}
-	/* A line arrived on either side and says neither. */
-	if (memchr(s, '\n', ns) != NULL || memchr(c, '\n', nc) != NULL ||
-	    ns == DEC_SNIFF_HARD || nc == DEC_SNIFF_HARD)
+	case SNIFF_MORE:
+		return DK_UNKNOWN;
+	case SNIFF_OTHER:
+	default:
 		return DK_IGNORE;
-	return DK_UNKNOWN;
+	}
 }
 
 static void
@@ -417,6 +414,8 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 		take = DEC_SNIFF_HARD - f->nsniff[dir];
 		if (take > n)
 			take = n;
+		if (f->nsniff[0] == 0 && f->nsniff[1] == 0)
+			f->first_dir = dir;
 		if (f->nsniff[dir] == 0)
 			f->tsniff[dir] = t;
 		memcpy(f->sniff[dir] + f->nsniff[dir], p, take);

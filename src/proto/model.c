@@ -117,22 +117,123 @@ model_keyword_add(char *list, size_t sz, const char *s, size_t n)
 		snprintf(list + o, sz - o, "%s%s", o ? ", " : "", line);
 }
 
+enum { SHAPE_ONE, SHAPE_LOGIN, SHAPE_OTHER };
+
+static const struct {
+	const char	*name;
+	int		 responses;
+	int		 shape;
+} sasl_mechs[] = {
+#define X(id, name, responses, shape)	{ name, responses, SHAPE_##shape },
+#include "sasl_mechs.def"
+#undef X
+};
+
+static const struct {
+	const char	*verb;
+	int		 show;
+} cred_verbs[] = {
+#define X(verb, show)	{ #verb, VERB_SHOW_##show },
+#include "cred_verbs.def"
+#undef X
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+int
+sasl_mech_find(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < NELEM(sasl_mechs); i++)
+		if (strlen(sasl_mechs[i].name) == n &&
+		    mt_casecmp_n(s, sasl_mechs[i].name, n))
+			return (int)i;
+	return -1;
+}
+
+/* Is s[0..n) one of the words of the space separated list? */
+static bool
+word_in(const char *list, const char *s, size_t n)
+{
+	const char	*w = list;
+	size_t		 wl;
+
+	if (list == NULL || n == 0)
+		return false;
+	while (*w != '\0') {
+		while (*w == ' ')
+			w++;
+		for (wl = 0; w[wl] != '\0' && w[wl] != ' '; wl++)
+			;
+		if (wl == n && mt_casecmp_n(w, s, n))
+			return true;
+		w += wl;
+	}
+	return false;
+}
+
 void
 sasl_begin(struct sasl_track *s, const char *mech, size_t n, bool ir)
 {
 	memset(s, 0, sizeof(*s));
 	s->open = true;
-	if (n == 5 && mt_casecmp_n(mech, "PLAIN", 5))
-		s->expect = 1;
-	else if (n == 5 && mt_casecmp_n(mech, "LOGIN", 5))
-		s->expect = 2;
-	else if (n == 8 && mt_casecmp_n(mech, "CRAM-MD5", 8))
-		s->expect = 1;
-	else
-		s->expect = -1;
+	s->mech = sasl_mech_find(mech, n);
+	s->expect = s->mech < 0 ? -1 : sasl_mechs[s->mech].responses;
 	/* RFC 4954 4: an initial response is the first response. */
 	if (ir)
 		s->resps = 1;
+}
+
+const char *
+sasl_resp_name(const struct sasl_track *s)
+{
+	int	shape = s->mech < 0 ? SHAPE_OTHER : sasl_mechs[s->mech].shape;
+
+	if (shape == SHAPE_LOGIN && s->resps <= 2)
+		return s->resps == 1 ? "SEND USER" : "SEND PASS";
+	if (shape == SHAPE_ONE && s->resps == 1)
+		return "SEND USER PASS";
+	return "AUTH DATA";
+}
+
+void
+model_command(struct tracer *tr, const struct model_verbs *kw,
+    const struct lr_line *l, const struct verb_line *v, int show,
+    const char *mechs, char *intf, size_t sz)
+{
+	char		 detail[64];
+	const char	*sp;
+	size_t		 i, ml;
+
+	if (!v->alpha || v->verblen < kw->min || v->verblen > kw->max) {
+		/* Not a keyword: it may be a credential out of its exchange. */
+		snprintf(detail, sizeof(detail), "unreadable command of %zu "
+		    "octets", l->len);
+		snprintf(intf, sz, "?");
+		trace_anomaly(tr, AN_UNKNOWN_COMMAND, detail, l->t_first);
+		return;
+	}
+	if (show < 0) {
+		show = VERB_SHOW_ALL;
+		for (i = 0; i < NELEM(cred_verbs); i++)
+			if (strlen(cred_verbs[i].verb) == v->verblen &&
+			    mt_casecmp_n(v->verb, cred_verbs[i].verb,
+			    v->verblen))
+				show = cred_verbs[i].show;
+		snprintf(detail, sizeof(detail), "unknown %s command",
+		    kw->proto);
+		trace_anomaly(tr, AN_UNKNOWN_COMMAND, detail, l->t_first);
+	}
+	if (show == VERB_SHOW_MECH) {
+		/* The mechanism is shown only when it is known to be one. */
+		sp = memchr(v->args, ' ', v->argslen);
+		ml = sp != NULL ? (size_t)(sp - v->args) : v->argslen;
+		if (sasl_mech_find(v->args, ml) >= 0 ||
+		    word_in(mechs, v->args, ml))
+			show = VERB_SHOW_FIRST;
+	}
+	verb_intf(intf, sz, v, show);
 }
 
 bool

@@ -11,6 +11,7 @@
 #include "conv.h"
 #include "lr.h"
 #include "pending.h"
+#include "verb.h"
 
 /* The failure class open steps get when a conversation ends for why. */
 enum mt_ecode	model_close_code(enum close_why);
@@ -39,17 +40,46 @@ void		model_body_flags(struct tracer *, const struct body *,
  */
 struct sasl_track {
 	bool		 open;
+	int		 mech;		/* index in sasl_mechs.def; -1: unknown */
 	int		 expect;	/* responses the mechanism makes; -1: unknown */
 	int		 resps;		/* responses seen */
 	int		 conts;		/* challenges seen */
 };
 
+/* The mechanism of sasl_mechs.def named by s[0..n) (any case), or -1. */
+int	sasl_mech_find(const char *s, size_t n);
 /* AUTH mech (name, its length, with an initial response or not). */
 void	sasl_begin(struct sasl_track *, const char *mech, size_t n, bool ir);
+/*
+ * The int string of the client response sasl_client_line() just counted,
+ * named as SMTP names them (EVENTS.md): "SEND USER PASS", "SEND USER",
+ * "SEND PASS" or "AUTH DATA".  Never any of the response's content.
+ */
+const char *sasl_resp_name(const struct sasl_track *);
 /* Is the next client line a response?  (Counts it when it is.) */
 bool	sasl_client_line(struct sasl_track *);
 /* A reply to the exchange: a challenge keeps it open, anything else ends it. */
 void	sasl_reply(struct sasl_track *, bool challenge);
+
+/* What one protocol's keywords look like, for model_command(). */
+struct model_verbs {
+	const char	*proto;		/* "POP3", "SMTP" */
+	size_t		 min, max;	/* a keyword's length */
+};
+
+/*
+ * A client command line was split into v: write the int string of its
+ * "before" record into intf (sz bytes, NUL-terminated) and record what is
+ * odd about its verb.  show is the protocol table's VERB_SHOW_* for a verb
+ * the protocol knows, -1 for any other verb: that one raises
+ * unknown_command and shows no more than cred_verbs.def allows.  A verb
+ * that is not a keyword at all (not letters, or not of the protocol's
+ * length) shows as "?".  mechs: the SASL mechanisms the server announced,
+ * space separated ("" or NULL: none), which VERB_SHOW_MECH may also show.
+ */
+void	model_command(struct tracer *, const struct model_verbs *,
+	    const struct lr_line *, const struct verb_line *, int show,
+	    const char *mechs, char *intf, size_t sz);
 
 /* The greeting is awaited: its "before" point ev and a pending entry. */
 void	model_greeting(struct tracer *, struct pendq *, int cmd, unsigned ev,

@@ -19,11 +19,13 @@ static const struct {
 	int		show;		/* VERB_SHOW_* */
 	unsigned	pair;
 } pop3_cmd_info[POP3_C__COUNT] = {
-#define X(verb, reply, show, pair)					\
+#define X(verb, reply, show, pair, sniff)					\
 	[POP3_C_##verb] = { REPLY_##reply, VERB_SHOW_##show, PAIR_##pair },
 #include "pop3_cmds.def"
 #undef X
 };
+
+static const struct model_verbs pop3_verbs_kw = { "POP3", 3, 4 };
 
 static void	pop3_line(struct pop3 *, enum dir, const struct lr_line *,
 		    uint64_t);
@@ -164,22 +166,10 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		p.cmd = (int)cmd;
 		p.has_arg = v.argslen > 0;
 		p.ev_before = pop3_step_event(cmd, v.args, v.argslen);
-		verb_intf(p.intf, sizeof(p.intf), &v, cmd == POP3_C__UNKNOWN ?
-		    VERB_SHOW_ALL : pop3_cmd_info[cmd].show);
-		/*
-		 * RFC 1939 3: keywords are three or four letters.  Anything
-		 * else is not shown: it may be a credential seen out of its
-		 * exchange (after a gap, say).
-		 */
-		if (!v.alpha || v.verblen < 3 || v.verblen > 4) {
-			char	shown[48];
-
-			snprintf(shown, sizeof(shown), "unreadable command of "
-			    "%zu octets", l->len);
-			snprintf(p.intf, sizeof(p.intf), "?");
-			trace_anomaly(m->env.tr, AN_UNKNOWN_COMMAND, shown,
-			    l->t_first);
-		}
+		/* RFC 1939 3: keywords are three or four letters. */
+		model_command(m->env.tr, &pop3_verbs_kw, l, &v,
+		    cmd == POP3_C__UNKNOWN ? -1 : pop3_cmd_info[cmd].show,
+		    m->capa.sasl, p.intf, sizeof(p.intf));
 		if (cmd == POP3_C_AUTH && v.argslen > 0) {
 			const char	*sp = memchr(v.args, ' ', v.argslen);
 

@@ -11,7 +11,7 @@
 #include "mt.h"
 
 static const char *const pop3_verbs[POP3_C__COUNT] = {
-#define X(verb, reply, show, pair)	[POP3_C_##verb] = #verb,
+#define X(verb, reply, show, pair, sniff)	[POP3_C_##verb] = #verb,
 #include "pop3_cmds.def"
 #undef X
 };
@@ -65,6 +65,18 @@ pop3_cmd_parse(const char *s, size_t n, enum pop3_cmd *cmd,
 	verb_split(s, n, v);
 	i = verb_lookup(pop3_verbs, POP3_C__COUNT, v);
 	*cmd = i < 0 ? POP3_C__UNKNOWN : (enum pop3_cmd)i;
+}
+
+static const enum verb_sniff pop3_sniff[POP3_C__COUNT] = {
+#define X(verb, reply, show, pair, sniff)	[POP3_C_##verb] = VERB_SNIFF_##sniff,
+#include "pop3_cmds.def"
+#undef X
+};
+
+enum verb_sniff
+pop3_cmd_sniff(enum pop3_cmd c)
+{
+	return (unsigned)c < POP3_C__COUNT ? pop3_sniff[c] : VERB_SNIFF_NO;
 }
 
 const char *

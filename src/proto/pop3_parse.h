@@ -20,7 +20,7 @@ enum pop3_st {
 };
 
 enum pop3_cmd {
-#define X(verb, reply, show, pair)	POP3_C_##verb,
+#define X(verb, reply, show, pair, sniff)	POP3_C_##verb,
 #include "pop3_cmds.def"
 #undef X
 	POP3_C__COUNT,
@@ -49,6 +49,8 @@ void		 pop3_cmd_parse(const char *, size_t, enum pop3_cmd *cmd,
 
 /* The verb of a command ("RETR"); "" for the pseudo commands. */
 const char	*pop3_cmd_verb(enum pop3_cmd);
+/* The sniff column of pop3_cmds.def (VERB_SNIFF_NO for an unknown verb). */
+enum verb_sniff	 pop3_cmd_sniff(enum pop3_cmd);
 
 /* "+OK nn mm" of STAT (RFC 1939 5): message count and octets. */
 bool		 pop3_parse_stat(const char *text, size_t n, uint64_t *count,

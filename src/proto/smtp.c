@@ -18,11 +18,13 @@ static const struct {
 	int		show;
 	unsigned	pair;
 } smtp_cmd_info[SMTP_C__COUNT] = {
-#define X(verb, show, pair)						\
+#define X(verb, show, pair, sniff)						\
 	[SMTP_C_##verb] = { VERB_SHOW_##show, PAIR_##pair },
 #include "smtp_cmds.def"
 #undef X
 };
+
+static const struct model_verbs smtp_verbs_kw = { "SMTP", 1, 16 };
 
 static void	smtp_c2s_line(struct smtp *, const struct lr_line *);
 static void	smtp_body_line(struct smtp *, const struct lr_line *);
@@ -136,50 +138,21 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 	if (sasl_client_line(&m->sasl)) {
 		/* RFC 4954 4: a response (secret), also one sent early. */
 		p.cmd = SMTP_C__AUTHDATA;
-		if (l->len == 1 && l->text[0] == '*')
-			snprintf(p.intf, sizeof(p.intf), "AUTH END");
-		else if (m->sasl_mech == SMTP_SASL_LOGIN)
-			snprintf(p.intf, sizeof(p.intf), m->sasl_n == 0 ?
-			    "SEND USER" : m->sasl_n == 1 ? "SEND PASS" :
-			    "AUTH DATA");
-		else if (m->sasl_mech != SMTP_SASL_OTHER && m->sasl_n == 0)
-			snprintf(p.intf, sizeof(p.intf), "SEND USER PASS");
-		else
-			snprintf(p.intf, sizeof(p.intf), "AUTH DATA");
-		m->sasl_n++;
+		snprintf(p.intf, sizeof(p.intf), "%s", l->len == 1 &&
+		    l->text[0] == '*' ? "AUTH END" : sasl_resp_name(&m->sasl));
 		snprintf(what, sizeof(what), "AUTH response line");
 	} else {
 		smtp_cmd_parse(l->text, l->len, &cmd, &v);
 		p.cmd = (int)cmd;
 		p.has_arg = v.argslen > 0;
-		verb_intf(p.intf, sizeof(p.intf), &v, cmd == SMTP_C__UNKNOWN ?
-		    VERB_SHOW_ALL : smtp_cmd_info[cmd].show);
-		/* A verb of letters only; anything else is not shown: it may
-		 * be a credential seen out of its exchange. */
-		if (!v.alpha || v.verblen == 0 || v.verblen > 16) {
-			char	shown[48];
-
-			snprintf(shown, sizeof(shown), "unreadable command of "
-			    "%zu octets", l->len);
-			snprintf(p.intf, sizeof(p.intf), "?");
-			trace_anomaly(m->env.tr, AN_UNKNOWN_COMMAND, shown,
-			    l->t_first);
-		}
-		if (cmd == SMTP_C_AUTH) {
+		model_command(m->env.tr, &smtp_verbs_kw, l, &v,
+		    cmd == SMTP_C__UNKNOWN ? -1 : smtp_cmd_info[cmd].show,
+		    m->ehlo.auth, p.intf, sizeof(p.intf));
+		if (cmd == SMTP_C_AUTH && v.argslen > 0) {
 			const char	*sp = memchr(v.args, ' ', v.argslen);
 			size_t		 ml = sp ? (size_t)(sp - v.args) : v.argslen;
 
-			m->sasl_mech = SMTP_SASL_OTHER;
-			if (ml == 5 && mt_casecmp_n(v.args, "PLAIN", 5))
-				m->sasl_mech = SMTP_SASL_PLAIN;
-			else if (ml == 5 && mt_casecmp_n(v.args, "LOGIN", 5))
-				m->sasl_mech = SMTP_SASL_LOGIN;
-			else if (ml == 8 && mt_casecmp_n(v.args, "CRAM-MD5", 8))
-				m->sasl_mech = SMTP_SASL_CRAM;
-			/* An initial response counts as the first (RFC 4954 4). */
-			m->sasl_n = sp != NULL ? 1 : 0;
-			if (v.argslen > 0)
-				sasl_begin(&m->sasl, v.args, ml, sp != NULL);
+			sasl_begin(&m->sasl, v.args, ml, sp != NULL);
 		} else if (cmd == SMTP_C_BDAT) {
 			const char	*sp = memchr(v.args, ' ', v.argslen);
 			size_t		 nl = sp ? (size_t)(sp - v.args) : v.argslen;

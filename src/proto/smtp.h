@@ -19,13 +19,6 @@ enum smtp_state {
 	SMTP_S__COUNT
 };
 
-enum smtp_sasl {
-	SMTP_SASL_OTHER,
-	SMTP_SASL_PLAIN,	/* one response: user and password */
-	SMTP_SASL_LOGIN,	/* user, then password */
-	SMTP_SASL_CRAM		/* one response: user and digest */
-};
-
 struct smtp {
 	struct conv_env		 env;
 	enum smtp_state		 state;
@@ -33,8 +26,6 @@ struct smtp {
 	struct pendq		 pend;
 	/* SASL exchange (RFC 4954 4) */
 	struct sasl_track	 sasl;		/* an AUTH exchange */
-	enum smtp_sasl		 sasl_mech;
-	unsigned		 sasl_n;	/* client responses so far */
 	/* the reply being read */
 	bool			 in_reply;
 	bool			 reply_mismatch;

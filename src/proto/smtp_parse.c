@@ -10,7 +10,7 @@
 #include "mt.h"
 
 static const char *const smtp_verbs[SMTP_C__COUNT] = {
-#define X(verb, show, pair)	[SMTP_C_##verb] = #verb,
+#define X(verb, show, pair, sniff)	[SMTP_C_##verb] = #verb,
 #include "smtp_cmds.def"
 #undef X
 };
@@ -43,6 +43,18 @@ smtp_cmd_parse(const char *s, size_t n, enum smtp_cmd *cmd,
 	verb_split(s, n, v);
 	i = verb_lookup(smtp_verbs, SMTP_C__COUNT, v);
 	*cmd = i < 0 ? SMTP_C__UNKNOWN : (enum smtp_cmd)i;
+}
+
+static const enum verb_sniff smtp_sniff[SMTP_C__COUNT] = {
+#define X(verb, show, pair, sniff)	[SMTP_C_##verb] = VERB_SNIFF_##sniff,
+#include "smtp_cmds.def"
+#undef X
+};
+
+enum verb_sniff
+smtp_cmd_sniff(enum smtp_cmd c)
+{
+	return (unsigned)c < SMTP_C__COUNT ? smtp_sniff[c] : VERB_SNIFF_NO;
 }
 
 const char *

@@ -12,7 +12,7 @@
 #include "verb.h"
 
 enum smtp_cmd {
-#define X(verb, show, pair)	SMTP_C_##verb,
+#define X(verb, show, pair, sniff)	SMTP_C_##verb,
 #include "smtp_cmds.def"
 #undef X
 	SMTP_C__COUNT,
@@ -37,5 +37,7 @@ void		 smtp_cmd_parse(const char *, size_t, enum smtp_cmd *,
 		    struct verb_line *);
 /* The verb ("MAIL"); "" for the pseudo commands. */
 const char	*smtp_cmd_verb(enum smtp_cmd);
+/* The sniff column of smtp_cmds.def (VERB_SNIFF_NO for an unknown verb). */
+enum verb_sniff	 smtp_cmd_sniff(enum smtp_cmd);
 
 #endif

@@ -49,7 +49,7 @@ verb_intf(char *out, size_t sz, const struct verb_line *v, int show)
 		out[o++] = mt_isprint((unsigned char)v->verb[i]) ?
 		    (char)mt_toupper((unsigned char)v->verb[i]) : '?';
 	out[o] = '\0';
-	if (show == VERB_SHOW_NONE)
+	if (show == VERB_SHOW_NONE || show == VERB_SHOW_MECH)
 		alen = 0;
 	else if (show == VERB_SHOW_FIRST) {
 		const char *sp = memchr(v->args, ' ', alen);

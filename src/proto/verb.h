@@ -25,7 +25,20 @@ int	verb_lookup(const char *const *names, int n, const struct verb_line *);
 
 #define VERB_SHOW_ALL	0	/* verb and every argument */
 #define VERB_SHOW_NONE	1	/* the verb only (PASS) */
-#define VERB_SHOW_FIRST	2	/* the verb and its first argument (APOP user, AUTH mech) */
+#define VERB_SHOW_FIRST	2	/* the verb and its first argument (APOP user) */
+#define VERB_SHOW_MECH	3	/* AUTH: the first argument only when it names a
+				   SASL mechanism; the model decides that
+				   (model_command()), verb_intf() shows none */
+
+/*
+ * Is a client's first line with this verb evidence of the protocol on an
+ * unlisted port (the sniff column of the command tables; sniff.c)?
+ */
+enum verb_sniff {
+	VERB_SNIFF_NO,		/* never: other protocols share the verb */
+	VERB_SNIFF_GREET,	/* only after the server greeted in protocol */
+	VERB_SNIFF_YES		/* also before the greeting */
+};
 
 /*
  * Write the int string: the verb in upper case, then what `show` allows of

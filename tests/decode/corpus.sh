@@ -49,6 +49,9 @@ check "STARTTLS captures: the switch to TLS is recorded" test -n "$(grep 'anomal
 check "SMTPS (implicit TLS): connection-level records only" test -n "$(grep 'anomaly  encrypted  implicit TLS' "$OUT/other_ndpi_smtps.pcapng.out")"
 check "BDAT chunks: no unknown_command from chunk bytes" hasnt "$OUT/zeek_smtp_rfc3030-bdat-multipart-chunked.pcap.out" "unknown_command"
 check "redis on 6379 is not mail: no session" test "$(sessions zeek_pop3_redis-50-pings.pcap)" = 0
+check "pcredz realistic traffic: the FTP session on port 21 is not mail" test -z "$(grep ' 21 -1 -1' "$OUT/pcredz_realistic_network_traffic.pcap.out")"
+check "pcredz realistic traffic: no FTP or web password recorded" \
+    test -z "$(grep -rlaF -e 'P@ssw0rd2024' -e 'W!nterIsComing2024' "$OUT"/*.out)"
 # No secret of the corpus's AUTH exchanges is recorded (PCredz expects these).
 check "no AUTH payload recorded (base64 of user@example.com / emailpass)" \
     test -z "$(grep -rlaF -e 'dXNlckBleGFtcGxlLmNvbQ' -e 'emailpass' "$OUT"/*.out)"
