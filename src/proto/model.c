@@ -237,12 +237,14 @@ model_command(struct tracer *tr, const struct model_verbs *kw,
 }
 
 bool
-sasl_client_line(struct sasl_track *s)
+sasl_client_line(struct sasl_track *s, const char *text, size_t len)
 {
-	if (!s->open)
+	if (!s->open || s->cancelled)
 		return false;
 	if (s->expect < 0 || s->resps < s->expect || s->resps < s->conts) {
 		s->resps++;
+		if (len == 1 && text[0] == '*')
+			s->cancelled = true;
 		return true;
 	}
 	return false;

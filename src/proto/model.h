@@ -44,6 +44,7 @@ struct sasl_track {
 	int		 expect;	/* responses the mechanism makes; -1: unknown */
 	int		 resps;		/* responses seen */
 	int		 conts;		/* challenges seen */
+	bool		 cancelled;	/* the client sent "*": it sends no more */
 };
 
 /* The mechanism of sasl_mechs.def named by s[0..n) (any case), or -1. */
@@ -56,8 +57,12 @@ void	sasl_begin(struct sasl_track *, const char *mech, size_t n, bool ir);
  * "SEND PASS" or "AUTH DATA".  Never any of the response's content.
  */
 const char *sasl_resp_name(const struct sasl_track *);
-/* Is the next client line a response?  (Counts it when it is.) */
-bool	sasl_client_line(struct sasl_track *);
+/*
+ * Is the client line text[0..len) a response?  (Counts it when it is.)  A
+ * "*" is the client's cancel (RFC 4954 4, RFC 5034 4): a response, after
+ * which the client sends none, whatever the server answers.
+ */
+bool	sasl_client_line(struct sasl_track *, const char *text, size_t len);
 /* A reply to the exchange: a challenge keeps it open, anything else ends it. */
 void	sasl_reply(struct sasl_track *, bool challenge);
 

@@ -155,7 +155,7 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		return;		/* the tail of a truncated command */
 	memset(&p, 0, sizeof(p));
 	p.t_before = l->t_first;
-	if (sasl_client_line(&m->sasl)) {
+	if (sasl_client_line(&m->sasl, l->text, l->len)) {
 		/* RFC 5034 4: a response (secret), also one sent early. */
 		p.cmd = POP3_C__AUTHDATA;
 		p.ev_before = pop3_step_event(POP3_C__AUTHDATA, NULL, 0);

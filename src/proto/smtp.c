@@ -135,7 +135,7 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 		return;
 	memset(&p, 0, sizeof(p));
 	p.t_before = l->t_first;
-	if (sasl_client_line(&m->sasl)) {
+	if (sasl_client_line(&m->sasl, l->text, l->len)) {
 		/* RFC 4954 4: a response (secret), also one sent early. */
 		p.cmd = SMTP_C__AUTHDATA;
 		snprintf(p.intf, sizeof(p.intf), "%s", l->len == 1 &&
