@@ -76,6 +76,7 @@ struct dflow {
 	/* a transport anomaly from before the session opened */
 	enum an		 early_an;
 	mt_time		 early_t;
+	char		 early_detail[64];
 };
 
 struct decoder {
@@ -323,7 +324,8 @@ df_start(struct dflow *f, mt_time t)
 			df_point(f, ev_fetch + 1, 0, f->t_ack, f->t_syn, NULL);
 	}
 	if (f->early_an != AN_NONE)
-		trace_anomaly(&f->tr, f->early_an, NULL, f->early_t);
+		trace_anomaly(&f->tr, f->early_an, f->early_detail[0] != '\0' ?
+		    f->early_detail : NULL, f->early_t);
 	if (f->kind == DK_TLS) {
 		f->encrypted = true;
 		trace_anomaly(&f->tr, AN_ENCRYPTED, f->proto == PROTO_POP3 ?
@@ -461,6 +463,8 @@ df_anomaly(void *user, enum an a, const char *detail, mt_time t)
 		/* e.g. capture_started_mid_connection: said once it opens */
 		f->early_an = a;
 		f->early_t = t;
+		snprintf(f->early_detail, sizeof(f->early_detail), "%s",
+		    detail != NULL ? detail : "");
 	}
 }
 

@@ -123,8 +123,8 @@ lr_classify(const uint8_t *p, size_t chk, size_t e, unsigned flags)
 			flags |= LR_NUL;
 		else if (c < 0x20 && c != '\t' && c != '\r')
 			flags |= LR_CTRL;
-		if (k > 0 && p[k - 1] == '\r' && c != '\r')
-			flags |= LR_CTRL;
+		if (k > 0 && p[k - 1] == '\r')
+			flags |= LR_CTRL;	/* a CR before anything but LF */
 	}
 	return flags;
 }
@@ -168,7 +168,7 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 				lr->t_first = t;
 			/* a CR held from the last chunk, not followed by LF */
 			if (e > 0 && lr->len > 0 && lr->buf[lr->len - 1] ==
-			    '\r' && p[0] != '\r')
+			    '\r')
 				lr->flags |= LR_CTRL;
 			lr->flags |= lr_classify(p, chk, e, lr->flags);
 			if (e > 0)
@@ -218,7 +218,7 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 		else if (c < 0x20 && c != '\t' && c != '\r')
 			lr->flags |= LR_CTRL;
 		/* A CR is only a line ending when LF follows; otherwise text. */
-		if (lr->len > 0 && lr->buf[lr->len - 1] == '\r' && c != '\r')
+		if (lr->len > 0 && lr->buf[lr->len - 1] == '\r')
 			lr->flags |= LR_CTRL;
 		/*
 		 * The one byte past MT_LINE_HARD may only be the CR of CRLF.

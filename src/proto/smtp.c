@@ -156,9 +156,17 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 		} else if (cmd == SMTP_C_BDAT) {
 			const char	*sp = memchr(v.args, ' ', v.argslen);
 			size_t		 nl = sp ? (size_t)(sp - v.args) : v.argslen;
+			size_t		 el = sp ? v.argslen - nl - 1 : 0;
 			uint64_t	 size;
 
-			if (mt_parse_u64(v.args, nl, 0, UINT64_MAX / 2, &size))
+			/*
+			 * RFC 3030 2: "BDAT" SP chunk-size [ SP "LAST" ].
+			 * Anything else is no chunk: the server refuses it,
+			 * and its size must not eat the commands after it.
+			 */
+			if (mt_parse_u64(v.args, nl, 0, UINT64_MAX / 2, &size) &&
+			    (sp == NULL || (el == 4 &&
+			    mt_casecmp_n(sp + 1, "LAST", 4))))
 				m->bdat_left = size;
 			else
 				trace_anomaly(m->env.tr, AN_BAD_BDAT, p.intf,
@@ -477,6 +485,12 @@ void
 smtp_gap(struct smtp *m, enum dir d, uint64_t nbytes, mt_time t)
 {
 	model_gap(m->env.tr, &m->lr[d], d, nbytes, t);
+	/*
+	 * RFC 3030 2: the missing bytes were the chunk's first; what follows
+	 * the chunk is read as commands again.
+	 */
+	if (d == DIR_C2S && m->bdat_left > 0)
+		m->bdat_left -= nbytes < m->bdat_left ? nbytes : m->bdat_left;
 }
 
 void

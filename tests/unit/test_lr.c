@@ -92,6 +92,8 @@ test_framer(void)
 	same_all_ways(d1, sizeof(d1) - 1,
 	    "6:0:8:+OK hi|4:1:5:bare|5:2:7:nul|4:4:6:ctl\x01|3:10:3:end|");
 	same_all_ways("\r\n\n", 3, "0:0:2:|0:1:1:|");
+	/* A CR before anything but LF is a control byte, also before a CR. */
+	same_all_ways("LAST\r\r\nA\rB\r\n", 12, "5:4:7:LAST\r|3:4:5:A\rB|");
 
 	/* An over-long line: head at once, then the counted tail. */
 	memset(big, 'a', sizeof(big));
