@@ -269,6 +269,13 @@ df_new(void *arg, const struct flow_id *id, mt_time t)
 	return f;
 }
 
+/* The later of two times (a block ends no earlier than it began). */
+static mt_time
+df_later(mt_time a, mt_time b)
+{
+	return a > b ? a : b;
+}
+
 /* Emit an API point (int "--" unless intf) with rc and elapsed. */
 static void
 df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
@@ -489,8 +496,7 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 		if (f->block_in && !envelope) {
 			f->block_in = false;
 			df_point(f, EV_POP3_FETCHALL_AFTER, f->block_rc,
-			    f->t_last > f->t_block ? f->t_last : f->t_block,
-			    f->t_block, NULL);
+			    df_later(f->t_last, f->t_block), f->t_block, NULL);
 		}
 		if (envelope && f->open_done && !f->block_in &&
 		    !f->close_in) {
@@ -508,8 +514,8 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 		}
 		if (f->dele_in && cmd != POP3_C_DELE) {
 			f->dele_in = false;
-			df_point(f, EV_POP3_DELE_AFTER, f->dele_rc, f->t_last,
-			    f->t_dele, NULL);
+			df_point(f, EV_POP3_DELE_AFTER, f->dele_rc,
+			    df_later(f->t_last, f->t_dele), f->t_dele, NULL);
 		}
 		if (cmd == POP3_C_DELE && f->close_in && !f->dele_in) {
 			f->dele_in = true;
@@ -530,9 +536,8 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 			f->block_closing = true;
 		else {
 			f->block_in = false;
-			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc, f->t_last >
-			    f->t_block ? f->t_last : f->t_block, f->t_block,
-			    NULL);
+			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc,
+			    df_later(f->t_last, f->t_block), f->t_block, NULL);
 		}
 	}
 	if (cmd == SMTP_C_RCPT)
@@ -553,8 +558,8 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 	if (cmd == SMTP_C_QUIT) {
 		if (f->send_in) {
 			f->send_in = false;
-			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, f->t_last,
-			    f->t_send, NULL);
+			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc,
+			    df_later(f->t_last, f->t_send), f->t_send, NULL);
 		}
 		if (f->connect_done && f->connect_rc == 0 && !f->close_in) {
 			f->close_in = true;
@@ -715,14 +720,20 @@ df_close(void *user, enum reasm_close why, mt_time t)
 		free(f);
 		return;
 	}
-	if (f->block_in)
-		df_point(f, pop3 ? EV_POP3_FETCHALL_AFTER : EV_SMTP_RCPT_AFTER,
-		    f->block_rc, f->t_last, f->t_block, NULL);
-	if (f->dele_in)
-		df_point(f, EV_POP3_DELE_AFTER, f->dele_rc, f->t_last,
-		    f->t_dele, NULL);
+	/*
+	 * The open commands end first (their steps may end a block, as a
+	 * pipelined RCPT's reply does); then the blocks still open, after
+	 * the steps inside them.
+	 */
 	if (f->cv != NULL)
 		conv_close(f->cv, why == REASM_RST ? CLOSE_RST : CLOSE_FIN, t);
+	if (f->block_in)
+		df_point(f, pop3 ? EV_POP3_FETCHALL_AFTER : EV_SMTP_RCPT_AFTER,
+		    f->block_rc, df_later(f->t_last, f->t_block), f->t_block,
+		    NULL);
+	if (f->dele_in)
+		df_point(f, EV_POP3_DELE_AFTER, f->dele_rc,
+		    df_later(f->t_last, f->t_dele), f->t_dele, NULL);
 	if (!pop3 && f->mail_in)
 		df_point(f, EV_SMTP_MAIL_AFTER, MT_E_EOF, t, f->t_mail,
 		    "SEND MAIL");

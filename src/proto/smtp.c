@@ -174,6 +174,17 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 		}
 		snprintf(what, sizeof(what), "%s command", cmd ==
 		    SMTP_C__UNKNOWN ? "unknown" : smtp_cmd_verb(cmd));
+		/*
+		 * RFC 2920 3.1: DATA ends a group; whatever the client sends
+		 * before its reply is the message (a client that does not
+		 * wait for the 354, or a capture without the server's side).
+		 * A reply other than 354 takes it back (smtp_final()).
+		 */
+		if (cmd == SMTP_C_DATA) {
+			m->state = SMTP_S_BODY;
+			m->data_unanswered = true;
+			body_open(&m->body);
+		}
 	}
 	p.ev_before = smtp_step_event((enum smtp_cmd)p.cmd);
 	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_SMTP_LINE_SOFT);
@@ -299,7 +310,7 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 		return;
 	model_line_flags(m->env.tr, l, DIR_S2C, "reply line",
 	    MT_SMTP_LINE_SOFT);
-	if (m->state == SMTP_S_BODY) {
+	if (m->state == SMTP_S_BODY && !m->data_unanswered) {
 		/* Trust the server: it is not reading a message any more. */
 		trace_anomaly(m->env.tr, AN_REPLY_DURING_BODY, NULL, l->t_end);
 		m->state = SMTP_S_READY;
@@ -421,10 +432,10 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 		sasl_reply(&m->sasl, wellformed && r->code == 334);
 		break;
 	case SMTP_C_DATA:
-		if (wellformed && r->code == 354) {
-			m->state = SMTP_S_BODY;
-			body_open(&m->body);
-		}
+		/* The message began when DATA was sent; only 354 keeps it. */
+		m->data_unanswered = false;
+		if ((!wellformed || r->code != 354) && m->state == SMTP_S_BODY)
+			m->state = SMTP_S_READY;
 		break;
 	case SMTP_C_STARTTLS:
 		if (!wellformed || r->code != 220)
@@ -516,7 +527,9 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 
 	if (m->state == SMTP_S_CLOSED)
 		return;
-	if (m->state == SMTP_S_BODY)
+	/* (DATA unanswered with nothing after it: no message was begun.) */
+	if (m->state == SMTP_S_BODY && (!m->data_unanswered ||
+	    m->body.wire > 0))
 		trace_anomaly(m->env.tr, AN_BODY_UNTERMINATED, "message", t);
 	/* Open commands; a reply cut after some lines still has a code. */
 	while (pendq_pop(&m->pend, &p)) {

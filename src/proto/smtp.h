@@ -36,6 +36,7 @@ struct smtp {
 	struct smtp_ehlo	 ehlo_new;
 	/* the client's message (DATA) and chunks (BDAT) */
 	struct body		 body;
+	bool			 data_unanswered; /* in BODY, DATA's reply not in */
 	uint64_t		 bdat_left;
 	uint64_t		 tls_bytes;
 };
