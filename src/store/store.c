@@ -227,7 +227,7 @@ store_mkparents(const char *path, struct mt_err *err)
 	struct stat	 sb;
 	char		*buf, *p;
 	size_t		 n;
-	int		 rc = 0;
+	int		 rc = 0, e;
 
 	n = strlen(path);
 	if ((buf = malloc(n + 1)) == NULL)
@@ -237,12 +237,21 @@ store_mkparents(const char *path, struct mt_err *err)
 		if (p[-1] == '/')
 			continue;	/* "a//b" */
 		*p = '\0';
-		if (mkdir(buf, 0700) != 0 && errno != EEXIST &&
-		    (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
-			rc = mt_err_set(err, MT_E_STORE,
-			    "store %s: cannot create directory %s: %s", path,
-			    buf, strerror(errno));
-			break;
+		/*
+		 * A directory that is there already is fine, whatever mkdir
+		 * said (EEXIST, or EACCES/EROFS where it exists); otherwise
+		 * report mkdir's own errno, not the stat's after it (ENOENT),
+		 * and for a file in the way, that it is not a directory.
+		 */
+		if (mkdir(buf, 0700) != 0) {
+			e = errno;
+			if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+				rc = mt_err_set(err, MT_E_STORE,
+				    "store %s: cannot create directory %s: %s",
+				    path, buf, strerror(e == EEXIST ? ENOTDIR :
+				    e));
+				break;
+			}
 		}
 		*p = '/';
 	}

@@ -49,6 +49,20 @@ usage cli-password pop3 --password cli-S3cret pop3://bob@127.0.0.1
 check "cli-password: the refusal does not echo the password" hasnt "$OUT/cli-password.err" "cli-S3cret"
 usage bad-db pop3 --password-file "$OUT/pw" --db /proc/mailtrace/x.db pop3://bob@127.0.0.1
 check "bad-db: the message names the store path" has "$OUT/bad-db.err" "/proc/mailtrace/x.db"
+# A failed mkdir of the store's directory names its own cause, not the
+# ENOENT of a stat after it (the tests run as root: causes root gets too).
+usage db-notdir pop3 --password-file "$OUT/pw" --db "$OUT/pw/sub/x.db" pop3://bob@127.0.0.1
+check "db-notdir: a file in the path is not a directory" has "$OUT/db-notdir.err" "cannot create directory $OUT/pw(/sub)?: Not a directory"
+if [ -d /sys ] && ! { mkdir /sys/mailtrace-probe && rmdir /sys/mailtrace-probe; } 2>/dev/null; then
+	usage db-sys pop3 --password-file "$OUT/pw" --db /sys/mailtrace/x.db pop3://bob@127.0.0.1
+	check "db-sys: mkdir's own error (EPERM/EROFS), not ENOENT" has "$OUT/db-sys.err" "cannot create directory /sys/mailtrace: (Operation not permitted|Read-only file system|Permission denied)"
+fi
+if [ "$(id -u)" != 0 ]; then
+	mkdir -p "$OUT/ro" && chmod 500 "$OUT/ro"
+	usage db-eacces pop3 --password-file "$OUT/pw" --db "$OUT/ro/sub/x.db" pop3://bob@127.0.0.1
+	check "db-eacces: Permission denied" has "$OUT/db-eacces.err" "cannot create directory $OUT/ro/sub: Permission denied"
+	chmod 700 "$OUT/ro"
+fi
 usage unknown-command frobnicate
 usage show-empty show --db "$OUT/empty.db"
 usage show-bad-run show --run zero
