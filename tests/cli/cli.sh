@@ -64,7 +64,15 @@ if [ "$(id -u)" != 0 ]; then
 	chmod 700 "$OUT/ro"
 fi
 usage unknown-command frobnicate
-usage show-empty show --db "$OUT/empty.db"
+# show reads a store: one that does not exist is not created.
+usage show-empty show --db "$OUT/nostore/empty.db"
+check "show-empty: says the store does not exist" has "$OUT/show-empty.err" "store $OUT/nostore/empty.db does not exist"
+check "show-empty: creates nothing" test ! -e "$OUT/nostore"
+usage show-missing show --db "$OUT/missing.db"
+check "show-missing: creates no file" test ! -e "$OUT/missing.db"
+: >"$OUT/zero.db"
+usage show-norun show --db "$OUT/zero.db"
+check "show-norun: an empty file is a store without runs" has "$OUT/show-norun.err" "no runs in"
 usage show-bad-run show --run zero
 usage events-arg events extra
 
