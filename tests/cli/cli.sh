@@ -111,6 +111,17 @@ usage decode-badport2 decode --port smtp=0 "$OUT/text.pcap"
 usage decode-count-file decode --count 5 "$OUT/text.pcap"
 usage decode-both decode -i lo "$OUT/text.pcap"
 usage decode-empty decode /dev/null
+# A port is one protocol: the same N for two --port options is refused
+# (the first list that has it used to win silently).
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$OUT/empty.pcap"
+"$MT" decode "$OUT/empty.pcap" >"$OUT/decode-emptycap.out" 2>&1
+check "an empty capture decodes (exit 0)" test $? = 0
+usage decode-port-twice decode --port smtp=2000 --port pop3=2000 "$OUT/empty.pcap"
+check "decode-port-twice: names the port and both protocols" has "$OUT/decode-port-twice.err" "port 2000 is given as smtp and as pop3"
+usage decode-port-tls decode --port smtp=2001 --port smtps=2001 "$OUT/empty.pcap"
+usage decode-port-tls2 decode --port pop3s=2002 --port pop3=2002 "$OUT/empty.pcap"
+"$MT" decode --port pop3=2003 --port pop3=2003 --port pop3=25 "$OUT/empty.pcap" >"$OUT/decode-port-same.out" 2>&1
+check "the same port twice for one protocol, or a default port for another protocol: accepted" test $? = 0
 
 "$MT" --help >"$OUT/help.out" 2>&1
 check "--help exits 0" test $? = 0
