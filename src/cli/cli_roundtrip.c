@@ -59,9 +59,9 @@ struct rt_cli {
 	struct pop3_opts	 po;
 	const char		*smtp_url;
 	const char		*pop3_url;
-	char			 helo[256];
+	char			 helo[SMTP_HELO_HARD + 1];
 	char			 token[33];
-	char			 msg[8192];
+	char			 msg[SMTP_TEST_MSG_HARD];
 	char			 target[1300];
 	long long		 deadline_s;
 	long long		 interval_ms;

@@ -58,7 +58,7 @@ struct smtp_cli {
 	struct cli_target	 t;
 	struct smtp_opts	 o;
 	const char		*data_file;
-	char			 helo[256];
+	char			 helo[SMTP_HELO_HARD + 1];
 	bool			 from_set;
 	uint8_t			*msg;
 	char			 token[33];
@@ -203,9 +203,12 @@ load_message(struct smtp_cli *c)
 	cli_default_helo(c->helo, sizeof(c->helo));
 	c->o.helo = c->helo;
 	if (c->data_file == NULL) {
-		if ((c->msg = malloc(8192)) == NULL)
+		if ((c->msg = malloc(SMTP_TEST_MSG_HARD)) == NULL) {
+			cli_err("out of memory");
 			return -1;
-		return cli_test_message(&c->o, (char *)c->msg, 8192, c->token,
+		}
+		return cli_test_message(&c->o, (char *)c->msg,
+		    SMTP_TEST_MSG_HARD, c->token,
 		    "mailtrace " MT_VERSION);
 	}
 	if ((fp = fopen(c->data_file, "rb")) == NULL) {
