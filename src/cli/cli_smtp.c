@@ -26,7 +26,8 @@ static const char smtp_usage[] =
 "  --data FILE            the message to send (any line endings; dot-stuffed\n"
 "                         on the wire); default: a generated test message with\n"
 "                         Date, Message-ID, a unique token and the probe's name\n"
-"  --helo NAME            the EHLO/HELO name (default: this host's name)\n"
+"  --helo NAME            the EHLO/HELO name, at most 255 octets (default:\n"
+"                         this host's name)\n"
 "  --starttls             upgrade with STARTTLS; fail if it is not offered\n"
 "  --auth MECH            plain, login or cram-md5 (default: the strongest\n"
 "                         the server offers: cram-md5, plain, login); only\n"
@@ -63,31 +64,6 @@ struct smtp_cli {
 	uint8_t			*msg;
 	char			 token[33];
 };
-
-/* An address for MAIL/RCPT: printable, no spaces or angle brackets. */
-static int
-check_addr(const char *opt, const char *a, bool empty_ok)
-{
-	size_t	i, n = strlen(a);
-
-	if (n == 0 && !empty_ok) {
-		cli_err("%s: the address is empty", opt);
-		return -1;
-	}
-	if (n > 254) {
-		cli_err("%s: the address is longer than 254 octets (RFC 5321 "
-		    "4.5.3.1.3)", opt);
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (!mt_isprint((unsigned char)a[i]) || a[i] == ' ' ||
-		    a[i] == '<' || a[i] == '>') {
-			cli_err("%s: \"%s\" is not a plain address (no spaces, "
-			    "angle brackets or control characters)", opt, a);
-			return -1;
-		}
-	return 0;
-}
 
 static int
 parse_args(struct smtp_cli *c, int argc, char **argv)
@@ -131,13 +107,13 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 			c->t.c.starttls = true;
 			break;
 		case 'f':
-			if (check_addr("--from", optarg, true) != 0)
+			if (cli_check_addr("--from", optarg, true) != 0)
 				return -1;
 			c->o.from = optarg;
 			c->from_set = true;
 			break;
 		case 't':
-			if (check_addr("--to", optarg, false) != 0)
+			if (cli_check_addr("--to", optarg, false) != 0)
 				return -1;
 			if (c->o.nto == SMTP_RCPT_HARD) {
 				cli_err("--to: at most %d recipients",
@@ -150,9 +126,9 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 			c->data_file = optarg;
 			break;
 		case 'H':
-			if (check_addr("--helo", optarg, false) != 0)
+			if (cli_check_helo(optarg, c->helo, sizeof(c->helo)) !=
+			    0)
 				return -1;
-			snprintf(c->helo, sizeof(c->helo), "%s", optarg);
 			break;
 		case 'h':
 			fputs(smtp_usage, stdout);

@@ -91,6 +91,32 @@ usage smtp-url-password smtp --from a@x.test --to b@x.test "smtp://u:cli-S3cret@
 check "smtp-url-password: not echoed" hasnt "$OUT/smtp-url-password.err" "cli-S3cret"
 head -c 2000 /dev/zero >"$OUT/big.msg"
 usage smtp-data-too-big smtp --from a@x.test --to b@x.test --data "$OUT/big.msg" --max-body 1000 smtp://127.0.0.1
+# CR/LF in a refused argument is escaped: the message stays one line
+# (usage() checks that), and shows the bytes as \r\n.
+usage smtp-crlf-to smtp --from a@x.test --to $'b@x\r\nRCPT TO:<e@x>' smtp://127.0.0.1
+check "smtp-crlf-to: CR LF shown escaped" has "$OUT/smtp-crlf-to.err" '"b@x\\r\\nRCPT TO:<e@x>" is not a plain address'
+usage smtp-crlf-from smtp --from $'a@x\n' --to b@x.test smtp://127.0.0.1
+usage crlf-level pop3 --password-file "$OUT/pw" --level $'std\r\nard' pop3://bob@127.0.0.1
+check "crlf-level: escaped" has "$OUT/crlf-level.err" 'std\\r\\nard'
+usage crlf-url pop3 --password-file "$OUT/pw" $'imap://bob@127.0.0.1\r\nx'
+usage crlf-opt pop3 $'--frob\nnicate' pop3://bob@127.0.0.1
+usage crlf-cmd $'frob\rnicate'
+usage crlf-db-show show --db "$OUT/nonexistent/a"$'\n'b.db
+check "crlf-db-show: the path is escaped" has "$OUT/crlf-db-show.err" 'a\\nb\.db does not exist'
+usage crlf-escape smtp --from a@x.test --to $'b@x\x1b[2J' smtp://127.0.0.1
+check "crlf-escape: a terminal escape is shown as \\x1b" has "$OUT/crlf-escape.err" 'b@x\\x1b\[2J'
+# The round trip checks its addresses as smtp does (they were sent as given:
+# a CR LF in --to was an injected command).
+usage rt-crlf-to roundtrip --smtp smtp://127.0.0.1:9 --pop3 pop3://u@127.0.0.1:9 --password-file "$OUT/pw" --from a@x.test --to $'b@x\r\nRCPT TO:<e@x>'
+usage rt-angle-from roundtrip --smtp smtp://127.0.0.1:9 --pop3 pop3://u@127.0.0.1:9 --password-file "$OUT/pw" --from "<a@x.test>" --to b@x.test
+# --helo is a host name, not an address, and has its own limit (255).
+long_helo=$(printf 'h%.0s' $(seq 1 256))
+usage smtp-long-helo smtp --from a@x.test --to b@x.test --helo "$long_helo" smtp://127.0.0.1
+check "smtp-long-helo: says name, not address" has "$OUT/smtp-long-helo.err" "^mailtrace: --helo: the name is longer than 255 octets"
+check "smtp-long-helo: does not call it an address" hasnt "$OUT/smtp-long-helo.err" "address"
+usage smtp-crlf-helo smtp --from a@x.test --to b@x.test --helo $'me\r\nRSET' smtp://127.0.0.1
+check "smtp-crlf-helo: not a host name, escaped" has "$OUT/smtp-crlf-helo.err" '"me\\r\\nRSET" is not a host name'
+usage rt-long-helo roundtrip --smtp smtp://127.0.0.1:9 --pop3 pop3://u@127.0.0.1:9 --password-file "$OUT/pw" --from a@x.test --to b@x.test --helo "$long_helo"
 to101=()
 for i in $(seq 1 101); do to101+=(--to "r$i@x.test"); done
 usage smtp-too-many-to smtp --from a@x.test "${to101[@]}" smtp://127.0.0.1
