@@ -299,6 +299,12 @@ cli_target_password(struct cli_target *t, const char *env)
 			    MT_SECRET_HARD);
 			return -1;
 		}
+		/* One line: a CR or LF would end PASS and start a command. */
+		if (strcspn(ev, "\r\n") != n) {
+			cli_err("%s holds a line break (a password is one "
+			    "line)", env);
+			return -1;
+		}
 		memcpy(t->secret, ev, n);
 		t->secret[n] = '\0';
 	} else {

@@ -43,6 +43,8 @@ usage missing-pwfile pop3 --password-file "$OUT/nonexistent" pop3://bob@127.0.0.
 usage missing-cafile pop3 --password-file "$OUT/pw" --cafile "$OUT/nonexistent" pop3://bob@127.0.0.1
 usage stls-pop3s pop3 --password-file "$OUT/pw" --stls pop3s://bob@127.0.0.1
 usage insecure-cafile pop3 --password-file "$OUT/pw" --insecure --cafile "$OUT/pw" pop3://bob@127.0.0.1
+MAILTRACE_PASSWORD=$'cli-S3cret\r\nDELE 1' usage env-password-crlf pop3 pop3://bob@127.0.0.1:9
+check "env-password-crlf: the refusal does not echo the password" hasnt "$OUT/env-password-crlf.err" "cli-S3cret"
 usage url-password pop3 "pop3://bob:cli-S3cret@127.0.0.1"
 check "url-password: the refusal does not echo the password" hasnt "$OUT/url-password.err" "cli-S3cret"
 usage cli-password pop3 --password cli-S3cret pop3://bob@127.0.0.1
