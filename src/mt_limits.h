@@ -31,6 +31,7 @@
 #define MT_POP3_CMD_SOFT	255	/* RFC 2449 4: command line, with CRLF */
 #define MT_SMTP_LINE_SOFT	512	/* RFC 5321 4.5.3.1.4-5: command / reply line, with CRLF */
 #define MT_SMTP_TEXT_SOFT	1000	/* RFC 5321 4.5.3.1.6: text line, with CRLF */
+#define MT_MSG_LINE_SOFT	80	/* RFC 5322 2.1.1: a message line SHOULD keep to, with CRLF */
 
 #define MT_CONNECT_TIMEOUT_DEFAULT	10000	/* ms, --connect-timeout unset */
 #define MT_READ_TIMEOUT_DEFAULT		30000	/* ms, --timeout unset */

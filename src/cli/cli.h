@@ -15,7 +15,13 @@ int	cli_roundtrip(int, char **);
 int	cli_decode(int, char **);
 int	cli_show(int, char **);
 int	cli_events(int, char **);
-/* "mailtrace: " + message on stderr. */
+#define CLI_ERR_MAX	4096	/* bytes of one error message */
+
+/*
+ * "mailtrace: " + message on stderr, on one line: bytes that are not
+ * printable ASCII (CR, LF in a user's argument) are escaped as by
+ * mt_show(), so callers echo arguments as they are.
+ */
 void	cli_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Parse a non-negative integer option value in [min, max]. */
 int	cli_number(const char *opt, const char *s, long long min,

@@ -299,6 +299,12 @@ cli_target_password(struct cli_target *t, const char *env)
 			    MT_SECRET_HARD);
 			return -1;
 		}
+		/* One line: a CR or LF would end PASS and start a command. */
+		if (strcspn(ev, "\r\n") != n) {
+			cli_err("%s holds a line break (a password is one "
+			    "line)", env);
+			return -1;
+		}
 		memcpy(t->secret, ev, n);
 		t->secret[n] = '\0';
 	} else {
@@ -416,6 +422,54 @@ cli_run_end(struct cli_run *r, int status)
 	store_close(r->st);
 	r->st = NULL;
 	return status;
+}
+
+int
+cli_check_addr(const char *opt, const char *a, bool empty_ok)
+{
+	size_t	i, n = strlen(a);
+
+	if (n == 0 && !empty_ok) {
+		cli_err("%s: the address is empty", opt);
+		return -1;
+	}
+	if (n > SMTP_ADDR_HARD) {
+		cli_err("%s: the address is longer than %d octets (RFC 5321 "
+		    "4.5.3.1.3)", opt, SMTP_ADDR_HARD);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!mt_isprint((unsigned char)a[i]) || a[i] == ' ' ||
+		    a[i] == '<' || a[i] == '>') {
+			cli_err("%s: \"%s\" is not a plain address (no spaces, "
+			    "angle brackets or control characters)", opt, a);
+			return -1;
+		}
+	return 0;
+}
+
+int
+cli_check_helo(const char *name, char *helo, size_t sz)
+{
+	size_t	i, n = strlen(name);
+
+	if (n == 0) {
+		cli_err("--helo: the name is empty");
+		return -1;
+	}
+	if (n > SMTP_HELO_HARD || n >= sz) {
+		cli_err("--helo: the name is longer than %d octets (a domain, "
+		    "RFC 5321 4.5.3.1.2)", SMTP_HELO_HARD);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!mt_isprint((unsigned char)name[i]) || name[i] == ' ') {
+			cli_err("--helo: \"%s\" is not a host name or address "
+			    "literal (no spaces or control characters)", name);
+			return -1;
+		}
+	memcpy(helo, name, n + 1);
+	return 0;
 }
 
 void

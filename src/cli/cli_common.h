@@ -83,6 +83,18 @@ int	cli_target_parse(struct cli_target *, const char *url,
 int	cli_target_password(struct cli_target *, const char *env);
 void	cli_target_wipe(struct cli_target *);
 
+/*
+ * An envelope address for MAIL/RCPT (--from, --to; opt names it): at most
+ * SMTP_ADDR_HARD octets, printable, no spaces or angle brackets; empty
+ * only when empty_ok.  -1 with a message (the address escaped).
+ */
+int	cli_check_addr(const char *opt, const char *a, bool empty_ok);
+/*
+ * --helo NAME: a domain or address literal of at most SMTP_HELO_HARD
+ * octets (RFC 5321 4.1.2, 4.5.3.1.2), printable, no spaces; copied into
+ * helo (sz > SMTP_HELO_HARD).  -1 with a message.
+ */
+int	cli_check_helo(const char *name, char *helo, size_t sz);
 /* The EHLO name: helo as given, else this host's name, else "localhost". */
 void	cli_default_helo(char *helo, size_t sz);
 /*

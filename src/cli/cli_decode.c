@@ -31,6 +31,8 @@ static const char decode_usage[] =
 "  --port PROTO=N         also treat port N as PROTO: pop3, smtp (plain) or\n"
 "                         pop3s, smtps (implicit TLS); repeatable.  Defaults:\n"
 "                         pop3 110, smtp 25 587 2525, pop3s 995, smtps 465.\n"
+"                         A port is one protocol (the same N for two is\n"
+"                         refused; a default port leaves its default).\n"
 "                         Other ports are recognised by their first line\n"
 "  --count N              stop a live capture after N packets\n"
 "  --duration S           stop a live capture after S seconds\n"
@@ -61,7 +63,13 @@ struct dec_cli {
 	long long		 count;
 	long long		 duration;
 	char			 target[1024];
+	/* the protocol each --port gave a port: 0 none, else 1 + index */
+	uint8_t			 given[65536];
 };
+
+/* --port's protocols, in the order of struct dec_opts' lists. */
+static const char *const port_protos[4] = { "pop3", "smtp", "pop3s",
+    "smtps" };
 
 static void
 on_pkt(void *arg, const struct pkt_tcp *p)
@@ -69,12 +77,20 @@ on_pkt(void *arg, const struct pkt_tcp *p)
 	dec_packet(arg, p);
 }
 
+/*
+ * --port PROTO=N.  A port is one protocol: N given for another protocol
+ * before is refused; N among another protocol's defaults leaves them.
+ */
 static int
 parse_port(struct dec_cli *c, const char *arg)
 {
+	uint16_t	*lists[4] = { c->o.pop3, c->o.smtp, c->o.pop3s,
+			    c->o.smtps };
+	size_t		*ns[4] = { &c->o.npop3, &c->o.nsmtp, &c->o.npop3s,
+			    &c->o.nsmtps };
 	const char	*eq = strchr(arg, '=');
+	size_t		 k, i, j;
 	long long	 v;
-	bool		 ok;
 
 	if (eq == NULL || cli_number("--port", eq + 1, 1, 65535, &v) != 0) {
 		if (eq == NULL)
@@ -82,23 +98,34 @@ parse_port(struct dec_cli *c, const char *arg)
 			    "pop3s, smtps)", arg);
 		return -1;
 	}
-	if (strncmp(arg, "pop3=", 5) == 0)
-		ok = dec_opts_add(c->o.pop3, &c->o.npop3, (uint16_t)v);
-	else if (strncmp(arg, "smtp=", 5) == 0)
-		ok = dec_opts_add(c->o.smtp, &c->o.nsmtp, (uint16_t)v);
-	else if (strncmp(arg, "pop3s=", 6) == 0)
-		ok = dec_opts_add(c->o.pop3s, &c->o.npop3s, (uint16_t)v);
-	else if (strncmp(arg, "smtps=", 6) == 0)
-		ok = dec_opts_add(c->o.smtps, &c->o.nsmtps, (uint16_t)v);
-	else {
+	for (k = 0; k < 4; k++)
+		if (strlen(port_protos[k]) == (size_t)(eq - arg) &&
+		    strncmp(arg, port_protos[k], (size_t)(eq - arg)) == 0)
+			break;
+	if (k == 4) {
 		cli_err("--port: \"%s\": PROTO is pop3, smtp, pop3s or smtps",
 		    arg);
 		return -1;
 	}
-	if (!ok) {
+	if (c->given[v] != 0 && c->given[v] != k + 1) {
+		cli_err("--port: port %lld is given as %s and as %s; a port is "
+		    "one protocol", v, port_protos[c->given[v] - 1],
+		    port_protos[k]);
+		return -1;
+	}
+	for (i = 0; i < 4; i++)
+		for (j = 0; i != k && j < *ns[i]; j++)
+			if (lists[i][j] == (uint16_t)v) {
+				memmove(&lists[i][j], &lists[i][j + 1],
+				    (*ns[i] - j - 1) * sizeof(lists[i][0]));
+				(*ns[i])--;
+				break;
+			}
+	if (!dec_opts_add(lists[k], ns[k], (uint16_t)v)) {
 		cli_err("--port: at most %d ports per protocol", DEC_PORTS_HARD);
 		return -1;
 	}
+	c->given[v] = (uint8_t)(k + 1);
 	return 0;
 }
 

@@ -59,9 +59,9 @@ struct rt_cli {
 	struct pop3_opts	 po;
 	const char		*smtp_url;
 	const char		*pop3_url;
-	char			 helo[256];
+	char			 helo[SMTP_HELO_HARD + 1];
 	char			 token[33];
-	char			 msg[8192];
+	char			 msg[SMTP_TEST_MSG_HARD];
 	char			 target[1300];
 	long long		 deadline_s;
 	long long		 interval_ms;
@@ -106,9 +106,13 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			c->pop3_url = optarg;
 			break;
 		case 'f':
+			if (cli_check_addr("--from", optarg, true) != 0)
+				return -1;
 			c->so.from = optarg;
 			break;
 		case 't':
+			if (cli_check_addr("--to", optarg, false) != 0)
+				return -1;
 			c->so.to[0] = optarg;
 			c->so.nto = 1;
 			break;
@@ -151,7 +155,9 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			}
 			break;
 		case 'H':
-			snprintf(c->helo, sizeof(c->helo), "%s", optarg);
+			if (cli_check_helo(optarg, c->helo, sizeof(c->helo)) !=
+			    0)
+				return -1;
 			break;
 		case 'h':
 			fputs(rt_usage, stdout);

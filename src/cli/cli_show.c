@@ -16,7 +16,8 @@
 static const char show_usage[] =
 "usage: mailtrace show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
 "\n"
-"Prints a stored run exactly as the probe printed it.\n"
+"Prints a stored run exactly as the probe printed it.  The store must\n"
+"exist: show creates nothing.\n"
 "  --db FILE       the sqlite store (default: $MAILTRACE_DB, else\n"
 "                  $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"
 "                  ~/.local/share/mailtrace/mailtrace.db)\n"
@@ -82,7 +83,7 @@ cli_show(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mt_err_clear(&err);
-	if (store_open(db, &st, &err) != 0) {
+	if (store_open_existing(db, &st, &err) != 0) {
 		cli_err("%s", err.msg);
 		return EXIT_USAGE;
 	}

@@ -26,11 +26,13 @@ static const char smtp_usage[] =
 "  --data FILE            the message to send (any line endings; dot-stuffed\n"
 "                         on the wire); default: a generated test message with\n"
 "                         Date, Message-ID, a unique token and the probe's name\n"
-"  --helo NAME            the EHLO/HELO name (default: this host's name)\n"
+"  --helo NAME            the EHLO/HELO name, at most 255 octets (default:\n"
+"                         this host's name)\n"
 "  --starttls             upgrade with STARTTLS; fail if it is not offered\n"
 "  --auth MECH            plain, login or cram-md5 (default: the strongest\n"
-"                         the server offers: cram-md5, plain, login); only\n"
-"                         with USER@ in the target\n"
+"                         the server offers: cram-md5, plain, login); sent\n"
+"                         only when EHLO's AUTH announces it; only with USER@\n"
+"                         in the target\n"
 "  --password-file FILE   the password (first line; - is stdin); else the\n"
 "                         MAILTRACE_PASSWORD variable; only with USER@\n"
 "  --cafile FILE          trust this CA (PEM); certificate and host name are\n"
@@ -58,36 +60,11 @@ struct smtp_cli {
 	struct cli_target	 t;
 	struct smtp_opts	 o;
 	const char		*data_file;
-	char			 helo[256];
+	char			 helo[SMTP_HELO_HARD + 1];
 	bool			 from_set;
 	uint8_t			*msg;
 	char			 token[33];
 };
-
-/* An address for MAIL/RCPT: printable, no spaces or angle brackets. */
-static int
-check_addr(const char *opt, const char *a, bool empty_ok)
-{
-	size_t	i, n = strlen(a);
-
-	if (n == 0 && !empty_ok) {
-		cli_err("%s: the address is empty", opt);
-		return -1;
-	}
-	if (n > 254) {
-		cli_err("%s: the address is longer than 254 octets (RFC 5321 "
-		    "4.5.3.1.3)", opt);
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (!mt_isprint((unsigned char)a[i]) || a[i] == ' ' ||
-		    a[i] == '<' || a[i] == '>') {
-			cli_err("%s: \"%s\" is not a plain address (no spaces, "
-			    "angle brackets or control characters)", opt, a);
-			return -1;
-		}
-	return 0;
-}
 
 static int
 parse_args(struct smtp_cli *c, int argc, char **argv)
@@ -131,13 +108,13 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 			c->t.c.starttls = true;
 			break;
 		case 'f':
-			if (check_addr("--from", optarg, true) != 0)
+			if (cli_check_addr("--from", optarg, true) != 0)
 				return -1;
 			c->o.from = optarg;
 			c->from_set = true;
 			break;
 		case 't':
-			if (check_addr("--to", optarg, false) != 0)
+			if (cli_check_addr("--to", optarg, false) != 0)
 				return -1;
 			if (c->o.nto == SMTP_RCPT_HARD) {
 				cli_err("--to: at most %d recipients",
@@ -150,9 +127,9 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 			c->data_file = optarg;
 			break;
 		case 'H':
-			if (check_addr("--helo", optarg, false) != 0)
+			if (cli_check_helo(optarg, c->helo, sizeof(c->helo)) !=
+			    0)
 				return -1;
-			snprintf(c->helo, sizeof(c->helo), "%s", optarg);
 			break;
 		case 'h':
 			fputs(smtp_usage, stdout);
@@ -203,9 +180,12 @@ load_message(struct smtp_cli *c)
 	cli_default_helo(c->helo, sizeof(c->helo));
 	c->o.helo = c->helo;
 	if (c->data_file == NULL) {
-		if ((c->msg = malloc(8192)) == NULL)
+		if ((c->msg = malloc(SMTP_TEST_MSG_HARD)) == NULL) {
+			cli_err("out of memory");
 			return -1;
-		return cli_test_message(&c->o, (char *)c->msg, 8192, c->token,
+		}
+		return cli_test_message(&c->o, (char *)c->msg,
+		    SMTP_TEST_MSG_HARD, c->token,
 		    "mailtrace " MT_VERSION);
 	}
 	if ((fp = fopen(c->data_file, "rb")) == NULL) {

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mt.h"
+
 static const char usage[] =
 "usage: mailtrace COMMAND [options]\n"
 "\n"
@@ -40,15 +42,40 @@ static const char usage[] =
 "trace shows which); 2 usage or configuration error.\n"
 "documentation: docs/cli.md, docs/records.md, docs/events.md, docs/formats.md\n";
 
+/*
+ * One line, whatever the arguments hold: a byte that is not printable
+ * ASCII (a CR or LF in an argument, a terminal escape) is shown as mt_show()
+ * shows it (\r \n \t \xHH).  A backslash stays as it is, so text
+ * already shown that way (a server's reply in a session error) is not
+ * shown twice.  At most CLI_ERR_MAX bytes, then "...(+N)".
+ */
 void
 cli_err(const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	 buf[CLI_ERR_MAX + 1], shown[8];
+	uint8_t	 c;
+	size_t	 i, n;
+	int	 w;
 
-	fputs("mailtrace: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	w = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (w < 0)
+		w = 0;
+	n = (size_t)w < sizeof(buf) ? (size_t)w : sizeof(buf) - 1;
+	fputs("mailtrace: ", stderr);
+	for (i = 0; i < n; i++) {
+		c = (uint8_t)buf[i];
+		if (mt_isprint(c))
+			fputc(c, stderr);
+		else {
+			mt_show(shown, sizeof(shown), &c, 1, 1);
+			fputs(shown, stderr);
+		}
+	}
+	if ((size_t)w > n)
+		fprintf(stderr, "...(+%zu)", (size_t)w - n);
 	fputc('\n', stderr);
 }
 

@@ -203,6 +203,18 @@ flow_cmd(struct flow *f, char *line, size_t len, bool secret)
 		flow_fail(f, MT_E_INTERNAL, "command too long");
 		return MT_E_INTERNAL;
 	}
+	/*
+	 * One command, one line: a CR or LF inside (from an argument the CLI
+	 * should have refused) would send a second command.  Not sent.
+	 */
+	if (memchr(line, '\r', len) != NULL || memchr(line, '\n', len) !=
+	    NULL) {
+		if (secret)
+			explicit_bzero(line, len);
+		flow_fail(f, MT_E_INTERNAL, "a command with a line break in "
+		    "it (not sent)");
+		return MT_E_INTERNAL;
+	}
 	line[len++] = '\r';
 	line[len++] = '\n';
 	rc = flow_data(f, (const uint8_t *)line, len);

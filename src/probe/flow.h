@@ -78,7 +78,13 @@ int	flow_starttls(struct flow *, const char *what);
 void	flow_teardown(struct flow *, unsigned ev);
 /* A step failed: record why (once), from what the model saw. */
 int	flow_step_fail(struct flow *, const char *what);
-/* SASL (RFC 4954 / RFC 5034) with a mechanism; 0 on success. */
+/*
+ * SASL (RFC 4954 / RFC 5034) with a mechanism; 0 on success.  The
+ * mechanism must be one the server announced (POP3 CAPA SASL, SMTP EHLO
+ * AUTH), else the session fails before anything is sent;
+ * PROBE_AUTH_DEFAULT takes the strongest announced (CRAM-MD5, PLAIN,
+ * LOGIN).
+ */
 int	flow_sasl(struct flow *, enum probe_auth);
 
 #endif

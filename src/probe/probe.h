@@ -54,6 +54,19 @@ struct pop3_opts {
 };
 
 #define SMTP_RCPT_HARD	100		/* --to at most */
+#define SMTP_ADDR_HARD	254		/* RFC 5321 4.5.3.1.3: a path is 256
+					   octets with its angle brackets */
+#define SMTP_HELO_HARD	255		/* RFC 5321 4.5.3.1.2: a domain */
+#define SMTP_IDENT_HARD	128		/* the probe's name in the message */
+/*
+ * The largest generated test message (smtp_default_message()): its fixed
+ * text with the date and four tokens (under 1 KiB), the ident, the sender,
+ * the EHLO name twice, and every recipient on a To: line of its own (a
+ * folding CRLF and space, "<", the address, ">,").
+ */
+#define SMTP_TEST_MSG_HARD						\
+	(1024 + SMTP_IDENT_HARD + SMTP_ADDR_HARD + 2 * SMTP_HELO_HARD +	\
+	SMTP_RCPT_HARD * (SMTP_ADDR_HARD + 6))
 
 struct smtp_opts {
 	struct probe_conn c;
@@ -114,8 +127,11 @@ void	pop3_find_free(struct pop3_find *);
 /*
  * The default test message into buf: Date, From, To, Message-ID, a Subject
  * and an X-Mailtrace-Token header carrying token, and ident (the probe's
- * name and version) in the body.  Returns its length, or -1 if it does not
- * fit.
+ * name and version, at most SMTP_IDENT_HARD octets) in the body.  The To:
+ * field is folded (RFC 5322 2.2.3) between addresses so that its lines
+ * keep to 78 octets where an address allows, and never exceed 998.
+ * Returns its length, or -1 if it does not fit; SMTP_TEST_MSG_HARD octets
+ * always do for addresses and names within the limits above.
  */
 int	smtp_default_message(char *buf, size_t sz, const struct smtp_opts *,
 	    const char *token, const char *ident, mt_time now);

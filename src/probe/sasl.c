@@ -13,6 +13,9 @@
 
 #include "crypto.h"
 
+static const char *sasl_name(enum probe_auth);
+static bool	sasl_listed(const char *, const char *);
+static int	sasl_choose(struct flow *, enum probe_auth *);
 static bool	sasl_is_cont(const struct flow *);
 static bool	sasl_is_ok(const struct flow *);
 static int	sasl_send_b64(struct flow *, const uint8_t *, size_t);
@@ -45,6 +48,93 @@ probe_auth_name(enum probe_auth a)
 {
 	return (size_t)a < sizeof(auth_names) / sizeof(auth_names[0]) ?
 	    auth_names[a] : "?";
+}
+
+/* The SASL name of a mechanism (RFC 4422 3.1). */
+static const char *
+sasl_name(enum probe_auth mech)
+{
+	return mech == PROBE_AUTH_PLAIN ? "PLAIN" : mech == PROBE_AUTH_LOGIN ?
+	    "LOGIN" : "CRAM-MD5";
+}
+
+/*
+ * Is name one of the space-separated mechanisms of list?  Whole tokens
+ * ("CRAM-MD5" is not "CRAM-MD5-PLUS"), any case (RFC 4422 3.1).
+ */
+static bool
+sasl_listed(const char *list, const char *name)
+{
+	size_t	nl = strlen(name), tl;
+
+	while (*list != '\0') {
+		while (*list == ' ')
+			list++;
+		for (tl = 0; list[tl] != '\0' && list[tl] != ' '; tl++)
+			continue;
+		if (tl == nl && mt_casecmp_n(list, name, nl))
+			return true;
+		list += tl;
+	}
+	return false;
+}
+
+/*
+ * The one rule of both probes: a mechanism is sent only when the server
+ * announced it, in the capabilities read last (POP3: the CAPA SASL line,
+ * RFC 5034 6; SMTP: the EHLO AUTH keyword, RFC 4954 3).  *mech
+ * PROBE_AUTH_DEFAULT (SMTP without --auth) takes the strongest announced:
+ * CRAM-MD5, PLAIN, LOGIN.  Nothing announced: MessagingException; MECH
+ * not announced: AuthenticationFailedException; nothing is sent either way.
+ */
+static int
+sasl_choose(struct flow *f, enum probe_auth *mech)
+{
+	static const enum probe_auth	 order[] = { PROBE_AUTH_CRAM_MD5,
+	    PROBE_AUTH_PLAIN, PROBE_AUTH_LOGIN };
+	const char			*list, *where, *tls, *name;
+	bool				 seen, nohint;
+	size_t				 i;
+
+	if (f->proto == PROTO_POP3) {
+		list = conv_pop3_capa(f->cv)->sasl;
+		seen = conv_pop3_capa(f->cv)->seen;
+		where = seen ? "its CAPA response has no SASL line" :
+		    "it refused CAPA, which announces them";
+		tls = "STLS";
+	} else {
+		list = conv_smtp_ehlo(f->cv)->auth;
+		seen = conv_smtp_ehlo(f->cv)->seen;
+		where = seen ? "its EHLO reply has no AUTH keyword" :
+		    "it refused EHLO, and AUTH is an EHLO extension";
+		tls = "STARTTLS";
+	}
+	/* The hint only helps where TLS could still come (the list was read). */
+	nohint = f->c->starttls || f->c->implicit_tls || !seen;
+	if (!seen || list[0] == '\0') {
+		flow_fail(f, MT_E_PROTO, "the server offers no AUTH mechanism "
+		    "(%s%s%s); nothing sent", where, nohint ? "" :
+		    "; some servers offer it only after ", nohint ? "" : tls);
+		return MT_E_PROTO;
+	}
+	if (*mech == PROBE_AUTH_DEFAULT) {
+		for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+			if (sasl_listed(list, sasl_name(order[i]))) {
+				*mech = order[i];
+				return 0;
+			}
+		flow_fail(f, MT_E_AUTH, "no AUTH mechanism in common: the "
+		    "server offers %.200s; mailtrace knows PLAIN, LOGIN, "
+		    "CRAM-MD5", list);
+		return MT_E_AUTH;
+	}
+	name = sasl_name(*mech);
+	if (!sasl_listed(list, name)) {
+		flow_fail(f, MT_E_AUTH, "AUTH %s: the server offers %.200s, "
+		    "not %s; nothing sent", name, list, name);
+		return MT_E_AUTH;
+	}
+	return 0;
 }
 
 /* A challenge: POP3 "+ ..." (RFC 5034 4), SMTP 334 (RFC 4954 4). */
@@ -112,8 +202,9 @@ flow_sasl(struct flow *f, enum probe_auth mech)
 	size_t			 ul = strlen(c->user), cl;
 	int			 rc;
 
-	name = mech == PROBE_AUTH_PLAIN ? "PLAIN" : mech == PROBE_AUTH_LOGIN ?
-	    "LOGIN" : "CRAM-MD5";
+	if ((rc = sasl_choose(f, &mech)) != 0)
+		return rc;
+	name = sasl_name(mech);
 	what = mech == PROBE_AUTH_PLAIN ? "AUTH PLAIN" : mech ==
 	    PROBE_AUTH_LOGIN ? "AUTH LOGIN" : "AUTH CRAM-MD5";
 	if (ul + c->passlen + 2 > MT_SECRET_HARD) {

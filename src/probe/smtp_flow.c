@@ -16,7 +16,6 @@
 
 static int	smtp_hello(struct flow *, const struct smtp_opts *);
 static int	smtp_session_start(struct flow *, const struct smtp_opts *);
-static int	smtp_auth(struct flow *);
 static int	smtp_send(struct flow *, const struct smtp_opts *,
 		    struct smtp_result *);
 static int	smtp_content(struct flow *, const struct smtp_opts *,
@@ -65,42 +64,10 @@ smtp_session_start(struct flow *f, const struct smtp_opts *o)
 		if ((rc = smtp_hello(f, o)) != 0)
 			return rc;
 	}
-	if (o->c.user != NULL && (rc = smtp_auth(f)) != 0)
+	/* AUTH with the asked mechanism, or the strongest one offered. */
+	if (o->c.user != NULL && (rc = flow_sasl(f, o->c.auth)) != 0)
 		return rc;
 	return 0;
-}
-
-/* AUTH with the asked mechanism, or the strongest one offered. */
-static int
-smtp_auth(struct flow *f)
-{
-	const struct smtp_ehlo	*e = conv_smtp_ehlo(f->cv);
-	enum probe_auth		 mech = f->c->auth;
-	char			 list[sizeof(e->auth) + 2];
-
-	if (mech == PROBE_AUTH_DEFAULT) {
-		if (e->auth[0] == '\0') {
-			flow_fail(f, MT_E_PROTO, "the server offers no AUTH "
-			    "mechanism%s", f->c->starttls || f->c->implicit_tls ?
-			    "" : " (some only do after STARTTLS)");
-			return MT_E_PROTO;
-		}
-		/* Token match: "CRAM-MD5" must not match "CRAM-MD5-PLUS". */
-		snprintf(list, sizeof(list), " %s ", e->auth);
-		if (strstr(list, " CRAM-MD5 ") != NULL)
-			mech = PROBE_AUTH_CRAM_MD5;
-		else if (strstr(list, " PLAIN ") != NULL)
-			mech = PROBE_AUTH_PLAIN;
-		else if (strstr(list, " LOGIN ") != NULL)
-			mech = PROBE_AUTH_LOGIN;
-		else {
-			flow_fail(f, MT_E_AUTH, "no AUTH mechanism in common: "
-			    "the server offers %.200s; mailtrace knows PLAIN, "
-			    "LOGIN, CRAM-MD5", e->auth);
-			return MT_E_AUTH;
-		}
-	}
-	return flow_sasl(f, mech);
 }
 
 /* DATA's content: the mail block 0xAD0A/0xAD0B around it and its ".". */

@@ -190,6 +190,8 @@ struct store_sink {
 static int	store_fail(struct store *, const char *, struct mt_err *);
 static int	store_exec(struct store *, const char *, const char *,
 		    struct mt_err *);
+static int	store_open_as(const char *, bool, struct store **,
+		    struct mt_err *);
 static int	store_mkparents(const char *, struct mt_err *);
 static int	store_user_version(struct store *, int *, struct mt_err *);
 static int	store_migrate(struct store *, struct mt_err *);
@@ -227,7 +229,7 @@ store_mkparents(const char *path, struct mt_err *err)
 	struct stat	 sb;
 	char		*buf, *p;
 	size_t		 n;
-	int		 rc = 0;
+	int		 rc = 0, e;
 
 	n = strlen(path);
 	if ((buf = malloc(n + 1)) == NULL)
@@ -237,12 +239,21 @@ store_mkparents(const char *path, struct mt_err *err)
 		if (p[-1] == '/')
 			continue;	/* "a//b" */
 		*p = '\0';
-		if (mkdir(buf, 0700) != 0 && errno != EEXIST &&
-		    (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
-			rc = mt_err_set(err, MT_E_STORE,
-			    "store %s: cannot create directory %s: %s", path,
-			    buf, strerror(errno));
-			break;
+		/*
+		 * A directory that is there already is fine, whatever mkdir
+		 * said (EEXIST, or EACCES/EROFS where it exists); otherwise
+		 * report mkdir's own errno, not the stat's after it (ENOENT),
+		 * and for a file in the way, that it is not a directory.
+		 */
+		if (mkdir(buf, 0700) != 0) {
+			e = errno;
+			if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+				rc = mt_err_set(err, MT_E_STORE,
+				    "store %s: cannot create directory %s: %s",
+				    path, buf, strerror(e == EEXIST ? ENOTDIR :
+				    e));
+				break;
+			}
 		}
 		*p = '/';
 	}
@@ -441,6 +452,35 @@ store_batch_sql(char *buf)
 int
 store_open(const char *path, struct store **out, struct mt_err *err)
 {
+	return store_open_as(path, true, out, err);
+}
+
+int
+store_open_existing(const char *path, struct store **out, struct mt_err *err)
+{
+	struct stat	sb;
+
+	*out = NULL;
+	if (path == NULL || path[0] == '\0')
+		return mt_err_set(err, MT_E_STORE, "store: no database path");
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return mt_err_set(err, MT_E_USAGE, "store %s does not "
+			    "exist", path);
+		return mt_err_set(err, MT_E_STORE, "store %s: %s", path,
+		    strerror(errno));
+	}
+	if (S_ISDIR(sb.st_mode))
+		return mt_err_set(err, MT_E_STORE, "store %s: %s", path,
+		    strerror(EISDIR));
+	return store_open_as(path, false, out, err);
+}
+
+/* store_open(), creating the file and its directories only when create. */
+static int
+store_open_as(const char *path, bool create, struct store **out,
+    struct mt_err *err)
+{
 	static bool	 configured;
 	struct store	*st;
 	char		 batch_sql[STORE_BATCH_SQL_SZ];
@@ -467,16 +507,16 @@ store_open(const char *path, struct store **out, struct mt_err *err)
 		return mt_err_set(err, MT_E_INTERNAL, "store: out of memory");
 	}
 	memcpy(st->path, path, n + 1);
-	if (strcmp(path, ":memory:") != 0 && store_mkparents(path, err) != 0)
+	if (create && strcmp(path, ":memory:") != 0 &&
+	    store_mkparents(path, err) != 0)
 		goto fail;
 	/*
 	 * NOMUTEX: a connection is only ever used by one thread at a time
 	 * (the decoder's writer thread takes it over, see sink_async_new()),
 	 * so sqlite's per-call locking is pure cost.
 	 */
-	rc = sqlite3_open_v2(path, &st->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	    NULL);
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		mt_err_set(err, MT_E_STORE, "store %s: cannot open: %s", path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));

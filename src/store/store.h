@@ -48,6 +48,13 @@ struct store_run {
  */
 int		 store_open(const char *path, struct store **out,
 		    struct mt_err *err);
+/*
+ * store_open() of a store that must exist already (for reading it): a
+ * missing file is MT_E_USAGE ("store PATH does not exist"), and nothing
+ * is created, neither the file nor its directories.
+ */
+int		 store_open_existing(const char *path, struct store **out,
+		    struct mt_err *err);
 /* Commit a pending batch, finalize and close.  NULL-safe. */
 void		 store_close(struct store *);
 /* The path the store was opened with; valid until store_close(). */

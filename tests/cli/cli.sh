@@ -43,14 +43,38 @@ usage missing-pwfile pop3 --password-file "$OUT/nonexistent" pop3://bob@127.0.0.
 usage missing-cafile pop3 --password-file "$OUT/pw" --cafile "$OUT/nonexistent" pop3://bob@127.0.0.1
 usage stls-pop3s pop3 --password-file "$OUT/pw" --stls pop3s://bob@127.0.0.1
 usage insecure-cafile pop3 --password-file "$OUT/pw" --insecure --cafile "$OUT/pw" pop3://bob@127.0.0.1
+MAILTRACE_PASSWORD=$'cli-S3cret\r\nDELE 1' usage env-password-crlf pop3 pop3://bob@127.0.0.1:9
+check "env-password-crlf: the refusal does not echo the password" hasnt "$OUT/env-password-crlf.err" "cli-S3cret"
 usage url-password pop3 "pop3://bob:cli-S3cret@127.0.0.1"
 check "url-password: the refusal does not echo the password" hasnt "$OUT/url-password.err" "cli-S3cret"
 usage cli-password pop3 --password cli-S3cret pop3://bob@127.0.0.1
 check "cli-password: the refusal does not echo the password" hasnt "$OUT/cli-password.err" "cli-S3cret"
 usage bad-db pop3 --password-file "$OUT/pw" --db /proc/mailtrace/x.db pop3://bob@127.0.0.1
 check "bad-db: the message names the store path" has "$OUT/bad-db.err" "/proc/mailtrace/x.db"
+# A failed mkdir of the store's directory names its own cause, not the
+# ENOENT of a stat after it (the tests run as root: causes root gets too).
+usage db-notdir pop3 --password-file "$OUT/pw" --db "$OUT/pw/sub/x.db" pop3://bob@127.0.0.1
+check "db-notdir: a file in the path is not a directory" has "$OUT/db-notdir.err" "cannot create directory $OUT/pw(/sub)?: Not a directory"
+if [ -d /sys ] && ! { mkdir /sys/mailtrace-probe && rmdir /sys/mailtrace-probe; } 2>/dev/null; then
+	usage db-sys pop3 --password-file "$OUT/pw" --db /sys/mailtrace/x.db pop3://bob@127.0.0.1
+	check "db-sys: mkdir's own error (EPERM/EROFS), not ENOENT" has "$OUT/db-sys.err" "cannot create directory /sys/mailtrace: (Operation not permitted|Read-only file system|Permission denied)"
+fi
+if [ "$(id -u)" != 0 ]; then
+	mkdir -p "$OUT/ro" && chmod 500 "$OUT/ro"
+	usage db-eacces pop3 --password-file "$OUT/pw" --db "$OUT/ro/sub/x.db" pop3://bob@127.0.0.1
+	check "db-eacces: Permission denied" has "$OUT/db-eacces.err" "cannot create directory $OUT/ro/sub: Permission denied"
+	chmod 700 "$OUT/ro"
+fi
 usage unknown-command frobnicate
-usage show-empty show --db "$OUT/empty.db"
+# show reads a store: one that does not exist is not created.
+usage show-empty show --db "$OUT/nostore/empty.db"
+check "show-empty: says the store does not exist" has "$OUT/show-empty.err" "store $OUT/nostore/empty.db does not exist"
+check "show-empty: creates nothing" test ! -e "$OUT/nostore"
+usage show-missing show --db "$OUT/missing.db"
+check "show-missing: creates no file" test ! -e "$OUT/missing.db"
+: >"$OUT/zero.db"
+usage show-norun show --db "$OUT/zero.db"
+check "show-norun: an empty file is a store without runs" has "$OUT/show-norun.err" "no runs in"
 usage show-bad-run show --run zero
 usage events-arg events extra
 
@@ -69,6 +93,32 @@ usage smtp-url-password smtp --from a@x.test --to b@x.test "smtp://u:cli-S3cret@
 check "smtp-url-password: not echoed" hasnt "$OUT/smtp-url-password.err" "cli-S3cret"
 head -c 2000 /dev/zero >"$OUT/big.msg"
 usage smtp-data-too-big smtp --from a@x.test --to b@x.test --data "$OUT/big.msg" --max-body 1000 smtp://127.0.0.1
+# CR/LF in a refused argument is escaped: the message stays one line
+# (usage() checks that), and shows the bytes as \r\n.
+usage smtp-crlf-to smtp --from a@x.test --to $'b@x\r\nRCPT TO:<e@x>' smtp://127.0.0.1
+check "smtp-crlf-to: CR LF shown escaped" has "$OUT/smtp-crlf-to.err" '"b@x\\r\\nRCPT TO:<e@x>" is not a plain address'
+usage smtp-crlf-from smtp --from $'a@x\n' --to b@x.test smtp://127.0.0.1
+usage crlf-level pop3 --password-file "$OUT/pw" --level $'std\r\nard' pop3://bob@127.0.0.1
+check "crlf-level: escaped" has "$OUT/crlf-level.err" 'std\\r\\nard'
+usage crlf-url pop3 --password-file "$OUT/pw" $'imap://bob@127.0.0.1\r\nx'
+usage crlf-opt pop3 $'--frob\nnicate' pop3://bob@127.0.0.1
+usage crlf-cmd $'frob\rnicate'
+usage crlf-db-show show --db "$OUT/nonexistent/a"$'\n'b.db
+check "crlf-db-show: the path is escaped" has "$OUT/crlf-db-show.err" 'a\\nb\.db does not exist'
+usage crlf-escape smtp --from a@x.test --to $'b@x\x1b[2J' smtp://127.0.0.1
+check "crlf-escape: a terminal escape is shown as \\x1b" has "$OUT/crlf-escape.err" 'b@x\\x1b\[2J'
+# The round trip checks its addresses as smtp does (they were sent as given:
+# a CR LF in --to was an injected command).
+usage rt-crlf-to roundtrip --smtp smtp://127.0.0.1:9 --pop3 pop3://u@127.0.0.1:9 --password-file "$OUT/pw" --from a@x.test --to $'b@x\r\nRCPT TO:<e@x>'
+usage rt-angle-from roundtrip --smtp smtp://127.0.0.1:9 --pop3 pop3://u@127.0.0.1:9 --password-file "$OUT/pw" --from "<a@x.test>" --to b@x.test
+# --helo is a host name, not an address, and has its own limit (255).
+long_helo=$(printf 'h%.0s' $(seq 1 256))
+usage smtp-long-helo smtp --from a@x.test --to b@x.test --helo "$long_helo" smtp://127.0.0.1
+check "smtp-long-helo: says name, not address" has "$OUT/smtp-long-helo.err" "^mailtrace: --helo: the name is longer than 255 octets"
+check "smtp-long-helo: does not call it an address" hasnt "$OUT/smtp-long-helo.err" "address"
+usage smtp-crlf-helo smtp --from a@x.test --to b@x.test --helo $'me\r\nRSET' smtp://127.0.0.1
+check "smtp-crlf-helo: not a host name, escaped" has "$OUT/smtp-crlf-helo.err" '"me\\r\\nRSET" is not a host name'
+usage rt-long-helo roundtrip --smtp smtp://127.0.0.1:9 --pop3 pop3://u@127.0.0.1:9 --password-file "$OUT/pw" --from a@x.test --to b@x.test --helo "$long_helo"
 to101=()
 for i in $(seq 1 101); do to101+=(--to "r$i@x.test"); done
 usage smtp-too-many-to smtp --from a@x.test "${to101[@]}" smtp://127.0.0.1
@@ -89,6 +139,17 @@ usage decode-badport2 decode --port smtp=0 "$OUT/text.pcap"
 usage decode-count-file decode --count 5 "$OUT/text.pcap"
 usage decode-both decode -i lo "$OUT/text.pcap"
 usage decode-empty decode /dev/null
+# A port is one protocol: the same N for two --port options is refused
+# (the first list that has it used to win silently).
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$OUT/empty.pcap"
+"$MT" decode "$OUT/empty.pcap" >"$OUT/decode-emptycap.out" 2>&1
+check "an empty capture decodes (exit 0)" test $? = 0
+usage decode-port-twice decode --port smtp=2000 --port pop3=2000 "$OUT/empty.pcap"
+check "decode-port-twice: names the port and both protocols" has "$OUT/decode-port-twice.err" "port 2000 is given as smtp and as pop3"
+usage decode-port-tls decode --port smtp=2001 --port smtps=2001 "$OUT/empty.pcap"
+usage decode-port-tls2 decode --port pop3s=2002 --port pop3=2002 "$OUT/empty.pcap"
+"$MT" decode --port pop3=2003 --port pop3=2003 --port pop3=25 "$OUT/empty.pcap" >"$OUT/decode-port-same.out" 2>&1
+check "the same port twice for one protocol, or a default port for another protocol: accepted" test $? = 0
 
 "$MT" --help >"$OUT/help.out" 2>&1
 check "--help exits 0" test $? = 0

@@ -17,6 +17,7 @@
 #   #! exit N           mailtrace's exit status (default 0)
 #   #! expect REGEX     some line of the text trace matches (grep -E)
 #   #! absent REGEX     no line of the text trace matches
+#   #! count N REGEX    exactly N lines of the text trace match
 #   #! stderr REGEX     mailtrace's stderr matches
 #   #! fakesrv N        fakesrv's exit status (default 0)
 # Every case also checks: the store gives back exactly what was printed,
@@ -35,7 +36,7 @@ secret=fake-S3cret-pw-$$
 printf '%s\n' "$secret" >"$OUT/pw"
 
 cmd=pop3 url="" args="" server="" want_exit=0 want_fake=0
-expects=() absents=() stderrs=()
+expects=() absents=() stderrs=() counts=()
 while IFS= read -r line; do
 	case $line in
 	"#! command "*) cmd=${line#"#! command "} ;;
@@ -46,6 +47,7 @@ while IFS= read -r line; do
 	"#! fakesrv "*) want_fake=${line#"#! fakesrv "} ;;
 	"#! expect "*) expects+=("${line#"#! expect "}") ;;
 	"#! absent "*) absents+=("${line#"#! absent "}") ;;
+	"#! count "*) counts+=("${line#"#! count "}") ;;
 	"#! stderr "*) stderrs+=("${line#"#! stderr "}") ;;
 	esac
 done <"$CASE"
@@ -79,6 +81,9 @@ T_SHOW=$OUT/trace.out
 check "$name: mailtrace exits $want_exit (got $got)" test "$got" = "$want_exit"
 for re in "${expects[@]}"; do check "$name: trace has /$re/" has "$OUT/trace.out" "$re"; done
 for re in "${absents[@]}"; do check "$name: trace lacks /$re/" hasnt "$OUT/trace.out" "$re"; done
+for c in "${counts[@]}"; do
+	check "$name: trace has ${c%% *} lines /${c#* }/" count "$OUT/trace.out" "${c#* }" "${c%% *}"
+done
 T_SHOW=$OUT/trace.err
 for re in "${stderrs[@]}"; do check "$name: stderr has /$re/" has "$OUT/trace.err" "$re"; done
 check "$name: stderr is one line at most" test "$(grep -c . "$OUT/trace.err")" -le 1
