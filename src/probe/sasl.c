@@ -14,7 +14,6 @@
 #include "crypto.h"
 
 static const char *sasl_name(enum probe_auth);
-static bool	sasl_listed(const char *, const char *);
 static int	sasl_choose(struct flow *, enum probe_auth *);
 static bool	sasl_is_cont(const struct flow *);
 static bool	sasl_is_ok(const struct flow *);
@@ -59,27 +58,6 @@ sasl_name(enum probe_auth mech)
 }
 
 /*
- * Is name one of the space-separated mechanisms of list?  Whole tokens
- * ("CRAM-MD5" is not "CRAM-MD5-PLUS"), any case (RFC 4422 3.1).
- */
-static bool
-sasl_listed(const char *list, const char *name)
-{
-	size_t	nl = strlen(name), tl;
-
-	while (*list != '\0') {
-		while (*list == ' ')
-			list++;
-		for (tl = 0; list[tl] != '\0' && list[tl] != ' '; tl++)
-			continue;
-		if (tl == nl && mt_casecmp_n(list, name, nl))
-			return true;
-		list += tl;
-	}
-	return false;
-}
-
-/*
  * The one rule of both probes: a mechanism is sent only when the server
  * announced it, in the capabilities read last (POP3: the CAPA SASL line,
  * RFC 5034 6; SMTP: the EHLO AUTH keyword, RFC 4954 3).  *mech
@@ -119,7 +97,8 @@ sasl_choose(struct flow *f, enum probe_auth *mech)
 	}
 	if (*mech == PROBE_AUTH_DEFAULT) {
 		for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-			if (sasl_listed(list, sasl_name(order[i]))) {
+			if (conv_mech_listed(list, sasl_name(order[i]),
+			    strlen(sasl_name(order[i])))) {
 				*mech = order[i];
 				return 0;
 			}
@@ -129,7 +108,7 @@ sasl_choose(struct flow *f, enum probe_auth *mech)
 		return MT_E_AUTH;
 	}
 	name = sasl_name(*mech);
-	if (!sasl_listed(list, name)) {
+	if (!conv_mech_listed(list, name, strlen(name))) {
 		flow_fail(f, MT_E_AUTH, "AUTH %s: the server offers %.200s, "
 		    "not %s; nothing sent", name, list, name);
 		return MT_E_AUTH;

@@ -146,6 +146,11 @@ void		 conv_free(struct conv *);
 const struct pop3_capa *conv_pop3_capa(const struct conv *);
 /* The SMTP extensions seen so far (never NULL for an SMTP conv). */
 const struct smtp_ehlo *conv_smtp_ehlo(const struct conv *);
+/*
+ * Does the space separated list of SASL mechanisms (a CAPA SASL line, an
+ * EHLO AUTH keyword) name mech[0..n)?  Whole words, any case (RFC 4422 3.1).
+ */
+bool		 conv_mech_listed(const char *list, const char *mech, size_t n);
 /* Commands sent and not yet answered. */
 unsigned	 conv_pending(const struct conv *);
 

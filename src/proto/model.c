@@ -152,9 +152,8 @@ sasl_mech_find(const char *s, size_t n)
 	return -1;
 }
 
-/* Is s[0..n) one of the words of the space separated list? */
-static bool
-word_in(const char *list, const char *s, size_t n)
+bool
+conv_mech_listed(const char *list, const char *s, size_t n)
 {
 	const char	*w = list;
 	size_t		 wl;
@@ -230,7 +229,7 @@ model_command(struct tracer *tr, const struct model_verbs *kw,
 		sp = memchr(v->args, ' ', v->argslen);
 		ml = sp != NULL ? (size_t)(sp - v->args) : v->argslen;
 		if (sasl_mech_find(v->args, ml) >= 0 ||
-		    word_in(mechs, v->args, ml))
+		    conv_mech_listed(mechs, v->args, ml))
 			show = VERB_SHOW_FIRST;
 	}
 	verb_intf(intf, sz, v, show);
