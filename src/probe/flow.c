@@ -241,8 +241,9 @@ flow_connect(struct flow *f, unsigned ev)
 	int			 rc;
 	mt_time			 t0;
 
-	snprintf(opt, sizeof(opt), "%s %u %d %d", c->host, c->port,
-	    c->connect_timeout_ms, c->read_timeout_ms);
+	/* The timeouts in force, defaults included. */
+	snprintf(opt, sizeof(opt), "%s %u %d %d", c->host, c->port, f->ct,
+	    f->rt);
 	t0 = flow_now(f);
 	trace_emit(f->tr, ev, 0, "--", NULL, opt, t0, -1);
 	mt_err_clear(&e);

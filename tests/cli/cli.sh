@@ -134,5 +134,5 @@ T_SHOW=$OUT/nohost.out
 check "unknown host: exit 1" test "$rc" = 1
 check "unknown host: 0xAD83 UnknownHostException" has "$OUT/nohost.out" "0xAD83  A  rc=3  --  opt=java.net.UnknownHostException"
 check "unknown host: teardown then 0xAD81" has "$OUT/nohost.out" "0xAD81  A  rc=3  --  opt=java.net.UnknownHostException"
-check "unknown host: 0xAD82 names host and timeouts" has "$OUT/nohost.out" "opt=host.invalid 110 3000 -1"
+check "unknown host: 0xAD82 names host and timeouts" has "$OUT/nohost.out" "opt=host.invalid 110 3000 30000$"
 t_done
