@@ -19,6 +19,8 @@ struct flow {
 	struct conv		*cv;
 	int			 ct;		/* effective timeouts, ms */
 	int			 rt;
+	int64_t			 limit;		/* the session's end (net_limit_in) */
+	char			 limit_what[64];	/* "--max-time 300 s" */
 	int64_t			 wall0;		/* clock anchor */
 	int64_t			 mono0;
 	/* the last completed step */
@@ -43,7 +45,10 @@ void	flow_init(struct flow *, enum proto, const struct probe_conn *,
 /* Frees what the session holds (connection, model). */
 void	flow_done(struct flow *);
 mt_time	flow_now(const struct flow *);
-/* Record the first failure of the session (later ones are in the trace). */
+/*
+ * Record the first failure of the session (later ones are in the trace).
+ * A timeout at the session limit says which limit (--max-time, --deadline).
+ */
 void	flow_fail(struct flow *, enum mt_ecode, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* An API entry or "before" point with int "--": returns its time. */

@@ -37,6 +37,10 @@ usage bad-level pop3 --password-file "$OUT/pw" --level verbose pop3://bob@127.0.
 usage bad-format pop3 --password-file "$OUT/pw" --format xml pop3://bob@127.0.0.1
 usage bad-auth pop3 --password-file "$OUT/pw" --auth gssapi pop3://bob@127.0.0.1
 usage bad-timeout pop3 --password-file "$OUT/pw" --timeout -5 pop3://bob@127.0.0.1
+usage bad-max-time pop3 --password-file "$OUT/pw" --max-time -1 pop3://bob@127.0.0.1
+usage big-max-time smtp --from a@x.test --to b@x.test --max-time 86401 smtp://127.0.0.1
+usage frac-max-time roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test --to b@x.test --max-time 2.5
+check "bad-max-time: names the option and the range" has "$OUT/bad-max-time.err" "--max-time: \"-1\" is not a number from 0 to 86400"
 usage bad-retr pop3 --password-file "$OUT/pw" --retr first pop3://bob@127.0.0.1
 usage no-password pop3 pop3://bob@127.0.0.1
 usage missing-pwfile pop3 --password-file "$OUT/nonexistent" pop3://bob@127.0.0.1
@@ -95,18 +99,18 @@ check "--help exits 0" test $? = 0
 check "--help lists the commands" has "$OUT/help.out" "^  pop3 .*pop3://USER@HOST"
 "$MT" pop3 --help >"$OUT/pop3help.out" 2>&1
 check "pop3 --help exits 0" test $? = 0
-for o in password-file auth stls cafile insecure level format db connect-timeout timeout retr top uidl dele rset noop max-body; do
+for o in password-file auth stls cafile insecure level format db connect-timeout timeout max-time retr top uidl dele rset noop max-body; do
 	check "pop3 --help documents --$o" has "$OUT/pop3help.out" "--$o"
 	check "docs/cli.md documents --$o" has "$here/../../docs/cli.md" "\`--$o"
 done
 "$MT" smtp --help >"$OUT/smtphelp.out" 2>&1
 check "smtp --help exits 0" test $? = 0
-for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-body; do
+for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-time max-body; do
 	check "smtp --help documents --$o" has "$OUT/smtphelp.out" "--$o"
 done
 "$MT" roundtrip --help >"$OUT/rthelp.out" 2>&1
 check "roundtrip --help exits 0" test $? = 0
-for o in smtp pop3 from to password-file smtp-password-file deadline interval starttls stls smtp-auth pop3-auth helo; do
+for o in smtp pop3 from to password-file smtp-password-file deadline interval starttls stls smtp-auth pop3-auth helo max-time; do
 	check "roundtrip --help documents --$o" has "$OUT/rthelp.out" "--$o"
 	check "docs/cli.md documents roundtrip --$o" has "$here/../../docs/cli.md" "\\[?--$o"
 done
