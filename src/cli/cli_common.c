@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "crypto.h"
+#include "net.h"
 
 static bool	url_unescape(const char *, size_t, char *, size_t);
 
@@ -30,12 +31,15 @@ cli_common_init(struct cli_common *o)
 int
 cli_common_opt(struct cli_common *o, int ch, const char *arg)
 {
+	struct mt_err	e;
 	long long	v;
 
 	switch (ch - CLI_OPT_BASE) {
 	case 0:
-		if (access(arg, R_OK) != 0) {
-			cli_err("--cafile %s: %s", arg, strerror(errno));
+		/* Found now, not after connecting and sending STLS. */
+		mt_err_clear(&e);
+		if (net_cafile_check(arg, &e) != 0) {
+			cli_err("--cafile: %s", e.msg);
 			return -1;
 		}
 		o->cafile = arg;

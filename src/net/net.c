@@ -20,6 +20,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -688,6 +689,49 @@ ossl_fail:
 	tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
 	ERR_clear_error();
 	return mt_err_set(err, MT_E_INTERNAL, "TLS setup: %s", buf);
+}
+
+int
+net_cafile_check(const char *path, struct mt_err *err)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	struct stat		 st;
+	SSL_CTX			*ctx;
+	char			 buf[256];
+	int			 i, certs = 0;
+
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+		return sys_fail(err, MT_E_USAGE, path, errno);
+	if (S_ISDIR(st.st_mode))
+		return mt_err_set(err, MT_E_USAGE, "%s is a directory, not a "
+		    "PEM file of CA certificates", path);
+	/* A pipe would be read here and be empty at the handshake. */
+	if (!S_ISREG(st.st_mode))
+		return mt_err_set(err, MT_E_USAGE, "%s is not a regular file "
+		    "(a PEM file of CA certificates is expected)", path);
+	ERR_clear_error();
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		ERR_clear_error();
+		return mt_err_set(err, MT_E_INTERNAL, "TLS setup failed");
+	}
+	/* The same load as at the handshake (tls_setup()). */
+	if (SSL_CTX_load_verify_file(ctx, path) != 1) {
+		tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
+		ERR_clear_error();
+		SSL_CTX_free(ctx);
+		return mt_err_set(err, MT_E_USAGE, "%s is not a PEM file of CA "
+		    "certificates (%s)", path, buf);
+	}
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if (X509_OBJECT_get_type(sk_X509_OBJECT_value(objs, i)) ==
+		    X509_LU_X509)
+			certs++;
+	SSL_CTX_free(ctx);
+	if (certs == 0)
+		return mt_err_set(err, MT_E_USAGE, "%s holds no certificate "
+		    "(a PEM file of CA certificates is expected)", path);
+	return 0;
 }
 
 int

@@ -110,6 +110,14 @@ int		 net_tls(struct net *, const struct net_tls_opts *opts,
 		    int timeout_ms, struct mt_err *err);
 
 /*
+ * Check a --cafile before any connection: path must be a readable regular
+ * file that OpenSSL loads as PEM and that holds at least one certificate.
+ * Returns 0, or MT_E_USAGE with a message naming the file and the reason
+ * (a directory, not PEM, no certificate, the errno), or MT_E_INTERNAL.
+ */
+int		 net_cafile_check(const char *path, struct mt_err *err);
+
+/*
  * Read up to n (> 0) bytes into buf, waiting at most timeout_ms for the
  * first byte.  Returns the number of bytes read (> 0); 0 on an orderly
  * close by the peer (EOF; with TLS, a close_notify, and also a close

@@ -46,7 +46,20 @@ usage no-password pop3 pop3://bob@127.0.0.1
 usage missing-pwfile pop3 --password-file "$OUT/nonexistent" pop3://bob@127.0.0.1
 usage missing-cafile pop3 --password-file "$OUT/pw" --cafile "$OUT/nonexistent" pop3://bob@127.0.0.1
 usage stls-pop3s pop3 --password-file "$OUT/pw" --stls pop3s://bob@127.0.0.1
-usage insecure-cafile pop3 --password-file "$OUT/pw" --insecure --cafile "$OUT/pw" pop3://bob@127.0.0.1
+# A CA file that is not one is found before connecting (port 9: nothing
+# listens, so a probe that went on would exit 1, not 2).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$OUT/ca.key" -out "$OUT/ca.pem" -subj /CN=cli-test -days 1 >/dev/null 2>&1
+usage insecure-cafile pop3 --password-file "$OUT/pw" --insecure --cafile "$OUT/ca.pem" pop3://bob@127.0.0.1
+check "insecure-cafile: says they contradict" has "$OUT/insecure-cafile.err" "contradict"
+mkdir -p "$OUT/cadir"
+usage cafile-dir pop3 --password-file "$OUT/pw" --stls --cafile "$OUT/cadir" pop3://bob@127.0.0.1:9
+check "cafile-dir: says it is a directory" has "$OUT/cafile-dir.err" "^mailtrace: --cafile: .*/cadir is a directory, not a PEM file of CA certificates$"
+usage cafile-not-pem pop3 --password-file "$OUT/pw" --stls --cafile "$OUT/ca.key" pop3://bob@127.0.0.1:9
+check "cafile-not-pem: says it is not a PEM file of certificates" has "$OUT/cafile-not-pem.err" "^mailtrace: --cafile: .*/ca.key is not a PEM file of CA certificates"
+usage smtp-cafile-not-pem smtp --from a@x.test --to b@x.test --starttls --cafile "$OUT/pw" smtp://127.0.0.1:9
+check "smtp-cafile-not-pem: the file's content is not echoed" hasnt "$OUT/smtp-cafile-not-pem.err" "cli-S3cret"
+usage cafile-not-regular pop3 --password-file "$OUT/pw" --cafile /dev/null pop3s://bob@127.0.0.1:9
 usage url-password pop3 "pop3://bob:cli-S3cret@127.0.0.1"
 check "url-password: the refusal does not echo the password" hasnt "$OUT/url-password.err" "cli-S3cret"
 usage cli-password pop3 --password cli-S3cret pop3://bob@127.0.0.1
