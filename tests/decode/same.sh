@@ -73,9 +73,6 @@ check "decoded records say source pcap" has "$OUT/decoded.jsonl" '"source":"pcap
 
 # The comparable part of a record: "event".."opt" (time, seq and extras aside).
 fields() { sed -n 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'; }
-# The probe's 0xAD82/0xAD06 carry the timeouts it used; they are not on the
-# wire, so the decoder's say -1 -1 (docs/records.md).
-no_timeouts() { sed 's/^\("event":"0xAD\(82\|06\)",.*"opt":"[^" ]* [0-9]*\) [0-9]* [0-9]*"$/\1 -1 -1"/'; }
 for r in "${runs[@]}"; do
 	client=$(grep -o '"client":"[^"]\+"' "$OUT/$r.jsonl" | head -1)
 	fields <"$OUT/$r.jsonl" | no_timeouts >"$OUT/$r.want"
