@@ -45,10 +45,7 @@ void	flow_init(struct flow *, enum proto, const struct probe_conn *,
 /* Frees what the session holds (connection, model). */
 void	flow_done(struct flow *);
 mt_time	flow_now(const struct flow *);
-/*
- * Record the first failure of the session (later ones are in the trace).
- * A timeout at the session limit says which limit (--max-time, --deadline).
- */
+/* Record the first failure of the session (later ones are in the trace). */
 void	flow_fail(struct flow *, enum mt_ecode, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* An API entry or "before" point with int "--": returns its time. */
