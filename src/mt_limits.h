@@ -35,5 +35,7 @@
 
 #define MT_CONNECT_TIMEOUT_DEFAULT	10000	/* ms, --connect-timeout unset */
 #define MT_READ_TIMEOUT_DEFAULT		30000	/* ms, --timeout unset */
+#define MT_MAX_TIME_DEFAULT		300	/* s, --max-time unset: a whole session */
+#define MT_MAX_TIME_HARD		86400	/* s, --max-time at most */
 
 #endif

@@ -46,6 +46,8 @@
 #define FS_TIMEOUT_DEFAULT	20
 #define FS_TIMEOUT_MAX		86400
 #define FS_CONN_MAX		100000
+#define FS_SCRIPTS_MAX		16	/* --script given this often at most */
+#define FS_TRICKLE_MAX		60000UL	/* trickle pause, ms */
 
 /* Exit statuses (docs/fakesrv.md). */
 #define FS_EXIT_OK		0
@@ -63,6 +65,7 @@ enum op {
 	OP_SEND,
 	OP_SEND_REPEAT,
 	OP_SEND_FILE,
+	OP_TRICKLE,
 	OP_EXPECT,
 	OP_EXPECT_PREFIX,
 	OP_RECV,
@@ -83,6 +86,7 @@ enum argk {
 	ARG_STR,	/* "TEXT" */
 	ARG_LINE,	/* "TEXT" without LF: compared with a client line */
 	ARG_NSTR,	/* N "TEXT" */
+	ARG_MSTR,	/* MS "TEXT": a pause in milliseconds, then a string */
 	ARG_PATH	/* PATH or "PATH" */
 };
 
@@ -94,6 +98,7 @@ static const struct {
 	[OP_SEND] =		{ "send",		ARG_STR,	true },
 	[OP_SEND_REPEAT] =	{ "send-repeat",	ARG_NSTR,	false },
 	[OP_SEND_FILE] =	{ "send-file",		ARG_PATH,	true },
+	[OP_TRICKLE] =		{ "trickle",		ARG_MSTR,	false },
 	[OP_EXPECT] =		{ "expect",		ARG_LINE,	true },
 	[OP_EXPECT_PREFIX] =	{ "expect-prefix",	ARG_LINE,	true },
 	[OP_RECV] =		{ "recv",		ARG_NONE,	true },
@@ -113,7 +118,7 @@ struct cmd {
 	int		 line;		/* in the script file */
 	unsigned char	*data;		/* string, or send-file contents */
 	size_t		 len;
-	unsigned long	 n;		/* send-repeat count */
+	unsigned long	 n;		/* send-repeat count, trickle pause */
 };
 
 struct script {
@@ -178,6 +183,8 @@ static int	 conn_tls(struct conn *);
 static int	 conn_drain(struct conn *);
 static void	 conn_close(struct conn *, bool);
 static int	 run_repeat(struct conn *, const struct cmd *);
+static enum io	 fs_pause(const struct fs *, unsigned long);
+static int	 run_trickle(struct conn *, const struct cmd *);
 static int	 run_cmd(struct conn *, const struct cmd *);
 static int	 run_gone(struct fs *, size_t);
 static int	 run_conn(struct fs *, int, bool);
@@ -187,7 +194,8 @@ static int	 accept_one(struct fs *, int, int *);
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: fakesrv --script FILE [--listen ADDR] [--port N]\n"
+	fprintf(fp, "usage: fakesrv --script FILE [--script FILE ...]"
+	    " [--listen ADDR] [--port N]\n"
 	    "               [--cert PEM --key PEM] [--implicit-tls]"
 	    " [--connections N]\n"
 	    "               [--timeout SEC]\n");
@@ -483,17 +491,24 @@ parse_line(struct script *sc, int lineno, const char *p, const char *end)
 	}
 	cmd.op = (enum op)i;
 	p = skip_ws(p, end);
-	if (ops[i].arg == ARG_NSTR) {
+	if (ops[i].arg == ARG_NSTR || ops[i].arg == ARG_MSTR) {
 		for (w = p; p < end && *p >= '0' && *p <= '9'; p++)
 			;
 		if (p == w || (size_t)(p - w) >= sizeof(num)) {
-			why = "expected a count";
+			why = ops[i].arg == ARG_NSTR ? "expected a count" :
+			    "expected a pause in milliseconds";
 			goto fail;
 		}
 		memcpy(num, w, (size_t)(p - w));
 		num[p - w] = '\0';
-		if (!parse_ulong(num, 1, FS_REPEAT_MAX, &cmd.n)) {
+		if (ops[i].arg == ARG_NSTR &&
+		    !parse_ulong(num, 1, FS_REPEAT_MAX, &cmd.n)) {
 			why = "count must be 1..10000000";
+			goto fail;
+		}
+		if (ops[i].arg == ARG_MSTR &&
+		    !parse_ulong(num, 1, FS_TRICKLE_MAX, &cmd.n)) {
+			why = "pause must be 1..60000 ms";
 			goto fail;
 		}
 		p = skip_ws(p, end);
@@ -502,6 +517,7 @@ parse_line(struct script *sc, int lineno, const char *p, const char *end)
 	case ARG_NONE:
 		break;
 	case ARG_NSTR:
+	case ARG_MSTR:
 	case ARG_STR:
 	case ARG_LINE:
 		if (parse_string(p, end, &p, &cmd.data, &cmd.len, &why) != 0)
@@ -511,7 +527,8 @@ parse_line(struct script *sc, int lineno, const char *p, const char *end)
 			why = "a client line cannot contain \\n";
 			goto fail;
 		}
-		if (ops[i].arg == ARG_NSTR && cmd.len == 0) {
+		if ((ops[i].arg == ARG_NSTR || ops[i].arg == ARG_MSTR) &&
+		    cmd.len == 0) {
 			why = "empty string";
 			goto fail;
 		}
@@ -1031,6 +1048,49 @@ run_repeat(struct conn *c, const struct cmd *cmd)
 	return io_fail(c, io, "");
 }
 
+/* Sleeps ms milliseconds, or until the watchdog fires (IO_TIMEOUT). */
+static enum io
+fs_pause(const struct fs *fs, unsigned long ms)
+{
+	int64_t	end, left;
+
+	end = now_ms() + (int64_t)ms;
+	if (end > fs->deadline)
+		end = fs->deadline;
+	while ((left = end - now_ms()) > 0)
+		if (poll(NULL, 0, left > INT_MAX ? INT_MAX : (int)left) < 0 &&
+		    errno != EINTR) {
+			fprintf(stderr, "fakesrv: poll: %s\n", strerror(errno));
+			return IO_ERR;
+		}
+	return now_ms() >= fs->deadline ? IO_TIMEOUT : IO_OK;
+}
+
+/*
+ * One byte at a time, cmd->n ms apart.  The client giving up meanwhile is
+ * what a trickle tests: logged, and the script goes on.
+ */
+static int
+run_trickle(struct conn *c, const struct cmd *cmd)
+{
+	size_t	i;
+	enum io	io = IO_OK;
+
+	for (i = 0; i < cmd->len; i++) {
+		if (i > 0 && (io = fs_pause(c->fs, cmd->n)) != IO_OK)
+			break;
+		if ((io = io_write(c, cmd->data + i, 1, false)) != IO_OK)
+			break;
+	}
+	if (io == IO_EOF || io == IO_RESET) {
+		fprintf(stderr, "fakesrv: %s:%d: trickle: client closed after "
+		    "%zu of %zu bytes; continuing\n", c->fs->sc->path,
+		    cmd->line, i, cmd->len);
+		return 0;
+	}
+	return io_fail(c, io, "");
+}
+
 static int
 run_cmd(struct conn *c, const struct cmd *cmd)
 {
@@ -1047,6 +1107,8 @@ run_cmd(struct conn *c, const struct cmd *cmd)
 		return io_fail(c, io_write(c, cmd->data, cmd->len, true), "");
 	case OP_SEND_REPEAT:
 		return run_repeat(c, cmd);
+	case OP_TRICKLE:
+		return run_trickle(c, cmd);
 	case OP_EXPECT:
 	case OP_EXPECT_PREFIX:
 		if ((rc = conn_line(c, &line, &len)) != 0)
@@ -1278,21 +1340,27 @@ main(int argc, char *argv[])
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL,			0,			NULL, 0 }
 	};
-	struct script	 sc;
+	struct script	 sc[FS_SCRIPTS_MAX];
 	struct fs	 fs;
-	const char	*script = NULL, *addr = "127.0.0.1";
+	const char	*script[FS_SCRIPTS_MAX], *addr = "127.0.0.1";
 	const char	*cert = NULL, *key = NULL;
 	unsigned long	 port = 0, nconn = 1, k;
 	unsigned	 bound;
-	bool		 implicit = false;
-	int		 ch, lfd = -1, fd, rc;
+	size_t		 nscript = 0, nsc = 0, j;
+	bool		 implicit = false, tls = false;
+	int		 ch, lfd = -1, fd, rc = 0;
 
 	memset(&fs, 0, sizeof(fs));
 	fs.timeout = FS_TIMEOUT_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			script = optarg;
+			if (nscript == FS_SCRIPTS_MAX) {
+				fprintf(stderr, "fakesrv: --script: at most %d\n",
+				    FS_SCRIPTS_MAX);
+				return FS_EXIT_USAGE;
+			}
+			script[nscript++] = optarg;
 			break;
 		case 'l':
 			addr = optarg;
@@ -1335,7 +1403,7 @@ main(int argc, char *argv[])
 			return FS_EXIT_USAGE;
 		}
 	}
-	if (optind != argc || script == NULL) {
+	if (optind != argc || nscript == 0) {
 		usage(stderr);
 		return FS_EXIT_USAGE;
 	}
@@ -1350,16 +1418,21 @@ main(int argc, char *argv[])
 	alarm((unsigned)fs.timeout + 2);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (script_load(&sc, script) != 0)
-		return FS_EXIT_USAGE;
-	fs.sc = &sc;
-	if (implicit && sc.tls) {
-		fprintf(stderr, "fakesrv: %s: starttls with --implicit-tls\n",
-		    script);
-		rc = FS_EXIT_USAGE;
-		goto out;
+	for (nsc = 0; nsc < nscript; nsc++) {
+		if (script_load(&sc[nsc], script[nsc]) != 0) {
+			rc = FS_EXIT_USAGE;
+			goto out;
+		}
+		if (implicit && sc[nsc].tls) {
+			fprintf(stderr, "fakesrv: %s: starttls with "
+			    "--implicit-tls\n", script[nsc]);
+			nsc++;
+			rc = FS_EXIT_USAGE;
+			goto out;
+		}
+		tls = tls || sc[nsc].tls;
 	}
-	if ((implicit || sc.tls) && cert == NULL) {
+	if ((implicit || tls) && cert == NULL) {
 		fprintf(stderr, "fakesrv: TLS needs --cert and --key\n");
 		rc = FS_EXIT_USAGE;
 		goto out;
@@ -1392,6 +1465,8 @@ main(int argc, char *argv[])
 	for (k = 0; k < nconn; k++) {
 		if ((rc = accept_one(&fs, lfd, &fd)) != 0)
 			break;
+		/* The Nth connection plays the Nth script, later ones the last. */
+		fs.sc = &sc[k < nsc ? k : nsc - 1];
 		if ((rc = run_conn(&fs, fd, implicit)) != 0)
 			break;
 	}
@@ -1399,6 +1474,7 @@ out:
 	if (lfd != -1)
 		close(lfd);
 	SSL_CTX_free(fs.ctx);
-	script_free(&sc);
+	for (j = 0; j < nsc; j++)
+		script_free(&sc[j]);
 	return rc;
 }

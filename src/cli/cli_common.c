@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "crypto.h"
+#include "net.h"
 
 static bool	url_unescape(const char *, size_t, char *, size_t);
 
@@ -24,17 +25,21 @@ cli_common_init(struct cli_common *o)
 	o->fmt = SINK_TEXT;
 	o->connect_timeout_ms = -1;
 	o->read_timeout_ms = -1;
+	o->max_time_ms = -1;
 }
 
 int
 cli_common_opt(struct cli_common *o, int ch, const char *arg)
 {
+	struct mt_err	e;
 	long long	v;
 
 	switch (ch - CLI_OPT_BASE) {
 	case 0:
-		if (access(arg, R_OK) != 0) {
-			cli_err("--cafile %s: %s", arg, strerror(errno));
+		/* Found now, not after connecting and sending STLS. */
+		mt_err_clear(&e);
+		if (net_cafile_check(arg, &e) != 0) {
+			cli_err("--cafile: %s", e.msg);
 			return -1;
 		}
 		o->cafile = arg;
@@ -85,6 +90,11 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 		    "shows in process lists and shell history); use "
 		    "--password-file FILE or the environment variable");
 		return -1;
+	case 9:
+		if (cli_number("--max-time", arg, 0, MT_MAX_TIME_HARD, &v) != 0)
+			return -1;
+		o->max_time_ms = (int)v * 1000;
+		return 1;
 	default:
 		return 0;
 	}
@@ -118,6 +128,7 @@ cli_common_apply(const struct cli_common *o, struct cli_target *t)
 	t->c.insecure = o->insecure;
 	t->c.connect_timeout_ms = o->connect_timeout_ms;
 	t->c.read_timeout_ms = o->read_timeout_ms;
+	t->c.max_time_ms = o->max_time_ms;
 	t->c.max_body = o->max_body;
 }
 

@@ -34,6 +34,7 @@ struct cli_common {
 	bool			 insecure;
 	int			 connect_timeout_ms;	/* -1: unset */
 	int			 read_timeout_ms;	/* -1: unset */
+	int			 max_time_ms;		/* -1: unset */
 	uint64_t		 max_body;
 };
 
@@ -48,7 +49,8 @@ struct cli_common {
 	{ "connect-timeout", required_argument, NULL, CLI_OPT_BASE + 5 }, \
 	{ "timeout", required_argument, NULL, CLI_OPT_BASE + 6 },	\
 	{ "max-body", required_argument, NULL, CLI_OPT_BASE + 7 },	\
-	{ "password", required_argument, NULL, CLI_OPT_BASE + 8 }
+	{ "password", required_argument, NULL, CLI_OPT_BASE + 8 },	\
+	{ "max-time", required_argument, NULL, CLI_OPT_BASE + 9 }
 
 void	cli_common_init(struct cli_common *);
 /*

@@ -46,6 +46,9 @@ static const char rt_usage[] =
 "  --helo NAME            the EHLO name (default: this host's name)\n"
 "  --cafile FILE, --insecure, --level LEVEL, --format FORMAT, --db FILE,\n"
 "  --connect-timeout MS, --timeout MS, --max-body BYTES   as for pop3\n"
+"  --max-time SECONDS     a limit on each session (unset: 300; 0: none); a\n"
+"                         poll also ends at the deadline, failing the step\n"
+"                         in progress with SocketTimeoutException\n"
 "  -h, --help             this text\n"
 "\n"
 "exit status: 0 the message arrived and was deleted; 1 it did not, or a\n"
@@ -233,6 +236,31 @@ rt_sleep(long long ms)
 		;
 }
 
+/*
+ * A poll's session ends at --max-time or at the deadline, whichever comes
+ * first: the deadline bounds everything after the send (name holds the
+ * limit's name for messages).
+ */
+static void
+rt_poll_limit(struct rt_cli *c, mt_time deadline, char *name, size_t sz)
+{
+	long long	left = (deadline - mt_wall_now()) / 1000;
+	int		max = c->pop3.c.max_time_ms;
+
+	if (max < 0)
+		max = MT_MAX_TIME_DEFAULT * 1000;
+	if (left < 1)
+		left = 1;
+	if (max == 0 || left < max) {
+		c->po.c.max_time_ms = (int)left;
+		snprintf(name, sz, "--deadline %lld s", c->deadline_s);
+		c->po.c.limit_name = name;
+	} else {
+		c->po.c.max_time_ms = max;
+		c->po.c.limit_name = NULL;
+	}
+}
+
 static int
 rt_run(struct rt_cli *c, struct tracer *tr)
 {
@@ -240,6 +268,7 @@ rt_run(struct rt_cli *c, struct tracer *tr)
 	struct smtp_result	res;
 	struct mt_err		err;
 	mt_time			deadline;
+	char			limit[64];
 	unsigned		polls = 0;
 	int			status = EXIT_SESSION;
 
@@ -261,6 +290,7 @@ rt_run(struct rt_cli *c, struct tracer *tr)
 	deadline = res.t_queued + c->deadline_s * 1000000;
 	for (;;) {
 		polls++;
+		rt_poll_limit(c, deadline, limit, sizeof(limit));
 		if (probe_pop3_find(&c->po, &pf, tr, &err) != 0) {
 			cli_session_err(c->pop3.url, &err);
 			goto done;

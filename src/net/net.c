@@ -20,6 +20,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -61,6 +62,7 @@ struct net {
 	bool		 tls_eof;	/* net_read() reported EOF */
 	int		 bio_errno;	/* first hard errno the socket BIO saw */
 	bool		 bio_eof;	/* the socket BIO read EOF */
+	int64_t		 limit;		/* session limit, monotonic ns; -1: none */
 	char		 client[MT_ADDR_HARD];
 	char		 server[MT_ADDR_HARD];
 	char		 tls_desc[NET_DESC_MAX];
@@ -68,13 +70,16 @@ struct net {
 
 static int64_t	 mono_ns(void);
 static int64_t	 deadline_of(int);
+static int64_t	 earlier(int64_t, int64_t);
+static bool	 limit_passed(int64_t);
+static int	 limit_fail(struct mt_err *, const char *);
 static int	 wait_fd(int, short, int64_t);
 static const char *errno_text(int);
 static int	 sys_fail(struct mt_err *, enum mt_ecode, const char *, int);
 static void	 fmt_sockaddr(const struct sockaddr *, socklen_t, char *, size_t);
 static int	 set_nonblock_cloexec(int);
-static int	 try_connect(const struct addrinfo *, int64_t, int, int *,
-		    struct mt_err *);
+static int	 try_connect(const struct addrinfo *, int64_t, int64_t, int,
+		    int *, struct mt_err *);
 static void	 bio_method_init(void);
 static int	 sbio_write(BIO *, const char *, int);
 static int	 sbio_read(BIO *, char *, int);
@@ -86,6 +91,8 @@ static int	 tls_handshake_fail(struct net *, int, struct mt_err *);
 static int	 tls_io_fail(struct net *, int, const char *, struct mt_err *);
 static int	 tls_setup(struct net *, const struct net_tls_opts *,
 		    struct mt_err *);
+static int	 read_timeout(const struct net *, int, struct mt_err *);
+static int	 write_timeout(const struct net *, int, struct mt_err *);
 static long	 tls_read(struct net *, void *, size_t, int, struct mt_err *);
 static int	 tls_write_all(struct net *, const uint8_t *, size_t, int,
 		    struct mt_err *);
@@ -110,6 +117,44 @@ deadline_of(int timeout_ms)
 	if (timeout_ms <= 0)
 		return -1;
 	return mono_ns() + (int64_t)timeout_ms * 1000000;
+}
+
+/* The earlier of a wait's own deadline and the session limit (-1: none). */
+static int64_t
+earlier(int64_t deadline, int64_t limit)
+{
+	if (limit < 0)
+		return deadline;
+	if (deadline < 0 || limit < deadline)
+		return limit;
+	return deadline;
+}
+
+static bool
+limit_passed(int64_t limit)
+{
+	return limit >= 0 && mono_ns() >= limit;
+}
+
+static int
+limit_fail(struct mt_err *err, const char *what)
+{
+	return mt_err_set(err, MT_E_TIMEOUT, "%s: session time limit reached",
+	    what);
+}
+
+int64_t
+net_limit_in(int64_t ms)
+{
+	if (ms <= 0)
+		return NET_NO_LIMIT;
+	return mono_ns() + ms * 1000000;
+}
+
+bool
+net_limit_passed(int64_t limit)
+{
+	return limit_passed(limit);
 }
 
 /*
@@ -216,12 +261,13 @@ set_nonblock_cloexec(int fd)
 }
 
 /*
- * Connect one address, non-blocking, until the deadline.  On success *fdp
+ * Connect one address, non-blocking, until the deadline (the connect
+ * timeout's, or the session limit when that comes first).  On success *fdp
  * is the connected (still non-blocking) socket.
  */
 static int
-try_connect(const struct addrinfo *ai, int64_t deadline, int timeout_ms,
-    int *fdp, struct mt_err *err)
+try_connect(const struct addrinfo *ai, int64_t deadline, int64_t limit,
+    int timeout_ms, int *fdp, struct mt_err *err)
 {
 	char		where[MT_ADDR_HARD + 16];
 	char		addr[MT_ADDR_HARD];
@@ -250,6 +296,8 @@ try_connect(const struct addrinfo *ai, int64_t deadline, int timeout_ms,
 	w = wait_fd(fd, POLLOUT, deadline);
 	if (w == WAIT_TIMEOUT) {
 		close(fd);
+		if (limit_passed(limit))
+			return limit_fail(err, where);
 		return mt_err_set(err, MT_E_TIMEOUT,
 		    "%s: timed out after %d ms", where, timeout_ms);
 	}
@@ -284,6 +332,13 @@ int
 net_connect(const char *host, uint16_t port, int timeout_ms, struct net **out,
     struct mt_err *err)
 {
+	return net_connect_until(host, port, timeout_ms, NET_NO_LIMIT, out, err);
+}
+
+int
+net_connect_until(const char *host, uint16_t port, int timeout_ms,
+    int64_t limit, struct net **out, struct mt_err *err)
+{
 	struct addrinfo		 hints, *res = NULL, *ai;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
@@ -298,6 +353,8 @@ net_connect(const char *host, uint16_t port, int timeout_ms, struct net **out,
 	if (out == NULL || host == NULL)
 		return mt_err_set(err, MT_E_INTERNAL, "net_connect: bad arguments");
 	*out = NULL;
+	if (limit_passed(limit))
+		return limit_fail(err, "connect");
 	/* Accept "[::1]" as well as "::1". */
 	h = host;
 	len = strlen(host);
@@ -329,10 +386,10 @@ net_connect(const char *host, uint16_t port, int timeout_ms, struct net **out,
 		return mt_err_set(err, MT_E_NOHOST, "resolve %s: %s", h,
 		    gai_strerror(gai));
 	}
-	deadline = deadline_of(timeout_ms);
+	deadline = earlier(deadline_of(timeout_ms), limit);
 	rc = mt_err_set(err, MT_E_NOHOST, "resolve %s: no addresses", h);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		rc = try_connect(ai, deadline, timeout_ms, &fd, err);
+		rc = try_connect(ai, deadline, limit, timeout_ms, &fd, err);
 		/* After our timeout no time is left for the next address. */
 		if (rc == 0 || (deadline >= 0 && mono_ns() >= deadline))
 			break;
@@ -346,6 +403,7 @@ net_connect(const char *host, uint16_t port, int timeout_ms, struct net **out,
 		return mt_err_set(err, MT_E_INTERNAL, "out of memory");
 	}
 	n->fd = fd;
+	n->limit = limit;
 	sslen = sizeof(ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0)
 		fmt_sockaddr((struct sockaddr *)&ss, sslen, n->client,
@@ -634,6 +692,49 @@ ossl_fail:
 }
 
 int
+net_cafile_check(const char *path, struct mt_err *err)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	struct stat		 st;
+	SSL_CTX			*ctx;
+	char			 buf[256];
+	int			 i, certs = 0;
+
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+		return sys_fail(err, MT_E_USAGE, path, errno);
+	if (S_ISDIR(st.st_mode))
+		return mt_err_set(err, MT_E_USAGE, "%s is a directory, not a "
+		    "PEM file of CA certificates", path);
+	/* A pipe would be read here and be empty at the handshake. */
+	if (!S_ISREG(st.st_mode))
+		return mt_err_set(err, MT_E_USAGE, "%s is not a regular file "
+		    "(a PEM file of CA certificates is expected)", path);
+	ERR_clear_error();
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		ERR_clear_error();
+		return mt_err_set(err, MT_E_INTERNAL, "TLS setup failed");
+	}
+	/* The same load as at the handshake (tls_setup()). */
+	if (SSL_CTX_load_verify_file(ctx, path) != 1) {
+		tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
+		ERR_clear_error();
+		SSL_CTX_free(ctx);
+		return mt_err_set(err, MT_E_USAGE, "%s is not a PEM file of CA "
+		    "certificates (%s)", path, buf);
+	}
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if (X509_OBJECT_get_type(sk_X509_OBJECT_value(objs, i)) ==
+		    X509_LU_X509)
+			certs++;
+	SSL_CTX_free(ctx);
+	if (certs == 0)
+		return mt_err_set(err, MT_E_USAGE, "%s holds no certificate "
+		    "(a PEM file of CA certificates is expected)", path);
+	return 0;
+}
+
+int
 net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
     struct mt_err *err)
 {
@@ -646,7 +747,7 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 		return mt_err_set(err, MT_E_INTERNAL, "net_tls: no connection");
 	if (n->ssl != NULL || n->ctx != NULL)
 		return mt_err_set(err, MT_E_INTERNAL, "TLS already started");
-	deadline = deadline_of(timeout_ms);
+	deadline = earlier(deadline_of(timeout_ms), n->limit);
 	ERR_clear_error();
 	CRYPTO_THREAD_run_once(&bio_once, bio_method_init);
 	if ((rc = tls_setup(n, opts, err)) != 0) {
@@ -668,6 +769,8 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 		w = wait_fd(n->fd, ev, deadline);
 		if (w == WAIT_TIMEOUT) {
 			n->tls_dead = true;
+			if (limit_passed(n->limit))
+				return limit_fail(err, "TLS handshake");
 			return mt_err_set(err, MT_E_TIMEOUT,
 			    "TLS handshake timed out after %d ms", timeout_ms);
 		}
@@ -684,6 +787,25 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 	return 0;
 }
 
+/* A wait ran out: the read's own timeout, or the session limit. */
+static int
+read_timeout(const struct net *n, int timeout_ms, struct mt_err *err)
+{
+	if (limit_passed(n->limit))
+		return limit_fail(err, "read");
+	return mt_err_set(err, MT_E_TIMEOUT, "read timed out after %d ms",
+	    timeout_ms);
+}
+
+static int
+write_timeout(const struct net *n, int timeout_ms, struct mt_err *err)
+{
+	if (limit_passed(n->limit))
+		return limit_fail(err, "write");
+	return mt_err_set(err, MT_E_TIMEOUT, "write timed out after %d ms",
+	    timeout_ms);
+}
+
 static long
 tls_read(struct net *n, void *buf, size_t len, int timeout_ms,
     struct mt_err *err)
@@ -693,7 +815,7 @@ tls_read(struct net *n, void *buf, size_t len, int timeout_ms,
 	int	sslerr, w, rc;
 	short	ev;
 
-	deadline = deadline_of(timeout_ms);
+	deadline = earlier(deadline_of(timeout_ms), n->limit);
 	if (n->tls_eof)
 		return 0;		/* as recv() does after EOF */
 	if (n->tls_dead)
@@ -719,8 +841,7 @@ tls_read(struct net *n, void *buf, size_t len, int timeout_ms,
 		}
 		w = wait_fd(n->fd, ev, deadline);
 		if (w == WAIT_TIMEOUT)
-			return mt_err_set(err, MT_E_TIMEOUT,
-			    "read timed out after %d ms", timeout_ms);
+			return read_timeout(n, timeout_ms, err);
 		if (w == WAIT_ERROR)
 			return sys_fail(err, MT_E_IO, "poll", errno);
 	}
@@ -738,13 +859,15 @@ net_read(struct net *n, void *buf, size_t len, int timeout_ms,
 		return mt_err_set(err, MT_E_INTERNAL, "net_read: bad arguments");
 	if (len > LONG_MAX)
 		len = LONG_MAX;
+	if (limit_passed(n->limit))
+		return limit_fail(err, "read");
 	if (n->ssl != NULL) {
 		if (!n->tls_up)
 			return mt_err_set(err, MT_E_IO,
 			    "read: TLS handshake did not complete");
 		return tls_read(n, buf, len, timeout_ms, err);
 	}
-	deadline = deadline_of(timeout_ms);
+	deadline = earlier(deadline_of(timeout_ms), n->limit);
 	for (;;) {
 		r = recv(n->fd, buf, len, 0);
 		if (r >= 0)
@@ -755,8 +878,7 @@ net_read(struct net *n, void *buf, size_t len, int timeout_ms,
 			return sys_fail(err, MT_E_IO, NULL, errno);
 		w = wait_fd(n->fd, POLLIN, deadline);
 		if (w == WAIT_TIMEOUT)
-			return mt_err_set(err, MT_E_TIMEOUT,
-			    "read timed out after %d ms", timeout_ms);
+			return read_timeout(n, timeout_ms, err);
 		if (w == WAIT_ERROR)
 			return sys_fail(err, MT_E_IO, "poll", errno);
 	}
@@ -794,10 +916,10 @@ tls_write_all(struct net *n, const uint8_t *p, size_t len, int timeout_ms,
 				    "write: connection closed by peer");
 			return rc;
 		}
-		wr = wait_fd(n->fd, ev, deadline_of(timeout_ms));
+		wr = wait_fd(n->fd, ev, earlier(deadline_of(timeout_ms),
+		    n->limit));
 		if (wr == WAIT_TIMEOUT)
-			return mt_err_set(err, MT_E_TIMEOUT,
-			    "write timed out after %d ms", timeout_ms);
+			return write_timeout(n, timeout_ms, err);
 		if (wr == WAIT_ERROR)
 			return sys_fail(err, MT_E_IO, "poll", errno);
 	}
@@ -816,6 +938,8 @@ net_write_all(struct net *n, const void *buf, size_t len, int timeout_ms,
 	if (n == NULL || (buf == NULL && len > 0))
 		return mt_err_set(err, MT_E_INTERNAL,
 		    "net_write_all: bad arguments");
+	if (limit_passed(n->limit))
+		return limit_fail(err, "write");
 	if (n->ssl != NULL) {
 		if (!n->tls_up)
 			return mt_err_set(err, MT_E_IO,
@@ -832,10 +956,10 @@ net_write_all(struct net *n, const void *buf, size_t len, int timeout_ms,
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return sys_fail(err, MT_E_IO, "write", errno);
-		wr = wait_fd(n->fd, POLLOUT, deadline_of(timeout_ms));
+		wr = wait_fd(n->fd, POLLOUT, earlier(deadline_of(timeout_ms),
+		    n->limit));
 		if (wr == WAIT_TIMEOUT)
-			return mt_err_set(err, MT_E_TIMEOUT,
-			    "write timed out after %d ms", timeout_ms);
+			return write_timeout(n, timeout_ms, err);
 		if (wr == WAIT_ERROR)
 			return sys_fail(err, MT_E_IO, "poll", errno);
 	}

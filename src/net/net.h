@@ -11,6 +11,12 @@
  * Timeouts are in milliseconds; 0 (or a negative value) means wait forever.
  * All waits use CLOCK_MONOTONIC.  No function raises SIGPIPE.
  *
+ * A connection may also have a session limit (net_connect_until()): an
+ * instant after which every call on it fails with MT_E_TIMEOUT, message
+ * "WHAT: session time limit reached".  Each wait then lasts at most until
+ * the earlier of its own timeout and the limit, so a peer that sends a byte
+ * now and then cannot keep a session alive past it.
+ *
  * A struct net is not thread-safe; use one from one thread at a time.
  * Different struct nets may be used from different threads.
  */
@@ -52,6 +58,22 @@ struct net_tls_opts {
 int		 net_connect(const char *host, uint16_t port, int timeout_ms,
 		    struct net **out, struct mt_err *err);
 
+#define NET_NO_LIMIT	((int64_t)-1)
+
+/* The session limit ms milliseconds from now; NET_NO_LIMIT for ms <= 0. */
+int64_t		 net_limit_in(int64_t ms);
+/* True once the limit (not NET_NO_LIMIT) has passed. */
+bool		 net_limit_passed(int64_t limit);
+
+/*
+ * net_connect() with a session limit (net_limit_in(), or NET_NO_LIMIT): the
+ * connect attempts end at the limit if it comes before timeout_ms, and the
+ * connection keeps it for net_tls(), net_read() and net_write_all().
+ */
+int		 net_connect_until(const char *host, uint16_t port,
+		    int timeout_ms, int64_t limit, struct net **out,
+		    struct mt_err *err);
+
 /*
  * Run a TLS client handshake on the connected socket (implicit TLS, or after
  * a positive reply to STLS/STARTTLS), bounded by timeout_ms in total.  TLS 1.2
@@ -71,7 +93,8 @@ int		 net_connect(const char *host, uint16_t port, int timeout_ms,
  *                 "certificate verify failed: hostname mismatch", or the
  *                 OpenSSL reason ("TLS handshake failed: wrong version
  *                 number")
- *   MT_E_TIMEOUT  the handshake did not finish in time
+ *   MT_E_TIMEOUT  the handshake did not finish in time (or the session
+ *                 limit passed)
  *   MT_E_EOF      the peer closed the connection during the handshake
  *   MT_E_IO       the connection was reset or another socket error
  *   MT_E_USAGE    the CA file cannot be loaded, servername too long
@@ -87,11 +110,20 @@ int		 net_tls(struct net *, const struct net_tls_opts *opts,
 		    int timeout_ms, struct mt_err *err);
 
 /*
+ * Check a --cafile before any connection: path must be a readable regular
+ * file that OpenSSL loads as PEM and that holds at least one certificate.
+ * Returns 0, or MT_E_USAGE with a message naming the file and the reason
+ * (a directory, not PEM, no certificate, the errno), or MT_E_INTERNAL.
+ */
+int		 net_cafile_check(const char *path, struct mt_err *err);
+
+/*
  * Read up to n (> 0) bytes into buf, waiting at most timeout_ms for the
  * first byte.  Returns the number of bytes read (> 0); 0 on an orderly
  * close by the peer (EOF; with TLS, a close_notify, and also a close
  * without close_notify); or a negative MT_E_* with err filled:
- *   MT_E_TIMEOUT  nothing arrived in time (the connection stays usable)
+ *   MT_E_TIMEOUT  nothing arrived in time (the connection stays usable),
+ *                 or the session limit has passed (even when bytes wait)
  *   MT_E_IO       ECONNRESET ("connection reset by peer"), other errno, or a
  *                 TLS protocol error
  * n larger than LONG_MAX is clamped.
@@ -101,8 +133,9 @@ long		 net_read(struct net *, void *buf, size_t n, int timeout_ms,
 
 /*
  * Write all n bytes of buf.  timeout_ms bounds each wait for the socket to
- * become writable (a slow but moving peer does not time out).  Returns 0, or
- * MT_E_TIMEOUT, or MT_E_IO (EPIPE, ECONNRESET, other errno, TLS error).
+ * become writable (a slow but moving peer does not time out; the session
+ * limit does bound the whole write).  Returns 0, or MT_E_TIMEOUT, or
+ * MT_E_IO (EPIPE, ECONNRESET, other errno, TLS error).
  * After a failure some bytes may have been sent.  Never raises SIGPIPE.
  */
 int		 net_write_all(struct net *, const void *buf, size_t n,

@@ -14,6 +14,7 @@
 static void	flow_on_step(void *, const struct step *);
 static void	flow_on_line(void *, int, const char *, size_t);
 static void	flow_io_fail(struct flow *, const struct mt_err *);
+static void	flow_net_fail(struct flow *, const char *, const struct mt_err *);
 
 static int64_t
 mono_us(void)
@@ -29,6 +30,7 @@ flow_init(struct flow *f, enum proto proto, const struct probe_conn *c,
     struct tracer *tr)
 {
 	char	server[MT_ADDR_HARD];
+	int	ms;
 
 	memset(f, 0, sizeof(*f));
 	f->c = c;
@@ -40,6 +42,14 @@ flow_init(struct flow *f, enum proto proto, const struct probe_conn *c,
 	    c->connect_timeout_ms;
 	f->rt = c->read_timeout_ms < 0 ? MT_READ_TIMEOUT_DEFAULT :
 	    c->read_timeout_ms;
+	ms = c->max_time_ms < 0 ? MT_MAX_TIME_DEFAULT * 1000 : c->max_time_ms;
+	f->limit = net_limit_in(ms);
+	if (c->limit_name != NULL)
+		snprintf(f->limit_what, sizeof(f->limit_what), "%s",
+		    c->limit_name);
+	else
+		snprintf(f->limit_what, sizeof(f->limit_what),
+		    "--max-time %d s", ms / 1000);
 	if (strchr(c->host, ':') != NULL)
 		snprintf(server, sizeof(server), "[%s]:%u", c->host, c->port);
 	else
@@ -140,6 +150,20 @@ flow_on_line(void *arg, int cmd, const char *s, size_t n)
 		f->line_cb(f->line_arg, cmd, s, n);
 }
 
+/*
+ * A net/ failure as the session's failure, "what: " first when what is
+ * set, and the option that set the limit when the session limit fired.
+ */
+static void
+flow_net_fail(struct flow *f, const char *what, const struct mt_err *e)
+{
+	bool	lim = e->code == MT_E_TIMEOUT && net_limit_passed(f->limit);
+
+	flow_fail(f, e->code, "%s%s%s%s%s%s", what ? what : "",
+	    what ? ": " : "", e->msg, lim ? " (" : "", lim ? f->limit_what : "",
+	    lim ? ")" : "");
+}
+
 /* The connection failed under us: the model closes the open steps. */
 static void
 flow_io_fail(struct flow *f, const struct mt_err *e)
@@ -147,7 +171,7 @@ flow_io_fail(struct flow *f, const struct mt_err *e)
 	f->dead = true;
 	conv_close(f->cv, e->code == MT_E_TIMEOUT ? CLOSE_TIMEOUT :
 	    e->code == MT_E_EOF ? CLOSE_FIN : CLOSE_IO, flow_now(f));
-	flow_fail(f, e->code, "%s", e->msg);
+	flow_net_fail(f, NULL, e);
 }
 
 int
@@ -253,12 +277,14 @@ flow_connect(struct flow *f, unsigned ev)
 	int			 rc;
 	mt_time			 t0;
 
-	snprintf(opt, sizeof(opt), "%s %u %d %d", c->host, c->port,
-	    c->connect_timeout_ms, c->read_timeout_ms);
+	/* The timeouts in force, defaults included. */
+	snprintf(opt, sizeof(opt), "%s %u %d %d", c->host, c->port, f->ct,
+	    f->rt);
 	t0 = flow_now(f);
 	trace_emit(f->tr, ev, 0, "--", NULL, opt, t0, -1);
 	mt_err_clear(&e);
-	rc = net_connect(c->host, c->port, f->ct, &f->net, &e);
+	rc = net_connect_until(c->host, c->port, f->ct, f->limit, &f->net,
+	    &e);
 	if (rc == 0 && c->implicit_tls) {
 		memset(&tls, 0, sizeof(tls));
 		tls.cafile = c->cafile;
@@ -272,7 +298,7 @@ flow_connect(struct flow *f, unsigned ev)
 	}
 	flow_exit(f, ev + 1, rc ? (int)e.code : 0, t0);
 	if (rc != 0) {
-		flow_fail(f, e.code, "%s", e.msg);
+		flow_net_fail(f, NULL, &e);
 		f->dead = true;
 		return e.code;
 	}
@@ -316,7 +342,7 @@ flow_starttls(struct flow *f, const char *what)
 	if (net_tls(f->net, &tls, f->ct, &e) != 0) {
 		f->dead = true;
 		conv_close(f->cv, CLOSE_ABORT, flow_now(f));
-		flow_fail(f, e.code, "%s: %s", what, e.msg);
+		flow_net_fail(f, what, &e);
 		return e.code;
 	}
 	conv_tls(f->cv, flow_now(f));

@@ -19,6 +19,8 @@ struct flow {
 	struct conv		*cv;
 	int			 ct;		/* effective timeouts, ms */
 	int			 rt;
+	int64_t			 limit;		/* the session's end (net_limit_in) */
+	char			 limit_what[64];	/* "--max-time 300 s" */
 	int64_t			 wall0;		/* clock anchor */
 	int64_t			 mono0;
 	/* the last completed step */

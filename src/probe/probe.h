@@ -38,6 +38,11 @@ struct probe_conn {
 	enum probe_auth	 auth;
 	int		 connect_timeout_ms;	/* -1: unset (default used) */
 	int		 read_timeout_ms;	/* -1: unset; 0: forever */
+	/* The whole session, from Store.connect/Transport.connect on. */
+	int		 max_time_ms;		/* -1: unset (MT_MAX_TIME_DEFAULT s);
+						   0: no limit */
+	const char	*limit_name;		/* names the limit in messages;
+						   NULL: "--max-time N s" */
 	uint64_t	 max_body;		/* 0: MT_BODY_DEFAULT */
 };
 

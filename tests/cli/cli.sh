@@ -37,12 +37,29 @@ usage bad-level pop3 --password-file "$OUT/pw" --level verbose pop3://bob@127.0.
 usage bad-format pop3 --password-file "$OUT/pw" --format xml pop3://bob@127.0.0.1
 usage bad-auth pop3 --password-file "$OUT/pw" --auth gssapi pop3://bob@127.0.0.1
 usage bad-timeout pop3 --password-file "$OUT/pw" --timeout -5 pop3://bob@127.0.0.1
+usage bad-max-time pop3 --password-file "$OUT/pw" --max-time -1 pop3://bob@127.0.0.1
+usage big-max-time smtp --from a@x.test --to b@x.test --max-time 86401 smtp://127.0.0.1
+usage frac-max-time roundtrip --smtp smtp://127.0.0.1 --pop3 pop3://u@127.0.0.1 --from a@x.test --to b@x.test --max-time 2.5
+check "bad-max-time: names the option and the range" has "$OUT/bad-max-time.err" "--max-time: \"-1\" is not a number from 0 to 86400"
 usage bad-retr pop3 --password-file "$OUT/pw" --retr first pop3://bob@127.0.0.1
 usage no-password pop3 pop3://bob@127.0.0.1
 usage missing-pwfile pop3 --password-file "$OUT/nonexistent" pop3://bob@127.0.0.1
 usage missing-cafile pop3 --password-file "$OUT/pw" --cafile "$OUT/nonexistent" pop3://bob@127.0.0.1
 usage stls-pop3s pop3 --password-file "$OUT/pw" --stls pop3s://bob@127.0.0.1
-usage insecure-cafile pop3 --password-file "$OUT/pw" --insecure --cafile "$OUT/pw" pop3://bob@127.0.0.1
+# A CA file that is not one is found before connecting (port 9: nothing
+# listens, so a probe that went on would exit 1, not 2).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$OUT/ca.key" -out "$OUT/ca.pem" -subj /CN=cli-test -days 1 >/dev/null 2>&1
+usage insecure-cafile pop3 --password-file "$OUT/pw" --insecure --cafile "$OUT/ca.pem" pop3://bob@127.0.0.1
+check "insecure-cafile: says they contradict" has "$OUT/insecure-cafile.err" "contradict"
+mkdir -p "$OUT/cadir"
+usage cafile-dir pop3 --password-file "$OUT/pw" --stls --cafile "$OUT/cadir" pop3://bob@127.0.0.1:9
+check "cafile-dir: says it is a directory" has "$OUT/cafile-dir.err" "^mailtrace: --cafile: .*/cadir is a directory, not a PEM file of CA certificates$"
+usage cafile-not-pem pop3 --password-file "$OUT/pw" --stls --cafile "$OUT/ca.key" pop3://bob@127.0.0.1:9
+check "cafile-not-pem: says it is not a PEM file of certificates" has "$OUT/cafile-not-pem.err" "^mailtrace: --cafile: .*/ca.key is not a PEM file of CA certificates"
+usage smtp-cafile-not-pem smtp --from a@x.test --to b@x.test --starttls --cafile "$OUT/pw" smtp://127.0.0.1:9
+check "smtp-cafile-not-pem: the file's content is not echoed" hasnt "$OUT/smtp-cafile-not-pem.err" "cli-S3cret"
+usage cafile-not-regular pop3 --password-file "$OUT/pw" --cafile /dev/null pop3s://bob@127.0.0.1:9
 MAILTRACE_PASSWORD=$'cli-S3cret\r\nDELE 1' usage env-password-crlf pop3 pop3://bob@127.0.0.1:9
 check "env-password-crlf: the refusal does not echo the password" hasnt "$OUT/env-password-crlf.err" "cli-S3cret"
 usage url-password pop3 "pop3://bob:cli-S3cret@127.0.0.1"
@@ -156,18 +173,18 @@ check "--help exits 0" test $? = 0
 check "--help lists the commands" has "$OUT/help.out" "^  pop3 .*pop3://USER@HOST"
 "$MT" pop3 --help >"$OUT/pop3help.out" 2>&1
 check "pop3 --help exits 0" test $? = 0
-for o in password-file auth stls cafile insecure level format db connect-timeout timeout retr top uidl dele rset noop max-body; do
+for o in password-file auth stls cafile insecure level format db connect-timeout timeout max-time retr top uidl dele rset noop max-body; do
 	check "pop3 --help documents --$o" has "$OUT/pop3help.out" "--$o"
 	check "docs/cli.md documents --$o" has "$here/../../docs/cli.md" "\`--$o"
 done
 "$MT" smtp --help >"$OUT/smtphelp.out" 2>&1
 check "smtp --help exits 0" test $? = 0
-for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-body; do
+for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-time max-body; do
 	check "smtp --help documents --$o" has "$OUT/smtphelp.out" "--$o"
 done
 "$MT" roundtrip --help >"$OUT/rthelp.out" 2>&1
 check "roundtrip --help exits 0" test $? = 0
-for o in smtp pop3 from to password-file smtp-password-file deadline interval starttls stls smtp-auth pop3-auth helo; do
+for o in smtp pop3 from to password-file smtp-password-file deadline interval starttls stls smtp-auth pop3-auth helo max-time; do
 	check "roundtrip --help documents --$o" has "$OUT/rthelp.out" "--$o"
 	check "docs/cli.md documents roundtrip --$o" has "$here/../../docs/cli.md" "\\[?--$o"
 done
@@ -195,5 +212,5 @@ T_SHOW=$OUT/nohost.out
 check "unknown host: exit 1" test "$rc" = 1
 check "unknown host: 0xAD83 UnknownHostException" has "$OUT/nohost.out" "0xAD83  A  rc=3  --  opt=java.net.UnknownHostException"
 check "unknown host: teardown then 0xAD81" has "$OUT/nohost.out" "0xAD81  A  rc=3  --  opt=java.net.UnknownHostException"
-check "unknown host: 0xAD82 names host and timeouts" has "$OUT/nohost.out" "opt=host.invalid 110 3000 -1"
+check "unknown host: 0xAD82 names host and timeouts" has "$OUT/nohost.out" "opt=host.invalid 110 3000 30000$"
 t_done

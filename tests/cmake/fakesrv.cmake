@@ -20,3 +20,10 @@ foreach(case ${MT_FAKE_CASES})
             $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out/fake ${case})
   set_tests_properties(fake.${name} PROPERTIES FIXTURES_REQUIRED certs TIMEOUT 60)
 endforeach()
+
+# mailtrace roundtrip against fake SMTP and POP3 servers: --deadline cuts off
+# a poll that a trickling server would keep going.
+add_test(NAME fake.roundtrip-deadline
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/roundtrip.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out/fake)
+set_tests_properties(fake.roundtrip-deadline PROPERTIES TIMEOUT 60)

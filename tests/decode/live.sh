@@ -38,7 +38,7 @@ wait "$dpid"
 check "decode -i stops cleanly on SIGINT (exit 0)" test $? = 0
 fields() { sed -n 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'; }
 client=$(grep -o '"client":"[^"]\+"' "$OUT/probe.jsonl" | head -1)
-fields <"$OUT/probe.jsonl" >"$OUT/want"
+fields <"$OUT/probe.jsonl" | no_timeouts >"$OUT/want"
 grep -F -- "$client" "$OUT/decoded.jsonl" | fields >"$OUT/got"
 T_SHOW=$OUT/diff
 diff "$OUT/want" "$OUT/got" >"$OUT/diff" 2>&1

@@ -42,8 +42,8 @@ basic() {
 	check "plain session exits 0" rc_is plain 0
 	check "standard order: connect, fetch conn, CAPA, USER, connect exit, open, close" \
 	    test "$(seq_of plain)" = "0xAD80 0xAD82 0xAD83 0xAD8E 0xAD8F 0xAD8E 0xAD8F 0xAD81 0xAD84 0xAD85 0xAD86 0xAD87 "
-	check "0xAD82 opt is host port connect-timeout read-timeout (-1 unset)" \
-	    has "$OUT/plain.out" "0xAD82  A  rc=0  --  opt=$H $P -1 -1\$"
+	check "0xAD82 opt is host port connect-timeout read-timeout (the defaults in force)" \
+	    has "$OUT/plain.out" "0xAD82  A  rc=0  --  opt=$H $P 10000 30000\$"
 	check "USER int is the bare command with its user, opr +OK" \
 	    has "$OUT/plain.out" "0xAD8F  A  rc=0  USER bob  opr=\\+OK  \\+[0-9]+us\$"
 	check "CAPA after point carries bytes" has "$OUT/plain.out" "0xAD8F  A  rc=0  CAPA  opr=\\+OK  \\+[0-9]+us  bytes=[0-9]+"
@@ -83,7 +83,7 @@ basic() {
 	if [ "$DOVECOT_IPV6" = 1 ]; then
 		run v6 --password-file "$PW" --level advanced "pop3://bob@[::1]:$P"
 		check "IPv6 ::1 session exits 0" rc_is v6 0
-		check "IPv6 server endpoint is [::1]:port in records" has "$OUT/v6.out" "opt=::1 $P -1 -1"
+		check "IPv6 server endpoint is [::1]:port in records" has "$OUT/v6.out" "opt=::1 $P 10000 30000"
 	fi
 	run refused --password-file "$PW" --level advanced "pop3://bob@$H:1"
 	check "refused connection exits 1" rc_is refused 1
@@ -213,7 +213,7 @@ formats() {
 	check "prf rows are Rec with event, date and sub-second columns" \
 	    has "$OUT/fmt_prf.out" "^Rec,[0-9]+,1,[0-9]+,mailtrace,0xAD8F,[0-9]{4}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}/[0-9]{3}/000,0,127\\.0\\.0\\.1,"
 	check "prf OPT is hex and ASCII its printable form" \
-	    has "$OUT/fmt_prf.out" ",3132372E302E302E31 [0-9]+|,3132372E302E302E31[0-9A-F]+,127\\.0\\.0\\.1 $P -1 -1"
+	    has "$OUT/fmt_prf.out" ",3132372E302E302E31 [0-9]+|,3132372E302E302E31[0-9A-F]+,127\\.0\\.0\\.1 $P 10000 30000"
 	check "jsonl first line is the format header" has "$OUT/fmt_jsonl.out" '^\{"format":"mailtrace-jsonl","version":1,'
 	check "jsonl records carry every required key" \
 	    has "$OUT/fmt_jsonl.out" '^\{"run":[0-9]+,"event":"0xAD8F","level":"A","rc":0,"int":"RETR 1","opr":"\+OK","opt":"","time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z","session":1,"seq":[0-9]+,"client":"127\.0\.0\.1:[0-9]+","server":"127\.0\.0\.1:'"$P"'","source":"probe","elapsed_us":[0-9]+,"bytes":356,'

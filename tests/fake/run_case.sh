@@ -20,6 +20,8 @@
 #   #! count N REGEX    exactly N lines of the text trace match
 #   #! stderr REGEX     mailtrace's stderr matches
 #   #! fakesrv N        fakesrv's exit status (default 0)
+#   #! within SECONDS   mailtrace ends in less than SECONDS (wall clock,
+#                       measured around the run: an upper bound, no sleep)
 # Every case also checks: the store gives back exactly what was printed,
 # and the password appears in no output.
 set -u
@@ -35,7 +37,7 @@ unset MAILTRACE_PASSWORD
 secret=fake-S3cret-pw-$$
 printf '%s\n' "$secret" >"$OUT/pw"
 
-cmd=pop3 url="" args="" server="" want_exit=0 want_fake=0
+cmd=pop3 url="" args="" server="" want_exit=0 want_fake=0 within=""
 expects=() absents=() stderrs=() counts=()
 while IFS= read -r line; do
 	case $line in
@@ -45,6 +47,7 @@ while IFS= read -r line; do
 	"#! server "*) server=${line#"#! server "} ;;
 	"#! exit "*) want_exit=${line#"#! exit "} ;;
 	"#! fakesrv "*) want_fake=${line#"#! fakesrv "} ;;
+	"#! within "*) within=${line#"#! within "} ;;
 	"#! expect "*) expects+=("${line#"#! expect "}") ;;
 	"#! absent "*) absents+=("${line#"#! absent "}") ;;
 	"#! count "*) counts+=("${line#"#! count "}") ;;
@@ -75,10 +78,15 @@ url=${url//PORT/$port}
 # shellcheck disable=SC2086
 pwopt=()
 case $url in *://*@*) pwopt=(--password-file "$OUT/pw") ;; esac
+t0=$(date +%s%N)
 "$MT" "$cmd" "${pwopt[@]}" $args "$url" >"$OUT/trace.out" 2>"$OUT/trace.err"
 got=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
 T_SHOW=$OUT/trace.out
 check "$name: mailtrace exits $want_exit (got $got)" test "$got" = "$want_exit"
+if [ -n "$within" ]; then
+	check "$name: mailtrace ends within $within s (took $ms ms)" test "$ms" -lt $((within * 1000))
+fi
 for re in "${expects[@]}"; do check "$name: trace has /$re/" has "$OUT/trace.out" "$re"; done
 for re in "${absents[@]}"; do check "$name: trace lacks /$re/" hasnt "$OUT/trace.out" "$re"; done
 for c in "${counts[@]}"; do

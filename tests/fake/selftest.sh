@@ -354,6 +354,50 @@ close' --connections 2; then
 fi
 result "--connections 2: script runs per connection"
 
+# 14b: --script twice: the first connection plays the first, later ones the
+# second.
+printf 'send "+OK two\\r\\n"\nexpect "QUIT"\nclose\n' >"$tmp/two.script"
+if start 'send "+OK one\r\n"
+expect "QUIT"
+close' --script "$tmp/two.script" --connections 3; then
+	conn; rl l1; say 'QUIT\r\n'; cat <&"$c" >/dev/null; hangup
+	conn; rl l2; say 'QUIT\r\n'; cat <&"$c" >/dev/null; hangup
+	conn; rl l; say 'QUIT\r\n'; cat <&"$c" >/dev/null; hangup
+	finish
+	need "exit 0 (got $status)" eq "$status" 0
+	need "scripts in order, the last repeated" eq "$l1/$l2/$l" \
+	    "+OK one/+OK two/+OK two"
+fi
+result "--script twice: one script per connection, the last repeated"
+
+# 14c: trickle sends byte by byte, MS apart (4 bytes: 3 pauses of 200 ms).
+if start 'trickle 200 "ab\r\n"
+close'; then
+	conn
+	t0=$(date +%s%N)
+	got=$(cat <&"$c")
+	t1=$(date +%s%N)
+	hangup
+	finish
+	need "exit 0 (got $status)" eq "$status" 0
+	need "the bytes arrive (got $got)" eq "$got" $'ab\r'
+	need "it took 600 ms at least ($(((t1 - t0) / 1000000)) ms)" \
+	    test $(((t1 - t0) / 1000000)) -ge 550
+fi
+result "trickle: one byte every MS ms"
+
+# 14d: trickle stops quietly when the client gives up.
+if start 'trickle 100 "0123456789abcdefghijklmnopqrstuvwxyz"
+close'; then
+	conn
+	head -c 3 <&"$c" >/dev/null
+	hangup
+	finish
+	need "exit 0 (got $status)" eq "$status" 0
+	need "says continuing" has "$tmp/err" "trickle: client closed after"
+fi
+result "trickle: client closing is not an error"
+
 # 15: script syntax errors and refused options exit 2 before listening.
 printf 'send "+OK\\r\\n"\n\nexpect "unterminated\n' >"$tmp/bad.script"
 "$fakesrv" --script "$tmp/bad.script" >"$tmp/out" 2>"$tmp/err"

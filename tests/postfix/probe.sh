@@ -112,8 +112,8 @@ basic() {
 	want rcpt
 	check "standard order: connect, fetch conn, EHLO, connect exit, send, MAIL, RCPT block, DATA, mail block, close" \
 	    test "$(seq_of plain)" = "$STD_ORDER"
-	check "0xAD06 opt is host port connect-timeout read-timeout (-1 unset)" \
-	    has "$OUT/plain.out" "0xAD06  A  rc=0  --  opt=$H $P -1 -1\$"
+	check "0xAD06 opt is host port connect-timeout read-timeout (the defaults in force)" \
+	    has "$OUT/plain.out" "0xAD06  A  rc=0  --  opt=$H $P 10000 30000\$"
 	check "0xAD07 after point with elapsed time" has "$OUT/plain.out" "0xAD07  A  rc=0  --  \\+[0-9]+us\$"
 	check "EHLO after point: 250, detail lists PIPELINING and STARTTLS" \
 	    has "$OUT/plain.out" "0xAD11  A  rc=0  EHLO probe\\.example\\.test  opr=250  \\+[0-9]+us  detail=PIPELINING, .*STARTTLS, AUTH PLAIN LOGIN CRAM-MD5, .*CHUNKING\$"
@@ -234,7 +234,7 @@ basic() {
 		run v6 --level advanced --from "$FROM" --to "$R1" "smtp://[::1]:$P"
 		check "IPv6 [::1] session exits 0" rc_is v6 0
 		want rcpt
-		check "IPv6: 0xAD06 opt host is ::1" has "$OUT/v6.out" "0xAD06  A  rc=0  --  opt=::1 $P -1 -1\$"
+		check "IPv6: 0xAD06 opt host is ::1" has "$OUT/v6.out" "0xAD06  A  rc=0  --  opt=::1 $P 10000 30000\$"
 		run v6j --format jsonl --from "$FROM" --to "$R1" "smtp://[::1]:$P"
 		want rcpt
 		check "IPv6: jsonl client and server are [::1]:port" \
@@ -441,7 +441,7 @@ formats() {
 	check "prf rows are Rec with event, date and sub-second columns" \
 	    has "$OUT/fmt_prf.out" "^Rec,[0-9]+,1,[0-9]+,mailtrace,0xAD11,[0-9]{4}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}/[0-9]{3}/000,0,127\\.0\\.0\\.1,[0-9]+,1,127\\.0\\.0\\.1,[0-9]+,1,RCPT TO:<$R1>,250,,"
 	check "prf 0xAD06 OPT is hex and ASCII its printable form" \
-	    has "$OUT/fmt_prf.out" ",0xAD06,.*,--,,$(printf '%s' "$H $P -1 -1" | od -An -tx1 | tr -d ' \n' | tr a-f A-F),$H $P -1 -1"
+	    has "$OUT/fmt_prf.out" ",0xAD06,.*,--,,$(printf '%s' "$H $P 10000 30000" | od -An -tx1 | tr -d ' \n' | tr a-f A-F),$H $P 10000 30000"
 	check "prf: the '.' after point with opr 250" has "$OUT/fmt_prf.out" ",0xAD13,.*,\\.,250,,"
 	check "jsonl first line is the format header" \
 	    has "$OUT/fmt_jsonl.out" '^\{"format":"mailtrace-jsonl","version":1,"run":[0-9]+,"proto":"smtp","target":"smtp://'"$U@$H:$P"'","level":"advanced"\}$'
@@ -452,7 +452,7 @@ formats() {
 	check "jsonl: EHLO after point has the detail" \
 	    has "$OUT/fmt_jsonl.out" '"event":"0xAD11",.*"int":"EHLO [^"]+","opr":"250",.*"detail":"PIPELINING, .*STARTTLS'
 	check "jsonl: 0xAD06 has opt host port ct rt and an empty client" \
-	    has "$OUT/fmt_jsonl.out" '"event":"0xAD06","level":"A","rc":0,"int":"--","opr":"","opt":"'"$H $P"' -1 -1",.*"client":"","server":"'"$H:$P"'"'
+	    has "$OUT/fmt_jsonl.out" '"event":"0xAD06","level":"A","rc":0,"int":"--","opr":"","opt":"'"$H $P"' 10000 30000",.*"client":"","server":"'"$H:$P"'"'
 	check "jsonl: before points have no elapsed_us" \
 	    test -z "$(grep -E '"event":"0xAD(00|02|04|06|08|0A|0C|10|12|14)"' "$OUT/fmt_jsonl.out" | grep elapsed_us)"
 	check "jsonl: every after point has elapsed_us" \

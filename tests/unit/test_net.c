@@ -545,6 +545,94 @@ test_write_timeout(void)
 	free(big);
 }
 
+/*
+ * The session limit: every wait ends at it whatever its own timeout, a
+ * write as a whole too, and a call after it fails at once.
+ */
+static void
+test_limit(void)
+{
+	struct net_tls_opts	 opts;
+	struct srv		 s;
+	struct net		*n = NULL;
+	struct mt_err		 err;
+	size_t			 len = 64u << 20;
+	char			 buf[64], *big;
+	int64_t			 t0, dt;
+	long			 r;
+	int			 rc;
+
+	/* A read that would wait TMO ends at the limit (300 ms). */
+	CHECK(srv_start(&s, SRV_GREET, AF_INET) == 0);
+	t0 = now_ms();
+	rc = net_connect_until("127.0.0.1", s.port, TMO, net_limit_in(300),
+	    &n, &err);
+	CHECK_OK(rc, err);
+	if (rc == 0) {
+		CHECK(net_read(n, buf, sizeof(buf), TMO, &err) == 16);
+		r = net_read(n, buf, sizeof(buf), TMO, &err);
+		dt = now_ms() - t0;
+		CHECK_ERR(r, MT_E_TIMEOUT, err);
+		CHECK(strstr(err.msg, "session time limit reached") != NULL);
+		CHECK(dt >= 290 && dt < TMO);
+		/* After it, every call fails at once. */
+		r = net_write_all(n, "QUIT\r\n", 6, TMO, &err);
+		CHECK_ERR(r, MT_E_TIMEOUT, err);
+		CHECK(!net_limit_passed(net_limit_in(60000)));
+		CHECK(!net_limit_passed(NET_NO_LIMIT));
+	}
+	net_close(n);
+	n = NULL;
+	srv_stop(&s);
+
+	/* A write to a server that never reads: the whole write is bounded. */
+	if ((big = calloc(1, len)) != NULL) {
+		CHECK(srv_start(&s, SRV_HOLD, AF_INET) == 0);
+		t0 = now_ms();
+		rc = net_connect_until("127.0.0.1", s.port, TMO,
+		    net_limit_in(300), &n, &err);
+		CHECK_OK(rc, err);
+		if (rc == 0) {
+			rc = net_write_all(n, big, len, TMO, &err);
+			dt = now_ms() - t0;
+			CHECK_ERR(rc, MT_E_TIMEOUT, err);
+			CHECK(strstr(err.msg, "write: session time limit") !=
+			    NULL);
+			CHECK(dt >= 290 && dt < TMO);
+		}
+		net_close(n);
+		n = NULL;
+		srv_stop(&s);
+		free(big);
+	}
+
+	/* A TLS handshake the server never answers. */
+	memset(&opts, 0, sizeof(opts));
+	opts.cafile = cafile;
+	opts.servername = "localhost";
+	CHECK(srv_start(&s, SRV_HOLD, AF_INET) == 0);
+	t0 = now_ms();
+	rc = net_connect_until("127.0.0.1", s.port, TMO, net_limit_in(300),
+	    &n, &err);
+	CHECK_OK(rc, err);
+	if (rc == 0) {
+		rc = net_tls(n, &opts, TMO, &err);
+		dt = now_ms() - t0;
+		CHECK_ERR(rc, MT_E_TIMEOUT, err);
+		CHECK(strstr(err.msg, "TLS handshake: session time limit") !=
+		    NULL);
+		CHECK(dt >= 290 && dt < TMO);
+	}
+	net_close(n);
+	n = NULL;
+	srv_stop(&s);
+
+	/* A limit already passed (monotonic 0): no connect at all. */
+	rc = net_connect_until("127.0.0.1", 9, TMO, 0, &n, &err);
+	CHECK_ERR(rc, MT_E_TIMEOUT, err);
+	CHECK(n == NULL);
+}
+
 static void
 test_eof(void)
 {
@@ -1067,6 +1155,7 @@ main(void)
 		test_tls_rejected();
 		test_tls_handshake_failures();
 		test_tls_reads();
+		test_limit();
 	}
 	SSL_CTX_free(srv_ctx);
 	SSL_CTX_free(srv_ctx12);
