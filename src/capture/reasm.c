@@ -1235,5 +1235,6 @@ reasm_flush(struct reasm *r, mt_time now)
 	if (r == NULL || r->depth > 0)
 		return;
 	while ((f = r->cfirst) != NULL)
-		flow_finish(r, f, flow_end_reason(f), now, false);
+		flow_finish(r, f, flow_end_reason(f) == REASM_FIN ? REASM_FIN :
+		    REASM_END, now, false);
 }

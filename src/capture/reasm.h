@@ -24,7 +24,9 @@ enum reasm_dir {
 enum reasm_close {
 	REASM_FIN = 0,		/* both sides (or the last side seen) sent FIN */
 	REASM_RST = 1,		/* a reset */
-	REASM_IDLE = 3,		/* evicted: idle, table full, or end of input */
+	REASM_IDLE = 3,		/* evicted: idle or table full */
+	REASM_END = 4		/* the input ended with the flow open: no FIN
+				   or RST of it was captured */
 };
 
 /* The two ends of a flow, client first (decided by reasm). */

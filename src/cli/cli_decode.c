@@ -42,7 +42,8 @@ static const char decode_usage[] =
 "  -h, --help             this text\n"
 "\n"
 "exit status: 0 every input was read; 1 an input was damaged or cut short\n"
-"(the records before the damage are kept; stderr says where it stopped);\n"
+"(the records before the damage are kept; stderr says where it stopped),\n"
+"or a file ended with mail sessions still open (no FIN or RST captured);\n"
 "2 usage errors or an input that is not a capture.\n";
 
 static struct cap_src *volatile live_src;
@@ -272,6 +273,7 @@ cli_decode(int argc, char **argv)
 	struct decoder		*dec = NULL;
 	struct cli_run		 run;
 	struct cap_stats	 cs;
+	struct dec_stats	 before, after;
 	struct mt_err		 err;
 	int			 status = 0, nfiles, nsrc, i, rc;
 	size_t			 o = 0;
@@ -341,6 +343,7 @@ cli_decode(int argc, char **argv)
 		fflush(stderr);
 	}
 	for (i = 0; i < nsrc; i++) {
+		dec_get_stats(dec, &before);
 		memset(&cs, 0, sizeof(cs));
 		mt_err_clear(&err);
 		rc = cap_loop(srcs[i], (uint64_t)c->count, c->duration ?
@@ -357,6 +360,24 @@ cli_decode(int argc, char **argv)
 		if (rc != 0) {
 			cli_err("%s: %s", c->iface ? c->iface :
 			    argv[optind + i], err.msg);
+			status = EXIT_SESSION;
+		}
+		/*
+		 * A file whose connections are still open at its end was cut
+		 * short, as far as they are concerned (a live capture is
+		 * stopped on purpose: its open sessions are only marked).
+		 */
+		dec_get_stats(dec, &after);
+		if (c->iface == NULL && rc == 0 &&
+		    after.unfinished > before.unfinished) {
+			cli_err("%s: %llu mail session%s still open at the end "
+			    "of the capture (no FIN or RST): %s end is not "
+			    "recorded", argv[optind + i],
+			    (unsigned long long)(after.unfinished -
+			    before.unfinished), after.unfinished -
+			    before.unfinished == 1 ? " was" : "s were",
+			    after.unfinished - before.unfinished == 1 ? "its" :
+			    "their");
 			status = EXIT_SESSION;
 		}
 		trace_flush(&run.tr, NULL);

@@ -99,6 +99,8 @@ static void	 df_gap(void *, enum reasm_dir, uint64_t, mt_time);
 static void	 df_anomaly(void *, enum an, const char *, mt_time);
 static void	 df_close(void *, enum reasm_close, mt_time);
 static void	 df_start(struct dflow *, mt_time);
+static void	 df_unseen_end(struct dflow *, mt_time);
+static void	 df_done(struct dflow *);
 static void	 df_on_step(void *, const struct step *);
 static void	 df_on_command(void *, int, bool, unsigned, mt_time);
 static void	 df_point(struct dflow *, unsigned, int, mt_time, mt_time,
@@ -705,6 +707,38 @@ df_on_step(void *arg, const struct step *s)
 	}
 }
 
+/*
+ * The input ended with the connection open: say so, and make up no point
+ * for an end nobody saw (no failed steps, no teardown, no API exits).
+ */
+static void
+df_unseen_end(struct dflow *f, mt_time t)
+{
+	struct decoder	*d = f->d;
+
+	d->stats.unfinished++;
+	if (f->cv != NULL)
+		conv_close(f->cv, CLOSE_UNSEEN, t);
+	trace_anomaly(&f->tr, AN_END_NOT_CAPTURED, NULL, t);
+	df_done(f);
+}
+
+/* The session's records are all out: note a sink failure, free. */
+static void
+df_done(struct dflow *f)
+{
+	struct decoder	*d = f->d;
+
+	if (f->tr.failed && !d->sink_failed) {
+		d->sink_failed = true;
+		d->sink_err = f->tr.err;
+	}
+	if (d->o.flush_sessions)
+		trace_flush(d->master, NULL);
+	conv_free(f->cv);
+	free(f);
+}
+
 /* The connection is over: close what is open, teardown, API exits. */
 static void
 df_close(void *user, enum reasm_close why, mt_time t)
@@ -718,6 +752,10 @@ df_close(void *user, enum reasm_close why, mt_time t)
 		d->stats.ignored++;
 	if (!f->session_open) {
 		free(f);
+		return;
+	}
+	if (why == REASM_END) {
+		df_unseen_end(f, t);
 		return;
 	}
 	/*
@@ -753,12 +791,5 @@ df_close(void *user, enum reasm_close why, mt_time t)
 		df_point(f, pop3 ? EV_POP3_CONNECT_EXIT : EV_SMTP_CONNECT_EXIT,
 		    rc, t, f->t_connect, NULL);
 	}
-	if (f->tr.failed && !d->sink_failed) {
-		d->sink_failed = true;
-		d->sink_err = f->tr.err;
-	}
-	if (d->o.flush_sessions)
-		trace_flush(d->master, NULL);
-	conv_free(f->cv);
-	free(f);
+	df_done(f);
 }

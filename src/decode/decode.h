@@ -37,6 +37,8 @@ struct dec_opts {
 struct dec_stats {
 	uint64_t	 sessions;		/* mail sessions decoded */
 	uint64_t	 ignored;		/* TCP flows that were not mail */
+	uint64_t	 unfinished;		/* sessions open when the input
+						   ended (no FIN or RST) */
 };
 
 /* Defaults: POP3 110, SMTP 25 587 2525, POP3S 995, SMTPS 465. */

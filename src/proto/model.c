@@ -19,6 +19,7 @@ model_close_code(enum close_why why)
 	case CLOSE_TIMEOUT:
 		return MT_E_TIMEOUT;
 	case CLOSE_ABORT:
+	case CLOSE_UNSEEN:
 	default:
 		return MT_E_PROTO;
 	}

@@ -460,7 +460,12 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 	/* A last line without its LF: still a line for a body's count. */
 	if (m->in_body && lr_finish(&m->lr[DIR_S2C], t, &l))
 		(void)body_line(&m->body, &l);
-	if (m->in_body && !m->body_failed) {
+	if (m->in_body && !m->body_failed && why == CLOSE_UNSEEN) {
+		/* The status line was seen: its point stands; the end is not. */
+		m->body_rec.has_bytes = true;
+		m->body_rec.bytes = m->body.wire;
+		trace_emit_rec(m->env.tr, &m->body_rec);
+	} else if (m->in_body && !m->body_failed) {
 		m->body_rec.rc = code;
 		snprintf(m->body_rec.opt, sizeof(m->body_rec.opt), "%s",
 		    mt_exc_class(code));
@@ -475,7 +480,7 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 	}
 	m->in_body = false;
 	/* Open commands: no status line arrived, so opr stays empty. */
-	while (pendq_pop(&m->pend, &p)) {
+	while (why != CLOSE_UNSEEN && pendq_pop(&m->pend, &p)) {
 		model_after_rec(&p, "", code, t, &r);
 		trace_emit_rec(m->env.tr, &r);
 		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0);

@@ -527,6 +527,11 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 
 	if (m->state == SMTP_S_CLOSED)
 		return;
+	if (why == CLOSE_UNSEEN) {
+		/* Nothing is known of the end: no point is made up for it. */
+		m->state = SMTP_S_CLOSED;
+		return;
+	}
 	/* (DATA unanswered with nothing after it: no message was begun.) */
 	if (m->state == SMTP_S_BODY && (!m->data_unanswered ||
 	    m->body.wire > 0))

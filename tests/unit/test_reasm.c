@@ -154,7 +154,8 @@ t_close(void *user, enum reasm_close why, mt_time t)
 
 	(void)t;
 	logln("%u close %s", u->cport, why == REASM_FIN ? "FIN" :
-	    why == REASM_RST ? "RST" : why == REASM_IDLE ? "IDLE" : "?");
+	    why == REASM_RST ? "RST" : why == REASM_IDLE ? "IDLE" :
+	    why == REASM_END ? "END" : "?");
 	for (pp = &users; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == u) {
 			*pp = u->next;
@@ -304,7 +305,7 @@ test_normal(void)
 	    "40000 hs 1\n"
 	    "40000 hs 2\n"
 	    "40000 data C2S 'again'\n"
-	    "40000 close IDLE\n");
+	    "40000 close END\n");
 	reasm_free(r);
 	users_free();
 }
@@ -490,11 +491,11 @@ test_midstream(void)
 	    "new c:110 s:25 syn=0 by_port=1\n"
 	    "110 anomaly capture_started_mid_connection (lower port)\n"
 	    "110 data S2C 'x'\n"
-	    "50 close IDLE\n"
+	    "50 close END\n"
 	    "3000 anomaly one_sided_capture (s2c only)\n"
-	    "3000 close IDLE\n"
+	    "3000 close END\n"
 	    "110 anomaly one_sided_capture (s2c only)\n"
-	    "110 close IDLE\n");
+	    "110 close END\n");
 	reasm_free(r);
 	users_free();
 }
@@ -514,7 +515,7 @@ test_one_sided(void)
 	    "40007 data C2S 'MAIL FROM:<a@b>'\n"
 	    "40007 data C2S 'RCPT TO:<c@d>'\n"
 	    "40007 anomaly one_sided_capture (c2s only)\n"
-	    "40007 close IDLE\n");
+	    "40007 close END\n");
 
 	/* One-sided with a FIN: closed at the FIN. */
 	log_reset();
@@ -550,7 +551,7 @@ test_gap_at_flush(void)
 	    "40009 data C2S 'ccc'\n"
 	    "40009 gap C2S 4\n"
 	    "40009 data C2S 'eee'\n"
-	    "40009 close IDLE\n");
+	    "40009 close END\n");
 	reasm_get_stats(r, &st);
 	CHECK(st.gaps == 2);
 	reasm_free(r);
@@ -699,9 +700,9 @@ test_table_full(void)
 	    "41003 hs 0\n"
 	    "41003 data C2S 'c'\n"
 	    "41001 anomaly one_sided_capture (c2s only)\n"
-	    "41001 close IDLE\n"
+	    "41001 close END\n"
 	    "41003 anomaly one_sided_capture (c2s only)\n"
-	    "41003 close IDLE\n");
+	    "41003 close END\n");
 	reasm_get_stats(r, &st);
 	CHECK(st.evicted == 1);
 	CHECK(st.flows == 3);
@@ -756,7 +757,7 @@ test_idle(void)
 	    "42001 anomaly capture_started_mid_connection (server port)\n"
 	    "42001 data C2S 'x'\n"
 	    "42001 anomaly one_sided_capture (c2s only)\n"
-	    "42001 close IDLE\n");
+	    "42001 close END\n");
 	reasm_free(r);
 	users_free();
 }
@@ -779,7 +780,7 @@ test_ignored(void)
 	    "ignore c:43000 s:9999\n"
 	    "new c:43001 s:110 syn=1 by_port=0\n"
 	    "43001 hs 0\n"
-	    "43001 close IDLE\n");
+	    "43001 close END\n");
 	reasm_get_stats(r, &st);
 	CHECK(st.flows == 2);
 	ignore_port = 0;
@@ -803,7 +804,7 @@ test_synack_first(void)
 	    "44000 hs 1\n"
 	    "44000 hs 2\n"
 	    "44000 data S2C '+OK'\n"
-	    "44000 close IDLE\n");
+	    "44000 close END\n");
 	reasm_free(r);
 	users_free();
 }
@@ -840,7 +841,7 @@ test_ipv6(void)
 	    "new c:45000 s:25 syn=1 by_port=0\n"
 	    "45000 hs 0\n"
 	    "45000 hs 1\n"
-	    "45000 close IDLE\n");
+	    "45000 close END\n");
 	reasm_free(r);
 	users_free();
 }

@@ -1,6 +1,7 @@
 # file-cut: the capture file ends in the middle of the packet with the QUIT
-# reply: exit 1, the records decoded before are kept (QUIT ends with
-# EOF), stderr names the packet.
+# reply: exit 1, the records decoded before are kept, stderr names the
+# packet.  The connection's end was not captured: capture_ended_mid_connection,
+# and no point is made up for it (QUIT has no "after" record, no teardown).
 # cut: 157
 # exit: 1
 # stderr: ^mailtrace: .*: packet 12: the file is damaged or cut short
