@@ -18,6 +18,8 @@
 #   snap: N [gaps]  the snapped run uses snap length N (default 72); with
 #                   "gaps" it must report the cut payload as gap anomalies
 #   absent: TEXT    TEXT (fixed string) in no output (secrets); repeatable
+#   has: REGEX      a line of the text output matches, time column and
+#                   elapsed included (what the .rec leaves out); repeatable
 # The test never writes the .rec file: tests/decode/regen.sh does.
 set -u
 MT=$1 MKPCAP=$2 OUT=$3 CASE=$4
@@ -130,6 +132,11 @@ if [ "$input" != script ]; then
 		check "$name: snap $sl: show gives back the same output" test ! -s "$O/snap.showdiff"
 	fi
 fi
+while IFS= read -r want; do
+	[ -n "$want" ] || continue
+	T_SHOW=$O/full.txt
+	check "$name: the output matches /$want/" has "$O/full.txt" "$want"
+done < <(directive has)
 while IFS= read -r secret; do
 	[ -n "$secret" ] || continue
 	check "$name: \"${secret:0:2}...\" is in no output" \
