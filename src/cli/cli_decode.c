@@ -41,7 +41,8 @@ static const char decode_usage[] =
 "\n"
 "exit status: 0 every input was read; 1 an input was damaged or cut short\n"
 "(the records before the damage are kept; stderr says where it stopped);\n"
-"2 usage errors or an input that is not a capture.\n";
+"2 usage errors, an input that is not a capture, or a pcapng libpcap cannot\n"
+"read (interfaces of different link types: stderr says how to split it).\n";
 
 static struct cap_src *volatile live_src;
 
@@ -330,7 +331,11 @@ cli_decode(int argc, char **argv)
 		if (rc != 0) {
 			cli_err("%s: %s", c->iface ? c->iface :
 			    argv[optind + i], err.msg);
-			status = EXIT_SESSION;
+			/* A file libpcap cannot read on (mixed interfaces). */
+			if (rc == -MT_E_USAGE)
+				status = EXIT_USAGE;
+			else if (status != EXIT_USAGE)
+				status = EXIT_SESSION;
 		}
 		trace_flush(&run.tr, NULL);
 		/* Done with this input: its buffers go now, not at the end. */
