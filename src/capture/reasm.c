@@ -37,9 +37,10 @@ enum fstate {
 };
 
 /* One held out-of-order piece: wire bytes of sequence space, of which the
- * first len were captured. */
+ * first len were captured, at ts (it is delivered with its own time). */
 struct hseg {
 	struct hseg	*next;
+	mt_time		 ts;
 	uint32_t	 seq;
 	uint32_t	 wire;
 	uint32_t	 len;
@@ -187,16 +188,15 @@ static struct hseg **hold_pos(struct half *, uint32_t);
 static bool	 hold_fits(const struct reasm *, const struct half *, uint32_t);
 static struct hseg *hold_insert(struct reasm *, struct half *,
 		    struct hseg **, uint32_t, const uint8_t *, uint32_t,
-		    uint32_t);
+		    uint32_t, mt_time);
 static bool	 half_overflow(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time,
 		    bool);
 static void	 half_skip(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, mt_time);
 static void	 hold_deliver_first(struct reasm *, struct flow *,
-		    enum reasm_dir, mt_time);
-static void	 half_drain(struct reasm *, struct flow *, enum reasm_dir,
-		    mt_time);
+		    enum reasm_dir);
+static void	 half_drain(struct reasm *, struct flow *, enum reasm_dir);
 static void	 half_flush(struct reasm *, struct flow *, enum reasm_dir,
 		    mt_time);
 static void	 half_clear(struct reasm *, struct half *);
@@ -753,7 +753,7 @@ wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
 		 */
 		while (h->hold != NULL && seq_lt(h->hold->seq, end)) {
 			half_skip(r, f, o, h->hold->seq, t);
-			hold_deliver_first(r, f, o, t);
+			hold_deliver_first(r, f, o);
 		}
 		half_skip(r, f, o, end, t);
 	}
@@ -980,7 +980,7 @@ half_data(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 		return;
 	}
 	half_merge(r, f, d, seq, p, len, wire, t);
-	half_drain(r, f, d, t);
+	half_drain(r, f, d);
 }
 
 /*
@@ -1013,7 +1013,8 @@ half_merge(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 			if (seq == h->next)
 				deliver(r, f, d, p, cl, n, t);
 			else if ((fits = hold_fits(r, h, cl)) &&
-			    (c = hold_insert(r, h, pp, seq, p, cl, n)) != NULL)
+			    (c = hold_insert(r, h, pp, seq, p, cl, n, t)) !=
+			    NULL)
 				pp = &c->next;
 			else {
 				/* Over budget, or out of memory (fits): make
@@ -1021,7 +1022,7 @@ half_merge(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 				 * freed, so pp is looked up again. */
 				if (!half_overflow(r, f, d, seq, p, cl, n, t,
 				    fits) && hold_insert(r, h, hold_pos(h, seq),
-				    seq, p, cl, n) == NULL)
+				    seq, p, cl, n, t) == NULL)
 					half_overflow(r, f, d, seq, p, cl, n, t,
 					    true);
 				pp = hold_from(h, stop);
@@ -1079,15 +1080,17 @@ hold_fits(const struct reasm *r, const struct half *h, uint32_t len)
 	    r->held_total + r->queued_total + len <= r->hold_total;
 }
 
-/* Hold a copy of a piece, linked at *pp; NULL when out of memory. */
+/* Hold a copy of a piece captured at t, linked at *pp; NULL when out of
+ * memory. */
 static struct hseg *
 hold_insert(struct reasm *r, struct half *h, struct hseg **pp, uint32_t seq,
-    const uint8_t *p, uint32_t len, uint32_t wire)
+    const uint8_t *p, uint32_t len, uint32_t wire, mt_time t)
 {
 	struct hseg	*s;
 
 	if ((s = malloc(sizeof(*s) + len)) == NULL)
 		return NULL;
+	s->ts = t;
 	s->seq = seq;
 	s->wire = wire;
 	s->len = len;
@@ -1124,7 +1127,7 @@ half_overflow(struct reasm *r, struct flow *f, enum reasm_dir d,
 	for (;;) {
 		if ((c = h->hold) != NULL && seq_lt(c->seq, seq)) {
 			half_skip(r, f, d, c->seq, t);
-			half_drain(r, f, d, t);
+			half_drain(r, f, d);
 			if (!nomem && hold_fits(r, h, len))
 				return false;
 			continue;
@@ -1148,10 +1151,13 @@ half_skip(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 	}
 }
 
-/* Unlink the first held piece (it is next) and deliver it. */
+/*
+ * Unlink the first held piece (it is next) and deliver it with the time it
+ * was captured: the model pairs by order, and a command's time is when its
+ * bytes were seen, not when the hole before them was filled.
+ */
 static void
-hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d,
-    mt_time t)
+hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d)
 {
 	struct half	*h = &f->h[d];
 	struct hseg	*c = h->hold;
@@ -1161,18 +1167,18 @@ hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d,
 	h->held -= c->len;
 	h->nheld--;
 	r->held_total -= c->len;
-	deliver(r, f, d, c->data, c->len, c->wire, t);
+	deliver(r, f, d, c->data, c->len, c->wire, c->ts);
 	free(c);
 }
 
 /* Deliver held pieces while the first one is next. */
 static void
-half_drain(struct reasm *r, struct flow *f, enum reasm_dir d, mt_time t)
+half_drain(struct reasm *r, struct flow *f, enum reasm_dir d)
 {
 	struct half	*h = &f->h[d];
 
 	while (h->hold != NULL && h->hold->seq == h->next)
-		hold_deliver_first(r, f, d, t);
+		hold_deliver_first(r, f, d);
 }
 
 /*
@@ -1187,7 +1193,7 @@ half_flush(struct reasm *r, struct flow *f, enum reasm_dir d, mt_time t)
 
 	while (h->hold != NULL) {
 		half_skip(r, f, d, h->hold->seq, t);
-		half_drain(r, f, d, t);
+		half_drain(r, f, d);
 	}
 	if (h->fin) {
 		half_skip(r, f, d, h->fin_seq, t);

@@ -266,12 +266,20 @@ df_new(void *arg, const struct flow_id *id, mt_time t)
 	return f;
 }
 
-/* Emit an API point (int "--" unless intf) with rc and elapsed. */
+/*
+ * Emit an API point (int "--" unless intf) with rc and elapsed.  Capture
+ * times need not rise with the stream (a reply before its command is the
+ * model's anomaly reply_before_command): an exit point is never earlier
+ * than its entry, so an elapsed time is never negative.
+ */
 static void
 df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
     const char *intf)
 {
 	struct trace_rec	r;
+
+	if (t0 >= 0 && t < t0)
+		t = t0;
 
 	trace_rec_clear(&r);
 	r.event = ev;

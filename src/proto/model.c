@@ -25,9 +25,18 @@ model_close_code(enum close_why why)
 }
 
 void
-model_after_rec(const struct pend *p, const char *opr, int rc, mt_time t,
-    struct trace_rec *r)
+model_after_rec(struct tracer *tr, const struct pend *p, const char *opr,
+    int rc, mt_time t, struct trace_rec *r)
 {
+	char	detail[MT_FIELD_HARD];
+
+	if (t < p->t_before) {
+		snprintf(detail, sizeof(detail), "%.200s: %lldus before the "
+		    "command", p->intf, (long long)(p->t_before - t));
+		trace_anomaly(tr, AN_REPLY_BEFORE_COMMAND, detail,
+		    p->t_before);
+		t = p->t_before;
+	}
 	trace_rec_clear(r);
 	r->event = p->ev_before + 1;
 	r->rc = rc;

@@ -294,7 +294,7 @@ pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	    REPLY_R1;
 	multi = s.st == POP3_ST_OK && rc == 0 && (reply == REPLY_RM ||
 	    (reply == REPLY_RM0 && !p.has_arg));
-	model_after_rec(&p, s.opr, rc, l->t_end, &r);
+	model_after_rec(m->env.tr, &p, s.opr, rc, l->t_end, &r);
 
 	switch (p.cmd) {
 	case POP3_C__GREETING:
@@ -486,7 +486,7 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 	m->in_body = false;
 	/* Open commands: no status line arrived, so opr stays empty. */
 	while (pendq_pop(&m->pend, &p)) {
-		model_after_rec(&p, "", code, t, &r);
+		model_after_rec(m->env.tr, &p, "", code, t, &r);
 		trace_emit_rec(m->env.tr, &r);
 		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0);
 	}

@@ -101,6 +101,8 @@ if [ -n "$want_err" ]; then
 else
 	check "$name: stderr is empty" test ! -s "$O/full.err"
 fi
+T_SHOW=$O/full.txt
+check "$name: no elapsed time is negative" hasnt "$O/full.txt" '  \+-[0-9]+us'
 T_SHOW=$O/full.diff
 if [ -f "$dir/$name.rec" ]; then
 	diff -u "$dir/$name.rec" "$O/full.got" >"$O/full.diff" 2>&1
