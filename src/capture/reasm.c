@@ -135,7 +135,8 @@ struct reasm {
 	struct flow		*clast;
 	size_t			 held_total;	/* out-of-order bytes, all flows */
 	size_t			 queued_total;	/* held-back bytes, all flows */
-	size_t			 hold_total;	/* the bound of the two together */
+	struct mt_budget	*b;		/* bounds the two (with others') */
+	struct mt_budget	 own;		/* b when none is shared */
 	unsigned		 depth;		/* reasm_segment nesting */
 	struct reasm_stats	 st;
 };
@@ -185,7 +186,7 @@ static void	 half_merge(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time);
 static struct hseg **hold_from(struct half *, uint32_t);
 static struct hseg **hold_pos(struct half *, uint32_t);
-static bool	 hold_fits(const struct reasm *, const struct half *, uint32_t);
+static bool	 hold_fits(struct reasm *, const struct half *, uint32_t);
 static struct hseg *hold_insert(struct reasm *, struct half *,
 		    struct hseg **, uint32_t, const uint8_t *, uint32_t,
 		    uint32_t, mt_time);
@@ -383,17 +384,20 @@ reasm_new(const struct reasm_cb *cb, const struct reasm_limits *lim,
 	r->cb = *cb;
 	r->cap = MT_FLOWS_DEFAULT;
 	r->hold = MT_REASM_HOLD_DEFAULT;
-	r->hold_total = MT_REASM_HOLD_TOTAL;
 	r->idle_us = MT_FLOW_IDLE_DEFAULT;
+	mt_budget_init(&r->own, MT_REASM_HOLD_TOTAL);
+	r->b = &r->own;
 	if (lim != NULL) {
 		if (lim->flows != 0)
 			r->cap = lim->flows;
 		if (lim->hold != 0)
 			r->hold = lim->hold;
 		if (lim->hold_total != 0)
-			r->hold_total = lim->hold_total;
+			r->own.limit = lim->hold_total;
 		if (lim->idle_us > 0)
 			r->idle_us = lim->idle_us;
+		if (lim->budget != NULL)
+			r->b = lim->budget;
 	}
 	if (r->cap > MT_FLOWS_HARD)
 		r->cap = MT_FLOWS_HARD;
@@ -658,7 +662,7 @@ flow_input(struct reasm *r, struct flow *f, bool src_is_a,
 		if ((pk->flags & PKT_RST) == 0 && wait_queue(r, f, src_is_a,
 		    pk)) {
 			if (f->nq > REASM_WAIT_SEGS || f->qbytes > r->hold ||
-			    r->held_total + r->queued_total > r->hold_total)
+			    mt_budget_over(r->b))
 				wait_end(r, f, pk->ts, true);
 			return;
 		}
@@ -702,7 +706,11 @@ wait_needed(const struct flow *f, enum reasm_dir d, const struct pkt_tcp *pk)
 	return seq_lt(done, pk->ack) && pk->ack - done < REASM_SPAN_MAX;
 }
 
-/* Hold back a copy of pk; false when out of memory. */
+/*
+ * Hold back a copy of pk; false when out of memory.  Its bytes are taken
+ * from the budget even past it (the segment must be kept); over it, the
+ * caller ends the wait at once.
+ */
 static bool
 wait_queue(struct reasm *r, struct flow *f, bool src_is_a,
     const struct pkt_tcp *pk)
@@ -712,6 +720,8 @@ wait_queue(struct reasm *r, struct flow *f, bool src_is_a,
 
 	if ((q = malloc(sizeof(*q) + len)) == NULL)
 		return false;
+	if (!mt_budget_take(r->b, NULL, len))
+		mt_budget_charge(r->b, NULL, len);
 	q->next = NULL;
 	q->pk = *pk;
 	q->pk.len = len;
@@ -762,6 +772,7 @@ wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
 	f->q = f->qtail = NULL;
 	f->nq = 0;
 	r->queued_total -= f->qbytes;
+	mt_budget_give(r->b, NULL, f->qbytes);
 	f->qbytes = 0;
 	for (; q != NULL; q = n) {
 		n = q->next;
@@ -786,6 +797,7 @@ wait_clear(struct reasm *r, struct flow *f)
 	f->qtail = NULL;
 	f->nq = 0;
 	r->queued_total -= f->qbytes;
+	mt_budget_give(r->b, NULL, f->qbytes);
 	f->qbytes = 0;
 	f->waiting = false;
 }
@@ -1073,11 +1085,16 @@ hold_pos(struct half *h, uint32_t seq)
 	return pp;
 }
 
+/*
+ * Can the direction hold len more bytes?  When it can, they are taken from
+ * the budget (which may first make others give up line buffers): the
+ * caller holds them (hold_insert()) or gives them back.
+ */
 static bool
-hold_fits(const struct reasm *r, const struct half *h, uint32_t len)
+hold_fits(struct reasm *r, const struct half *h, uint32_t len)
 {
 	return h->held + len <= r->hold && h->nheld < MT_REASM_SEGS_HARD &&
-	    r->held_total + r->queued_total + len <= r->hold_total;
+	    mt_budget_take(r->b, NULL, len);
 }
 
 /* Hold a copy of a piece captured at t, linked at *pp; NULL when out of
@@ -1088,8 +1105,10 @@ hold_insert(struct reasm *r, struct half *h, struct hseg **pp, uint32_t seq,
 {
 	struct hseg	*s;
 
-	if ((s = malloc(sizeof(*s) + len)) == NULL)
+	if ((s = malloc(sizeof(*s) + len)) == NULL) {
+		mt_budget_give(r->b, NULL, len);	/* hold_fits() took it */
 		return NULL;
+	}
 	s->ts = t;
 	s->seq = seq;
 	s->wire = wire;
@@ -1167,6 +1186,7 @@ hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d)
 	h->held -= c->len;
 	h->nheld--;
 	r->held_total -= c->len;
+	mt_budget_give(r->b, NULL, c->len);
 	deliver(r, f, d, c->data, c->len, c->wire, c->ts);
 	free(c);
 }
@@ -1210,6 +1230,7 @@ half_clear(struct reasm *r, struct half *h)
 	while ((c = h->hold) != NULL) {
 		h->hold = c->next;
 		r->held_total -= c->len;
+		mt_budget_give(r->b, NULL, c->len);
 		free(c);
 	}
 	h->tail = NULL;

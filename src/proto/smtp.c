@@ -60,8 +60,9 @@ smtp_init(struct smtp *m, const struct conv_env *env, mt_time t)
 	m->env = *env;
 	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
 		m->env.max_body = MT_BODY_DEFAULT;
-	lr_init(&m->lr[DIR_C2S]);
-	lr_init(&m->lr[DIR_S2C]);
+	lr_init(&m->lr[DIR_C2S], env->acct);
+	lr_init(&m->lr[DIR_S2C], env->acct);
+	m->pend.acct = env->acct;
 	m->state = SMTP_S_GREETING;
 	if (m->env.midstream) {
 		m->state = SMTP_S_READY;
