@@ -65,7 +65,8 @@ printf '%-8s %-10s %-14s %s\n' flows capture "peak RSS" "lines given up"
 for n in $FLOWS; do
 	script "$n" | "$MKPCAP" -o "$TMP/l$n.pcap" - || die "mkpcap failed"
 	/usr/bin/time -v "$MT" decode --db "$TMP/l$n.db" "$TMP/l$n.pcap" \
-	    >"$TMP/l$n.txt" 2>"$TMP/l$n.time"
+	    >"$TMP/l$n.txt" 2>"$TMP/l$n.time" ||
+	    die "decode of $n flows failed: $(head -3 "$TMP/l$n.time")"
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/l$n.time")
 	size=$(du -m "$TMP/l$n.pcap" | cut -f1)
 	cut=$(grep -c ' anomaly  memory_budget_exceeded' "$TMP/l$n.txt")
