@@ -23,7 +23,14 @@
 #define MT_FLOWS_DEFAULT	16384		/* flows tracked at once by default */
 #define MT_REASM_HOLD_HARD	(1024 * 1024)	/* out-of-order bytes held per direction */
 #define MT_REASM_HOLD_DEFAULT	(256 * 1024)
-#define MT_REASM_HOLD_TOTAL	(32 * 1024 * 1024)	/* out-of-order and held-back bytes, all flows */
+/*
+ * Every byte the decoder's flows hold, all flows together (one shared
+ * budget, src/trace/budget.h): out-of-order and held-back TCP segments,
+ * line buffers, pending command queues.  Flow table entries are bounded
+ * by MT_FLOWS_HARD on their own.
+ */
+#define MT_FLOW_BYTES_TOTAL	(32 * 1024 * 1024)
+#define MT_REASM_HOLD_TOTAL	MT_FLOW_BYTES_TOTAL	/* reasm without a shared budget */
 #define MT_REASM_SEGS_HARD	4096		/* out-of-order segments held per direction */
 #define MT_FLOW_IDLE_DEFAULT	(300LL * 1000000)	/* evict a flow idle 5 min (us) */
 

@@ -3,13 +3,17 @@
  * mkpcap.c - write crafted test captures from a small script (one TCP flow
  * at a time: handshake, data in either direction, gaps, out-of-order and
  * overlapping segments, FIN/RST; VLAN tags, snap lengths, IPv6 extension
- * headers, IPv4 fragments; several link types).  The file is written with
- * libpcap's dump API (pcap_open_dead, pcap_dump_open, pcap_dump), never by
- * hand.  Deterministic: the same script gives the same bytes.
+ * headers, IPv4 fragments; several link types).  A pcap file is written
+ * with libpcap's dump API (pcap_open_dead, pcap_dump_open, pcap_dump);
+ * libpcap has no pcapng writer, so "format pcapng" writes the few blocks
+ * it needs here (section header, interface descriptions, enhanced
+ * packets), for pcapng files with several interfaces.  Deterministic: the
+ * same script gives the same bytes.
  *
  * RFC 791 3.1 (IPv4 header, fragments), RFC 8200 4 (IPv6 extension
  * headers), RFC 9293 3.1 (TCP header, sequence numbers), RFC 768 (UDP),
- * RFC 1071 (Internet checksum), IEEE 802.1Q / 802.1ad (VLAN tags).
+ * RFC 1071 (Internet checksum), IEEE 802.1Q / 802.1ad (VLAN tags),
+ * draft-ietf-opsawg-pcapng 4.1, 4.2, 4.3 (SHB, IDB, EPB).
  *
  * Usage: mkpcap [-o OUT] [SCRIPT]; docs/capture.md has the script language.
  */
@@ -47,6 +51,13 @@
 #define MK_PKT_MAX	(MK_TEXT_MAX + 256)
 #define MK_VLAN_MAX	8
 #define MK_FRAG_FIRST	24		/* IP data in a first fragment */
+#define MK_IF_MAX	16		/* pcapng interfaces */
+
+/* pcapng block types (draft-ietf-opsawg-pcapng 11.1) */
+#define NG_SHB		0x0A0D0D0Au
+#define NG_IDB		0x00000001u
+#define NG_EPB		0x00000006u
+#define NG_BOM		0x1A2B3C4Du
 
 #define TH_FIN	0x01
 #define TH_SYN	0x02
@@ -84,9 +95,13 @@ struct mk {
 	const char	*script;	/* for messages */
 	unsigned long	 lineno;
 	const char	*out;
-	int		 dlt;
+	int		 dlt;		/* of the current interface */
+	bool		 ng;		/* format pcapng */
+	bool		 open;		/* the file header is written */
 	pcap_t		*dead;
 	pcap_dumper_t	*dump;
+	FILE		*ngfp;		/* pcapng: written here by hand */
+	uint32_t	 nif;		/* pcapng: interfaces described */
 	unsigned	 vlan[MK_VLAN_MAX];
 	int		 nvlan;
 	size_t		 snaplen;	/* 0: no cut */
@@ -123,6 +138,10 @@ static void	ip_out(struct mk *, enum mk_dir, uint8_t, const uint8_t *,
 static size_t	link_hdr(struct mk *, enum mk_dir, int, uint8_t *);
 static void	put(struct mk *, const uint8_t *, size_t);
 static void	open_dump(struct mk *);
+static int	lt_of(struct mk *, const char *);
+static void	ng_block(struct mk *, uint32_t, const uint8_t *, size_t,
+		    const uint8_t *, size_t);
+static void	ng_idb(struct mk *, uint32_t);
 static int	hexval(int);
 static int	hexbyte(const char *, uint8_t *);
 static uint32_t	sum_add(uint32_t, const uint8_t *, size_t);
@@ -185,8 +204,16 @@ main(int argc, char *argv[])
 	if (in != stdin)
 		(void)fclose(in);
 
-	if (mk.dump == NULL)
+	if (!mk.open)
 		open_dump(&mk);			/* an empty capture */
+	if (mk.ng) {
+		if (fflush(mk.ngfp) != 0 || ferror(mk.ngfp) ||
+		    (mk.ngfp != stdout && fclose(mk.ngfp) != 0)) {
+			fprintf(stderr, "mkpcap: %s: write error\n", mk.out);
+			return 1;
+		}
+		return 0;
+	}
 	if (pcap_dump_flush(mk.dump) != 0) {
 		fprintf(stderr, "mkpcap: %s: write error\n", mk.out);
 		return 1;
@@ -231,21 +258,36 @@ line(struct mk *mk, char *s)
 	if (kw == NULL || kw[0] == '#')
 		return;
 
-	if (strcmp(kw, "linktype") == 0) {
+	if (strcmp(kw, "linktype") == 0 || strcmp(kw, "interface") == 0) {
+		uint32_t	snap = MK_SNAPLEN;
+		char		*sl;
+
 		if ((arg = next_tok(&s)) == NULL)
-			fail(mk, "linktype: name missing");
+			fail(mk, "%s: link type name missing", kw);
+		if (kw[0] == 'i' && (sl = next_tok(&s)) != NULL)
+			snap = (uint32_t)num(mk, sl, MK_SNAPLEN);
 		no_more(mk, s);
-		if (mk->dump != NULL)
+		if (kw[0] == 'l' && mk->open)
 			fail(mk, "linktype after the first packet");
-		for (i = 0; i < sizeof(mk_lts) / sizeof(mk_lts[0]); i++)
-			if (strcmp(arg, mk_lts[i].name) == 0)
-				break;
-		if (i == sizeof(mk_lts) / sizeof(mk_lts[0]))
-			fail(mk, "unknown link type \"%s\"", arg);
-		mk->dlt = mk_lts[i].dlt;
+		if (kw[0] == 'i' && !mk->ng)
+			fail(mk, "interface needs format pcapng");
+		if (kw[0] == 'i' && !mk->open)
+			open_dump(mk);		/* the first interface */
+		mk->dlt = lt_of(mk, arg);
 		if (mk->have_flow && ((mk->dlt == DLT_IPV4 && mk->af != 4) ||
 		    (mk->dlt == DLT_IPV6 && mk->af != 6)))
 			fail(mk, "link type %s does not fit the flow", arg);
+		if (kw[0] == 'i')
+			ng_idb(mk, snap);
+	} else if (strcmp(kw, "format") == 0) {
+		if ((arg = next_tok(&s)) == NULL)
+			fail(mk, "format: pcap or pcapng missing");
+		no_more(mk, s);
+		if (mk->open)
+			fail(mk, "format after the first packet");
+		if (strcmp(arg, "pcap") != 0 && strcmp(arg, "pcapng") != 0)
+			fail(mk, "format: pcap or pcapng, not \"%s\"", arg);
+		mk->ng = arg[4] == 'n';
 	} else if (strcmp(kw, "vlan") == 0) {
 		mk->nvlan = 0;
 		if ((arg = next_tok(&s)) == NULL)
@@ -364,6 +406,18 @@ line(struct mk *mk, char *s)
 			mk->frag = arg == NULL || strcmp(arg, "on") == 0;
 	} else
 		fail(mk, "unknown keyword \"%s\"", kw);
+}
+
+/* A link type by its script name. */
+static int
+lt_of(struct mk *mk, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(mk_lts) / sizeof(mk_lts[0]); i++)
+		if (strcmp(name, mk_lts[i].name) == 0)
+			return mk_lts[i].dlt;
+	fail(mk, "unknown link type \"%s\"", name);
 }
 
 /* The next space-separated token, or NULL; *s moves past it. */
@@ -755,7 +809,7 @@ put(struct mk *mk, const uint8_t *p, size_t len)
 	uint8_t			 pad[60];
 	struct pcap_pkthdr	 h;
 
-	if (mk->dump == NULL)
+	if (!mk->open)
 		open_dump(mk);
 	if (mk->dlt == DLT_EN10MB && len < sizeof(pad)) {
 		memset(pad, 0, sizeof(pad));
@@ -769,7 +823,20 @@ put(struct mk *mk, const uint8_t *p, size_t len)
 	h.len = (bpf_u_int32)len;
 	h.caplen = (bpf_u_int32)(mk->snaplen != 0 && mk->snaplen < len ?
 	    mk->snaplen : len);
-	pcap_dump((u_char *)mk->dump, &h, p);
+	if (mk->ng) {
+		/* EPB: interface, time (us, the IDB default), lengths. */
+		uint32_t	epb[5];
+		uint64_t	ts = (uint64_t)mk->now;
+
+		epb[0] = mk->nif - 1;
+		epb[1] = (uint32_t)(ts >> 32);
+		epb[2] = (uint32_t)ts;
+		epb[3] = h.caplen;
+		epb[4] = h.len;
+		ng_block(mk, NG_EPB, (const uint8_t *)epb, sizeof(epb), p,
+		    h.caplen);
+	} else
+		pcap_dump((u_char *)mk->dump, &h, p);
 	mk->now += MK_STEP;
 	mk->npkt++;
 }
@@ -777,6 +844,28 @@ put(struct mk *mk, const uint8_t *p, size_t len)
 static void
 open_dump(struct mk *mk)
 {
+	mk->open = true;
+	if (mk->ng) {
+		/* SHB: byte-order magic, version 1.0, section length unknown */
+		uint8_t		shb[16];
+		uint32_t	bom = NG_BOM;
+		uint16_t	ver[2] = { 1, 0 };
+		int64_t		slen = -1;
+
+		if (strcmp(mk->out, "-") == 0)
+			mk->ngfp = stdout;
+		else if ((mk->ngfp = fopen(mk->out, "wb")) == NULL) {
+			fprintf(stderr, "mkpcap: %s: %s\n", mk->out,
+			    strerror(errno));
+			exit(1);
+		}
+		memcpy(shb, &bom, 4);
+		memcpy(shb + 4, ver, 4);
+		memcpy(shb + 8, &slen, 8);
+		ng_block(mk, NG_SHB, shb, sizeof(shb), NULL, 0);
+		ng_idb(mk, MK_SNAPLEN);
+		return;
+	}
 	if ((mk->dead = pcap_open_dead(mk->dlt, MK_SNAPLEN)) == NULL) {
 		fprintf(stderr, "mkpcap: pcap_open_dead failed\n");
 		exit(1);
@@ -785,6 +874,50 @@ open_dump(struct mk *mk)
 		fprintf(stderr, "mkpcap: %s\n", pcap_geterr(mk->dead));
 		exit(1);
 	}
+}
+
+/*
+ * One pcapng block in host byte order (the SHB's magic tells readers
+ * which): type, total length, the fixed part, data padded to 32 bits,
+ * the total length again.
+ */
+static void
+ng_block(struct mk *mk, uint32_t type, const uint8_t *fixed, size_t nfixed,
+    const uint8_t *data, size_t ndata)
+{
+	static const uint8_t	zero[4];
+	uint32_t		hdr[2], total;
+	size_t			pad = (4 - ndata % 4) % 4;
+
+	total = (uint32_t)(12 + nfixed + ndata + pad);
+	hdr[0] = type;
+	hdr[1] = total;
+	if (fwrite(hdr, sizeof(hdr), 1, mk->ngfp) != 1 ||
+	    fwrite(fixed, nfixed, 1, mk->ngfp) != 1 ||
+	    (ndata > 0 && fwrite(data, ndata, 1, mk->ngfp) != 1) ||
+	    (pad > 0 && fwrite(zero, pad, 1, mk->ngfp) != 1) ||
+	    fwrite(&total, sizeof(total), 1, mk->ngfp) != 1) {
+		fprintf(stderr, "mkpcap: %s: write error\n", mk->out);
+		exit(1);
+	}
+}
+
+/* IDB for the current link type: no options (time stamps in us). */
+static void
+ng_idb(struct mk *mk, uint32_t snap)
+{
+	uint8_t		idb[8];
+	uint16_t	lt[2] = { (uint16_t)mk->dlt, 0 };
+
+	/* The file has LINKTYPE_ values: only raw IP's differs from its DLT. */
+	if (mk->dlt == DLT_RAW)
+		lt[0] = 101;			/* LINKTYPE_RAW */
+	if (mk->nif == MK_IF_MAX)
+		fail(mk, "more than %d interfaces", MK_IF_MAX);
+	memcpy(idb, lt, 4);
+	memcpy(idb + 4, &snap, 4);
+	ng_block(mk, NG_IDB, idb, sizeof(idb), NULL, 0);
+	mk->nif++;
 }
 
 /* RFC 1071 one's-complement sum, over big-endian 16-bit words. */

@@ -50,6 +50,9 @@ struct cap_src {
 	bool			 held;
 	struct pcap_pkthdr	 held_h;
 	const u_char		*held_data;
+	/* The read ahead at open failed: cap_loop() reports it. */
+	bool			 ahead_failed;
+	char			 ahead_err[PCAP_ERRBUF_SIZE];
 	char			*iobuf;		/* the FILE's buffer; freed after it */
 };
 
@@ -57,6 +60,11 @@ static int	src_new(pcap_t *, bool, const char *, struct cap_src **,
 		    struct mt_err *);
 static char	stdin_buf[CAP_FILE_BUF];
 static mt_time	ts_us(const struct pcap_pkthdr *);
+static int	read_ahead(struct cap_src *, const char *, struct mt_err *);
+static int	read_failed(struct cap_src *, const char *, const char *,
+		    struct mt_err *);
+static bool	mixed_interfaces(const char *, unsigned *, bool *);
+static void	lt_name(unsigned, char *, size_t);
 static void	src_packet(struct cap_src *, const struct pcap_pkthdr *,
 		    const u_char *, void (*)(void *, const struct pkt_tcp *),
 		    void (*)(void *, enum cap_verdict, uint64_t, mt_time),
@@ -114,6 +122,40 @@ cap_open_file(const char *path, struct cap_src **out, struct mt_err *err)
 		return rc;
 	}
 	(*out)->iobuf = iobuf;
+	if ((rc = read_ahead(*out, name, err)) != 0) {
+		cap_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Read the first packet now and keep it for cap_loop(): libpcap reads a
+ * pcapng's interface descriptions after the first one only as it reads
+ * on, so a file it cannot read whole is told at open, before any run
+ * begins, like a file that is not a capture.  Any other failure is kept
+ * for cap_loop() to report in its place.
+ */
+static int
+read_ahead(struct cap_src *src, const char *name, struct mt_err *err)
+{
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	const char		*msg;
+	int			 rc;
+
+	rc = pcap_next_ex(src->pc, &h, &data);
+	if (rc == 1) {
+		src->held = true;
+		src->held_h = *h;
+		src->held_data = data;
+	} else if (rc != PCAP_ERROR_BREAK && rc != 0) {
+		msg = pcap_geterr(src->pc);
+		if (mixed_interfaces(msg, NULL, NULL))
+			return read_failed(src, name, msg, err);
+		src->ahead_failed = true;
+		snprintf(src->ahead_err, sizeof(src->ahead_err), "%s", msg);
+	}
 	return 0;
 }
 
@@ -190,6 +232,10 @@ cap_set_filter(struct cap_src *src, const char *bpf, struct mt_err *err)
 	if (pcap_setfilter(src->pc, &prog) != 0)
 		rc = mt_err_set(err, MT_E_USAGE, "cannot set filter \"%s\": %s",
 		    bpf, pcap_geterr(src->pc));
+	/* The packet read ahead at open went by the filter: apply it. */
+	else if (src->held && !src->live && pcap_offline_filter(&prog,
+	    &src->held_h, src->held_data) == 0)
+		src->held = false;
 	pcap_freecode(&prog);
 	return rc;
 }
@@ -233,23 +279,18 @@ cap_loop(struct cap_src *src, uint64_t max_packets, mt_time until_us,
 			    arg, stats);
 			continue;
 		}
+		if (src->ahead_failed) {
+			src->ahead_failed = false;
+			return read_failed(src, NULL, src->ahead_err, err);
+		}
 		rc = pcap_next_ex(src->pc, &h, &data);
 		if (rc == 0)
 			continue;		/* live: the read timeout */
 		if (rc == PCAP_ERROR_BREAK)
 			break;			/* end of file, or breakloop */
-		if (rc != 1) {
-			/* The caller names the input: say where it failed. */
-			if (src->live)
-				return mt_err_set(err, MT_E_CAPTURE, "read "
-				    "failed after packet %llu: %s",
-				    (unsigned long long)src->pktno,
-				    pcap_geterr(src->pc));
-			return mt_err_set(err, MT_E_CAPTURE, "packet %llu: the "
-			    "file is damaged or cut short: %s",
-			    (unsigned long long)src->pktno + 1,
-			    pcap_geterr(src->pc));
-		}
+		if (rc != 1)
+			return read_failed(src, NULL, pcap_geterr(src->pc),
+			    err);
 		if (!src->live && until_us != 0 && ts_us(h) > until_us) {
 			/* Past the end time: keep it for a later call. */
 			src->held = true;
@@ -320,6 +361,104 @@ src_new(pcap_t *pc, bool live, const char *name, struct cap_src **out,
 	src->live = live;
 	*out = src;
 	return 0;
+}
+
+/*
+ * A read that failed with libpcap's message msg.  name: the input, at
+ * open (cap_loop()'s caller names it itself).  A pcapng whose interfaces
+ * differ in link type or snapshot length is readable, only not by
+ * libpcap, which reads one of each per file: MT_E_USAGE with how to make
+ * it readable; anything else is damage (MT_E_CAPTURE) at the packet that
+ * was being read.
+ */
+static int
+read_failed(struct cap_src *src, const char *name, const char *msg,
+    struct mt_err *err)
+{
+	char		where[64], first[64], other[64];
+	unsigned	lt;
+	bool		snap;
+
+	where[0] = '\0';
+	if (name == NULL)
+		snprintf(where, sizeof(where), "packet %llu: ",
+		    (unsigned long long)src->pktno + 1);
+	if (mixed_interfaces(msg, &lt, &snap)) {
+		if (snap)
+			return mt_err_set(err, MT_E_USAGE, "%s%s%sa pcapng "
+			    "whose interfaces have different snapshot "
+			    "lengths: libpcap reads one per file; convert it "
+			    "with editcap -F pcap FILE OUT.pcap",
+			    name != NULL ? name : "", name != NULL ? ": " : "",
+			    where);
+		lt_name((unsigned)src->dlt, first, sizeof(first));
+		lt_name(lt, other, sizeof(other));
+		return mt_err_set(err, MT_E_USAGE, "%s%s%sa pcapng whose "
+		    "interfaces have different link types (%s, then %s): "
+		    "libpcap reads one link type per file; split it by "
+		    "interface: tshark -r FILE -Y 'frame.interface_id == N' "
+		    "-w N.pcapng, then editcap -F pcap -T ENCAP N.pcapng "
+		    "N.pcap", name != NULL ? name : "",
+		    name != NULL ? ": " : "", where, first, other);
+	}
+	if (src->live)
+		return mt_err_set(err, MT_E_CAPTURE, "read failed after "
+		    "packet %llu: %s", (unsigned long long)src->pktno, msg);
+	return mt_err_set(err, MT_E_CAPTURE, "%s%s%sthe file is damaged or "
+	    "cut short: %s", name != NULL ? name : "",
+	    name != NULL ? ": " : "", where, msg);
+}
+
+/*
+ * libpcap's messages (sf-pcapng.c, 1.x) for a later interface
+ * description that differs from the first: "an interface has a type %u
+ * different from the type of the first interface", "an interface has a
+ * snapshot length %u different from the snapshot length of the first
+ * interface" (before 1.10: "... from the type of the first interface").
+ */
+static bool
+mixed_interfaces(const char *msg, unsigned *lt, bool *snap)
+{
+	static const char	type[] = "an interface has a type ";
+	static const char	slen[] = "an interface has a snapshot length ";
+	const char		*p;
+	unsigned long		 v = 0;
+	bool			 s;
+
+	if (strncmp(msg, type, sizeof(type) - 1) == 0) {
+		p = msg + sizeof(type) - 1;
+		s = false;
+	} else if (strncmp(msg, slen, sizeof(slen) - 1) == 0) {
+		p = msg + sizeof(slen) - 1;
+		s = true;
+	} else
+		return false;
+	if (!mt_isdigit((unsigned char)*p))
+		return false;
+	for (; mt_isdigit((unsigned char)*p) && v <= 0xffffffffUL; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	if (strncmp(p, " different from the ", 20) != 0 ||
+	    strstr(p, " of the first interface") == NULL)
+		return false;
+	if (lt != NULL)
+		*lt = (unsigned)v;
+	if (snap != NULL)
+		*snap = s;
+	return true;
+}
+
+/* A link type's libpcap name, else its number. */
+static void
+lt_name(unsigned lt, char *buf, size_t sz)
+{
+	const char	*n;
+
+	/* A file's LINKTYPE_RAW (101) is DLT_RAW; the others are equal. */
+	n = pcap_datalink_val_to_name(lt == 101 ? DLT_RAW : (int)lt);
+	if (n != NULL)
+		snprintf(buf, sz, "%s", n);
+	else
+		snprintf(buf, sz, "link type %u", lt);
 }
 
 static mt_time

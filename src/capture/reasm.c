@@ -37,9 +37,10 @@ enum fstate {
 };
 
 /* One held out-of-order piece: wire bytes of sequence space, of which the
- * first len were captured. */
+ * first len were captured, at ts (it is delivered with its own time). */
 struct hseg {
 	struct hseg	*next;
+	mt_time		 ts;
 	uint32_t	 seq;
 	uint32_t	 wire;
 	uint32_t	 len;
@@ -134,7 +135,8 @@ struct reasm {
 	struct flow		*clast;
 	size_t			 held_total;	/* out-of-order bytes, all flows */
 	size_t			 queued_total;	/* held-back bytes, all flows */
-	size_t			 hold_total;	/* the bound of the two together */
+	struct mt_budget	*b;		/* bounds the two (with others') */
+	struct mt_budget	 own;		/* b when none is shared */
 	unsigned		 depth;		/* reasm_segment nesting */
 	struct reasm_stats	 st;
 };
@@ -184,19 +186,18 @@ static void	 half_merge(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time);
 static struct hseg **hold_from(struct half *, uint32_t);
 static struct hseg **hold_pos(struct half *, uint32_t);
-static bool	 hold_fits(const struct reasm *, const struct half *, uint32_t);
+static bool	 hold_fits(struct reasm *, const struct half *, uint32_t);
 static struct hseg *hold_insert(struct reasm *, struct half *,
 		    struct hseg **, uint32_t, const uint8_t *, uint32_t,
-		    uint32_t);
+		    uint32_t, mt_time);
 static bool	 half_overflow(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time,
 		    bool);
 static void	 half_skip(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, mt_time);
 static void	 hold_deliver_first(struct reasm *, struct flow *,
-		    enum reasm_dir, mt_time);
-static void	 half_drain(struct reasm *, struct flow *, enum reasm_dir,
-		    mt_time);
+		    enum reasm_dir);
+static void	 half_drain(struct reasm *, struct flow *, enum reasm_dir);
 static void	 half_flush(struct reasm *, struct flow *, enum reasm_dir,
 		    mt_time);
 static void	 half_clear(struct reasm *, struct half *);
@@ -383,17 +384,20 @@ reasm_new(const struct reasm_cb *cb, const struct reasm_limits *lim,
 	r->cb = *cb;
 	r->cap = MT_FLOWS_DEFAULT;
 	r->hold = MT_REASM_HOLD_DEFAULT;
-	r->hold_total = MT_REASM_HOLD_TOTAL;
 	r->idle_us = MT_FLOW_IDLE_DEFAULT;
+	mt_budget_init(&r->own, MT_REASM_HOLD_TOTAL);
+	r->b = &r->own;
 	if (lim != NULL) {
 		if (lim->flows != 0)
 			r->cap = lim->flows;
 		if (lim->hold != 0)
 			r->hold = lim->hold;
 		if (lim->hold_total != 0)
-			r->hold_total = lim->hold_total;
+			r->own.limit = lim->hold_total;
 		if (lim->idle_us > 0)
 			r->idle_us = lim->idle_us;
+		if (lim->budget != NULL)
+			r->b = lim->budget;
 	}
 	if (r->cap > MT_FLOWS_HARD)
 		r->cap = MT_FLOWS_HARD;
@@ -658,7 +662,7 @@ flow_input(struct reasm *r, struct flow *f, bool src_is_a,
 		if ((pk->flags & PKT_RST) == 0 && wait_queue(r, f, src_is_a,
 		    pk)) {
 			if (f->nq > REASM_WAIT_SEGS || f->qbytes > r->hold ||
-			    r->held_total + r->queued_total > r->hold_total)
+			    mt_budget_over(r->b))
 				wait_end(r, f, pk->ts, true);
 			return;
 		}
@@ -702,7 +706,11 @@ wait_needed(const struct flow *f, enum reasm_dir d, const struct pkt_tcp *pk)
 	return seq_lt(done, pk->ack) && pk->ack - done < REASM_SPAN_MAX;
 }
 
-/* Hold back a copy of pk; false when out of memory. */
+/*
+ * Hold back a copy of pk; false when out of memory.  Its bytes are taken
+ * from the budget even past it (the segment must be kept); over it, the
+ * caller ends the wait at once.
+ */
 static bool
 wait_queue(struct reasm *r, struct flow *f, bool src_is_a,
     const struct pkt_tcp *pk)
@@ -712,6 +720,8 @@ wait_queue(struct reasm *r, struct flow *f, bool src_is_a,
 
 	if ((q = malloc(sizeof(*q) + len)) == NULL)
 		return false;
+	if (!mt_budget_take(r->b, NULL, len))
+		mt_budget_charge(r->b, NULL, len);
 	q->next = NULL;
 	q->pk = *pk;
 	q->pk.len = len;
@@ -753,7 +763,7 @@ wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
 		 */
 		while (h->hold != NULL && seq_lt(h->hold->seq, end)) {
 			half_skip(r, f, o, h->hold->seq, t);
-			hold_deliver_first(r, f, o, t);
+			hold_deliver_first(r, f, o);
 		}
 		half_skip(r, f, o, end, t);
 	}
@@ -762,6 +772,7 @@ wait_end(struct reasm *r, struct flow *f, mt_time t, bool give_up)
 	f->q = f->qtail = NULL;
 	f->nq = 0;
 	r->queued_total -= f->qbytes;
+	mt_budget_give(r->b, NULL, f->qbytes);
 	f->qbytes = 0;
 	for (; q != NULL; q = n) {
 		n = q->next;
@@ -786,6 +797,7 @@ wait_clear(struct reasm *r, struct flow *f)
 	f->qtail = NULL;
 	f->nq = 0;
 	r->queued_total -= f->qbytes;
+	mt_budget_give(r->b, NULL, f->qbytes);
 	f->qbytes = 0;
 	f->waiting = false;
 }
@@ -980,7 +992,7 @@ half_data(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 		return;
 	}
 	half_merge(r, f, d, seq, p, len, wire, t);
-	half_drain(r, f, d, t);
+	half_drain(r, f, d);
 }
 
 /*
@@ -1013,7 +1025,8 @@ half_merge(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 			if (seq == h->next)
 				deliver(r, f, d, p, cl, n, t);
 			else if ((fits = hold_fits(r, h, cl)) &&
-			    (c = hold_insert(r, h, pp, seq, p, cl, n)) != NULL)
+			    (c = hold_insert(r, h, pp, seq, p, cl, n, t)) !=
+			    NULL)
 				pp = &c->next;
 			else {
 				/* Over budget, or out of memory (fits): make
@@ -1021,7 +1034,7 @@ half_merge(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 				 * freed, so pp is looked up again. */
 				if (!half_overflow(r, f, d, seq, p, cl, n, t,
 				    fits) && hold_insert(r, h, hold_pos(h, seq),
-				    seq, p, cl, n) == NULL)
+				    seq, p, cl, n, t) == NULL)
 					half_overflow(r, f, d, seq, p, cl, n, t,
 					    true);
 				pp = hold_from(h, stop);
@@ -1072,22 +1085,31 @@ hold_pos(struct half *h, uint32_t seq)
 	return pp;
 }
 
+/*
+ * Can the direction hold len more bytes?  When it can, they are taken from
+ * the budget (which may first make others give up line buffers): the
+ * caller holds them (hold_insert()) or gives them back.
+ */
 static bool
-hold_fits(const struct reasm *r, const struct half *h, uint32_t len)
+hold_fits(struct reasm *r, const struct half *h, uint32_t len)
 {
 	return h->held + len <= r->hold && h->nheld < MT_REASM_SEGS_HARD &&
-	    r->held_total + r->queued_total + len <= r->hold_total;
+	    mt_budget_take(r->b, NULL, len);
 }
 
-/* Hold a copy of a piece, linked at *pp; NULL when out of memory. */
+/* Hold a copy of a piece captured at t, linked at *pp; NULL when out of
+ * memory. */
 static struct hseg *
 hold_insert(struct reasm *r, struct half *h, struct hseg **pp, uint32_t seq,
-    const uint8_t *p, uint32_t len, uint32_t wire)
+    const uint8_t *p, uint32_t len, uint32_t wire, mt_time t)
 {
 	struct hseg	*s;
 
-	if ((s = malloc(sizeof(*s) + len)) == NULL)
+	if ((s = malloc(sizeof(*s) + len)) == NULL) {
+		mt_budget_give(r->b, NULL, len);	/* hold_fits() took it */
 		return NULL;
+	}
+	s->ts = t;
 	s->seq = seq;
 	s->wire = wire;
 	s->len = len;
@@ -1124,7 +1146,7 @@ half_overflow(struct reasm *r, struct flow *f, enum reasm_dir d,
 	for (;;) {
 		if ((c = h->hold) != NULL && seq_lt(c->seq, seq)) {
 			half_skip(r, f, d, c->seq, t);
-			half_drain(r, f, d, t);
+			half_drain(r, f, d);
 			if (!nomem && hold_fits(r, h, len))
 				return false;
 			continue;
@@ -1148,10 +1170,13 @@ half_skip(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 	}
 }
 
-/* Unlink the first held piece (it is next) and deliver it. */
+/*
+ * Unlink the first held piece (it is next) and deliver it with the time it
+ * was captured: the model pairs by order, and a command's time is when its
+ * bytes were seen, not when the hole before them was filled.
+ */
 static void
-hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d,
-    mt_time t)
+hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d)
 {
 	struct half	*h = &f->h[d];
 	struct hseg	*c = h->hold;
@@ -1161,18 +1186,19 @@ hold_deliver_first(struct reasm *r, struct flow *f, enum reasm_dir d,
 	h->held -= c->len;
 	h->nheld--;
 	r->held_total -= c->len;
-	deliver(r, f, d, c->data, c->len, c->wire, t);
+	mt_budget_give(r->b, NULL, c->len);
+	deliver(r, f, d, c->data, c->len, c->wire, c->ts);
 	free(c);
 }
 
 /* Deliver held pieces while the first one is next. */
 static void
-half_drain(struct reasm *r, struct flow *f, enum reasm_dir d, mt_time t)
+half_drain(struct reasm *r, struct flow *f, enum reasm_dir d)
 {
 	struct half	*h = &f->h[d];
 
 	while (h->hold != NULL && h->hold->seq == h->next)
-		hold_deliver_first(r, f, d, t);
+		hold_deliver_first(r, f, d);
 }
 
 /*
@@ -1187,7 +1213,7 @@ half_flush(struct reasm *r, struct flow *f, enum reasm_dir d, mt_time t)
 
 	while (h->hold != NULL) {
 		half_skip(r, f, d, h->hold->seq, t);
-		half_drain(r, f, d, t);
+		half_drain(r, f, d);
 	}
 	if (h->fin) {
 		half_skip(r, f, d, h->fin_seq, t);
@@ -1204,6 +1230,7 @@ half_clear(struct reasm *r, struct half *h)
 	while ((c = h->hold) != NULL) {
 		h->hold = c->next;
 		r->held_total -= c->len;
+		mt_budget_give(r->b, NULL, c->len);
 		free(c);
 	}
 	h->tail = NULL;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "ev.h"
 #include "mt.h"
 #include "pkt.h"
@@ -68,8 +69,16 @@ struct reasm_limits {
 	size_t		 flows;		/* flow table capacity (MT_FLOWS_HARD) */
 	size_t		 hold;		/* out-of-order bytes held per direction */
 	size_t		 hold_total;	/* ... and by all flows together, with
-					   the segments held back for order */
+					   the segments held back for order
+					   (when budget is NULL) */
 	mt_time		 idle_us;	/* evict a flow idle this long */
+	/*
+	 * The byte budget shared with the rest of the decoder (the line
+	 * framers): held and held-back bytes are taken from it, so a take
+	 * may first make other holders give bytes up.  NULL: a budget of
+	 * reasm's own, of hold_total bytes.  It must outlive the reasm.
+	 */
+	struct mt_budget *budget;
 };
 
 struct reasm;

@@ -44,7 +44,8 @@ static const char decode_usage[] =
 "exit status: 0 every input was read; 1 an input was damaged or cut short\n"
 "(the records before the damage are kept; stderr says where it stopped),\n"
 "or a file ended with mail sessions still open (no FIN or RST captured);\n"
-"2 usage errors or an input that is not a capture.\n";
+"2 usage errors, an input that is not a capture, or a pcapng libpcap cannot\n"
+"read (interfaces of different link types: stderr says how to split it).\n";
 
 static struct cap_src *volatile live_src;
 
@@ -360,7 +361,11 @@ cli_decode(int argc, char **argv)
 		if (rc != 0) {
 			cli_err("%s: %s", c->iface ? c->iface :
 			    argv[optind + i], err.msg);
-			status = EXIT_SESSION;
+			/* A file libpcap cannot read on (mixed interfaces). */
+			if (rc == -MT_E_USAGE)
+				status = EXIT_USAGE;
+			else if (status != EXIT_USAGE)
+				status = EXIT_SESSION;
 		}
 		/*
 		 * A file whose connections are still open at its end was cut

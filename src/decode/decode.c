@@ -77,6 +77,10 @@ struct dflow {
 	enum an		 early_an;
 	mt_time		 early_t;
 	char		 early_detail[64];
+	/* what the model holds, in the decoder's budget; flows with a
+	 * model are listed so the one holding the most can be found */
+	struct mt_acct	 acct;
+	struct dflow	*mprev, *mnext;
 };
 
 struct decoder {
@@ -89,6 +93,10 @@ struct decoder {
 	mt_time		 now;
 	bool		 sink_failed;
 	struct mt_err	 sink_err;
+	/* every byte the flows hold (MT_FLOW_BYTES_TOTAL): reassembly and
+	 * the models draw from it; past it the biggest holder gives up */
+	struct mt_budget budget;
+	struct dflow	*models;	/* flows with a model */
 };
 
 static void	*df_new(void *, const struct flow_id *, mt_time);
@@ -105,6 +113,8 @@ static void	 df_on_step(void *, const struct step *);
 static void	 df_on_command(void *, int, bool, unsigned, mt_time);
 static void	 df_point(struct dflow *, unsigned, int, mt_time, mt_time,
 		    const char *);
+static size_t	 dec_reclaim(void *, const struct mt_acct *, size_t);
+static void	 df_unlist(struct dflow *);
 
 static bool
 port_in(const uint16_t *list, size_t n, uint16_t port)
@@ -175,7 +185,12 @@ dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
 	cb.close = df_close;
 	cb.arg = d;
 	cb.server_ports = d->server_ports;
-	memset(&lim, 0, sizeof(lim));	/* hold_total: the default */
+	mt_budget_init(&d->budget, o->bytes_total ? o->bytes_total :
+	    MT_FLOW_BYTES_TOTAL);
+	d->budget.reclaim = dec_reclaim;
+	d->budget.arg = d;
+	memset(&lim, 0, sizeof(lim));
+	lim.budget = &d->budget;
 	lim.flows = o->flows ? o->flows : MT_FLOWS_DEFAULT;
 	if (lim.flows > MT_FLOWS_HARD)
 		lim.flows = MT_FLOWS_HARD;
@@ -217,6 +232,45 @@ void
 dec_get_stats(const struct decoder *d, struct dec_stats *s)
 {
 	*s = d->stats;
+	s->bytes_peak = d->budget.peak;
+}
+
+/*
+ * The budget is full: the flow whose model holds the most (line buffers
+ * and pending queue), other than the asker, gives its lines up
+ * (conv_give_up_lines(): memory_budget_exceeded when its line is handed
+ * out).  Called from inside another flow's processing (or reassembly's),
+ * never its own, so the lines given up are not in use.  One pass over the
+ * flows with a model; returns the bytes given back.
+ */
+static size_t
+dec_reclaim(void *arg, const struct mt_acct *asker, size_t need)
+{
+	struct decoder	*d = arg;
+	struct dflow	*f, *best = NULL;
+
+	(void)need;
+	for (f = d->models; f != NULL; f = f->mnext)
+		if (&f->acct != asker && f->cv != NULL &&
+		    conv_line_bytes(f->cv) > 0 &&
+		    (best == NULL || f->acct.held > best->acct.held))
+			best = f;
+	if (best == NULL)
+		return 0;
+	d->stats.lines_given_up++;
+	return conv_give_up_lines(best->cv, d->now);
+}
+
+static void
+df_unlist(struct dflow *f)
+{
+	if (f->mprev != NULL)
+		f->mprev->mnext = f->mnext;
+	else if (f->d->models == f)
+		f->d->models = f->mnext;
+	if (f->mnext != NULL)
+		f->mnext->mprev = f->mprev;
+	f->mprev = f->mnext = NULL;
 }
 
 int
@@ -278,12 +332,20 @@ df_later(mt_time a, mt_time b)
 	return a > b ? a : b;
 }
 
-/* Emit an API point (int "--" unless intf) with rc and elapsed. */
+/*
+ * Emit an API point (int "--" unless intf) with rc and elapsed.  Capture
+ * times need not rise with the stream (a reply before its command is the
+ * model's anomaly reply_before_command): an exit point is never earlier
+ * than its entry, so an elapsed time is never negative.
+ */
 static void
 df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
     const char *intf)
 {
 	struct trace_rec	r;
+
+	if (t0 >= 0 && t < t0)
+		t = t0;
 
 	trace_rec_clear(&r);
 	r.event = ev;
@@ -347,11 +409,17 @@ df_start(struct dflow *f, mt_time t)
 	env.on_command = df_on_command;
 	env.arg = f;
 	env.midstream = !f->have_syn;
+	f->acct.b = &d->budget;
+	env.acct = &f->acct;
 	if ((f->cv = conv_new(f->proto, &env, f->have_ack ? f->t_ack : t,
 	    NULL)) == NULL) {
 		f->kind = DK_IGNORE;
 		return;
 	}
+	f->mnext = d->models;
+	if (d->models != NULL)
+		d->models->mprev = f;
+	d->models = f;
 	/* What was held while the protocol was unknown, oldest side first. */
 	for (i = 0; i < 2; i++) {
 		int	dir = f->tsniff[0] <= f->tsniff[1] ? i : 1 - i;
@@ -735,6 +803,8 @@ df_done(struct dflow *f)
 	}
 	if (d->o.flush_sessions)
 		trace_flush(d->master, NULL);
+	if (f->cv != NULL)
+		df_unlist(f);
 	conv_free(f->cv);
 	free(f);
 }

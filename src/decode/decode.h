@@ -30,6 +30,8 @@ struct dec_opts {
 	size_t		 flows;			/* flow table capacity */
 	size_t		 hold;			/* out-of-order bytes per direction */
 	mt_time		 idle_us;		/* evict idle flows */
+	size_t		 bytes_total;		/* what all flows may hold
+						   (0: MT_FLOW_BYTES_TOTAL) */
 	bool		 flush_sessions;	/* live captures: flush the sinks
 						   after every packet */
 };
@@ -39,6 +41,8 @@ struct dec_stats {
 	uint64_t	 ignored;		/* TCP flows that were not mail */
 	uint64_t	 unfinished;		/* sessions open when the input
 						   ended (no FIN or RST) */
+	uint64_t	 lines_given_up;	/* for the byte budget */
+	uint64_t	 bytes_peak;		/* most bytes flows held at once */
 };
 
 /* Defaults: POP3 110, SMTP 25 587 2525, POP3S 995, SMTPS 465. */

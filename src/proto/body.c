@@ -39,7 +39,11 @@ body_line(struct body *b, const struct lr_line *l)
 		b->flags |= BODY_NUL;
 	if (l->flags & LR_CTRL)
 		b->flags |= BODY_CTRL;
-	if (l->flags & LR_TRUNCATED)
+	if (l->flags & LR_GIVEN_UP)
+		;	/* reported when it was given up */
+	else if (l->flags & LR_BUDGET)
+		b->flags |= BODY_BUDGET;
+	else if (l->flags & LR_TRUNCATED)
 		b->flags |= BODY_LONG;
 	b->prev_crlf = crlf;
 	b->lines++;

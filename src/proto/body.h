@@ -18,6 +18,7 @@
 #define BODY_CTRL	0x08u
 #define BODY_LONG	0x10u	/* a line over MT_LINE_HARD */
 #define BODY_LONG_RFC	0x20u	/* a line over the RFC's text line limit */
+#define BODY_BUDGET	0x40u	/* a line cut short for the memory budget */
 
 enum body_verdict {
 	BODY_MORE,

@@ -5,6 +5,7 @@
  */
 #include "conv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,39 @@ conv_free(struct conv *cv)
 		pendq_free(&cv->m.smtp.pend);
 	}
 	free(cv);
+}
+
+size_t
+conv_give_up_lines(struct conv *cv, mt_time t)
+{
+	struct lr	*lr = cv->proto == PROTO_POP3 ? cv->m.pop3.lr :
+			    cv->m.smtp.lr;
+	struct tracer	*tr = cv->proto == PROTO_POP3 ? cv->m.pop3.env.tr :
+			    cv->m.smtp.env.tr;
+	char		 detail[96];
+	size_t		 n = 0;
+	bool		 cut;
+	int		 d;
+
+	for (d = DIR_C2S; d <= DIR_S2C; d++) {
+		n += lr_give_up(&lr[d], &cut);
+		if (cut) {
+			snprintf(detail, sizeof(detail), "%s line cut after "
+			    "%llu octets", d == DIR_C2S ? "client" : "server",
+			    (unsigned long long)lr[d].wire);
+			trace_anomaly(tr, AN_MEM_BUDGET, detail, t);
+		}
+	}
+	return n;
+}
+
+size_t
+conv_line_bytes(const struct conv *cv)
+{
+	const struct lr	*lr = cv->proto == PROTO_POP3 ? cv->m.pop3.lr :
+			    cv->m.smtp.lr;
+
+	return lr_givable(&lr[DIR_C2S]) + lr_givable(&lr[DIR_S2C]);
 }
 
 const struct pop3_capa *

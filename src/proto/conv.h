@@ -94,6 +94,13 @@ struct conv_env {
 	 * as they come.
 	 */
 	bool		 midstream;
+	/*
+	 * Optional (the decoder): the account, in the decoder's shared byte
+	 * budget (budget.h), that the line buffers and the pending queue
+	 * take their memory from.  It must outlive the conversation.  NULL:
+	 * bounded only by MT_LINE_HARD and MT_PENDING_HARD (the probe).
+	 */
+	struct mt_acct	*acct;
 };
 
 /* Capabilities from the last CAPA response (RFC 2449 6). */
@@ -158,5 +165,15 @@ const struct smtp_ehlo *conv_smtp_ehlo(const struct conv *);
 bool		 conv_mech_listed(const char *list, const char *mech, size_t n);
 /* Commands sent and not yet answered. */
 unsigned	 conv_pending(const struct conv *);
+/*
+ * The memory budget needs room: give up the line buffers (lr_give_up():
+ * a line in progress keeps only its head and is cut, recorded at t as
+ * memory_budget_exceeded; the model goes on at the next line).  Returns
+ * the bytes given back.  Never called from inside this conversation's own
+ * conv_bytes().
+ */
+size_t		 conv_give_up_lines(struct conv *, mt_time t);
+/* What conv_give_up_lines() would give back now. */
+size_t		 conv_line_bytes(const struct conv *);
 
 #endif

@@ -12,13 +12,19 @@
 #include <string.h>
 
 #define LR_CAP_START	256
+/* A buffer larger than this is freed between lines (kept: the usual size
+ * of a line split across segments). */
+#define LR_CAP_KEEP	4096
 
 static void	lr_emit(struct lr *, mt_time, struct lr_line *, unsigned);
+static bool	lr_grow(struct lr *, size_t);
+static void	lr_cut_out(struct lr *, mt_time, struct lr_line *, unsigned);
 
 void
-lr_init(struct lr *lr)
+lr_init(struct lr *lr, struct mt_acct *acct)
 {
 	memset(lr, 0, sizeof(*lr));
+	lr->acct = acct;
 }
 
 void
@@ -27,16 +33,39 @@ lr_free(struct lr *lr)
 	if (lr == NULL)
 		return;
 	free(lr->buf);
+	mt_budget_give(NULL, lr->acct, lr->cap);
 	lr->buf = NULL;
 	lr->cap = 0;
 	lr->len = 0;
+}
+
+/*
+ * Make the buffer nc bytes, the growth taken from the budget first; a
+ * refusal (the budget cannot make room) is remembered so that the line
+ * cut it causes says why.
+ */
+static bool
+lr_grow(struct lr *lr, size_t nc)
+{
+	char	*nb;
+
+	if (!mt_budget_take(NULL, lr->acct, nc - lr->cap)) {
+		lr->short_budget = true;
+		return false;
+	}
+	if ((nb = realloc(lr->buf, nc)) == NULL) {
+		mt_budget_give(NULL, lr->acct, nc - lr->cap);
+		return false;
+	}
+	lr->buf = nb;
+	lr->cap = nc;
+	return true;
 }
 
 /* Room for one more byte: double the buffer, never past the limit. */
 static bool
 lr_room(struct lr *lr)
 {
-	char	*nb;
 	size_t	 nc;
 
 	if (lr->len < lr->cap)
@@ -46,11 +75,70 @@ lr_room(struct lr *lr)
 	nc = lr->cap == 0 ? LR_CAP_START : lr->cap * 2;
 	if (nc > MT_LINE_HARD + 1)
 		nc = MT_LINE_HARD + 1;
-	if ((nb = realloc(lr->buf, nc)) == NULL)
-		return false;
-	lr->buf = nb;
-	lr->cap = nc;
-	return true;
+	return lr_grow(lr, nc);
+}
+
+size_t
+lr_givable(const struct lr *lr)
+{
+	if (lr->cut || lr->cap == 0)
+		return 0;
+	if (lr->wire == 0 || lr->skipping)
+		return lr->cap;
+	return lr->cap > LR_HEAD ? lr->cap - LR_HEAD : 0;
+}
+
+size_t
+lr_give_up(struct lr *lr, bool *cut)
+{
+	char	*nb;
+	size_t	 was = lr->cap;
+
+	*cut = false;
+	if (lr->cut || lr->cap == 0)
+		return 0;
+	if (lr->wire == 0 || lr->skipping) {
+		/* Nothing of a line in it: the buffer goes. */
+		lr_free(lr);
+		return was;
+	}
+	if (lr->cap <= LR_HEAD)
+		return 0;
+	/* Mid-line: keep the head, hand it out at the next feed. */
+	if (lr->len > 0)
+		lr->last = (uint8_t)lr->buf[lr->len - 1];
+	if (lr->len > LR_HEAD)
+		lr->len = LR_HEAD;
+	if ((nb = realloc(lr->buf, LR_HEAD)) != NULL)
+		lr->buf = nb;		/* else the block stays as it was */
+	lr->cap = LR_HEAD;
+	mt_budget_give(NULL, lr->acct, was - LR_HEAD);
+	lr->cut = true;
+	*cut = true;
+	return was - LR_HEAD;
+}
+
+/*
+ * Hand out the head of a line cut short (over the limit, or the budget)
+ * and drop the rest of it: lr_feed() skips to the LF.
+ */
+static void
+lr_cut_out(struct lr *lr, mt_time t, struct lr_line *out, unsigned extra)
+{
+	size_t	len = lr->len < MT_LINE_HARD ? lr->len : MT_LINE_HARD;
+
+	if (lr->short_budget)
+		extra |= LR_BUDGET;
+	if (lr->cut)
+		extra |= LR_BUDGET | LR_GIVEN_UP;
+	lr_emit(lr, t, out, LR_TRUNCATED | extra);
+	out->len = len;
+	lr->len = 0;
+	lr->flags = 0;
+	lr->skipping = true;
+	lr->wire = 0;
+	lr->cut = false;
+	lr->short_budget = false;
 }
 
 void
@@ -60,6 +148,8 @@ lr_reset(struct lr *lr)
 	lr->wire = 0;
 	lr->flags = 0;
 	lr->skipping = false;
+	lr->cut = false;
+	lr->short_budget = false;
 	lr->last = 0;
 }
 
@@ -83,11 +173,11 @@ lr_emit(struct lr *lr, mt_time t, struct lr_line *out, unsigned extra)
 	out->t_end = t;
 }
 
-/* Room for want bytes in all; false past the limit or out of memory. */
+/* Room for want bytes in all; false past the limit, the budget or out of
+ * memory. */
 static bool
 lr_room_n(struct lr *lr, size_t want)
 {
-	char	*nb;
 	size_t	 nc;
 
 	if (want <= lr->cap)
@@ -97,11 +187,9 @@ lr_room_n(struct lr *lr, size_t want)
 		nc *= 2;
 	if (nc > MT_LINE_HARD + 1)
 		nc = MT_LINE_HARD + 1;
-	if (want > nc || (nb = realloc(lr->buf, nc)) == NULL)
+	if (want > nc)
 		return false;
-	lr->buf = nb;
-	lr->cap = nc;
-	return true;
+	return lr_grow(lr, nc);
 }
 
 /*
@@ -136,6 +224,16 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 	size_t	i;
 
 	*got = false;
+	if (lr->cut) {
+		/* Given up for the budget: the head first, then the tail. */
+		lr_cut_out(lr, t, out, 0);
+		*got = true;
+		return 0;
+	}
+	/* A large buffer is not kept between lines (the last line handed
+	 * out of it was consumed before this call). */
+	if ((lr->wire == 0 || lr->skipping) && lr->cap > LR_CAP_KEEP)
+		lr_free(lr);
 	/*
 	 * Fast path: the bytes up to the next LF (or the end of the chunk)
 	 * fit under the limit: classify them with one pass that only looks
@@ -230,16 +328,12 @@ lr_feed(struct lr *lr, const uint8_t *p, size_t n, mt_time t,
 			continue;
 		}
 		/*
-		 * Over the hard limit: hand out the head now, so no consumer
-		 * waits on an endless line, and drop the rest until LF.
+		 * Over the hard limit (or the memory budget): hand out the
+		 * head now, so no consumer waits on an endless line, and drop
+		 * the rest until LF.
 		 */
 		lr->wire--;		/* this byte belongs to the tail */
-		lr_emit(lr, t, out, LR_TRUNCATED);
-		out->len = lr->len < MT_LINE_HARD ? lr->len : MT_LINE_HARD;
-		lr->len = 0;
-		lr->flags = 0;
-		lr->skipping = true;
-		lr->wire = 0;
+		lr_cut_out(lr, t, out, 0);
 		*got = true;
 		return i;		/* re-feed this byte in skipping mode */
 	}
@@ -251,6 +345,11 @@ lr_finish(struct lr *lr, mt_time t, struct lr_line *out)
 {
 	if (lr->wire == 0)
 		return false;
+	if (lr->cut) {
+		lr_cut_out(lr, t, out, LR_NO_EOL);
+		lr_reset(lr);
+		return true;
+	}
 	if (lr->skipping) {
 		out->text = lr->buf != NULL ? lr->buf : "";
 		out->len = 0;

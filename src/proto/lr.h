@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "mt_limits.h"
 #include "mt.h"
 
@@ -22,6 +23,10 @@
 #define LR_NO_EOL	0x10u	/* the stream ended inside the line (lr_finish) */
 #define LR_CONT		0x20u	/* the dropped tail of a truncated line:
 				   len 0, wire counts the dropped bytes + EOL */
+#define LR_BUDGET	0x40u	/* with LR_TRUNCATED: cut short because the
+				   decoder's memory budget was reached */
+#define LR_GIVEN_UP	0x80u	/* with LR_BUDGET: by lr_give_up(), whose
+				   caller reported it (conv_give_up_lines) */
 
 struct lr_line {
 	const char	*text;		/* not NUL-terminated; valid until next lr_feed() */
@@ -40,12 +45,20 @@ struct lr {
 	uint64_t	 wire;		/* bytes of the current line so far */
 	unsigned	 flags;
 	bool		 skipping;	/* head emitted; dropping until LF */
+	bool		 cut;		/* given up (lr_give_up): the head is
+					   handed out next, then the tail dropped */
+	bool		 short_budget;	/* the budget refused the buffer room */
 	uint8_t		 last;		/* last byte dropped while skipping */
 	mt_time		 t_first;
+	struct mt_acct	*acct;		/* buffer bytes are taken from it (may
+					   be NULL: no bound but MT_LINE_HARD) */
 };
 
-/* Start empty; no memory until the first byte. */
-void	lr_init(struct lr *);
+/*
+ * Start empty; no memory until the first byte.  acct (may be NULL): the
+ * budget account the buffer's bytes are taken from.
+ */
+void	lr_init(struct lr *, struct mt_acct *acct);
 /* Drop any partial line, keep the buffer (after a gap or STARTTLS). */
 void	lr_reset(struct lr *);
 /* Free the buffer; NULL-safe. */
@@ -63,5 +76,19 @@ bool	lr_finish(struct lr *, mt_time t, struct lr_line *out);
 uint64_t lr_held(const struct lr *);
 /* Between lines: nothing held, not dropping a truncated line's tail. */
 bool	lr_idle(const struct lr *);
+/*
+ * Give the buffer up for the memory budget, from outside the framer's
+ * own feeding (another flow needs the room).  Between lines the buffer is
+ * freed; in the middle of a line only its first LR_HEAD bytes are kept
+ * (*cut set): the next lr_feed() (or lr_finish()) hands them out as the
+ * line, flagged LR_TRUNCATED | LR_BUDGET | LR_GIVEN_UP, and the rest of
+ * the line is dropped as for an over-long one, so the model resynchronises
+ * at the next line.  Returns the bytes given back to the budget.
+ */
+size_t	lr_give_up(struct lr *, bool *cut);
+/* What lr_give_up() would give back now. */
+size_t	lr_givable(const struct lr *);
+
+#define LR_HEAD		256	/* bytes a given-up line keeps */
 
 #endif

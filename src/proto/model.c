@@ -26,9 +26,18 @@ model_close_code(enum close_why why)
 }
 
 void
-model_after_rec(const struct pend *p, const char *opr, int rc, mt_time t,
-    struct trace_rec *r)
+model_after_rec(struct tracer *tr, const struct pend *p, const char *opr,
+    int rc, mt_time t, struct trace_rec *r)
 {
+	char	detail[MT_FIELD_HARD];
+
+	if (t < p->t_before) {
+		snprintf(detail, sizeof(detail), "%.200s: %lldus before the "
+		    "command", p->intf, (long long)(p->t_before - t));
+		trace_anomaly(tr, AN_REPLY_BEFORE_COMMAND, detail,
+		    p->t_before);
+		t = p->t_before;
+	}
 	trace_rec_clear(r);
 	r->event = p->ev_before + 1;
 	r->rc = rc;
@@ -59,7 +68,13 @@ model_line_flags(struct tracer *tr, const struct lr_line *l, enum dir d,
 		trace_anomaly(tr, AN_NUL, detail, l->t_end);
 	if (l->flags & LR_CTRL)
 		trace_anomaly(tr, AN_CTRL, detail, l->t_end);
-	if (l->flags & LR_TRUNCATED) {
+	if (l->flags & LR_GIVEN_UP)
+		;	/* reported when it was given up */
+	else if (l->flags & LR_BUDGET) {
+		snprintf(detail, sizeof(detail), "%s %.200s cut after %llu "
+		    "octets", side, what, (unsigned long long)l->wire);
+		trace_anomaly(tr, AN_MEM_BUDGET, detail, l->t_end);
+	} else if (l->flags & LR_TRUNCATED) {
 		snprintf(detail, sizeof(detail), "%s %.200s longer than %d "
 		    "octets", side, what, MT_LINE_HARD);
 		trace_anomaly(tr, AN_LINE_TOO_LONG, detail, l->t_end);
@@ -90,6 +105,8 @@ model_body_flags(struct tracer *tr, const struct body *b, const char *what,
 		trace_anomaly(tr, AN_CTRL, detail, t);
 	if (b->flags & BODY_LONG)
 		trace_anomaly(tr, AN_LINE_TOO_LONG, detail, t);
+	if (b->flags & BODY_BUDGET)
+		trace_anomaly(tr, AN_MEM_BUDGET, detail, t);
 	if (b->flags & BODY_LONG_RFC)
 		trace_anomaly(tr, AN_LINE_OVER_RFC, detail, t);
 }

@@ -18,9 +18,12 @@ enum mt_ecode	model_close_code(enum close_why);
 /*
  * Fill r as the "after" record of p: event p->ev_before + 1, p's int, opr,
  * rc and its exception class, time t, elapsed since p's "before" point.
+ * An elapsed time is never negative: when t is earlier than the command
+ * (capture times out of order, clocks apart), tr gets the anomaly
+ * reply_before_command and r keeps the command's time, elapsed 0.
  */
-void		model_after_rec(const struct pend *p, const char *opr, int rc,
-		    mt_time t, struct trace_rec *r);
+void		model_after_rec(struct tracer *tr, const struct pend *p,
+		    const char *opr, int rc, mt_time t, struct trace_rec *r);
 /*
  * Record the oddities of one line (bare LF, NUL, control bytes, over the
  * hard limit, over the RFC limit soft).  what names the line ("USER

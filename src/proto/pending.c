@@ -7,20 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Double the ring, unrolled so head is 0; false at the limit or OOM. */
+#define PEND_FIRST	4	/* entries of the first ring */
+
+static size_t	pend_charged(unsigned);
+
+/*
+ * The bytes of a ring of cap entries taken from the budget: what it has
+ * beyond the first ring, which every session has (a fixed part of a flow,
+ * as its model is, bounded by the flow table).
+ */
+static size_t
+pend_charged(unsigned cap)
+{
+	return cap > PEND_FIRST ? (cap - PEND_FIRST) * sizeof(struct pend) :
+	    0;
+}
+
+/* Double the ring, unrolled so head is 0; false at the limit, the budget
+ * or OOM. */
 static bool
 pendq_grow(struct pendq *q)
 {
 	struct pend	*nq;
 	unsigned	 nc, i;
+	size_t		 more;
 
 	if (q->cap >= MT_PENDING_HARD)
 		return false;
-	nc = q->cap == 0 ? 4 : q->cap * 2;
+	nc = q->cap == 0 ? PEND_FIRST : q->cap * 2;
 	if (nc > MT_PENDING_HARD)
 		nc = MT_PENDING_HARD;
-	if ((nq = calloc(nc, sizeof(*nq))) == NULL)
+	more = pend_charged(nc) - pend_charged(q->cap);
+	if (!mt_budget_take(NULL, q->acct, more))
 		return false;
+	if ((nq = calloc(nc, sizeof(*nq))) == NULL) {
+		mt_budget_give(NULL, q->acct, more);
+		return false;
+	}
 	for (i = 0; i < q->count; i++)
 		nq[i] = q->q[(q->head + i) % q->cap];
 	free(q->q);
@@ -64,6 +87,7 @@ pendq_free(struct pendq *q)
 	if (q == NULL)
 		return;
 	free(q->q);
+	mt_budget_give(NULL, q->acct, pend_charged(q->cap));
 	memset(q, 0, sizeof(*q));
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "mt_limits.h"
 #include "mt.h"
 
@@ -28,11 +29,13 @@ struct pendq {
 	unsigned	 cap;
 	unsigned	 head;
 	unsigned	 count;
+	struct mt_acct	*acct;		/* the ring's bytes are taken from it
+					   (may be NULL) */
 };
 
 /*
- * Push; when MT_PENDING_HARD commands wait (or memory is out), drops the
- * oldest and returns false (record it).
+ * Push; when MT_PENDING_HARD commands wait (or memory, or the budget of
+ * acct, is out), drops the oldest and returns false (record it).
  */
 bool	pendq_push(struct pendq *, const struct pend *);
 bool	pendq_pop(struct pendq *, struct pend *);

@@ -80,8 +80,9 @@ pop3_init(struct pop3 *m, const struct conv_env *env, mt_time t)
 	m->env = *env;
 	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
 		m->env.max_body = MT_BODY_DEFAULT;
-	lr_init(&m->lr[DIR_C2S]);
-	lr_init(&m->lr[DIR_S2C]);
+	lr_init(&m->lr[DIR_C2S], env->acct);
+	lr_init(&m->lr[DIR_S2C], env->acct);
+	m->pend.acct = env->acct;
 	pop3_set_state(m, POP3_S_GREETING);
 	if (m->env.midstream) {
 		pop3_set_state(m, POP3_S_AUTHORIZATION);
@@ -284,7 +285,7 @@ pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	    REPLY_R1;
 	multi = s.st == POP3_ST_OK && rc == 0 && (reply == REPLY_RM ||
 	    (reply == REPLY_RM0 && !p.has_arg));
-	model_after_rec(&p, s.opr, rc, l->t_end, &r);
+	model_after_rec(m->env.tr, &p, s.opr, rc, l->t_end, &r);
 
 	switch (p.cmd) {
 	case POP3_C__GREETING:
@@ -481,7 +482,7 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 	m->in_body = false;
 	/* Open commands: no status line arrived, so opr stays empty. */
 	while (why != CLOSE_UNSEEN && pendq_pop(&m->pend, &p)) {
-		model_after_rec(&p, "", code, t, &r);
+		model_after_rec(m->env.tr, &p, "", code, t, &r);
 		trace_emit_rec(m->env.tr, &r);
 		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0);
 	}

@@ -62,8 +62,9 @@ smtp_init(struct smtp *m, const struct conv_env *env, mt_time t)
 	m->env = *env;
 	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
 		m->env.max_body = MT_BODY_DEFAULT;
-	lr_init(&m->lr[DIR_C2S]);
-	lr_init(&m->lr[DIR_S2C]);
+	lr_init(&m->lr[DIR_C2S], env->acct);
+	lr_init(&m->lr[DIR_S2C], env->acct);
+	m->pend.acct = env->acct;
 	m->state = SMTP_S_GREETING;
 	if (m->env.midstream) {
 		m->state = SMTP_S_READY;
@@ -367,7 +368,8 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 		    MT_REPLY_LINES_HARD);
 		trace_anomaly(m->env.tr, AN_REPLY_TOO_LONG, shown, l->t_end);
 		snprintf(opr, sizeof(opr), "%03d", r.code);
-		model_after_rec(&q, opr, MT_E_PROTO, l->t_end, &rec);
+		model_after_rec(m->env.tr, &q, opr, MT_E_PROTO, l->t_end,
+		    &rec);
 		trace_emit_rec(m->env.tr, &rec);
 		m->reply_failed = true;
 		smtp_step(m, &q, r.code, NULL, 0, MT_E_PROTO, false,
@@ -408,7 +410,7 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 		rc = MT_E_PROTO;
 		flags |= STEP_TRUNCATED;
 	}
-	model_after_rec(&p, opr, rc, l->t_end, &rec);
+	model_after_rec(m->env.tr, &p, opr, rc, l->t_end, &rec);
 	if (p.cmd == SMTP_C__DOT) {
 		rec.has_bytes = true;
 		rec.bytes = p.bytes;
@@ -542,7 +544,7 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 		if (m->in_reply && !m->reply_failed)
 			snprintf(opr, sizeof(opr), "%03d", m->reply_code);
 		m->in_reply = false;
-		model_after_rec(&p, opr, code, t, &rec);
+		model_after_rec(m->env.tr, &p, opr, code, t, &rec);
 		if (p.cmd == SMTP_C__DOT) {
 			rec.has_bytes = true;
 			rec.bytes = p.bytes;

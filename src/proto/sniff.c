@@ -27,7 +27,7 @@ first_line(struct lr *lr, const uint8_t *p, size_t n, struct lr_line *l)
 	size_t	used;
 	bool	got = false;
 
-	lr_init(lr);
+	lr_init(lr, NULL);	/* at most 512 bytes: outside the budget */
 	while (n > 0 && !got) {
 		used = lr_feed(lr, p, n, 0, l, &got);
 		p += used;

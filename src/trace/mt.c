@@ -79,9 +79,12 @@ mt_time_iso(mt_time t, char *buf, size_t sz)
 {
 	/*
 	 * Records come many to a second: format the date part once (per
-	 * thread: the decoder's sinks run on a writer thread).
+	 * thread: the decoder's sinks run on a writer thread).  Whether the
+	 * cache holds anything is its own flag: every time_t is a second
+	 * some packet may carry (a pcap ts_sec of 0xFFFFFFFF reads as -1).
 	 */
-	static _Thread_local time_t	cached = (time_t)-1;
+	static _Thread_local bool	have_cached;
+	static _Thread_local time_t	cached;
 	static _Thread_local char	prefix[64];
 	static _Thread_local size_t	plen;
 	time_t				secs;
@@ -96,9 +99,10 @@ mt_time_iso(mt_time t, char *buf, size_t sz)
 		us += 1000000;
 		secs--;
 	}
-	if (secs != cached) {
+	if (!have_cached || secs != cached) {
 		int	n;
 
+		have_cached = false;	/* prefix is rewritten below */
 		if (gmtime_r(&secs, &tm) == NULL) {
 			snprintf(buf, sz, "invalid-time");
 			return;
@@ -114,6 +118,7 @@ mt_time_iso(mt_time t, char *buf, size_t sz)
 		}
 		plen = (size_t)n;
 		cached = secs;
+		have_cached = true;
 	}
 	/* ".uuuuuuZ" by hand: this runs once per record. */
 	frac[0] = '.';

@@ -18,6 +18,10 @@
 #   snap: N [gaps]  the snapped run uses snap length N (default 72); with
 #                   "gaps" it must report the cut payload as gap anomalies
 #   absent: TEXT    TEXT (fixed string) in no output (secrets); repeatable
+#   partial: yes    with exit 2: records were made before the input was
+#                   refused; they are kept (show gives them back)
+#   has: REGEX      a line of the text output matches, time column and
+#                   elapsed included (what the .rec leaves out); repeatable
 # The test never writes the .rec file: tests/decode/regen.sh does.
 set -u
 MT=$1 MKPCAP=$2 OUT=$3 CASE=$4
@@ -38,6 +42,7 @@ want_err=$(directive stderr | head -1)
 cut=$(directive cut | head -1)
 input=$(directive input | head -1)
 snap=$(directive snap | head -1)
+partial=$(directive partial | head -1)
 snap_gaps=
 case $snap in *" gaps") snap_gaps=1 snap=${snap% gaps} ;; esac
 
@@ -96,6 +101,8 @@ if [ -n "$want_err" ]; then
 else
 	check "$name: stderr is empty" test ! -s "$O/full.err"
 fi
+T_SHOW=$O/full.txt
+check "$name: no elapsed time is negative" hasnt "$O/full.txt" '  \+-[0-9]+us'
 T_SHOW=$O/full.diff
 if [ -f "$dir/$name.rec" ]; then
 	diff -u "$dir/$name.rec" "$O/full.got" >"$O/full.diff" 2>&1
@@ -103,7 +110,7 @@ if [ -f "$dir/$name.rec" ]; then
 else
 	ok 1 "$name: $name.rec exists (tests/decode/regen.sh writes it)"
 fi
-if [ "$want_exit" != 2 ]; then
+if [ "$want_exit" != 2 ] || [ "$partial" = yes ]; then
 	T_SHOW=$O/show.diff
 	diff "$O/full.txt" "$O/full.show" >"$O/show.diff" 2>&1
 	check "$name: show gives back the same output" test ! -s "$O/show.diff"
@@ -124,12 +131,17 @@ if [ "$input" != script ]; then
 		T_SHOW=$O/snap.txt
 		check "$name: snap $sl: the cut payload is reported as gaps" has "$O/snap.txt" ' anomaly  gap  '
 	fi
-	if [ "$src" != 2 ]; then
+	if [ "$src" != 2 ] || [ "$partial" = yes ]; then
 		diff "$O/snap.txt" "$O/snap.show" >"$O/snap.showdiff" 2>&1
 		T_SHOW=$O/snap.showdiff
 		check "$name: snap $sl: show gives back the same output" test ! -s "$O/snap.showdiff"
 	fi
 fi
+while IFS= read -r want; do
+	[ -n "$want" ] || continue
+	T_SHOW=$O/full.txt
+	check "$name: the output matches /$want/" has "$O/full.txt" "$want"
+done < <(directive has)
 while IFS= read -r secret; do
 	[ -n "$secret" ] || continue
 	check "$name: \"${secret:0:2}...\" is in no output" \

@@ -37,7 +37,7 @@ feed(const char *data, size_t n, const size_t *cuts, size_t ncuts,
 	bool			got;
 	size_t			off = 0, k = 0;
 
-	lr_init(&lr);
+	lr_init(&lr, NULL);
 	memset(c, 0, sizeof(*c));
 	while (off < n) {
 		size_t	chunk = ncuts ? cuts[k++ % ncuts] : n;
@@ -120,7 +120,7 @@ body_run(const char *data, size_t n, size_t step, bool *ended,
 	bool		got;
 	size_t		off = 0;
 
-	lr_init(&lr);
+	lr_init(&lr, NULL);
 	body_open(b);
 	*ended = false;
 	while (off < n && !*ended) {
@@ -265,7 +265,7 @@ scan_run(scan_fn scan, const uint8_t *p, size_t n, const size_t *cuts,
 	size_t			off = 0, k = 0, used, end;
 	bool			got;
 
-	lr_init(&lr);
+	lr_init(&lr, NULL);
 	body_open(b);
 	*ended = false;
 	while (off < n && !*ended) {
@@ -372,7 +372,7 @@ test_scan(void)
 			cuts[i] = 1 + (seed = seed * 1103515245 + 12345) %
 			    (round % 3 ? 97 : 7);
 		/* the reference: the framer and body_line() only */
-		lr_init(&lr);
+		lr_init(&lr, NULL);
 		body_open(&ref);
 		refused = 0;
 		refend = false;
@@ -439,6 +439,48 @@ test_scan(void)
 	}
 }
 
+/*
+ * lr_give_up() for the memory budget: mid-line the head is kept and handed
+ * out at the next feed, truncated and flagged, the rest of the line is
+ * dropped and the next line is whole; between lines the buffer just goes.
+ * Every byte taken from the account is given back.
+ */
+static void
+test_give_up(void)
+{
+	struct mt_budget	 b;
+	struct mt_acct		 a;
+	struct lr		 lr;
+	struct lr_line		 l;
+	static char		 big[3000];
+	bool			 got, cut;
+	size_t			 n;
+
+	mt_budget_init(&b, 1 << 20);
+	a.b = &b;
+	a.held = 0;
+	lr_init(&lr, &a);
+	memset(big, 'x', sizeof(big));
+	n = lr_feed(&lr, (const uint8_t *)big, sizeof(big), 1, &l, &got);
+	CHECK(n == sizeof(big) && !got && a.held == lr.cap && a.held >= 3000);
+	CHECK(lr_givable(&lr) == lr.cap - LR_HEAD);
+	CHECK(lr_give_up(&lr, &cut) > 0 && cut && a.held == LR_HEAD);
+	CHECK(lr_give_up(&lr, &cut) == 0 && !cut);	/* once */
+	n = lr_feed(&lr, (const uint8_t *)"yy\r\nNEXT\r\n", 10, 2, &l, &got);
+	CHECK(n == 0 && got && l.len == LR_HEAD && l.wire == 3000 &&
+	    (l.flags & (LR_TRUNCATED | LR_BUDGET | LR_GIVEN_UP)) ==
+	    (LR_TRUNCATED | LR_BUDGET | LR_GIVEN_UP) && l.t_end == 2);
+	n = lr_feed(&lr, (const uint8_t *)"yy\r\nNEXT\r\n", 10, 2, &l, &got);
+	CHECK(n == 4 && got && (l.flags & LR_CONT) && l.wire == 4);
+	n = lr_feed(&lr, (const uint8_t *)"NEXT\r\n", 6, 3, &l, &got);
+	CHECK(n == 6 && got && l.len == 4 && memcmp(l.text, "NEXT", 4) == 0 &&
+	    l.flags == 0);
+	/* Between lines: the buffer goes, no line is cut. */
+	CHECK(lr_give_up(&lr, &cut) == LR_HEAD && !cut && a.held == 0);
+	lr_free(&lr);
+	CHECK(a.held == 0 && b.used == 0);
+}
+
 int
 main(void)
 {
@@ -447,5 +489,6 @@ main(void)
 	test_framer();
 	test_body();
 	test_status();
+	test_give_up();
 	return check_done();
 }

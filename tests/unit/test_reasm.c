@@ -33,6 +33,7 @@ static struct user	*done[256];	/* closed users' results (quiet mode) */
 static size_t		 ndone;
 static mt_time		 clock_us = 1000000;
 static const uint8_t	*ref;		/* the true C2S stream, if set */
+static int		 log_times;	/* data lines end with @TIME */
 
 static void	 logln(const char *, ...) __attribute__((format(printf, 1, 2)));
 
@@ -105,7 +106,6 @@ t_data(void *user, enum reasm_dir d, const uint8_t *p, size_t n, mt_time t)
 	char		 s[512];
 	size_t		 i, o = 0;
 
-	(void)t;
 	for (i = 0; i < n && o + 5 < sizeof(s); i++) {
 		if (p[i] >= 0x20 && p[i] < 0x7f)
 			s[o++] = (char)p[i];
@@ -119,7 +119,11 @@ t_data(void *user, enum reasm_dir d, const uint8_t *p, size_t n, mt_time t)
 	if (ref != NULL && d == REASM_C2S && memcmp(ref + u->pos[d], p, n) != 0)
 		u->bad = 1;
 	u->pos[d] += n;
-	logln("%u data %s '%s'", u->cport, dirs(d), s);
+	if (log_times)
+		logln("%u data %s '%s' @%lld", u->cport, dirs(d), s,
+		    (long long)t);
+	else
+		logln("%u data %s '%s'", u->cport, dirs(d), s);
 }
 
 static void
@@ -363,6 +367,50 @@ test_reverse(void)
 	reasm_get_stats(r, &st);
 	CHECK(st.held_peak == 6);
 	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
+/*
+ * Held out-of-order pieces keep the time they were captured: each is
+ * delivered with its own, not with the time of the segment that filled
+ * the hole before it.  A new segment that overlaps a held piece delivers
+ * its new part at its own time; the held copy (which wins) goes at the
+ * held piece's.
+ */
+static void
+test_own_times(void)
+{
+	struct conn	k = { 1, 2, 40050, 110 };
+	struct reasm	*r = mk(0, 0, 0);
+	mt_time		t0;
+
+	handshake(r, &k, 0, 500);
+	log_reset();
+	log_times = 1;
+	t0 = clock_us;
+	tx(r, &k, S2C, 507, 1, P, "ccc", 0);		/* t0 + 10 */
+	tx(r, &k, S2C, 504, 1, P, "bbb", 0);		/* t0 + 20 */
+	CHECK(loglen == 0);
+	tx(r, &k, S2C, 501, 1, P, "aaab", 0);		/* t0 + 30 */
+	tx(r, &k, S2C, 513, 1, P, "eee", 0);		/* t0 + 40 */
+	tx(r, &k, S2C, 510, 1, P, "ddde", 0);		/* t0 + 50 */
+	reasm_flush(r, clock_us);
+	log_times = 0;
+	{
+		char	want[512];
+
+		snprintf(want, sizeof(want),
+		    "40050 data S2C 'aaa' @%lld\n"
+		    "40050 data S2C 'bbb' @%lld\n"
+		    "40050 data S2C 'ccc' @%lld\n"
+		    "40050 data S2C 'ddd' @%lld\n"
+		    "40050 data S2C 'eee' @%lld\n"
+		    "40050 close END\n",
+		    (long long)t0 + 30, (long long)t0 + 20, (long long)t0 + 10,
+		    (long long)t0 + 50, (long long)t0 + 40);
+		CHECK_STR(logbuf, want);
+	}
 	reasm_free(r);
 	users_free();
 }
@@ -1218,6 +1266,7 @@ main(void)
 	test_normal();
 	test_split();
 	test_reverse();
+	test_own_times();
 	test_retransmit();
 	test_partial_overlap();
 	test_overlap_differs();

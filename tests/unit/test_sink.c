@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  * test_sink.c - exact output of the text, prf and jsonl sinks.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ static void	test_formats(void);
 static void	test_empty(void);
 static void	test_write_error(void);
 static void	test_async(void);
+static void	*time_iso_thread(void *);
+static void	test_time_iso(void);
 
 static const struct run_info test_ri = {
 	.run = 7,
@@ -419,6 +422,52 @@ test_async(void)
 	free(got);
 }
 
+/*
+ * mt_time_iso caches the date part per thread: the first time a thread
+ * formats may be any second, the one the empty cache used to stand for
+ * ((time_t)-1, a pcap ts_sec of 0xFFFFFFFF) included.
+ */
+static void *
+time_iso_thread(void *arg)
+{
+	static const struct {
+		mt_time		 t;
+		const char	*want;
+	} tv[] = {
+		{ -1000000 + 999999,	"1969-12-31T23:59:59.999999Z" },
+		{ -1000000,		"1969-12-31T23:59:59.000000Z" },
+		{ -1,			"1969-12-31T23:59:59.999999Z" },
+		{ 0,			"1970-01-01T00:00:00.000000Z" },
+		{ T0 + 123,		"2026-11-23T10:00:00.000123Z" },
+		{ -1000000 + 5,		"1969-12-31T23:59:59.000005Z" },
+		{ (mt_time)0xFFFFFFFF * 1000000, "2106-02-07T06:28:15.000000Z" },
+	};
+	char	buf[64];
+	size_t	i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(tv) / sizeof(tv[0]); i++) {
+		mt_time_iso(tv[i].t, buf, sizeof(buf));
+		if (strcmp(buf, tv[i].want) != 0) {
+			fprintf(stderr, "%s:%d: time %lld: got %s, want %s\n",
+			    __FILE__, __LINE__, (long long)tv[i].t, buf,
+			    tv[i].want);
+			exit(1);
+		}
+	}
+	return NULL;
+}
+
+static void
+test_time_iso(void)
+{
+	pthread_t	th;
+
+	/* A fresh thread: its cache is empty. */
+	CHECK(pthread_create(&th, NULL, time_iso_thread, NULL) == 0);
+	CHECK(pthread_join(th, NULL) == 0);
+}
+
 int
 main(void)
 {
@@ -433,6 +482,7 @@ main(void)
 	CHECK(sink_new((enum sink_format)99, stdout, NULL, &err) == NULL);
 	CHECK(err.code == MT_E_USAGE);
 
+	test_time_iso();
 	test_formats();
 	test_empty();
 	test_write_error();
