@@ -191,6 +191,7 @@ static int	store_fail(struct store *, const char *, struct mt_err *);
 static int	store_exec(struct store *, const char *, const char *,
 		    struct mt_err *);
 static int	store_mkparents(const char *, struct mt_err *);
+static int	store_wal(struct store *, struct mt_err *);
 static int	store_user_version(struct store *, int *, struct mt_err *);
 static int	store_migrate(struct store *, struct mt_err *);
 static int	store_catalog_same(struct store *, bool *, struct mt_err *);
@@ -248,6 +249,49 @@ store_mkparents(const char *path, struct mt_err *err)
 	}
 	free(buf);
 	return rc;
+}
+
+/* An answer of sqlite that another connection's lock caused. */
+static bool
+store_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+/*
+ * Switch the database to WAL, waiting for other openers.  Changing the
+ * journal mode of a new database takes its exclusive lock; when another
+ * connection holds it or is on its way to it (20 probes creating the same
+ * store at once), sqlite answers SQLITE_BUSY at once rather than call the
+ * busy handler, which could deadlock.  So the wait is here: the pragma is
+ * tried again, with a growing pause, for up to STORE_BUSY_MS.  Once one
+ * connection has switched, the mode is the file's and the others find it.
+ */
+static int
+store_wal(struct store *st, struct mt_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc, waited = 0, pause = 1;
+
+	for (;;) {
+		rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
+		    &s, NULL);
+		if (rc == SQLITE_OK) {
+			/* A row (the mode now) is success: ":memory:" stays "memory". */
+			rc = sqlite3_step(s);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				rc = sqlite3_extended_errcode(st->db);
+			sqlite3_finalize(s);
+			if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+				return 0;
+		}
+		if (!store_busy(rc) || waited >= STORE_BUSY_MS)
+			return store_fail(st, "setting WAL mode", err);
+		sqlite3_sleep(pause);
+		waited += pause;
+		if (pause < 64)
+			pause *= 2;
+	}
 }
 
 static int
@@ -498,8 +542,7 @@ store_open(const char *path, struct store **out, struct mt_err *err)
 	    "tuning the store", err) != 0)
 		goto fail;
 	/* WAL: "mailtrace show" can read while a probe writes. */
-	if (store_exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode",
-	    err) != 0)
+	if (store_wal(st, err) != 0)
 		goto fail;
 	/*
 	 * Copy the log back into the database every 1 MiB rather than 4:

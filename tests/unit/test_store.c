@@ -3,6 +3,8 @@
  * test_store.c - the sqlite store: runs, the record sink, exact replay,
  * reopening, bad paths and the default path.
  */
+#include <sys/wait.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,7 @@ static void	check_schema(void);
 static void	test_bad_paths(void);
 static void	test_batches(void);
 static void	test_migrate_v1(void);
+static void	test_concurrent_create(void);
 static void	test_default_path(void);
 static void	cleanup(void);
 
@@ -332,6 +335,106 @@ test_migrate_v1(void)
 	rmdir(dir);
 }
 
+/*
+ * One of the concurrent creators: wait for the start (the pipe closes),
+ * open the store, begin a run, store a record, end the run.  Exits 0, or
+ * 1 with sqlite's message on stderr.
+ */
+static void
+create_child(const char *path, int start)
+{
+	struct store		*st;
+	struct sink		*sk;
+	struct trace_rec	 r;
+	struct run_info		 ri = { .proto = "pop3", .target = "t",
+				    .level = "standard", .started = T0 };
+	struct mt_err		 err;
+	char			 c;
+
+	(void)read(start, &c, 1);	/* EOF: every child is waiting */
+	mt_err_clear(&err);
+	ri.pid = (long)getpid();
+	if (store_open(path, &st, &err) != 0 ||
+	    store_run_begin(st, &ri, &err) != 0) {
+		fprintf(stderr, "child %ld: %s\n", (long)getpid(), err.msg);
+		_exit(1);
+	}
+	trace_rec_clear(&r);
+	r.event = 0xAD80;
+	r.level = 'A';
+	r.run = ri.run;
+	r.session = 1;
+	r.seq = 1;
+	if ((sk = store_sink(st)) == NULL || sk->rec(sk, &r, &err) != 0 ||
+	    sk->flush(sk, &err) != 0 ||
+	    store_run_end(st, ri.run, 0, T0 + 1, &err) != 0) {
+		fprintf(stderr, "child %ld: %s\n", (long)getpid(), err.msg);
+		_exit(1);
+	}
+	sk->close(sk);
+	store_close(st);
+	_exit(0);
+}
+
+/*
+ * 20 processes create the same new store at once (as 20 probes started
+ * together would): every one of them opens it, migrates or finds it
+ * migrated, and stores its run.  A few rounds, each on a new file.
+ */
+static void
+test_concurrent_create(void)
+{
+	char		 dir[] = "/tmp/mt-store-conc.XXXXXX", path[256], p[300];
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	pid_t		 pid;
+	int		 round, i, fd[2], status, failed;
+	enum { NPROC = 20, NROUNDS = 5 };
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (round = 0; round < NROUNDS; round++) {
+		snprintf(path, sizeof(path), "%s/new%d.db", dir, round);
+		CHECK(pipe(fd) == 0);
+		for (i = 0; i < NPROC; i++) {
+			CHECK((pid = fork()) >= 0);
+			if (pid == 0) {
+				close(fd[1]);
+				create_child(path, fd[0]);
+			}
+		}
+		close(fd[0]);
+		close(fd[1]);		/* go */
+		failed = 0;
+		for (i = 0; i < NPROC; i++) {
+			CHECK(wait(&status) > 0);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				failed++;
+		}
+		if (failed != 0)
+			fprintf(stderr, "round %d: %d of %d creators failed\n",
+			    round, failed, NPROC);
+		CHECK(failed == 0);
+		CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK);
+		CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM runs"
+		    " WHERE exit_status = 0), (SELECT count(*) FROM records),"
+		    " (SELECT user_version FROM pragma_user_version)", -1, &s,
+		    NULL) == SQLITE_OK);
+		CHECK(sqlite3_step(s) == SQLITE_ROW);
+		CHECK(sqlite3_column_int(s, 0) == NPROC);
+		CHECK(sqlite3_column_int(s, 1) == NPROC);
+		CHECK(sqlite3_column_int(s, 2) == STORE_SCHEMA_VERSION);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		unlink(path);
+		snprintf(p, sizeof(p), "%s-wal", path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", path);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 /* The schema version and the event_kind rows, read with sqlite itself. */
 static void
 check_schema(void)
@@ -541,6 +644,7 @@ main(void)
 	test_bad_paths();
 	test_batches();
 	test_migrate_v1();
+	test_concurrent_create();
 	cleanup();
 	test_default_path();
 	printf("ok\n");
