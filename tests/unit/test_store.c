@@ -59,6 +59,8 @@ static void	check_schema(void);
 static void	test_bad_paths(void);
 static void	test_batches(void);
 static void	test_migrate_v1(void);
+static void	test_migrate_v2(void);
+static void	check_replay_plan(const char *);
 static void	test_concurrent_create(void);
 static void	test_default_path(void);
 static void	cleanup(void);
@@ -319,7 +321,7 @@ test_migrate_v1(void)
 
 		CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
 		    " pragma_user_version), (SELECT count(*) FROM"
-		    " pragma_index_list('records') WHERE name = 'records_run'),"
+		    " pragma_index_list('records') WHERE name = 'records_order'),"
 		    " (SELECT group_concat(session || '.' || seq, ' ') FROM"
 		    " (SELECT session, seq FROM records ORDER BY rowid))", -1,
 		    &s, NULL) == SQLITE_OK);
@@ -331,6 +333,108 @@ test_migrate_v1(void)
 		sqlite3_finalize(s);
 	}
 	sqlite3_close(db);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * The replay query reads the run through an index in its order: no
+ * "USE TEMP B-TREE FOR ORDER BY" (a sort of the whole run, in memory,
+ * before the first row), whatever the run's size.
+ */
+static void
+check_replay_plan(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 sql[1024], plan[1024];
+	size_t		 n = 0;
+	int		 rc;
+
+	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK);
+	snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", store_replay_sql());
+	CHECK(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK);
+	plan[0] = '\0';
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < sizeof(plan))
+		n += (size_t)snprintf(plan + n, sizeof(plan) - n, "%s; ",
+		    (const char *)sqlite3_column_text(s, 3));
+	CHECK(rc == SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	if (strstr(plan, "TEMP B-TREE") != NULL ||
+	    strstr(plan, "USING INDEX records_order") == NULL) {
+		fprintf(stderr, "replay plan: %s\n", plan);
+		CHECK(!"the replay reads records_order, without a sort");
+	}
+}
+
+/*
+ * A version 2 store (records found by run only, records_run) gets the
+ * index in replay order on open; its records replay in order and the
+ * replay sorts nothing.
+ */
+static void
+test_migrate_v2(void)
+{
+	char			 dir[] = "/tmp/mt-store-v2.XXXXXX", path[256];
+	sqlite3			*db;
+	sqlite3_stmt		*s;
+	struct store		*st;
+	struct count_sink	 cs;
+	struct mt_err		 err;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/v2.db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	    "CREATE TABLE runs (id INTEGER PRIMARY KEY, proto TEXT NOT NULL,"
+	    " target TEXT NOT NULL, level TEXT NOT NULL, started INTEGER NOT"
+	    " NULL, pid INTEGER NOT NULL, finished INTEGER, exit_status"
+	    " INTEGER);"
+	    "CREATE TABLE records (run INTEGER NOT NULL REFERENCES runs(id),"
+	    " session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc"
+	    " INTEGER, intf TEXT, opr TEXT, opt TEXT, time INTEGER, client"
+	    " TEXT, server TEXT, source TEXT, elapsed_us INTEGER NULL, bytes"
+	    " INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL, detail"
+	    " TEXT NULL);"
+	    "CREATE INDEX records_run ON records (run);"
+	    "CREATE TABLE event_kind (id INTEGER PRIMARY KEY, level TEXT, name"
+	    " TEXT, confirmed INTEGER, point TEXT);"
+	    "INSERT INTO runs VALUES (3, 'decode', 't', 'standard', 1, 2, 3, 0);"
+	    "INSERT INTO records (run, session, seq, event, level, rc, intf,"
+	    " opr, opt, time, client, server, source) VALUES"
+	    " (3, 2, 1, 44430, 'A', 0, 'USER bob', '', '', 1, 'c', 's', 'pcap'),"
+	    " (3, 1, 1, 44430, 'A', 0, 'USER al', '', '', 2, 'c', 's', 'pcap'),"
+	    " (3, 2, 2, 44431, 'A', 0, 'USER bob', '+OK', '', 3, 'c', 's',"
+	    " 'pcap'),"
+	    " (3, 1, 2, 44431, 'A', 0, 'USER al', '+OK', '', 4, 'c', 's',"
+	    " 'pcap');"
+	    "PRAGMA user_version = 2;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	mt_err_clear(&err);
+	CHECK_OK(store_open(path, &st, &err), err);
+	memset(&cs, 0, sizeof(cs));
+	cs.base.rec = count_rec;
+	cs.ordered = true;
+	CHECK_OK(store_replay(st, 3, &cs.base, &err), err);
+	/* (1,1) (1,2) (2,1) (2,2) */
+	CHECK(cs.n == 4 && cs.last_seq == 2 && !cs.ordered);
+	store_close(st);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
+	    " pragma_user_version), (SELECT group_concat(name, ' ') FROM"
+	    " pragma_index_list('records')), (SELECT group_concat(name, ' ')"
+	    " FROM pragma_index_info('records_order'))", -1, &s, NULL) ==
+	    SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK(sqlite3_column_int(s, 0) == STORE_SCHEMA_VERSION);
+	CHECK_STR((const char *)sqlite3_column_text(s, 1), "records_order");
+	CHECK_STR((const char *)sqlite3_column_text(s, 2), "run session seq");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	check_replay_plan(path);
 	unlink(path);
 	rmdir(dir);
 }
@@ -641,10 +745,12 @@ main(void)
 	CHECK(sr.finished_set && sr.exit_status == 3);
 	store_close(st);
 	check_schema();
+	check_replay_plan(dbpath);
 
 	test_bad_paths();
 	test_batches();
 	test_migrate_v1();
+	test_migrate_v2();
 	test_concurrent_create();
 	cleanup();
 	test_default_path();
