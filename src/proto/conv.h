@@ -33,7 +33,8 @@ enum close_why {
 	CLOSE_RST,		/* reset: MT_E_IO */
 	CLOSE_TIMEOUT,		/* the reader gave up waiting: MT_E_TIMEOUT */
 	CLOSE_IO,		/* another I/O failure: MT_E_IO */
-	CLOSE_ABORT		/* the probe gave up (protocol): MT_E_PROTO */
+	CLOSE_ABORT,		/* the probe gave up (protocol): MT_E_PROTO */
+	CLOSE_INTR		/* the probe was interrupted (a signal): MT_E_INTR */
 };
 
 #define STEP_INJECTED	0x01u	/* bytes followed the positive STLS reply */

@@ -20,3 +20,10 @@ foreach(case ${MT_FAKE_CASES})
             $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out/fake ${case})
   set_tests_properties(fake.${name} PROPERTIES FIXTURES_REQUIRED certs TIMEOUT 60)
 endforeach()
+
+# Runs that do not end as runs do: killed or stopped by a signal while the
+# probe waits, and a store that fills up (tests/fake/runs.sh).
+add_test(NAME fake.runs
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/runs.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(fake.runs PROPERTIES TIMEOUT 120)
