@@ -25,5 +25,5 @@ endforeach()
 # probe waits, and a store that fills up (tests/fake/runs.sh).
 add_test(NAME fake.runs
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/runs.sh $<TARGET_FILE:mailtrace>
-          $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out)
+          $<TARGET_FILE:fakesrv> $<TARGET_FILE:mkpcap> ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(fake.runs PROPERTIES TIMEOUT 120)

@@ -3,14 +3,14 @@
 # (SIGKILL) or stopped (SIGTERM) while it waits for the greeting, and a
 # store that fills up during a session.  Against the fake server.
 # SPDX-License-Identifier: BSD-2-Clause
-# usage: runs.sh MAILTRACE FAKESRV OUTDIR
+# usage: runs.sh MAILTRACE FAKESRV MKPCAP OUTDIR
 #
 # The probe commits its records before it prints them (the store sink
 # comes first), so once its stdout shows the record of the fetched
 # connection (0xAD83, SMTP 0xAD07) that record is in the store: the test
 # reads the probe's stdout up to it, then sends the signal; no sleeping.
 set -u
-MT=$1 FAKE=$2 OUT=$3/runs
+MT=$1 FAKE=$2 MKPCAP=$3 OUT=$4/runs
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 rm -rf "$OUT"
@@ -124,4 +124,30 @@ check "full: exit 1 (got $rc)" test "$rc" = 1
 check "full: the failure is said once, in one line" \
     test "$(grep -c . "$OUT/full.err")" = 1 -a -n "$(grep '^mailtrace: recording the trace failed: store ' "$OUT/full.err")"
 check "full: the session itself was printed ($printed lines)" test "$printed" -gt 5
+
+# The decoder into a full store: 200 SMTP flows (1,800 records) under the
+# same limit.  One line, exit 1 (its records are stored from a second
+# thread, whose failure reaches the end of the run once).
+for i in $(seq 1 200); do
+	printf '%s\n' "flow 4 192.0.2.10 $((20000 + i)) 192.0.2.25 25" syn synack ack \
+	    's2c "220 mx.example.test ESMTP\r\n"' \
+	    "c2s \"EHLO client$i.test\\r\\n\"" \
+	    's2c "250-mx.example.test\r\n250 8BITMIME\r\n"' \
+	    "c2s \"MAIL FROM:<a$i@example.test>\\r\\n\"" \
+	    's2c "250 2.1.0 Ok\r\n"' 'c2s "QUIT\r\n"' 's2c "221 2.0.0 Bye\r\n"' \
+	    fin-s2c ack fin-c2s ack
+done >"$OUT/many.mk"
+T_SHOW=$OUT/many.mkpcap.err
+check "decode-full: mkpcap builds 200 flows" "$MKPCAP" -o "$OUT/many.pcap" "$OUT/many.mk"
+"$MT" decode --db "$OUT/dfull.db" "$OUT/many.pcap" >/dev/null 2>&1
+check "decode-full: the capture decodes into a store without a limit" \
+    test "$("$MT" show --db "$OUT/dfull.db" | grep -c '  0xAD11  A  rc=0  MAIL FROM')" = 200
+rm -f "$OUT/dfull.db"*
+"$MT" show --db "$OUT/dfull.db" >/dev/null 2>&1	# creates the store
+(trap '' XFSZ; ulimit -f 34; "$MT" decode --db "$OUT/dfull.db" \
+    "$OUT/many.pcap" 2>"$OUT/dfull.err"; echo $? >"$OUT/dfull.rc") >/dev/null
+T_SHOW=$OUT/dfull.err
+check "decode-full: exit 1 (got $(cat "$OUT/dfull.rc"))" test "$(cat "$OUT/dfull.rc")" = 1
+check "decode-full: the failure is said once, in one line" \
+    test "$(grep -c . "$OUT/dfull.err")" = 1 -a -n "$(grep '^mailtrace: recording the trace failed: store ' "$OUT/dfull.err")"
 t_done
