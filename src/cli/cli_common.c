@@ -6,6 +6,7 @@
 #include "cli_common.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,13 @@
 #include "crypto.h"
 #include "net.h"
 
+/* SIGINT or SIGTERM, once one came (cli_on_stop()); 0 before. */
+static volatile sig_atomic_t	  cli_stop_sig;
+static void			(*cli_stop_also)(void);
+
 static bool	url_unescape(const char *, size_t, char *, size_t);
+static void	cli_on_stop(int);
+static void	cli_stop_signals(void);
 
 void
 cli_common_init(struct cli_common *o)
@@ -340,6 +347,63 @@ cli_target_wipe(struct cli_target *t)
 	t->c.passlen = 0;
 }
 
+/*
+ * SIGINT, SIGTERM: stop what waits (the probe's connection; the decoder's
+ * capture through cli_stop_also) so that the run ends as any failed run
+ * does, its records kept and its end status stored (cli_run_end()).
+ */
+static void
+cli_on_stop(int sig)
+{
+	cli_stop_sig = sig;
+	net_stop();
+	if (cli_stop_also != NULL)
+		cli_stop_also();
+}
+
+/*
+ * No SA_RESTART: a wait in progress returns (EINTR) and sees the stop.  A
+ * signal ignored when mailtrace started (nohup, a background job of a
+ * script) stays ignored.
+ */
+static void
+cli_stop_signals(void)
+{
+	static const int	sigs[] = { SIGINT, SIGTERM };
+	struct sigaction	sa, old;
+	size_t			i;
+
+	if (net_stop_init() != 0)
+		cli_err("no pipe for SIGINT/SIGTERM (%s): a signal during a "
+		    "wait is seen when the wait ends", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cli_on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+void
+cli_stop_hook(void (*fn)(void))
+{
+	sigset_t	set, old;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	cli_stop_also = fn;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+int
+cli_stopped(void)
+{
+	return cli_stop_sig;
+}
+
 int
 cli_run_begin(struct cli_run *r, const struct cli_common *o,
     const char *proto, const char *target)
@@ -374,14 +438,20 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	r->begun = true;
 	trace_init(&r->tr, o->level, REC_PROBE);
 	r->tr.run = r->ri.run;
+	/*
+	 * The store first: at each flush the records are committed before
+	 * they are shown, so a record seen on stdout is in the store.
+	 */
+	if ((ss = store_sink(r->st)) != NULL)
+		trace_add_sink(&r->tr, ss);
 	if ((out = sink_new(o->fmt, stdout, &r->ri, &err)) == NULL) {
 		cli_err("%s", err.msg);
 		/* The run row exists: end it, so the store says it failed. */
 		return cli_run_end(r, EXIT_USAGE);
 	}
 	trace_add_sink(&r->tr, out);
-	if ((ss = store_sink(r->st)) != NULL)
-		trace_add_sink(&r->tr, ss);
+	/* From here a signal ends the run as recorded, not the process. */
+	cli_stop_signals();
 	return 0;
 }
 
@@ -410,26 +480,42 @@ cli_session_err(const char *target, const struct mt_err *err)
 	    "no exception class");
 }
 
+/*
+ * One line on stderr at most for what failed here: a store that failed to
+ * take the records (a full disk) usually fails to take the end status too;
+ * that is said in the same line.
+ */
 int
 cli_run_end(struct cli_run *r, int status)
 {
-	struct mt_err	err;
+	struct mt_err	err, end;
+	bool		lost = false, ended = true;
 
 	mt_err_clear(&err);
+	mt_err_clear(&end);
 	if (trace_flush(&r->tr, &err) != 0) {
-		cli_err("recording the trace failed: %s", err.msg);
+		lost = true;
 		status = EXIT_SESSION;
 	}
 	trace_close(&r->tr);
-	if (fflush(stdout) != 0) {
-		cli_err("writing the trace to standard output failed");
+	if (fflush(stdout) != 0 && !lost) {
+		lost = true;
+		snprintf(err.msg, sizeof(err.msg), "writing to standard output "
+		    "failed: %s", strerror(errno));
 		status = EXIT_SESSION;
 	}
+	if (cli_stop_sig != 0 && !r->stop_ends)
+		status = 128 + cli_stop_sig;
 	if (r->begun && store_run_end(r->st, r->ri.run, status, mt_wall_now(),
-	    &err) != 0) {
-		cli_err("%s", err.msg);
+	    &end) != 0)
+		ended = false;
+	if (lost)
+		cli_err("recording the trace failed: %s%s", err.msg, ended ? "" :
+		    " (the run is left unfinished in the store)");
+	else if (!ended)
+		cli_err("%s", end.msg);
+	if (!ended && status < 128)
 		status = EXIT_SESSION;
-	}
 	store_close(r->st);
 	r->st = NULL;
 	return status;

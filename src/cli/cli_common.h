@@ -113,19 +113,32 @@ struct cli_run {
 	struct tracer		 tr;
 	struct run_info		 ri;
 	bool			 begun;
+	bool			 stop_ends;	/* SIGINT/SIGTERM: the end (live) */
 };
 
 /*
- * Open the store, begin the run, set up the sinks.  EXIT_USAGE on error,
- * after cleaning up (nothing is left to end or close).
+ * Open the store, begin the run, set up the sinks (the store's first, so
+ * that what is shown is stored), and take SIGINT and SIGTERM: from then on
+ * they stop every network wait (net_stop()) and cli_stop_hook()'s function,
+ * and cli_run_end() stores the run as ended by the signal.  EXIT_USAGE on
+ * error, after cleaning up (nothing is left to end or close).
  */
 int	cli_run_begin(struct cli_run *, const struct cli_common *,
 	    const char *proto, const char *target);
 /*
- * Report a failed session (err) on stderr for target, flush and close the
- * sinks, end the run with status.  Returns the final exit status.
+ * Flush and close the sinks, end the run with status, and return the final
+ * exit status: 128 + the signal when SIGINT or SIGTERM came (unless
+ * r->stop_ends), else status, or EXIT_SESSION when recording failed (one
+ * line on stderr says so, and whether the end status was lost too).
  */
 int	cli_run_end(struct cli_run *, int status);
+/*
+ * Also call fn (async-signal-safe) on SIGINT and SIGTERM, e.g. to break a
+ * capture loop.  NULL: nothing more.
+ */
+void	cli_stop_hook(void (*fn)(void));
+/* The signal (SIGINT or SIGTERM) that came since cli_run_begin(), or 0. */
+int	cli_stopped(void);
 /*
  * Move the run's sinks onto a writer thread (sink_async_new): for the
  * decoder, whose records come faster than one thread formats and stores

@@ -47,12 +47,21 @@ static const char decode_usage[] =
 "2 usage errors, an input that is not a capture, or a pcapng libpcap cannot\n"
 "read (interfaces of different link types: stderr says how to split it).\n";
 
+/* The input being read, for the signal handlers. */
 static struct cap_src *volatile live_src;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
+	if (live_src != NULL)
+		cap_break(live_src);
+}
+
+/* SIGINT/SIGTERM during a file: stop reading (cli_stop_hook()). */
+static void
+on_stop(void)
+{
 	if (live_src != NULL)
 		cap_break(live_src);
 }
@@ -330,7 +339,11 @@ cli_decode(int argc, char **argv)
 		status = cli_run_end(&run, EXIT_USAGE);
 		goto done;
 	}
+	if (c->iface == NULL)
+		cli_stop_hook(on_stop);	/* an interruption: exit 128 + sig */
 	if (c->iface != NULL) {
+		/* The usual end of a live capture: exit as for its end. */
+		run.stop_ends = true;
 		live_src = srcs[0];
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
@@ -343,7 +356,9 @@ cli_decode(int argc, char **argv)
 		fprintf(stderr, "mailtrace: listening on %s\n", c->iface);
 		fflush(stderr);
 	}
-	for (i = 0; i < nsrc; i++) {
+	for (i = 0; i < nsrc && cli_stopped() == 0; i++) {
+		if (c->iface == NULL)
+			live_src = srcs[i];
 		dec_get_stats(dec, &before);
 		memset(&cs, 0, sizeof(cs));
 		mt_err_clear(&err);
@@ -388,15 +403,23 @@ cli_decode(int argc, char **argv)
 		trace_flush(&run.tr, NULL);
 		/* Done with this input: its buffers go now, not at the end. */
 		if (c->iface == NULL) {
+			live_src = NULL;
 			cap_close(srcs[i]);
 			srcs[i] = NULL;
 		}
 	}
 	live_src = NULL;
-	if (dec_sink_error(dec, &err) != 0) {
-		cli_err("recording the trace failed: %s", err.msg);
+	cli_stop_hook(NULL);
+	if (c->iface == NULL && cli_stopped() != 0)
+		cli_err("interrupted by %s: the input was not read to its end "
+		    "(the records so far are kept)", cli_stopped() == SIGINT ?
+		    "SIGINT" : "SIGTERM");
+	/*
+	 * The same failure reaches the master tracer (its sinks are the
+	 * forks'), and cli_run_end() says it, once.
+	 */
+	if (dec_sink_error(dec, &err) != 0)
 		status = EXIT_SESSION;
-	}
 	status = cli_run_end(&run, status);
 done:
 	dec_free(dec);

@@ -5,7 +5,9 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +24,43 @@ static const char show_usage[] =
 "                  $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"
 "                  ~/.local/share/mailtrace/mailtrace.db)\n"
 "  --run ID        the run to show (default: the last run)\n"
-"  --format F      text (default), prf (PRF CSV) or jsonl\n";
+"  --format F      text (default), prf (PRF CSV) or jsonl\n"
+"\n"
+"A run that did not end (still running, or its process was killed) or\n"
+"that a signal interrupted is printed as far as it was stored, and a line\n"
+"on stderr says so.\n";
+
+static void	show_status(const struct store_run *);
+
+/*
+ * Say on stderr when the run did not end as runs do.  The store cannot
+ * tell a run in progress from one whose process died: both have no end
+ * status.  Its pid can, on the machine that ran it (a pid reused since
+ * makes a dead run look alive).
+ */
+static void
+show_status(const struct store_run *run)
+{
+	unsigned long long	id = (unsigned long long)run->id;
+
+	if (!run->finished_set) {
+		if (run->pid > 0 && (kill((pid_t)run->pid, 0) == 0 ||
+		    errno == EPERM))
+			cli_err("run %llu is unfinished: its process (pid %ld) "
+			    "is still running; these are its records so far",
+			    id, run->pid);
+		else
+			cli_err("run %llu is unfinished: it has no end status "
+			    "(its process, pid %ld, was killed, or its store "
+			    "failed); these are the records it stored", id,
+			    run->pid);
+	} else if (run->exit_status == 128 + SIGINT ||
+	    run->exit_status == 128 + SIGTERM)
+		cli_err("run %llu was interrupted by %s (exit status %d); "
+		    "these are its records up to then", id,
+		    run->exit_status == 128 + SIGINT ? "SIGINT" : "SIGTERM",
+		    run->exit_status);
+}
 
 int
 cli_show(int argc, char **argv)
@@ -115,5 +153,6 @@ cli_show(int argc, char **argv)
 		cli_err("writing the output failed");
 		return EXIT_SESSION;
 	}
+	show_status(&run);
 	return 0;
 }

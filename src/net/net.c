@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,14 @@ static long	 tls_read(struct net *, void *, size_t, int, struct mt_err *);
 static int	 tls_write_all(struct net *, const uint8_t *, size_t, int,
 		    struct mt_err *);
 
+/*
+ * The stop request (net_stop()): a flag, and a pipe whose read end every
+ * wait polls beside the socket, so that a signal that comes just before
+ * poll() is entered still ends the wait.
+ */
+static volatile sig_atomic_t	 net_stopped;
+static int			 net_stop_fd[2] = { -1, -1 };
+
 static CRYPTO_ONCE	 bio_once = CRYPTO_ONCE_STATIC_INIT;
 static BIO_METHOD	*bio_meth;	/* created once, lives as long as the process */
 
@@ -157,19 +166,55 @@ net_limit_passed(int64_t limit)
 	return limit_passed(limit);
 }
 
+int
+net_stop_init(void)
+{
+	if (net_stop_fd[0] >= 0)
+		return 0;
+	if (pipe(net_stop_fd) != 0)
+		return -1;
+	if (set_nonblock_cloexec(net_stop_fd[0]) != 0 ||
+	    set_nonblock_cloexec(net_stop_fd[1]) != 0) {
+		close(net_stop_fd[0]);
+		close(net_stop_fd[1]);
+		net_stop_fd[0] = net_stop_fd[1] = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void
+net_stop(void)
+{
+	ssize_t	n;
+	int	e = errno;
+
+	net_stopped = 1;
+	/* Full (EAGAIN): a byte is waiting already. */
+	n = net_stop_fd[1] >= 0 ? write(net_stop_fd[1], "", 1) : 0;
+	(void)n;
+	errno = e;
+}
+
 /*
  * Wait until fd is ready for events or the deadline passes.  Any revents
  * (including POLLERR and POLLHUP) count as ready: the following call on the
- * socket reports the condition.
+ * socket reports the condition.  After net_stop(), WAIT_ERROR with errno
+ * EINTR (every other EINTR is waited through): sys_fail() makes it
+ * MT_E_INTR.
  */
 static int
 wait_fd(int fd, short events, int64_t deadline)
 {
-	struct pollfd	pfd;
+	struct pollfd	pfd[2];
 	int64_t		left;
 	int		ms, rc;
 
 	for (;;) {
+		if (net_stopped) {
+			errno = EINTR;
+			return WAIT_ERROR;
+		}
 		if (deadline < 0)
 			ms = -1;
 		else {
@@ -180,12 +225,17 @@ wait_fd(int fd, short events, int64_t deadline)
 			left = (left + 999999) / 1000000;
 			ms = left > INT_MAX ? INT_MAX : (int)left;
 		}
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		rc = poll(&pfd, 1, ms);
-		if (rc > 0)
+		pfd[0].fd = fd;
+		pfd[0].events = events;
+		pfd[0].revents = 0;
+		pfd[1].fd = net_stop_fd[0];	/* -1 (ignored) without one */
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		rc = poll(pfd, 2, ms);
+		if (rc > 0 && pfd[0].revents != 0)
 			return WAIT_READY;
+		if (rc > 0)
+			continue;	/* the stop pipe: see the top */
 		if (rc == 0) {
 			if (deadline < 0)
 				continue;
@@ -215,6 +265,9 @@ errno_text(int e)
 static int
 sys_fail(struct mt_err *err, enum mt_ecode code, const char *what, int e)
 {
+	if (e == EINTR)			/* only from a stopped wait_fd() */
+		return mt_err_set(err, MT_E_INTR, "interrupted by a signal "
+		    "(SIGINT or SIGTERM)");
 	if (what == NULL)
 		return mt_err_set(err, code, "%s", errno_text(e));
 	return mt_err_set(err, code, "%s: %s", what, errno_text(e));

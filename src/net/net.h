@@ -160,6 +160,17 @@ void		 net_endpoints(const struct net *, char *client, size_t csz,
 const char	*net_tls_desc(const struct net *);
 
 /*
+ * Stopping every wait, for SIGINT and SIGTERM handlers.  net_stop_init()
+ * (once, before the handlers are set; -1 with errno when no pipe can be
+ * had) makes a wait end at once when net_stop() is called, even one that
+ * is about to begin.  net_stop() is async-signal-safe: from then on every
+ * wait of every connection (connect, TLS, read, write) fails at once with
+ * MT_E_INTR; it is not undone.
+ */
+int		 net_stop_init(void);
+void		 net_stop(void);
+
+/*
  * Orderly close: send a TLS close_notify if TLS is active and healthy
  * (without waiting for the peer's), shut the socket down, close it and free
  * the connection.  NULL-safe.

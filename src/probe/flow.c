@@ -170,7 +170,8 @@ flow_io_fail(struct flow *f, const struct mt_err *e)
 {
 	f->dead = true;
 	conv_close(f->cv, e->code == MT_E_TIMEOUT ? CLOSE_TIMEOUT :
-	    e->code == MT_E_EOF ? CLOSE_FIN : CLOSE_IO, flow_now(f));
+	    e->code == MT_E_EOF ? CLOSE_FIN : e->code == MT_E_INTR ?
+	    CLOSE_INTR : CLOSE_IO, flow_now(f));
 	flow_net_fail(f, NULL, e);
 }
 
@@ -297,6 +298,11 @@ flow_connect(struct flow *f, unsigned ev)
 		trace_endpoints(f->tr, cl, sv);
 	}
 	flow_exit(f, ev + 1, rc ? (int)e.code : 0, t0);
+	/*
+	 * The connection is fetched: its records are kept now, so that a
+	 * probe killed while it waits for the greeting leaves them stored.
+	 */
+	trace_flush(f->tr, NULL);
 	if (rc != 0) {
 		flow_net_fail(f, NULL, &e);
 		f->dead = true;

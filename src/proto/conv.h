@@ -34,11 +34,12 @@ enum close_why {
 	CLOSE_TIMEOUT,		/* the reader gave up waiting: MT_E_TIMEOUT */
 	CLOSE_IO,		/* another I/O failure: MT_E_IO */
 	CLOSE_ABORT,		/* the probe gave up (protocol): MT_E_PROTO */
-	CLOSE_UNSEEN		/* the capture ended with the connection open:
+	CLOSE_UNSEEN,		/* the capture ended with the connection open:
 				   how it ended is unknown, so open steps get
 				   no "after" record (a POP3 body whose status
 				   line arrived keeps its record, with the
 				   bytes seen) */
+	CLOSE_INTR		/* the probe was interrupted (a signal): MT_E_INTR */
 };
 
 #define STEP_INJECTED	0x01u	/* bytes followed the positive STLS reply */

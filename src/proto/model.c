@@ -18,6 +18,8 @@ model_close_code(enum close_why why)
 		return MT_E_IO;
 	case CLOSE_TIMEOUT:
 		return MT_E_TIMEOUT;
+	case CLOSE_INTR:
+		return MT_E_INTR;
 	case CLOSE_ABORT:
 	case CLOSE_UNSEEN:
 	default:

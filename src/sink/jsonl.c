@@ -1,8 +1,10 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
- * jsonl.c - the jsonl sink: a header object, then one JSON object per
- * record, one per line (RFC 8259; strings escaped so the output is always
- * ASCII and valid UTF-8).
+ * jsonl.c - the jsonl sink: one JSON object per record, one per line
+ * (RFC 8259; strings escaped so the output is always ASCII and valid
+ * UTF-8).  There is no header line: every line is a record with the
+ * documented keys, so tools that read each line as a record (jq, pandas, log
+ * shippers) need no special case; the run's description is in the store.
  */
 #include "sink.h"
 
@@ -12,11 +14,10 @@
 #include "sink_int.h"
 
 /*
- * A record's line (or the header line) is built here and written once.
- * Its size bounds the worst case: every string field of a record (at most
- * 12, each shorter than MT_FIELD_HARD) escaped at 6 bytes a character,
- * plus the keys and numbers; the header's target is shorter than
- * STORE_TARGET_HARD, well inside.  jb_kstr() checks the room for each.
+ * A record's line is built here and written once.  Its size bounds the
+ * worst case: every string field of a record (at most 12, each shorter
+ * than MT_FIELD_HARD) escaped at 6 bytes a character, plus the keys and
+ * numbers.  jb_kstr() checks the room for each.
  */
 #define JB_SIZE		(16 * (32 + 6 * MT_FIELD_HARD))
 
@@ -28,8 +29,6 @@ struct jbuf {
 struct sink_jsonl {
 	struct sink	 base;		/* first: the tracer sees only this */
 	FILE		*fp;
-	struct sink_hdr	 hdr;
-	bool		 started;	/* header line written */
 	struct jbuf	 jb;		/* the record being built */
 };
 
@@ -37,7 +36,6 @@ static int	jsonl_rec(struct sink *, const struct trace_rec *,
 		    struct mt_err *);
 static int	jsonl_flush(struct sink *, struct mt_err *);
 static void	jsonl_close(struct sink *);
-static void	jsonl_header(struct sink_jsonl *);
 
 static void
 jb_mem(struct jbuf *b, const char *s, size_t n)
@@ -104,7 +102,7 @@ static const unsigned char jb_plain[256] = {
 
 /*
  * ,"key":"escaped value" (jb_plain).  key is short; the buffer has room for
- * a record's or a header's worst case (JB_SIZE).
+ * a record's worst case (JB_SIZE).
  */
 static void
 jb_kstr(struct jbuf *b, const char *key, const char *val)
@@ -145,17 +143,15 @@ jb_kstr(struct jbuf *b, const char *key, const char *val)
 	b->n = (size_t)(w - b->b);
 }
 
+/* ri is not used: each record carries its run id, the store the rest. */
 struct sink *
 sink_jsonl_new(FILE *fp, const struct run_info *ri, struct mt_err *err)
 {
 	struct sink_jsonl	*j;
 
+	(void)ri;
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
 		mt_err_set(err, MT_E_INTERNAL, "jsonl sink: out of memory");
-		return NULL;
-	}
-	if (sink_hdr_init(&j->hdr, ri, err) != 0) {
-		free(j);
 		return NULL;
 	}
 	j->base.rec = jsonl_rec;
@@ -163,26 +159,6 @@ sink_jsonl_new(FILE *fp, const struct run_info *ri, struct mt_err *err)
 	j->base.close = jsonl_close;
 	j->fp = fp;
 	return &j->base;
-}
-
-static void
-jsonl_header(struct sink_jsonl *j)
-{
-	struct jbuf	*b = &j->jb;
-
-	if (j->started)
-		return;
-	j->started = true;
-	b->n = 0;
-	jb_raw(b, "{\"format\":\"mailtrace-jsonl\",\"version\":");
-	jb_u64(b, SINK_JSONL_VERSION);
-	jb_raw(b, ",\"run\":");
-	jb_u64(b, j->hdr.run);
-	jb_kstr(b, "proto", j->hdr.proto);
-	jb_kstr(b, "target", j->hdr.target);
-	jb_kstr(b, "level", j->hdr.level);
-	jb_raw(b, "}\n");
-	fwrite(b->b, 1, b->n, j->fp);
 }
 
 static int
@@ -194,7 +170,6 @@ jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 	bool			 anomaly;
 
 	anomaly = sink_is_anomaly(r);
-	jsonl_header(j);
 	/* The whole line in one buffer, one write: records are many. */
 	b->n = 0;
 	jb_raw(b, "{\"run\":");
@@ -259,7 +234,6 @@ jsonl_flush(struct sink *s, struct mt_err *err)
 {
 	struct sink_jsonl	*j = (struct sink_jsonl *)s;
 
-	jsonl_header(j);
 	return sink_io_flush(j->fp, "jsonl", err);
 }
 
@@ -270,8 +244,6 @@ jsonl_close(struct sink *s)
 
 	if (j == NULL)
 		return;
-	jsonl_header(j);
 	fflush(j->fp);
-	sink_hdr_free(&j->hdr);
 	free(j);
 }

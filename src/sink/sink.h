@@ -20,10 +20,14 @@ enum sink_format {
 	SINK_JSONL		/* "jsonl": one JSON object per line */
 };
 
-/* Format versions, written in each format's header (prf: implied by it). */
+/*
+ * Format versions: text writes its own in its header line, prf's header
+ * row implies it; jsonl has no header (every line is a record), so its
+ * version is the one docs/formats.md describes.
+ */
 #define SINK_TEXT_VERSION	1
 #define SINK_PRF_VERSION	1
-#define SINK_JSONL_VERSION	1
+#define SINK_JSONL_VERSION	2	/* 2: no header line */
 
 /*
  * Parse a format name ("text", "prf", "jsonl") into *out.  Returns 0, or
@@ -37,8 +41,9 @@ const char	*sink_format_name(enum sink_format);
  * Create a sink writing to fp.  fp stays the caller's: close() flushes it
  * but never closes it, and fp must outlive the sink.  ri (may be NULL: run
  * 0, empty strings) is copied, so create the sink after store_run_begin()
- * has given the run its id.  The header (format-version line) is written
- * before the first record, or at flush/close when there was none.
+ * has given the run its id.  The text and prf headers (the format-version
+ * line, the column row) are written before the first record, or at
+ * flush/close when there was none; jsonl writes records only.
  *
  * rec() and flush() return 0, or fill err (MT_E_INTERNAL: output failed)
  * and return non-zero.  close() writes a missing header, flushes and frees.

@@ -135,6 +135,16 @@ static const char *const store_migrations[] = {
 	"DROP TABLE records;"
 	"ALTER TABLE records_v2 RENAME TO records;"
 	"CREATE INDEX records_run ON records (run);",
+	/*
+	 * 3: an index in the order replay reads a run.  With records_run
+	 * alone, sqlite found a run's rows and sorted them all before the
+	 * first came out, in memory (temp_store): "show" of a 13 M record
+	 * run took 1.5 GB.  Read through (run, session, seq), the rows come
+	 * out in order as they are read, in the memory of one row.  The
+	 * index finds a run's rows as well, so records_run goes.
+	 */
+	"CREATE INDEX records_order ON records (run, session, seq);"
+	"DROP INDEX records_run;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -193,6 +203,7 @@ static int	store_exec(struct store *, const char *, const char *,
 static int	store_open_as(const char *, bool, struct store **,
 		    struct mt_err *);
 static int	store_mkparents(const char *, struct mt_err *);
+static int	store_wal(struct store *, struct mt_err *);
 static int	store_user_version(struct store *, int *, struct mt_err *);
 static int	store_migrate(struct store *, struct mt_err *);
 static int	store_catalog_same(struct store *, bool *, struct mt_err *);
@@ -259,6 +270,49 @@ store_mkparents(const char *path, struct mt_err *err)
 	}
 	free(buf);
 	return rc;
+}
+
+/* An answer of sqlite that another connection's lock caused. */
+static bool
+store_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+/*
+ * Switch the database to WAL, waiting for other openers.  Changing the
+ * journal mode of a new database takes its exclusive lock; when another
+ * connection holds it or is on its way to it (20 probes creating the same
+ * store at once), sqlite answers SQLITE_BUSY at once rather than call the
+ * busy handler, which could deadlock.  So the wait is here: the pragma is
+ * tried again, with a growing pause, for up to STORE_BUSY_MS.  Once one
+ * connection has switched, the mode is the file's and the others find it.
+ */
+static int
+store_wal(struct store *st, struct mt_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc, waited = 0, pause = 1;
+
+	for (;;) {
+		rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
+		    &s, NULL);
+		if (rc == SQLITE_OK) {
+			/* A row (the mode now) is success: ":memory:" stays "memory". */
+			rc = sqlite3_step(s);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				rc = sqlite3_extended_errcode(st->db);
+			sqlite3_finalize(s);
+			if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+				return 0;
+		}
+		if (!store_busy(rc) || waited >= STORE_BUSY_MS)
+			return store_fail(st, "setting WAL mode", err);
+		sqlite3_sleep(pause);
+		waited += pause;
+		if (pause < 64)
+			pause *= 2;
+	}
 }
 
 static int
@@ -529,17 +583,13 @@ store_open_as(const char *path, bool create, struct store **out,
 	/*
 	 * NORMAL is WAL's documented setting: a commit survives the process
 	 * dying; only a power loss may take the last ones back (set first:
-	 * creating a store syncs less).  The journal of a statement (a batch
-	 * insert needs one, to undo a half-done batch) stays in memory rather
-	 * than in a temporary file.
+	 * creating a store syncs less).
 	 */
-	if (store_exec(st, "PRAGMA synchronous = NORMAL; "
-	    "PRAGMA temp_store = MEMORY",
-	    "tuning the store", err) != 0)
+	if (store_exec(st, "PRAGMA synchronous = NORMAL", "tuning the store",
+	    err) != 0)
 		goto fail;
 	/* WAL: "mailtrace show" can read while a probe writes. */
-	if (store_exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode",
-	    err) != 0)
+	if (store_wal(st, err) != 0)
 		goto fail;
 	/*
 	 * Copy the log back into the database every 1 MiB rather than 4:
@@ -552,6 +602,17 @@ store_open_as(const char *path, bool create, struct store **out,
 	    "tuning the store", err) != 0)
 		goto fail;
 	if (store_migrate(st, err) != 0 || store_catalog(st, err) != 0)
+		goto fail;
+	/*
+	 * The journal of a statement (a batch insert needs one, to undo a
+	 * half-done batch) stays in memory rather than in a temporary file.
+	 * Set after the migrations: a sort there (building an index of an
+	 * old store's records) spills to temporary files only while this is
+	 * not set, and would otherwise hold every row in memory.  Nothing
+	 * after them sorts (store_replay_sql() reads in index order).
+	 */
+	if (store_exec(st, "PRAGMA temp_store = MEMORY", "tuning the store",
+	    err) != 0)
 		goto fail;
 	for (i = 0; i < STMT__COUNT; i++)
 		if (sqlite3_prepare_v2(st->db, store_sql[i] != NULL ?
@@ -581,6 +642,12 @@ store_close(struct store *st)
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+const char *
+store_replay_sql(void)
+{
+	return store_sql[STMT_REC_ALL];
 }
 
 const char *

@@ -16,7 +16,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	2	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 
@@ -97,10 +97,17 @@ int		 store_get_run(struct store *, uint64_t run,
 		    struct store_run *out, struct mt_err *err);
 /*
  * Rebuild every record of a run, ordered by session and seq, exactly as
- * it was stored, and hand each to s->rec().  Stops at the first sink
- * failure (its err is returned).  Does not flush or close s.
+ * it was stored, and hand each to s->rec() as it is read (in the order of
+ * the records_order index: memory does not grow with the run).  Stops at
+ * the first sink failure (its err is returned).  Does not flush or close
+ * s.
  */
 int		 store_replay(struct store *, uint64_t run, struct sink *s,
 		    struct mt_err *err);
+/*
+ * The SQL store_replay() runs (for tests: its query plan reads the index
+ * in order, with no sort, so a replay holds one row at a time).
+ */
+const char	*store_replay_sql(void);
 
 #endif

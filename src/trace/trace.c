@@ -173,22 +173,33 @@ trace_anomaly(struct tracer *tr, enum an a, const char *detail, mt_time t)
 	return r.seq;
 }
 
+/*
+ * A flush failure is kept as the tracer's first sink failure, as a rec()
+ * failure is: the flushes along a session pass no err (a full disk at
+ * the third step must not be lost by the time the run ends, when the
+ * failed batch is gone and the last flush succeeds).
+ */
 int
 trace_flush(struct tracer *tr, struct mt_err *err)
 {
+	struct mt_err	e;
 	unsigned	i;
-	int		rc = 0;
 
-	for (i = 0; i < tr->nsinks; i++)
-		if (tr->sinks[i]->flush != NULL &&
-		    tr->sinks[i]->flush(tr->sinks[i], err) != 0 && rc == 0)
-			rc = -1;
-	if (rc == 0 && tr->failed) {
-		if (err != NULL)
-			*err = tr->err;
-		rc = -1;
+	for (i = 0; i < tr->nsinks; i++) {
+		if (tr->sinks[i]->flush == NULL)
+			continue;
+		mt_err_clear(&e);
+		if (tr->sinks[i]->flush(tr->sinks[i], &e) != 0 &&
+		    !tr->failed) {
+			tr->failed = true;
+			tr->err = e;
+		}
 	}
-	return rc;
+	if (!tr->failed)
+		return 0;
+	if (err != NULL)
+		*err = tr->err;
+	return -1;
 }
 
 void

@@ -126,7 +126,11 @@ uint32_t trace_anomaly(struct tracer *, enum an, const char *detail, mt_time t);
  */
 void	trace_fork(const struct tracer *master, struct tracer *fork,
 	    uint64_t session, const char *client, const char *server);
-/* Flush every sink (the store commits). */
+/*
+ * Flush every sink (the store commits).  -1 with the tracer's first sink
+ * failure (of a rec() or of any flush so far) in err, if err: a failure
+ * is reported by every later flush, so the one that ends a run sees it.
+ */
 int	trace_flush(struct tracer *, struct mt_err *);
 /* Close and free every sink. */
 void	trace_close(struct tracer *);

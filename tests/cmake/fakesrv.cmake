@@ -27,3 +27,10 @@ add_test(NAME fake.roundtrip-deadline
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/roundtrip.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out/fake)
 set_tests_properties(fake.roundtrip-deadline PROPERTIES TIMEOUT 60)
+
+# Runs that do not end as runs do: killed or stopped by a signal while the
+# probe waits, and a store that fills up (tests/fake/runs.sh).
+add_test(NAME fake.runs
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/runs.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:fakesrv> $<TARGET_FILE:mkpcap> ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(fake.runs PROPERTIES TIMEOUT 120)

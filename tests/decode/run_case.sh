@@ -4,8 +4,9 @@
 # with `mailtrace decode --level advanced`, render the text output
 # canonically (time column and +NNNus elapsed dropped) and compare it with
 # the case's .rec file; then check that `mailtrace show` gives back the same
-# output, and decode the same capture cut to a small snap length (must not
-# crash; with "# snap: N gaps" it must report gaps).
+# output, that its JSONL output is records only (tests/jsonl_check.py), and
+# decode the same capture cut to a small snap length (must not crash; with
+# "# snap: N gaps" it must report gaps).
 # SPDX-License-Identifier: BSD-2-Clause
 # usage: run_case.sh MAILTRACE MKPCAP OUTDIR CASE.mk
 #
@@ -117,6 +118,12 @@ if [ "$want_exit" != 2 ] || [ "$partial" = yes ]; then
 else
 	check "$name: no output and no run stored" test ! -s "$O/full.txt"
 fi
+# The decoder's JSONL: every line a record with the documented keys.
+# shellcheck disable=SC2086
+"$MT" decode --db "$O/jsonl.db" --level advanced --format jsonl $args \
+    "$O/full.pcap" >"$O/full.jsonl" 2>/dev/null
+python3 "$here/../jsonl_check.py" "$O/full.jsonl" 2>"$O/jsonl.check"
+ok $? "$name: every jsonl line is a record with the documented keys" "$O/jsonl.check"
 
 # The same capture cut to a small snap length.
 if [ "$input" != script ]; then

@@ -214,7 +214,9 @@ formats() {
 	    has "$OUT/fmt_prf.out" "^Rec,[0-9]+,1,[0-9]+,mailtrace,0xAD8F,[0-9]{4}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}/[0-9]{3}/000,0,127\\.0\\.0\\.1,"
 	check "prf OPT is hex and ASCII its printable form" \
 	    has "$OUT/fmt_prf.out" ",3132372E302E302E31 [0-9]+|,3132372E302E302E31[0-9A-F]+,127\\.0\\.0\\.1 $P 10000 30000"
-	check "jsonl first line is the format header" has "$OUT/fmt_jsonl.out" '^\{"format":"mailtrace-jsonl","version":1,'
+	check "jsonl: every line is a record with the documented keys (no header line)" \
+	    python3 "$here/../jsonl_check.py" "$OUT/fmt_jsonl.out"
+	check "jsonl: the first line is the first record" has "$OUT/fmt_jsonl.out" '^\{"run":[0-9]+,"event":"0xAD80",.*"seq":1,'
 	check "jsonl records carry every required key" \
 	    has "$OUT/fmt_jsonl.out" '^\{"run":[0-9]+,"event":"0xAD8F","level":"A","rc":0,"int":"RETR 1","opr":"\+OK","opt":"","time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z","session":1,"seq":[0-9]+,"client":"127\.0\.0\.1:[0-9]+","server":"127\.0\.0\.1:'"$P"'","source":"probe","elapsed_us":[0-9]+,"bytes":356,'
 	check "jsonl: before points have no elapsed_us" hasnt "$OUT/fmt_jsonl.out" '"event":"0xAD8E".*elapsed_us'

@@ -23,7 +23,8 @@
 #   #! within SECONDS   mailtrace ends in less than SECONDS (wall clock,
 #                       measured around the run: an upper bound, no sleep)
 # Every case also checks: the store gives back exactly what was printed,
-# and the password appears in no output.
+# every line of the run as JSONL is a record (tests/jsonl_check.py), and
+# the password appears in no output.
 set -u
 MT=$1 FAKE=$2 CERTS=$3 OUT=$4 CASE=$5
 here=$(cd "$(dirname "$0")" && pwd)
@@ -99,6 +100,10 @@ check "$name: stderr is one line at most" test "$(grep -c . "$OUT/trace.err")" -
 "$MT" show >"$OUT/show.out" 2>"$OUT/show.err"
 T_SHOW=$OUT/show.err
 check "$name: the store kept every record (show = printed)" cmp "$OUT/trace.out" "$OUT/show.out"
+# The same records as JSONL (the probe's own jsonl sink): each line a record.
+"$MT" show --format jsonl >"$OUT/show.jsonl" 2>"$OUT/show.jsonl.err"
+python3 "$here/../jsonl_check.py" "$OUT/show.jsonl" 2>"$OUT/jsonl.check"
+ok $? "$name: every jsonl line is a record with the documented keys" "$OUT/jsonl.check"
 
 fake_status=""
 while read -r -t 30 -u "$fd" l; do

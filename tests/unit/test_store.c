@@ -3,6 +3,8 @@
  * test_store.c - the sqlite store: runs, the record sink, exact replay,
  * reopening, bad paths and the default path.
  */
+#include <sys/wait.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,9 @@ static void	check_schema(void);
 static void	test_bad_paths(void);
 static void	test_batches(void);
 static void	test_migrate_v1(void);
+static void	test_migrate_v2(void);
+static void	check_replay_plan(const char *);
+static void	test_concurrent_create(void);
 static void	test_default_path(void);
 static void	cleanup(void);
 
@@ -316,7 +321,7 @@ test_migrate_v1(void)
 
 		CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
 		    " pragma_user_version), (SELECT count(*) FROM"
-		    " pragma_index_list('records') WHERE name = 'records_run'),"
+		    " pragma_index_list('records') WHERE name = 'records_order'),"
 		    " (SELECT group_concat(session || '.' || seq, ' ') FROM"
 		    " (SELECT session, seq FROM records ORDER BY rowid))", -1,
 		    &s, NULL) == SQLITE_OK);
@@ -329,6 +334,209 @@ test_migrate_v1(void)
 	}
 	sqlite3_close(db);
 	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * The replay query reads the run through an index in its order: no
+ * "USE TEMP B-TREE FOR ORDER BY" (a sort of the whole run, in memory,
+ * before the first row), whatever the run's size.
+ */
+static void
+check_replay_plan(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 sql[1024], plan[1024];
+	size_t		 n = 0;
+	int		 rc;
+
+	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK);
+	snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", store_replay_sql());
+	CHECK(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK);
+	plan[0] = '\0';
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < sizeof(plan))
+		n += (size_t)snprintf(plan + n, sizeof(plan) - n, "%s; ",
+		    (const char *)sqlite3_column_text(s, 3));
+	CHECK(rc == SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	if (strstr(plan, "TEMP B-TREE") != NULL ||
+	    strstr(plan, "USING INDEX records_order") == NULL) {
+		fprintf(stderr, "replay plan: %s\n", plan);
+		CHECK(!"the replay reads records_order, without a sort");
+	}
+}
+
+/*
+ * A version 2 store (records found by run only, records_run) gets the
+ * index in replay order on open; its records replay in order and the
+ * replay sorts nothing.
+ */
+static void
+test_migrate_v2(void)
+{
+	char			 dir[] = "/tmp/mt-store-v2.XXXXXX", path[256];
+	sqlite3			*db;
+	sqlite3_stmt		*s;
+	struct store		*st;
+	struct count_sink	 cs;
+	struct mt_err		 err;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/v2.db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	    "CREATE TABLE runs (id INTEGER PRIMARY KEY, proto TEXT NOT NULL,"
+	    " target TEXT NOT NULL, level TEXT NOT NULL, started INTEGER NOT"
+	    " NULL, pid INTEGER NOT NULL, finished INTEGER, exit_status"
+	    " INTEGER);"
+	    "CREATE TABLE records (run INTEGER NOT NULL REFERENCES runs(id),"
+	    " session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc"
+	    " INTEGER, intf TEXT, opr TEXT, opt TEXT, time INTEGER, client"
+	    " TEXT, server TEXT, source TEXT, elapsed_us INTEGER NULL, bytes"
+	    " INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL, detail"
+	    " TEXT NULL);"
+	    "CREATE INDEX records_run ON records (run);"
+	    "CREATE TABLE event_kind (id INTEGER PRIMARY KEY, level TEXT, name"
+	    " TEXT, confirmed INTEGER, point TEXT);"
+	    "INSERT INTO runs VALUES (3, 'decode', 't', 'standard', 1, 2, 3, 0);"
+	    "INSERT INTO records (run, session, seq, event, level, rc, intf,"
+	    " opr, opt, time, client, server, source) VALUES"
+	    " (3, 2, 1, 44430, 'A', 0, 'USER bob', '', '', 1, 'c', 's', 'pcap'),"
+	    " (3, 1, 1, 44430, 'A', 0, 'USER al', '', '', 2, 'c', 's', 'pcap'),"
+	    " (3, 2, 2, 44431, 'A', 0, 'USER bob', '+OK', '', 3, 'c', 's',"
+	    " 'pcap'),"
+	    " (3, 1, 2, 44431, 'A', 0, 'USER al', '+OK', '', 4, 'c', 's',"
+	    " 'pcap');"
+	    "PRAGMA user_version = 2;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	mt_err_clear(&err);
+	CHECK_OK(store_open(path, &st, &err), err);
+	memset(&cs, 0, sizeof(cs));
+	cs.base.rec = count_rec;
+	cs.ordered = true;
+	CHECK_OK(store_replay(st, 3, &cs.base, &err), err);
+	/* (1,1) (1,2) (2,1) (2,2) */
+	CHECK(cs.n == 4 && cs.last_seq == 2 && !cs.ordered);
+	store_close(st);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
+	    " pragma_user_version), (SELECT group_concat(name, ' ') FROM"
+	    " pragma_index_list('records')), (SELECT group_concat(name, ' ')"
+	    " FROM pragma_index_info('records_order'))", -1, &s, NULL) ==
+	    SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK(sqlite3_column_int(s, 0) == STORE_SCHEMA_VERSION);
+	CHECK_STR((const char *)sqlite3_column_text(s, 1), "records_order");
+	CHECK_STR((const char *)sqlite3_column_text(s, 2), "run session seq");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	check_replay_plan(path);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * One of the concurrent creators: wait for the start (the pipe closes),
+ * open the store, begin a run, store a record, end the run.  Exits 0, or
+ * 1 with sqlite's message on stderr.
+ */
+static void
+create_child(const char *path, int start)
+{
+	struct store		*st;
+	struct sink		*sk;
+	struct trace_rec	 r;
+	struct run_info		 ri = { .proto = "pop3", .target = "t",
+				    .level = "standard", .started = T0 };
+	struct mt_err		 err;
+	char			 c;
+
+	(void)read(start, &c, 1);	/* EOF: every child is waiting */
+	mt_err_clear(&err);
+	ri.pid = (long)getpid();
+	if (store_open(path, &st, &err) != 0 ||
+	    store_run_begin(st, &ri, &err) != 0) {
+		fprintf(stderr, "child %ld: %s\n", (long)getpid(), err.msg);
+		_exit(1);
+	}
+	trace_rec_clear(&r);
+	r.event = 0xAD80;
+	r.level = 'A';
+	r.run = ri.run;
+	r.session = 1;
+	r.seq = 1;
+	if ((sk = store_sink(st)) == NULL || sk->rec(sk, &r, &err) != 0 ||
+	    sk->flush(sk, &err) != 0 ||
+	    store_run_end(st, ri.run, 0, T0 + 1, &err) != 0) {
+		fprintf(stderr, "child %ld: %s\n", (long)getpid(), err.msg);
+		_exit(1);
+	}
+	sk->close(sk);
+	store_close(st);
+	_exit(0);
+}
+
+/*
+ * 20 processes create the same new store at once (as 20 probes started
+ * together would): every one of them opens it, migrates or finds it
+ * migrated, and stores its run.  Ten rounds, each on a new file (without
+ * the retry of store_wal(), one round in three or four lost a creator).
+ */
+static void
+test_concurrent_create(void)
+{
+	char		 dir[] = "/tmp/mt-store-conc.XXXXXX", path[256], p[300];
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	pid_t		 pid;
+	int		 round, i, fd[2], status, failed;
+	enum { NPROC = 20, NROUNDS = 10 };
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (round = 0; round < NROUNDS; round++) {
+		snprintf(path, sizeof(path), "%s/new%d.db", dir, round);
+		CHECK(pipe(fd) == 0);
+		for (i = 0; i < NPROC; i++) {
+			CHECK((pid = fork()) >= 0);
+			if (pid == 0) {
+				close(fd[1]);
+				create_child(path, fd[0]);
+			}
+		}
+		close(fd[0]);
+		close(fd[1]);		/* go */
+		failed = 0;
+		for (i = 0; i < NPROC; i++) {
+			CHECK(wait(&status) > 0);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				failed++;
+		}
+		if (failed != 0)
+			fprintf(stderr, "round %d: %d of %d creators failed\n",
+			    round, failed, NPROC);
+		CHECK(failed == 0);
+		CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK);
+		CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM runs"
+		    " WHERE exit_status = 0), (SELECT count(*) FROM records),"
+		    " (SELECT user_version FROM pragma_user_version)", -1, &s,
+		    NULL) == SQLITE_OK);
+		CHECK(sqlite3_step(s) == SQLITE_ROW);
+		CHECK(sqlite3_column_int(s, 0) == NPROC);
+		CHECK(sqlite3_column_int(s, 1) == NPROC);
+		CHECK(sqlite3_column_int(s, 2) == STORE_SCHEMA_VERSION);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		unlink(path);
+		snprintf(p, sizeof(p), "%s-wal", path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", path);
+		unlink(p);
+	}
 	rmdir(dir);
 }
 
@@ -537,10 +745,13 @@ main(void)
 	CHECK(sr.finished_set && sr.exit_status == 3);
 	store_close(st);
 	check_schema();
+	check_replay_plan(dbpath);
 
 	test_bad_paths();
 	test_batches();
 	test_migrate_v1();
+	test_migrate_v2();
+	test_concurrent_create();
 	cleanup();
 	test_default_path();
 	printf("ok\n");

@@ -177,7 +177,7 @@ for v in normal lossy; do
 	bt=$(med < "$T/$v.bare.t"); dt=$(med < "$T/$v.dec.t")
 	ratio=$(med < "$T/$v.ratio")
 	say "$v ($mb MB): bare median ${bt}s = $(awk -v m="$mb" -v t="$bt" 'BEGIN { printf "%.0f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.bare.m") KB"
-	say "$v ($mb MB): decoder median ${dt}s = $(awk -v m="$mb" -v t="$dt" 'BEGIN { printf "%.0f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.dec.m") KB, records $(($(wc -l < "$T/$v.1.jsonl") - 1))"
+	say "$v ($mb MB): decoder median ${dt}s = $(awk -v m="$mb" -v t="$dt" 'BEGIN { printf "%.0f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.dec.m") KB, records $(wc -l < "$T/$v.1.jsonl")"
 	if [ "$TSHARK" = 1 ]; then
 		tt=$(med < "$T/$v.tsh.t")
 		say "$v ($mb MB): tshark median ${tt}s = $(awk -v m="$mb" -v t="$tt" 'BEGIN { printf "%.1f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.tsh.m") KB (reference)"
