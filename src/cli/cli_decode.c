@@ -41,6 +41,10 @@ static const char decode_usage[] =
 "  --db FILE              the sqlite store (as for pop3)\n"
 "  -h, --help             this text\n"
 "\n"
+"At the end, one line on stderr says what was not decoded, if anything:\n"
+"packets truncated, invalid or not TCP/IP; TCP flows not mail and TLS flows\n"
+"on unlisted ports, with their server ports and a --port hint.\n"
+"\n"
 "exit status: 0 every input was read; 1 an input was damaged or cut short\n"
 "(the records before the damage are kept; stderr says where it stopped),\n"
 "or a file ended with mail sessions still open (no FIN or RST captured);\n"
@@ -81,6 +85,93 @@ struct dec_cli {
 /* --port's protocols, in the order of struct dec_opts' lists. */
 static const char *const port_protos[4] = { "pop3", "smtp", "pop3s",
     "smtps" };
+
+/* "; N what" (what1 for one) onto b (NUL-terminated, bounded), N > 0. */
+static void
+add_count(char *b, size_t sz, uint64_t n, const char *what1,
+    const char *what)
+{
+	size_t	o = strlen(b);
+
+	if (n > 0 && o < sz)
+		snprintf(b + o, sz - o, "%s%llu %s", o > 0 ? "; " : "",
+		    (unsigned long long)n, n == 1 ? what1 : what);
+}
+
+/* " (port P, Q, ...)" of a kind of skipped flow onto b. */
+static void
+add_ports(char *b, size_t sz, const struct dec_skipped *k)
+{
+	size_t	i, o;
+
+	for (i = 0; i < k->nports; i++) {
+		o = strlen(b);
+		snprintf(b + o, sz - o, "%s%u", i == 0 ? (k->nports > 1 ||
+		    k->more ? " (server ports " : " (server port ") : ", ",
+		    k->ports[i]);
+	}
+	o = strlen(b);
+	if (k->nports > 0)
+		snprintf(b + o, sz - o, "%s)", k->more ? ", ..." : "");
+}
+
+/*
+ * Ports whose TLS is known not to be mail, so no --port hint is given for
+ * them: HTTPS (443, 8443), IMAPS (993), LDAPS (636), FTPS (989, 990), DNS
+ * over TLS (853), XMPP (5223), SIP (5061).
+ */
+static bool
+tls_not_mail(uint16_t port)
+{
+	static const uint16_t	known[] = { 443, 8443, 993, 636, 989, 990,
+				    853, 5223, 5061 };
+	size_t			i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i] == port)
+			return true;
+	return false;
+}
+
+/*
+ * One line on stderr of what was read and not decoded (issue 9 item 18):
+ * packets by reason, TCP flows that were not mail and TLS flows on ports
+ * no option named (with the --port that would name them).  Nothing when
+ * everything was decoded.
+ */
+static void
+skipped_summary(const struct cap_stats *cs, const struct dec_stats *ds)
+{
+	char	b[1024] = "";
+	size_t	i;
+
+	add_count(b, sizeof(b), cs->truncated, "packet truncated",
+	    "packets truncated");
+	add_count(b, sizeof(b), cs->invalid, "packet invalid",
+	    "packets invalid");
+	add_count(b, sizeof(b), cs->skipped, "packet not TCP/IP (or a later "
+	    "IPv4 fragment)", "packets not TCP/IP (or later IPv4 fragments)");
+	if (ds->other.flows > 0) {
+		add_count(b, sizeof(b), ds->other.flows, "TCP flow not mail",
+		    "TCP flows not mail");
+		add_ports(b, sizeof(b), &ds->other);
+	}
+	if (ds->tls.flows > 0) {
+		add_count(b, sizeof(b), ds->tls.flows, "TLS flow on an "
+		    "unlisted port", "TLS flows on unlisted ports");
+		add_ports(b, sizeof(b), &ds->tls);
+		for (i = 0; i < ds->tls.nports; i++)
+			if (!tls_not_mail(ds->tls.ports[i]))
+				break;
+		if (i < ds->tls.nports)
+			snprintf(b + strlen(b), sizeof(b) - strlen(b), ": if "
+			    "port %u is POP3S or SMTPS, say so with --port "
+			    "pop3s=%u or --port smtps=%u", ds->tls.ports[i],
+			    ds->tls.ports[i], ds->tls.ports[i]);
+	}
+	if (b[0] != '\0')
+		cli_err("not decoded: %s", b);
+}
 
 static void
 on_pkt(void *arg, const struct pkt_tcp *p)
@@ -282,7 +373,7 @@ cli_decode(int argc, char **argv)
 	struct cap_src		**srcs = NULL;
 	struct decoder		*dec = NULL;
 	struct cli_run		 run;
-	struct cap_stats	 cs;
+	struct cap_stats	 cs, total;
 	struct dec_stats	 before, after;
 	struct mt_err		 err;
 	int			 status = 0, nfiles, nsrc, i, rc;
@@ -294,6 +385,7 @@ cli_decode(int argc, char **argv)
 	}
 	cli_common_init(&c->com);
 	dec_opts_default(&c->o);
+	memset(&total, 0, sizeof(total));
 	if (parse_args(c, argc, argv) != 0) {
 		free(c);
 		return EXIT_USAGE;
@@ -400,6 +492,10 @@ cli_decode(int argc, char **argv)
 			    "their");
 			status = EXIT_SESSION;
 		}
+		total.packets += cs.packets;
+		total.skipped += cs.skipped;
+		total.truncated += cs.truncated;
+		total.invalid += cs.invalid;
 		trace_flush(&run.tr, NULL);
 		/* Done with this input: its buffers go now, not at the end. */
 		if (c->iface == NULL) {
@@ -409,6 +505,8 @@ cli_decode(int argc, char **argv)
 		}
 	}
 	live_src = NULL;
+	dec_get_stats(dec, &after);
+	skipped_summary(&total, &after);
 	cli_stop_hook(NULL);
 	if (c->iface == NULL && cli_stopped() != 0)
 		cli_err("interrupted by %s: the input was not read to its end "

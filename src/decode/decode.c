@@ -27,7 +27,8 @@ enum dkind {
 	DK_UNKNOWN,		/* waiting for content to decide */
 	DK_MAIL,		/* POP3 or SMTP through the model */
 	DK_TLS,			/* implicit TLS: connection-level records only */
-	DK_IGNORE		/* not mail */
+	DK_IGNORE,		/* not mail */
+	DK_TLS_UNLISTED		/* TLS on a port no option names: not decoded */
 };
 
 struct dflow {
@@ -108,6 +109,7 @@ static void	 df_anomaly(void *, enum an, const char *, mt_time);
 static void	 df_close(void *, enum reasm_close, mt_time);
 static void	 df_start(struct dflow *, mt_time);
 static void	 df_unseen_end(struct dflow *, mt_time);
+static void	 df_skipped(struct dflow *);
 static void	 df_done(struct dflow *);
 static void	 df_on_step(void *, const struct step *);
 static void	 df_on_command(void *, int, bool, unsigned, mt_time);
@@ -475,10 +477,31 @@ df_sniff(struct dflow *f)
 		return DK_MAIL;
 	case SNIFF_MORE:
 		return DK_UNKNOWN;
+	case SNIFF_TLS:
+		return DK_TLS_UNLISTED;
 	case SNIFF_OTHER:
 	default:
 		return DK_IGNORE;
 	}
+}
+
+/* A flow with data was not decoded: count it, and its server port. */
+static void
+df_skipped(struct dflow *f)
+{
+	struct dec_skipped	*k = f->kind == DK_TLS_UNLISTED ?
+				    &f->d->stats.tls : &f->d->stats.other;
+	size_t			 i;
+
+	f->d->stats.ignored++;
+	k->flows++;
+	for (i = 0; i < k->nports; i++)
+		if (k->ports[i] == f->id.sport)
+			return;
+	if (k->nports < DEC_SKIP_PORTS)
+		k->ports[k->nports++] = f->id.sport;
+	else
+		k->more = true;
 }
 
 static void
@@ -487,7 +510,8 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 	struct dflow	*f = user;
 	size_t		 take;
 
-	if (f->kind == DK_IGNORE || f->encrypted)
+	if (f->kind == DK_IGNORE || f->kind == DK_TLS_UNLISTED ||
+	    f->encrypted)
 		return;
 	if (f->kind == DK_UNKNOWN) {
 		take = DEC_SNIFF_HARD - f->nsniff[dir];
@@ -500,8 +524,8 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 		memcpy(f->sniff[dir] + f->nsniff[dir], p, take);
 		f->nsniff[dir] += take;
 		f->kind = df_sniff(f);
-		if (f->kind == DK_IGNORE) {
-			f->d->stats.ignored++;
+		if (f->kind == DK_IGNORE || f->kind == DK_TLS_UNLISTED) {
+			df_skipped(f);
 			return;
 		}
 		if (f->kind == DK_UNKNOWN)
@@ -532,7 +556,7 @@ df_anomaly(void *user, enum an a, const char *detail, mt_time t)
 {
 	struct dflow	*f = user;
 
-	if (f->kind == DK_IGNORE)
+	if (f->kind == DK_IGNORE || f->kind == DK_TLS_UNLISTED)
 		return;
 	if (f->session_open)
 		trace_anomaly(&f->tr, a, detail, t);
@@ -814,12 +838,13 @@ static void
 df_close(void *user, enum reasm_close why, mt_time t)
 {
 	struct dflow	*f = user;
-	struct decoder	*d = f->d;
 	bool		 pop3 = f->proto == PROTO_POP3;
 	int		 rc;
 
-	if (f->kind == DK_UNKNOWN && (f->nsniff[0] > 0 || f->nsniff[1] > 0))
-		d->stats.ignored++;
+	if (f->kind == DK_UNKNOWN && (f->nsniff[0] > 0 || f->nsniff[1] > 0)) {
+		f->kind = DK_IGNORE;
+		df_skipped(f);
+	}
 	if (!f->session_open) {
 		free(f);
 		return;

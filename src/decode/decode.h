@@ -36,9 +36,21 @@ struct dec_opts {
 						   after every packet */
 };
 
+#define DEC_SKIP_PORTS	8	/* server ports listed per kind of skipped flow */
+
+/* TCP flows that were not decoded, of one kind, with their server ports. */
+struct dec_skipped {
+	uint64_t	 flows;
+	uint16_t	 ports[DEC_SKIP_PORTS];	/* distinct, first seen first */
+	size_t		 nports;
+	bool		 more;			/* more ports than listed */
+};
+
 struct dec_stats {
 	uint64_t	 sessions;		/* mail sessions decoded */
 	uint64_t	 ignored;		/* TCP flows that were not mail */
+	struct dec_skipped other;		/* ... of those: not mail */
+	struct dec_skipped tls;			/* ... TLS on an unlisted port */
 	uint64_t	 unfinished;		/* sessions open when the input
 						   ended (no FIN or RST) */
 	uint64_t	 lines_given_up;	/* for the byte budget */

@@ -14,6 +14,7 @@
 
 static enum sniff sniff_lines(const struct lr_line *, const struct lr_line *,
 		    const struct sniff_in *);
+static bool	tls_record(const uint8_t *, size_t);
 static bool	first_line(struct lr *, const uint8_t *, size_t,
 		    struct lr_line *);
 
@@ -34,6 +35,13 @@ first_line(struct lr *lr, const uint8_t *p, size_t n, struct lr_line *l)
 		n -= used;
 	}
 	return got;
+}
+
+/* Do p[0..n) begin with a TLS handshake record (RFC 8446 5.1, 3.x)? */
+static bool
+tls_record(const uint8_t *p, size_t n)
+{
+	return n >= 3 && p[0] == 22 && p[1] == 3 && p[2] <= 4;
 }
 
 /* The verdict from the client's and the server's first lines (NULL: none yet). */
@@ -84,6 +92,8 @@ sniff_flow(const struct sniff_in *in)
 	bool		cgot, sgot;
 	enum sniff	r;
 
+	if (tls_record(in->c, in->nc) || tls_record(in->s, in->ns))
+		return SNIFF_TLS;
 	cgot = first_line(&lr[0], in->c, in->nc, &c);
 	sgot = first_line(&lr[1], in->s, in->ns, &s);
 	r = sniff_lines(cgot ? &c : NULL, sgot ? &s : NULL, in);

@@ -17,7 +17,9 @@ enum sniff {
 	SNIFF_MORE,		/* not decided yet: more bytes may tell */
 	SNIFF_POP3,
 	SNIFF_SMTP,
-	SNIFF_OTHER		/* not mail, or not provably mail */
+	SNIFF_OTHER,		/* not mail, or not provably mail */
+	SNIFF_TLS		/* TLS from the first byte (implicit TLS on a
+				   port nobody named?): not decoded */
 };
 
 struct sniff_in {
@@ -33,8 +35,9 @@ struct sniff_in {
  * client's first line a POP3 command; AUTH counts only when the server
  * spoke first, PASS never.  SMTP: the client's first line is EHLO or HELO
  * (RFC 5321 4.1.1.1) and the server's first line, if any yet, an SMTP
- * reply.  Anything else, once a line of each side or a final verdict is
- * in, is SNIFF_OTHER.
+ * reply.  A side whose first bytes are a TLS handshake record (RFC 8446
+ * 5.1: content type 22, version 3.x) is SNIFF_TLS.  Anything else, once a
+ * line of each side or a final verdict is in, is SNIFF_OTHER.
  */
 enum sniff	sniff_flow(const struct sniff_in *);
 

@@ -6,6 +6,7 @@
 # command (reply_without_command: the secret line is never shown), and
 # QUIT pairs with its own "+OK bye".
 # absent: a-long-password-here
+# stderr: ^mailtrace: not decoded: 1 packet not TCP/IP \(or a later IPv4 fragment\)$
 flow 4 192.0.2.10 40113 192.0.2.20 110
 syn
 synack

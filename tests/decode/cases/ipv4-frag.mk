@@ -3,6 +3,7 @@
 # skipped; the client then retransmits the segment unfragmented, which
 # fills the hole.  Short segments are not fragmented.  (A fragmented segment
 # that is never retransmitted: ipv4-frag-lost.mk.)
+# stderr: ^mailtrace: not decoded: 1 packet not TCP/IP \(or a later IPv4 fragment\)$
 flow 4 192.0.2.10 40113 192.0.2.20 110
 syn
 synack

@@ -6,6 +6,7 @@
 # is not POP3 either.  Expected: no records at all, the secrets nowhere.
 # absent: secret-ftp
 # absent: hunter2
+# stderr: ^mailtrace: not decoded: 2 TCP flows not mail \(server ports 2121, 6379\)$
 flow 4 192.0.2.10 40121 192.0.2.30 2121
 syn
 synack

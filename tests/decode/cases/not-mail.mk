@@ -1,5 +1,6 @@
 # not-mail: an HTTP exchange on port 8080, UDP on a mail port and ARP are
 # ignored: no records at all; then a POP3 session on 110 is session 1.
+# stderr: ^mailtrace: not decoded: 2 packets not TCP/IP \(or later IPv4 fragments\); 1 TCP flow not mail \(server port 8080\)$
 flow 4 192.0.2.10 40111 192.0.2.30 8080
 syn
 synack
