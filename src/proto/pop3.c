@@ -31,6 +31,10 @@ static void	pop3_line(struct pop3 *, enum dir, const struct lr_line *,
 		    uint64_t);
 static void	pop3_c2s_line(struct pop3 *, const struct lr_line *);
 static void	pop3_s2c_line(struct pop3 *, const struct lr_line *, uint64_t);
+static void	pop3_s2c_status(struct pop3 *, const struct lr_line *,
+		    uint64_t);
+static void	pop3_no_greeting(struct pop3 *);
+static void	pop3_release_held(struct pop3 *);
 static void	pop3_body_line(struct pop3 *, const struct lr_line *);
 static void	pop3_step(struct pop3 *, const struct pend *, enum pop3_st,
 		    const char *, size_t, int, bool, unsigned);
@@ -147,6 +151,7 @@ pop3_line(struct pop3 *m, enum dir d, const struct lr_line *l, uint64_t rest)
 static void
 pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 {
+	const struct pend *q;
 	struct pend	 p;
 	struct verb_line v;
 	enum pop3_cmd	 cmd;
@@ -181,6 +186,12 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 		    POP3_C__UNKNOWN ? "unknown" : pop3_cmd_verb(cmd));
 	}
 	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_POP3_CMD_SOFT);
+	/* Sent before any server line: see early_multi in pop3.h. */
+	if ((q = pendq_peek(&m->pend)) != NULL &&
+	    q->cmd == POP3_C__GREETING && !m->greet_held && p.cmd !=
+	    POP3_C__AUTHDATA && (unsigned)p.cmd < POP3_C__COUNT)
+		m->early_multi = pop3_cmd_info[p.cmd].reply == REPLY_RM ||
+		    (pop3_cmd_info[p.cmd].reply == REPLY_RM0 && !p.has_arg);
 	if (m->env.on_command != NULL)
 		m->env.on_command(m->env.arg, p.cmd, p.has_arg, p.ev_before,
 		    p.t_before);
@@ -244,8 +255,71 @@ pop3_step(struct pop3 *m, const struct pend *p, enum pop3_st st,
 	m->env.on_step(m->env.arg, &s);
 }
 
+/*
+ * A server line while no body is read: first settle a held first line
+ * (early_multi in pop3.h), then the line itself.
+ */
 static void
 pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
+{
+	const struct pend	*q;
+	struct pop3_status	 s;
+
+	if (m->in_body || (l->flags & LR_CONT)) {
+		pop3_s2c_status(m, l, rest);
+		return;
+	}
+	pop3_status_parse(l->text, l->len, &s);
+	if (m->greet_held) {
+		m->greet_held = false;
+		if (s.st == POP3_ST_BAD)
+			pop3_no_greeting(m);
+		pop3_s2c_status(m, &m->held, 0);
+		pop3_s2c_status(m, l, rest);
+		return;
+	}
+	q = pendq_peek(&m->pend);
+	if (m->early_multi && q != NULL && q->cmd == POP3_C__GREETING &&
+	    s.st == POP3_ST_OK && l->len <= sizeof(m->held_text) &&
+	    (l->flags & LR_TRUNCATED) == 0) {
+		m->early_multi = false;
+		m->greet_held = true;
+		m->held = *l;
+		memcpy(m->held_text, l->text, l->len);
+		m->held.text = m->held_text;
+		return;
+	}
+	pop3_s2c_status(m, l, rest);
+}
+
+/* A held first line turns out to answer a command: no greeting came. */
+static void
+pop3_no_greeting(struct pop3 *m)
+{
+	struct pend	p;
+	char		detail[MT_FIELD_HARD];
+
+	if (!pendq_pop(&m->pend, &p))
+		return;
+	snprintf(detail, sizeof(detail), "the server's first line answers "
+	    "%.200s", pendq_peek(&m->pend) != NULL ?
+	    pendq_peek(&m->pend)->intf : "a command");
+	trace_anomaly(m->env.tr, AN_NO_GREETING, detail, m->held.t_first);
+	pop3_set_state(m, POP3_S_AUTHORIZATION);
+}
+
+/* Release a held first line as the greeting (a gap, the end). */
+static void
+pop3_release_held(struct pop3 *m)
+{
+	if (m->greet_held) {
+		m->greet_held = false;
+		pop3_s2c_status(m, &m->held, 0);
+	}
+}
+
+static void
+pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 {
 	struct pop3_status	 s;
 	struct pend		 p;
@@ -432,6 +506,8 @@ pop3_capa_line(struct pop3_capa *c, const struct lr_line *l)
 void
 pop3_gap(struct pop3 *m, enum dir d, uint64_t nbytes, mt_time t)
 {
+	if (d == DIR_S2C)
+		pop3_release_held(m);
 	model_gap(m->env.tr, &m->lr[d], d, nbytes, t);
 }
 
@@ -458,6 +534,7 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 
 	if (m->state == POP3_S_CLOSED)
 		return;
+	pop3_release_held(m);
 	/* A last line without its LF: still a line for a body's count. */
 	if (m->in_body && lr_finish(&m->lr[DIR_S2C], t, &l))
 		(void)body_line(&m->body, &l);

@@ -34,6 +34,17 @@ struct pop3 {
 	struct pop3_capa	 capa;
 	struct pop3_capa	 capa_new;	/* being collected */
 	uint64_t		 tls_bytes;	/* opaque bytes after STLS */
+	/*
+	 * A client that spoke before any server line, with a command that
+	 * gets a multi-line response (CAPA, say): is the server's first
+	 * +OK line the greeting, or that command's status with the greeting
+	 * never sent (or not captured)?  The next server line tells: a
+	 * status means a greeting; a content line, the command's status.
+	 */
+	bool			 early_multi;	/* such a command is pending */
+	bool			 greet_held;	/* the first line waits */
+	struct lr_line		 held;		/* text points to held_text */
+	char			 held_text[MT_POP3_RESP_SOFT];
 };
 
 void	pop3_init(struct pop3 *, const struct conv_env *, mt_time);
