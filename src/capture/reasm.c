@@ -28,6 +28,7 @@
 #define HS_0		0x1u	/* SYN reported */
 #define HS_1		0x2u	/* SYN-ACK reported */
 #define HS_2		0x4u	/* final ACK reported */
+#define HS_REFUSED	0x8u	/* a reset answered the SYN */
 
 enum fstate {
 	FS_FREE = 0,
@@ -168,6 +169,8 @@ static bool	 wait_queue(struct reasm *, struct flow *, bool,
 		    const struct pkt_tcp *);
 static void	 wait_end(struct reasm *, struct flow *, mt_time, bool);
 static void	 wait_clear(struct reasm *, struct flow *);
+static bool	 flow_refused(const struct flow *, enum reasm_dir,
+		    const struct pkt_tcp *);
 static void	 flow_hs(struct reasm *, struct flow *, int, mt_time);
 static bool	 flow_fin_done(const struct flow *);
 static enum reasm_close flow_end_reason(const struct flow *);
@@ -842,6 +845,8 @@ flow_process(struct reasm *r, struct flow *f, bool src_is_a,
 	}
 	if (h->fin && seq_leq(h->fin_seq, h->next))
 		h->ended = true;
+	if ((pk->flags & PKT_RST) != 0 && flow_refused(f, d, pk))
+		flow_hs(r, f, REASM_HS_REFUSED, pk->ts);
 	if (f->finishing)
 		;	/* being closed already: flow_finish() goes on */
 	else if (pk->flags & PKT_RST)
@@ -849,6 +854,20 @@ flow_process(struct reasm *r, struct flow *f, bool src_is_a,
 	else if (flow_fin_done(f) && !f->waiting)
 		flow_finish(r, f, REASM_FIN, pk->ts, false);
 	f->busy--;
+}
+
+/*
+ * Is the reset pk (direction d) the server refusing the connection?  Only
+ * a SYN was seen (no SYN-ACK, nothing else from the server), and the reset
+ * acknowledges the SYN (RFC 9293 3.10.7.3: in SYN-SENT a reset is
+ * acceptable when its ACK acknowledges the SYN).
+ */
+static bool
+flow_refused(const struct flow *f, enum reasm_dir d, const struct pkt_tcp *pk)
+{
+	return d == REASM_S2C && f->hs == HS_0 && f->isn_known &&
+	    (pk->flags & PKT_ACK) != 0 && pk->ack == f->isn + 1 &&
+	    !f->h[REASM_S2C].payload && !f->h[REASM_C2S].payload;
 }
 
 static void

@@ -686,6 +686,45 @@ test_rst(void)
 	users_free();
 }
 
+/*
+ * A reset that answers the SYN, acknowledging it, is the server refusing
+ * the connection: the stage REASM_HS_REFUSED, then close(RST).  A reset
+ * that does not acknowledge the SYN, or one after the SYN-ACK, is not.
+ */
+static void
+test_refused(void)
+{
+	struct conn	 k = { 1, 2, 40013, 110 };
+	struct conn	 k2 = { 1, 2, 40014, 110 };
+	struct conn	 k3 = { 1, 2, 40015, 110 };
+	struct reasm	*r = mk(0, 0, 0);
+
+	tx(r, &k, C2S, 1000, 0, PKT_SYN, NULL, 0);
+	tx(r, &k, C2S, 1000, 0, PKT_SYN, NULL, 0);	/* sent again */
+	tx(r, &k, S2C, 0, 1001, PKT_RST | A, NULL, 0);
+	tx(r, &k2, C2S, 2000, 0, PKT_SYN, NULL, 0);
+	tx(r, &k2, S2C, 0, 1234, PKT_RST | A, NULL, 0);	/* not for the SYN */
+	tx(r, &k3, C2S, 3000, 0, PKT_SYN, NULL, 0);
+	tx(r, &k3, S2C, 700, 3001, PKT_SYN | A, NULL, 0);
+	tx(r, &k3, S2C, 701, 3001, PKT_RST | A, NULL, 0);
+	CHECK_STR(logbuf,
+	    "new c:40013 s:110 syn=1 by_port=0\n"
+	    "40013 hs 0\n"
+	    "40013 hs 3\n"
+	    "40013 close RST\n"
+	    "new c:40014 s:110 syn=1 by_port=0\n"
+	    "40014 hs 0\n"
+	    "40014 close RST\n"
+	    "new c:40015 s:110 syn=1 by_port=0\n"
+	    "40015 hs 0\n"
+	    "40015 hs 1\n"
+	    "40015 close RST\n");
+	CHECK(REASM_HS_REFUSED == 3);
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
 static void
 test_snapped(void)
 {
@@ -1279,6 +1318,7 @@ main(void)
 	test_fin_with_hole();
 	test_hold_budget();
 	test_rst();
+	test_refused();
 	test_snapped();
 	test_table_full();
 	test_idle();
