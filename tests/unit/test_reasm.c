@@ -486,6 +486,42 @@ test_overlap_differs(void)
 	users_free();
 }
 
+/*
+ * An exact retransmission (same sequence number and length) of a segment
+ * delivered already, with other bytes: overlap_differs, the first copy
+ * stays.  One of the last segments delivered whole is compared (an older
+ * one, one delivered in part, or a partial overlap is not).
+ */
+static void
+test_retransmit_differs(void)
+{
+	struct conn		k = { 1, 2, 40016, 110 };
+	struct reasm		*r = mk(0, 0, 0);
+	struct reasm_stats	st;
+
+	handshake(r, &k, 0, 500);
+	log_reset();
+	tx(r, &k, S2C, 501, 1, P, "+OK\r\n", 0);
+	tx(r, &k, C2S, 1, 506, P, "USER bob\r\n", 0);
+	tx(r, &k, C2S, 1, 506, P, "USER eve\r\n", 0);	/* differs */
+	tx(r, &k, C2S, 1, 506, P, "USER bob\r\n", 0);	/* the same */
+	tx(r, &k, S2C, 506, 11, P, "+OK hi\r\n", 0);
+	tx(r, &k, S2C, 501, 11, P, "-ERR\r\n", 0);	/* not its length */
+	tx(r, &k, S2C, 501, 11, P, "+OK\r", 0);		/* nor that */
+	tx(r, &k, S2C, 501, 11, P, "+NO\r\n", 0);	/* differs */
+	CHECK_STR(logbuf,
+	    "40016 data S2C '+OK\\x0d\\x0a'\n"
+	    "40016 data C2S 'USER bob\\x0d\\x0a'\n"
+	    "40016 anomaly overlap_differs (c2s)\n"
+	    "40016 data S2C '+OK hi\\x0d\\x0a'\n"
+	    "40016 anomaly overlap_differs (s2c)\n");
+	reasm_get_stats(r, &st);
+	CHECK(st.retransmits == 5);
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
 static void
 test_wrap(void)
 {
@@ -1309,6 +1345,7 @@ main(void)
 	test_retransmit();
 	test_partial_overlap();
 	test_overlap_differs();
+	test_retransmit_differs();
 	test_wrap();
 	test_causal();
 	test_hold_total();
