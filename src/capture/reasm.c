@@ -13,6 +13,7 @@
  */
 #include "reasm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,8 @@ struct half {
 	bool		 payload;	/* any segment carrying data */
 	bool		 fin;
 	bool		 ended;		/* everything before the FIN delivered */
+	bool		 syn;		/* the stream began with a SYN: at start */
+	uint32_t	 start;		/* its first sequence number after it */
 	unsigned	 nrecent;	/* the slot of recent to fill next */
 	struct seen	 recent[REASM_RECENT];	/* the last delivered whole */
 };
@@ -207,6 +210,9 @@ static void	 recent_check(struct reasm *, struct flow *, enum reasm_dir,
 static void	 seg_lengths(const struct pkt_tcp *, uint32_t *, uint32_t *);
 static void	 half_data(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time);
+static bool	 half_before(struct reasm *, struct flow *, enum reasm_dir,
+		    uint32_t *, const uint8_t **, uint32_t *, uint32_t *,
+		    mt_time);
 static void	 half_merge(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time);
 static struct hseg **hold_from(struct half *, uint32_t);
@@ -854,6 +860,8 @@ flow_process(struct reasm *r, struct flow *f, bool src_is_a,
 	if (!h->init) {
 		h->init = true;
 		h->next = seq;
+		h->syn = (pk->flags & PKT_SYN) != 0;
+		h->start = seq;
 	}
 	seg_lengths(pk, &len, &wire);
 	if (wire > 0) {
@@ -1074,6 +1082,34 @@ deliver(struct reasm *r, struct flow *f, enum reasm_dir d, const uint8_t *p,
 		emit_gap(r, f, d, wire - len, t);
 }
 
+/*
+ * Bytes numbered before the stream began (below the ISN of its SYN + 1)
+ * are no byte of it: not a retransmission, nothing to deliver.  Say so
+ * (data_before_stream) and cut them off the segment; false when nothing
+ * is left of it.
+ */
+static bool
+half_before(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t *seq,
+    const uint8_t **p, uint32_t *len, uint32_t *wire, mt_time t)
+{
+	char		 detail[64];
+	uint32_t	 below = f->h[d].start - *seq;
+	uint32_t	 n = below < *wire ? below : *wire;
+
+	snprintf(detail, sizeof(detail), "%s: %lu octets, %lu before its start",
+	    dir_name(d), (unsigned long)n, (unsigned long)below);
+	flow_anomaly(r, f, AN_BEFORE_STREAM, detail, t);
+	*seq += n;
+	*wire -= n;
+	if (n >= *len)
+		*len = 0;
+	else {
+		*p += n;
+		*len -= n;
+	}
+	return *wire > 0;
+}
+
 /* A segment's payload at seq: wire bytes of sequence space, the first len
  * captured at p. */
 static void
@@ -1083,6 +1119,9 @@ half_data(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 	struct half	*h = &f->h[d];
 	uint32_t	 old;
 
+	if (h->syn && seq_lt(seq, h->start) &&
+	    !half_before(r, f, d, &seq, &p, &len, &wire, t))
+		return;
 	if (seq_lt(seq, h->next)) {
 		/* Bytes before next were delivered (or reported) already;
 		 * only the new part counts.  They are not kept: only an

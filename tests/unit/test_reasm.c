@@ -522,6 +522,49 @@ test_retransmit_differs(void)
 	users_free();
 }
 
+/*
+ * Bytes numbered before the stream began (below the SYN's or SYN-ACK's
+ * sequence number + 1) are no byte of it: data_before_stream, and they are
+ * not delivered; the part of a segment from the start on is.  A direction
+ * that began without a SYN has no known start: older bytes are old.
+ */
+static void
+test_before_stream(void)
+{
+	struct conn		k = { 1, 2, 40017, 25 };
+	struct conn		k2 = { 1, 2, 40018, 25 };
+	struct reasm		*r = mk(0, 0, 0);
+	struct reasm_stats	st;
+
+	handshake(r, &k, 1000, 2000);
+	log_reset();
+	tx(r, &k, S2C, 1001, 1001, P, "220 early\r\n", 0);	/* 1000 below */
+	tx(r, &k, S2C, 1996, 1001, P, "12345220 x\r\n", 0);	/* 5 below */
+	tx(r, &k, C2S, 1001, 2008, P, "EHLO c\r\n", 0);
+	tx(r, &k, C2S, 991, 2008, P, "0123456789", 0);		/* 10 below */
+	CHECK_STR(logbuf,
+	    "40017 anomaly data_before_stream (s2c: 11 octets, 1000 before its start)\n"
+	    "40017 anomaly data_before_stream (s2c: 5 octets, 5 before its start)\n"
+	    "40017 data S2C '220 x\\x0d\\x0a'\n"
+	    "40017 data C2S 'EHLO c\\x0d\\x0a'\n"
+	    "40017 anomaly data_before_stream (c2s: 10 octets, 10 before its start)\n");
+	reasm_get_stats(r, &st);
+	CHECK(st.retransmits == 0);
+	reasm_flush(r, clock_us);
+
+	/* no SYN: the first segment starts the direction, older is old */
+	log_reset();
+	tx(r, &k2, S2C, 5000, 100, P, "250 ok\r\n", 0);
+	tx(r, &k2, S2C, 4000, 100, P, "250 old\r\n", 0);
+	CHECK_STR(logbuf,
+	    "new c:40018 s:25 syn=0 by_port=1\n"
+	    "40018 anomaly capture_started_mid_connection (server port)\n"
+	    "40018 data S2C '250 ok\\x0d\\x0a'\n");
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
 static void
 test_wrap(void)
 {
@@ -1346,6 +1389,7 @@ main(void)
 	test_partial_overlap();
 	test_overlap_differs();
 	test_retransmit_differs();
+	test_before_stream();
 	test_wrap();
 	test_causal();
 	test_hold_total();
