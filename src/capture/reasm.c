@@ -13,6 +13,7 @@
  */
 #include "reasm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@
 #define HS_0		0x1u	/* SYN reported */
 #define HS_1		0x2u	/* SYN-ACK reported */
 #define HS_2		0x4u	/* final ACK reported */
+#define HS_REFUSED	0x8u	/* a reset answered the SYN */
 
 enum fstate {
 	FS_FREE = 0,
@@ -47,6 +49,21 @@ struct hseg {
 	uint8_t		 data[];
 };
 
+/*
+ * A segment delivered whole: its place and a fingerprint of its bytes, so
+ * that an exact retransmission of it (same sequence number, same length),
+ * whose bytes are gone, can still be compared with it.
+ */
+struct seen {
+	uint32_t	 seq;
+	uint32_t	 len;		/* 0: unused */
+	uint64_t	 sum;
+};
+
+/* Segments remembered per direction: a retransmission comes a few
+ * segments after the original. */
+#define REASM_RECENT	8
+
 /* One direction of a flow. */
 struct half {
 	struct hseg	*hold;		/* sorted by seq, never overlapping */
@@ -60,6 +77,10 @@ struct half {
 	bool		 payload;	/* any segment carrying data */
 	bool		 fin;
 	bool		 ended;		/* everything before the FIN delivered */
+	bool		 syn;		/* the stream began with a SYN: at start */
+	uint32_t	 start;		/* its first sequence number after it */
+	unsigned	 nrecent;	/* the slot of recent to fill next */
+	struct seen	 recent[REASM_RECENT];	/* the last delivered whole */
 };
 
 /*
@@ -168,6 +189,8 @@ static bool	 wait_queue(struct reasm *, struct flow *, bool,
 		    const struct pkt_tcp *);
 static void	 wait_end(struct reasm *, struct flow *, mt_time, bool);
 static void	 wait_clear(struct reasm *, struct flow *);
+static bool	 flow_refused(const struct flow *, enum reasm_dir,
+		    const struct pkt_tcp *);
 static void	 flow_hs(struct reasm *, struct flow *, int, mt_time);
 static bool	 flow_fin_done(const struct flow *);
 static enum reasm_close flow_end_reason(const struct flow *);
@@ -179,9 +202,17 @@ static void	 emit_gap(struct reasm *, struct flow *, enum reasm_dir,
 		    uint64_t, mt_time);
 static void	 deliver(struct reasm *, struct flow *, enum reasm_dir,
 		    const uint8_t *, uint32_t, uint32_t, mt_time);
+static uint64_t seg_sum(uint64_t, const uint8_t *, uint32_t);
+static void	 recent_add(struct reasm *, struct half *, uint32_t,
+		    const uint8_t *, uint32_t);
+static void	 recent_check(struct reasm *, struct flow *, enum reasm_dir,
+		    uint32_t, const uint8_t *, uint32_t, mt_time);
 static void	 seg_lengths(const struct pkt_tcp *, uint32_t *, uint32_t *);
 static void	 half_data(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time);
+static bool	 half_before(struct reasm *, struct flow *, enum reasm_dir,
+		    uint32_t *, const uint8_t **, uint32_t *, uint32_t *,
+		    mt_time);
 static void	 half_merge(struct reasm *, struct flow *, enum reasm_dir,
 		    uint32_t, const uint8_t *, uint32_t, uint32_t, mt_time);
 static struct hseg **hold_from(struct half *, uint32_t);
@@ -829,6 +860,8 @@ flow_process(struct reasm *r, struct flow *f, bool src_is_a,
 	if (!h->init) {
 		h->init = true;
 		h->next = seq;
+		h->syn = (pk->flags & PKT_SYN) != 0;
+		h->start = seq;
 	}
 	seg_lengths(pk, &len, &wire);
 	if (wire > 0) {
@@ -842,6 +875,8 @@ flow_process(struct reasm *r, struct flow *f, bool src_is_a,
 	}
 	if (h->fin && seq_leq(h->fin_seq, h->next))
 		h->ended = true;
+	if ((pk->flags & PKT_RST) != 0 && flow_refused(f, d, pk))
+		flow_hs(r, f, REASM_HS_REFUSED, pk->ts);
 	if (f->finishing)
 		;	/* being closed already: flow_finish() goes on */
 	else if (pk->flags & PKT_RST)
@@ -849,6 +884,20 @@ flow_process(struct reasm *r, struct flow *f, bool src_is_a,
 	else if (flow_fin_done(f) && !f->waiting)
 		flow_finish(r, f, REASM_FIN, pk->ts, false);
 	f->busy--;
+}
+
+/*
+ * Is the reset pk (direction d) the server refusing the connection?  Only
+ * a SYN was seen (no SYN-ACK, nothing else from the server), and the reset
+ * acknowledges the SYN (RFC 9293 3.10.7.3: in SYN-SENT a reset is
+ * acceptable when its ACK acknowledges the SYN).
+ */
+static bool
+flow_refused(const struct flow *f, enum reasm_dir d, const struct pkt_tcp *pk)
+{
+	return d == REASM_S2C && f->hs == HS_0 && f->isn_known &&
+	    (pk->flags & PKT_ACK) != 0 && pk->ack == f->isn + 1 &&
+	    !f->h[REASM_S2C].payload && !f->h[REASM_C2S].payload;
 }
 
 static void
@@ -947,17 +996,118 @@ emit_gap(struct reasm *r, struct flow *f, enum reasm_dir d, uint64_t n,
 		r->cb.gap(f->user, d, n, t);
 }
 
+/*
+ * A fingerprint of n bytes: four lanes of 64-bit words, each step
+ * lane = (lane + word) * odd constant, so a difference in one word is
+ * never lost (multiplying by an odd number is a bijection); the lanes and
+ * the tail are mixed at the end.  Seeded per table.  About a cycle per 8
+ * bytes: it runs over every byte delivered whole.  Not a cryptographic
+ * hash: bytes made to collide on purpose escape the comparison.
+ */
+static uint64_t
+seg_sum(uint64_t seed, const uint8_t *p, uint32_t n)
+{
+	const uint64_t	 k = 0x9e3779b97f4a7c15ULL;
+	uint64_t	 a = seed, b = seed ^ 1, c = seed ^ 2, e = seed ^ 3;
+	uint64_t	 w[4];
+
+	for (; n >= 32; p += 32, n -= 32) {
+		memcpy(w, p, 32);
+		a = (a + w[0]) * k;
+		b = (b + w[1]) * k;
+		c = (c + w[2]) * k;
+		e = (e + w[3]) * k;
+	}
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(w, p, 8);
+		a = (a + w[0]) * k;
+	}
+	if (n > 0) {
+		w[0] = 0;
+		memcpy(w, p, n);
+		b = (b + w[0]) * k;
+	}
+	a ^= (b << 17 | b >> 47) ^ (c << 31 | c >> 33) ^ (e << 47 | e >> 17);
+	a *= 0xff51afd7ed558ccdULL;
+	return a ^ a >> 33;
+}
+
+/* Remember the segment of len bytes at seq, delivered whole. */
+static void
+recent_add(struct reasm *r, struct half *h, uint32_t seq, const uint8_t *p,
+    uint32_t len)
+{
+	struct seen	*e = &h->recent[h->nrecent];
+
+	h->nrecent = (h->nrecent + 1) % REASM_RECENT;
+	e->seq = seq;
+	e->len = len;
+	e->sum = seg_sum(r->seed, p, len);
+}
+
+/*
+ * A segment made only of bytes delivered already: when it is an exact
+ * retransmission of a segment remembered (same sequence number and length,
+ * all captured), its bytes must be the same; if not, overlap_differs (the
+ * first copy was delivered: it stays).
+ */
+static void
+recent_check(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
+    const uint8_t *p, uint32_t len, mt_time t)
+{
+	const struct half	*h = &f->h[d];
+	unsigned		 i;
+
+	for (i = 0; i < REASM_RECENT; i++)
+		if (h->recent[i].len == len && h->recent[i].seq == seq) {
+			if (h->recent[i].sum != seg_sum(r->seed, p, len))
+				flow_anomaly(r, f, AN_OVERLAP_DIFFERS,
+				    dir_name(d), t);
+			return;
+		}
+}
+
 /* Hand over one in-order piece: its captured bytes, then the rest of its
  * wire length as a gap. */
 static void
 deliver(struct reasm *r, struct flow *f, enum reasm_dir d, const uint8_t *p,
     uint32_t len, uint32_t wire, mt_time t)
 {
+	if (len > 0 && len == wire)
+		recent_add(r, &f->h[d], f->h[d].next, p, len);
 	f->h[d].next += wire;
 	if (len > 0 && r->cb.data != NULL)
 		r->cb.data(f->user, d, p, len, t);
 	if (wire > len)
 		emit_gap(r, f, d, wire - len, t);
+}
+
+/*
+ * Bytes numbered before the stream began (below the ISN of its SYN + 1)
+ * are no byte of it: not a retransmission, nothing to deliver.  Say so
+ * (data_before_stream) and cut them off the segment; false when nothing
+ * is left of it.
+ */
+static bool
+half_before(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t *seq,
+    const uint8_t **p, uint32_t *len, uint32_t *wire, mt_time t)
+{
+	char		 detail[64];
+	uint32_t	 below = f->h[d].start - *seq;
+	uint32_t	 n = below < *wire ? below : *wire;
+
+	snprintf(detail, sizeof(detail), "%s: %lu octets, %lu before its start",
+	    dir_name(d), (unsigned long)n, (unsigned long)below);
+	flow_anomaly(r, f, AN_BEFORE_STREAM, detail, t);
+	*seq += n;
+	*wire -= n;
+	if (n >= *len)
+		*len = 0;
+	else {
+		*p += n;
+		*len -= n;
+	}
+	return *wire > 0;
 }
 
 /* A segment's payload at seq: wire bytes of sequence space, the first len
@@ -969,13 +1119,19 @@ half_data(struct reasm *r, struct flow *f, enum reasm_dir d, uint32_t seq,
 	struct half	*h = &f->h[d];
 	uint32_t	 old;
 
+	if (h->syn && seq_lt(seq, h->start) &&
+	    !half_before(r, f, d, &seq, &p, &len, &wire, t))
+		return;
 	if (seq_lt(seq, h->next)) {
 		/* Bytes before next were delivered (or reported) already;
-		 * only the new part counts.  They are not kept, so they
-		 * cannot be compared. */
+		 * only the new part counts.  They are not kept: only an
+		 * exact retransmission of a recent segment is compared
+		 * (recent_check()). */
 		old = h->next - seq;
 		if (old >= wire) {
 			r->st.retransmits++;
+			if (len > 0 && len == wire)
+				recent_check(r, f, d, seq, p, len, t);
 			return;
 		}
 		seq += old;

@@ -30,6 +30,13 @@ enum reasm_close {
 				   or RST of it was captured */
 };
 
+/*
+ * The last handshake stage: the server refused the connection, answering
+ * the client's SYN with a reset that acknowledges it (RFC 9293 3.10.7.3),
+ * before any SYN-ACK.
+ */
+#define REASM_HS_REFUSED	3
+
 /* The two ends of a flow, client first (decided by reasm). */
 struct flow_id {
 	uint8_t		 af;
@@ -48,7 +55,9 @@ struct flow_id {
 struct reasm_cb {
 	/* A new flow: return the owner's pointer (NULL: ignore the flow). */
 	void	*(*flow_new)(void *arg, const struct flow_id *, mt_time);
-	/* Handshake progress: stage 0 SYN, 1 SYN-ACK, 2 the final ACK. */
+	/* Handshake progress: stage 0 SYN, 1 SYN-ACK, 2 the final ACK;
+	 * REASM_HS_REFUSED: a reset answered the SYN (the flow closes with
+	 * REASM_RST right after). */
 	void	 (*handshake)(void *user, int stage, mt_time);
 	void	 (*data)(void *user, enum reasm_dir, const uint8_t *, size_t,
 		     mt_time);

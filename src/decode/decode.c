@@ -43,6 +43,7 @@ struct dflow {
 	bool		 session_open;	/* tr forked, connection points out */
 	mt_time		 t_syn, t_ack, t_first;
 	bool		 have_syn, have_ack;
+	bool		 refused;	/* a reset answered the SYN (at t_ack) */
 	/* sniffing before the protocol is known */
 	uint8_t		 sniff[2][DEC_SNIFF_HARD];
 	size_t		 nsniff[2];
@@ -393,9 +394,12 @@ df_start(struct dflow *f, mt_time t)
 		f->t_connect = f->t_syn;
 		df_point(f, ev_enter, 0, f->t_syn, -1, NULL);
 		trace_emit(&f->tr, ev_fetch, 0, "--", NULL, opt, f->t_syn, -1);
-		if (f->have_ack)
-			df_point(f, ev_fetch + 1, 0, f->t_ack, f->t_syn, NULL);
+		if (f->have_ack || f->refused)
+			df_point(f, ev_fetch + 1, f->refused ?
+			    MT_E_CONNREFUSED : 0, f->t_ack, f->t_syn, NULL);
 	}
+	if (f->refused)
+		return;		/* no conversation: df_close() ends it */
 	if (f->early_an != AN_NONE)
 		trace_anomaly(&f->tr, f->early_an, f->early_detail[0] != '\0' ?
 		    f->early_detail : NULL, f->early_t);
@@ -448,6 +452,19 @@ df_handshake(void *user, int stage, mt_time t)
 		if ((f->kind == DK_MAIL || f->kind == DK_TLS) &&
 		    !f->session_open)
 			df_start(f, t);
+	} else if (stage == REASM_HS_REFUSED && f->have_syn &&
+	    (f->kind == DK_MAIL || f->kind == DK_TLS) && !f->session_open) {
+		/*
+		 * The connection was refused: what the probe records, the
+		 * connection fetch failing with ConnectException (at the
+		 * reset), then (df_close(), at the same reset) teardown and
+		 * the connect exit with the same failure.  A flow on another
+		 * port carries nothing to recognise it by: it leaves nothing.
+		 */
+		f->refused = true;
+		f->t_ack = t;
+		f->connect_rc = MT_E_CONNREFUSED;
+		df_start(f, t);
 	}
 }
 

@@ -20,10 +20,13 @@ PW=$DOVECOT_PASSWORD_FILE
 P3=$DOVECOT_POP3_PORT
 SM=$POSTFIX_SMTP_PORT
 
-# A free port for the stop marker: nothing listens there.
+# A free port for the stop marker: nothing listens there, nor on the two
+# after it (refused connections, decoded as POP3 and SMTP ports).
 stop=$((20000 + RANDOM % 40000))
+R3=$((stop + 1)) RS=$((stop + 2))
 exec {cfd}< <("$LCAP" -i lo -w "$OUT/cap.pcap" -s "$stop" -t 120 \
-    -f "tcp port $P3 or tcp port $SM" 2>"$OUT/lcap.err"; echo "lcap-exit $?")
+    -f "tcp port $P3 or tcp port $SM or tcp port $R3 or tcp port $RS" \
+    2>"$OUT/lcap.err"; echo "lcap-exit $?")
 read -r -t 30 -u "$cfd" ready
 check "the loopback capture started" test "$ready" = ready
 
@@ -35,6 +38,9 @@ probe() {
 	echo $? >"$OUT/$name.rc"
 	runs+=("$name")
 }
+# Refused connections (a SYN answered by RST): the connection fetch fails.
+probe pop3-refused pop3 --password-file "$PW" "pop3://bob@127.0.0.1:$R3"
+probe smtp-refused smtp --from a@example.test --to "$POSTFIX_RCPT" "smtp://127.0.0.1:$RS"
 probe pop3-plain pop3 --password-file "$PW" "pop3://bob@127.0.0.1:$P3"
 probe pop3-fetch pop3 --password-file "$PW" --uidl --top 1 --retr all --noop "pop3://bob@127.0.0.1:$P3"
 probe pop3-dots pop3 --password-file "$PW" --retr all "pop3://dots@127.0.0.1:$P3"
@@ -67,7 +73,7 @@ done
 check "the capture ended at the stop marker (lcap exit 0)" test "$lcap_status" = 0
 
 "$MT" decode --level advanced --format jsonl --port "pop3=$P3" --port "smtp=$SM" \
-    "$OUT/cap.pcap" >"$OUT/decoded.jsonl" 2>"$OUT/decoded.err"
+    --port "pop3=$R3" --port "smtp=$RS" "$OUT/cap.pcap" >"$OUT/decoded.jsonl" 2>"$OUT/decoded.err"
 check "decode exits 0" test $? = 0
 check "decoded records say source pcap" has "$OUT/decoded.jsonl" '"source":"pcap"'
 
@@ -75,6 +81,8 @@ check "decoded records say source pcap" has "$OUT/decoded.jsonl" '"source":"pcap
 fields() { sed -n 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'; }
 for r in "${runs[@]}"; do
 	client=$(grep -o '"client":"[^"]\+"' "$OUT/$r.jsonl" | head -1)
+	# a refused connection has no client address: its server port is its own
+	[ -n "$client" ] || client=$(grep -o '"server":"[^"]\+"' "$OUT/$r.jsonl" | head -1)
 	fields <"$OUT/$r.jsonl" | no_timeouts >"$OUT/$r.want"
 	grep -F -- "$client" "$OUT/decoded.jsonl" | fields >"$OUT/$r.got"
 	T_SHOW=$OUT/$r.diff

@@ -486,6 +486,85 @@ test_overlap_differs(void)
 	users_free();
 }
 
+/*
+ * An exact retransmission (same sequence number and length) of a segment
+ * delivered already, with other bytes: overlap_differs, the first copy
+ * stays.  One of the last segments delivered whole is compared (an older
+ * one, one delivered in part, or a partial overlap is not).
+ */
+static void
+test_retransmit_differs(void)
+{
+	struct conn		k = { 1, 2, 40016, 110 };
+	struct reasm		*r = mk(0, 0, 0);
+	struct reasm_stats	st;
+
+	handshake(r, &k, 0, 500);
+	log_reset();
+	tx(r, &k, S2C, 501, 1, P, "+OK\r\n", 0);
+	tx(r, &k, C2S, 1, 506, P, "USER bob\r\n", 0);
+	tx(r, &k, C2S, 1, 506, P, "USER eve\r\n", 0);	/* differs */
+	tx(r, &k, C2S, 1, 506, P, "USER bob\r\n", 0);	/* the same */
+	tx(r, &k, S2C, 506, 11, P, "+OK hi\r\n", 0);
+	tx(r, &k, S2C, 501, 11, P, "-ERR\r\n", 0);	/* not its length */
+	tx(r, &k, S2C, 501, 11, P, "+OK\r", 0);		/* nor that */
+	tx(r, &k, S2C, 501, 11, P, "+NO\r\n", 0);	/* differs */
+	CHECK_STR(logbuf,
+	    "40016 data S2C '+OK\\x0d\\x0a'\n"
+	    "40016 data C2S 'USER bob\\x0d\\x0a'\n"
+	    "40016 anomaly overlap_differs (c2s)\n"
+	    "40016 data S2C '+OK hi\\x0d\\x0a'\n"
+	    "40016 anomaly overlap_differs (s2c)\n");
+	reasm_get_stats(r, &st);
+	CHECK(st.retransmits == 5);
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
+/*
+ * Bytes numbered before the stream began (below the SYN's or SYN-ACK's
+ * sequence number + 1) are no byte of it: data_before_stream, and they are
+ * not delivered; the part of a segment from the start on is.  A direction
+ * that began without a SYN has no known start: older bytes are old.
+ */
+static void
+test_before_stream(void)
+{
+	struct conn		k = { 1, 2, 40017, 25 };
+	struct conn		k2 = { 1, 2, 40018, 25 };
+	struct reasm		*r = mk(0, 0, 0);
+	struct reasm_stats	st;
+
+	handshake(r, &k, 1000, 2000);
+	log_reset();
+	tx(r, &k, S2C, 1001, 1001, P, "220 early\r\n", 0);	/* 1000 below */
+	tx(r, &k, S2C, 1996, 1001, P, "12345220 x\r\n", 0);	/* 5 below */
+	tx(r, &k, C2S, 1001, 2008, P, "EHLO c\r\n", 0);
+	tx(r, &k, C2S, 991, 2008, P, "0123456789", 0);		/* 10 below */
+	CHECK_STR(logbuf,
+	    "40017 anomaly data_before_stream (s2c: 11 octets, 1000 before its start)\n"
+	    "40017 anomaly data_before_stream (s2c: 5 octets, 5 before its start)\n"
+	    "40017 data S2C '220 x\\x0d\\x0a'\n"
+	    "40017 data C2S 'EHLO c\\x0d\\x0a'\n"
+	    "40017 anomaly data_before_stream (c2s: 10 octets, 10 before its start)\n");
+	reasm_get_stats(r, &st);
+	CHECK(st.retransmits == 0);
+	reasm_flush(r, clock_us);
+
+	/* no SYN: the first segment starts the direction, older is old */
+	log_reset();
+	tx(r, &k2, S2C, 5000, 100, P, "250 ok\r\n", 0);
+	tx(r, &k2, S2C, 4000, 100, P, "250 old\r\n", 0);
+	CHECK_STR(logbuf,
+	    "new c:40018 s:25 syn=0 by_port=1\n"
+	    "40018 anomaly capture_started_mid_connection (server port)\n"
+	    "40018 data S2C '250 ok\\x0d\\x0a'\n");
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
 static void
 test_wrap(void)
 {
@@ -681,6 +760,45 @@ test_rst(void)
 	    "40012 gap C2S 3\n"
 	    "40012 data C2S 'ghi'\n"
 	    "40012 close RST\n");
+	reasm_flush(r, clock_us);
+	reasm_free(r);
+	users_free();
+}
+
+/*
+ * A reset that answers the SYN, acknowledging it, is the server refusing
+ * the connection: the stage REASM_HS_REFUSED, then close(RST).  A reset
+ * that does not acknowledge the SYN, or one after the SYN-ACK, is not.
+ */
+static void
+test_refused(void)
+{
+	struct conn	 k = { 1, 2, 40013, 110 };
+	struct conn	 k2 = { 1, 2, 40014, 110 };
+	struct conn	 k3 = { 1, 2, 40015, 110 };
+	struct reasm	*r = mk(0, 0, 0);
+
+	tx(r, &k, C2S, 1000, 0, PKT_SYN, NULL, 0);
+	tx(r, &k, C2S, 1000, 0, PKT_SYN, NULL, 0);	/* sent again */
+	tx(r, &k, S2C, 0, 1001, PKT_RST | A, NULL, 0);
+	tx(r, &k2, C2S, 2000, 0, PKT_SYN, NULL, 0);
+	tx(r, &k2, S2C, 0, 1234, PKT_RST | A, NULL, 0);	/* not for the SYN */
+	tx(r, &k3, C2S, 3000, 0, PKT_SYN, NULL, 0);
+	tx(r, &k3, S2C, 700, 3001, PKT_SYN | A, NULL, 0);
+	tx(r, &k3, S2C, 701, 3001, PKT_RST | A, NULL, 0);
+	CHECK_STR(logbuf,
+	    "new c:40013 s:110 syn=1 by_port=0\n"
+	    "40013 hs 0\n"
+	    "40013 hs 3\n"
+	    "40013 close RST\n"
+	    "new c:40014 s:110 syn=1 by_port=0\n"
+	    "40014 hs 0\n"
+	    "40014 close RST\n"
+	    "new c:40015 s:110 syn=1 by_port=0\n"
+	    "40015 hs 0\n"
+	    "40015 hs 1\n"
+	    "40015 close RST\n");
+	CHECK(REASM_HS_REFUSED == 3);
 	reasm_flush(r, clock_us);
 	reasm_free(r);
 	users_free();
@@ -1270,6 +1388,8 @@ main(void)
 	test_retransmit();
 	test_partial_overlap();
 	test_overlap_differs();
+	test_retransmit_differs();
+	test_before_stream();
 	test_wrap();
 	test_causal();
 	test_hold_total();
@@ -1279,6 +1399,7 @@ main(void)
 	test_fin_with_hole();
 	test_hold_budget();
 	test_rst();
+	test_refused();
 	test_snapped();
 	test_table_full();
 	test_idle();
