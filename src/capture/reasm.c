@@ -873,8 +873,11 @@ flow_process(struct reasm *r, struct flow *f, bool src_is_a,
 		h->fin = true;
 		h->fin_seq = seq + wire;
 	}
-	if (h->fin && seq_leq(h->fin_seq, h->next))
+	if (h->fin && !h->ended && seq_leq(h->fin_seq, h->next)) {
 		h->ended = true;
+		if (r->cb.fin != NULL)
+			r->cb.fin(f->user, d, pk->ts);
+	}
 	if ((pk->flags & PKT_RST) != 0 && flow_refused(f, d, pk))
 		flow_hs(r, f, REASM_HS_REFUSED, pk->ts);
 	if (f->finishing)

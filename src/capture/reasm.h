@@ -62,6 +62,10 @@ struct reasm_cb {
 	void	 (*data)(void *user, enum reasm_dir, const uint8_t *, size_t,
 		     mt_time);
 	void	 (*gap)(void *user, enum reasm_dir, uint64_t nbytes, mt_time);
+	/* Optional: the direction's FIN, in sequence (after its last byte,
+	 * before the other direction's later bytes); a FIN reported only by
+	 * the close (a flow closed from outside) does not come here. */
+	void	 (*fin)(void *user, enum reasm_dir, mt_time);
 	/* A named anomaly of the transport (overlap that differs, hold
 	 * budget exceeded, ...); detail may be NULL. */
 	void	 (*anomaly)(void *user, enum an, const char *detail, mt_time);

@@ -53,6 +53,7 @@ struct dflow {
 	bool		 encrypted;
 	bool		 connect_done;	/* the connect exit was recorded */
 	int		 connect_rc;	/* a failure inside connect */
+	bool		 sasl_open;	/* the last reply was a SASL challenge */
 	mt_time		 t_connect;
 	bool		 open_in, open_done;
 	int		 open_rc;
@@ -64,7 +65,6 @@ struct dflow {
 	int		 dele_rc;
 	mt_time		 t_dele;
 	bool		 close_in;
-	int		 close_rc;
 	mt_time		 t_close;
 	bool		 send_in;	/* SMTP sendMessage */
 	int		 send_rc;
@@ -72,6 +72,9 @@ struct dflow {
 	bool		 mail_in;	/* SMTP mail block */
 	mt_time		 t_mail;
 	mt_time		 t_last;	/* the last completed step */
+	int		 last_rc;	/* the last failed step (since the close
+					   entry, once that is out) */
+	bool		 fin[2];	/* each side's FIN came, in sequence */
 	/* SMTP RCPT replies outstanding (pipelining, RFC 2920) */
 	unsigned	 rcpt_pending;
 	bool		 block_closing;	/* the block ends with the last reply */
@@ -107,6 +110,7 @@ static void	 df_data(void *, enum reasm_dir, const uint8_t *, size_t,
 		    mt_time);
 static void	 df_gap(void *, enum reasm_dir, uint64_t, mt_time);
 static void	 df_anomaly(void *, enum an, const char *, mt_time);
+static void	 df_fin(void *, enum reasm_dir, mt_time);
 static void	 df_close(void *, enum reasm_close, mt_time);
 static void	 df_start(struct dflow *, mt_time);
 static void	 df_unseen_end(struct dflow *, mt_time);
@@ -185,6 +189,7 @@ dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
 	cb.data = df_data;
 	cb.gap = df_gap;
 	cb.anomaly = df_anomaly;
+	cb.fin = df_fin;
 	cb.close = df_close;
 	cb.arg = d;
 	cb.server_ports = d->server_ports;
@@ -555,6 +560,14 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 	}
 	if (!f->session_open)
 		df_start(f, t);		/* mid-connection, port known */
+	/*
+	 * The client has ended its side and awaits nothing: what the server
+	 * sends now answers no command and nobody reads it (the probe has
+	 * closed its socket).  It is no reply: not recorded.
+	 */
+	if (dir == REASM_S2C && f->fin[REASM_C2S] && f->cv != NULL &&
+	    conv_pending(f->cv) == 0)
+		return;
 	if (f->cv != NULL && n > 0)
 		conv_bytes(f->cv, (enum dir)dir, p, n, t);
 }
@@ -584,6 +597,16 @@ df_anomaly(void *user, enum an a, const char *detail, mt_time t)
 		snprintf(f->early_detail, sizeof(f->early_detail), "%s",
 		    detail != NULL ? detail : "");
 	}
+}
+
+/* One side's FIN, in sequence: how the session's end looks to the client. */
+static void
+df_fin(void *user, enum reasm_dir dir, mt_time t)
+{
+	struct dflow	*f = user;
+
+	(void)t;
+	f->fin[dir] = true;
 }
 
 /* A command is about to be recorded: API points that come before it. */
@@ -621,6 +644,7 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 		    !f->close_in) {
 			f->close_in = true;
 			f->t_close = t;
+			f->last_rc = 0;
 			df_point(f, EV_POP3_CLOSE_ENTER, 0, t, -1, NULL);
 		}
 		if (f->dele_in && cmd != POP3_C_DELE) {
@@ -675,9 +699,25 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 		if (f->connect_done && f->connect_rc == 0 && !f->close_in) {
 			f->close_in = true;
 			f->t_close = t;
+			f->last_rc = 0;
 			df_point(f, EV_SMTP_CLOSE_ENTER, 0, t, -1, NULL);
 		}
 	}
+}
+
+/*
+ * Folder.open's result: STAT's, and MessagingException for a +OK without
+ * the message count (RFC 1939 5), which the client cannot go on from.
+ */
+static int
+df_stat_rc(const struct step *s)
+{
+	uint64_t	count, octets;
+
+	if (s->rc == 0 && !pop3_parse_stat(s->text, s->textlen, &count,
+	    &octets))
+		return MT_E_PROTO;
+	return s->rc;
 }
 
 /* A step completed: API points that follow it. */
@@ -688,6 +728,14 @@ df_on_step(void *arg, const struct step *s)
 	mt_time		 t = f->d->now;
 
 	f->t_last = t;
+	/* A call or block that fails carries its last failed step's class. */
+	if (s->rc != 0) {
+		f->last_rc = s->rc;
+		if (f->block_in)
+			f->block_rc = s->rc;
+		if (f->send_in)
+			f->send_rc = s->rc;
+	}
 	if (f->proto == PROTO_POP3) {
 		switch (s->cmd) {
 		case POP3_C__GREETING:
@@ -700,6 +748,7 @@ df_on_step(void *arg, const struct step *s)
 		case POP3_C_APOP:
 		case POP3_C_AUTH:
 		case POP3_C__AUTHDATA:
+			f->sasl_open = s->st == POP3_ST_CONT;
 			if (s->st == POP3_ST_CONT || f->connect_done)
 				break;
 			if (s->rc != 0) {
@@ -722,24 +771,18 @@ df_on_step(void *arg, const struct step *s)
 		case POP3_C_STAT:
 			if (f->open_in && !f->open_done) {
 				f->open_done = true;
-				f->open_rc = s->rc;
-				df_point(f, EV_POP3_OPEN_EXIT, s->rc, t,
+				f->open_rc = df_stat_rc(s);
+				df_point(f, EV_POP3_OPEN_EXIT, f->open_rc, t,
 				    f->t_open, NULL);
 			}
 			break;
 		case POP3_C_DELE:
-			if (f->dele_in && s->rc != 0 && f->dele_rc == 0)
+			if (f->dele_in && s->rc != 0)
 				f->dele_rc = s->rc;
-			break;
-		case POP3_C_QUIT:
-			if (f->close_in)
-				f->close_rc = s->rc;
 			break;
 		default:
 			break;
 		}
-		if (f->block_in && s->rc != 0 && f->block_rc == 0)
-			f->block_rc = s->rc;
 		return;
 	}
 	/* SMTP */
@@ -759,6 +802,7 @@ df_on_step(void *arg, const struct step *s)
 		break;
 	case SMTP_C_AUTH:
 	case SMTP_C__AUTHDATA:
+		f->sasl_open = s->code == 334;
 		if (s->code == 334 || f->connect_done)
 			break;
 		if (s->rc != 0) {
@@ -771,8 +815,6 @@ df_on_step(void *arg, const struct step *s)
 	case SMTP_C_MAIL:
 	case SMTP_C_DATA:
 	case SMTP_C_BDAT:
-		if (s->rc != 0 && f->send_in && f->send_rc == 0)
-			f->send_rc = s->rc;
 		if (s->cmd == SMTP_C_DATA && s->code == 354) {
 			f->mail_in = true;
 			f->t_mail = t;
@@ -780,10 +822,6 @@ df_on_step(void *arg, const struct step *s)
 		}
 		break;
 	case SMTP_C_RCPT:
-		if (s->rc != 0 && f->block_rc == 0)
-			f->block_rc = s->rc;
-		if (s->rc != 0 && f->send_in && f->send_rc == 0)
-			f->send_rc = s->rc;
 		if (f->rcpt_pending > 0)
 			f->rcpt_pending--;
 		if (f->block_closing && f->rcpt_pending == 0) {
@@ -799,17 +837,11 @@ df_on_step(void *arg, const struct step *s)
 			df_point(f, EV_SMTP_MAIL_AFTER, s->rc, t, f->t_mail,
 			    "SEND MAIL");
 		}
-		if (s->rc != 0 && f->send_rc == 0)
-			f->send_rc = s->rc;
 		if (f->send_in) {
 			f->send_in = false;
 			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, t, f->t_send,
 			    NULL);
 		}
-		break;
-	case SMTP_C_QUIT:
-		if (f->close_in)
-			f->close_rc = s->rc;
 		break;
 	default:
 		break;
@@ -850,12 +882,27 @@ df_done(struct dflow *f)
 	free(f);
 }
 
-/* The connection is over: close what is open, teardown, API exits. */
+/*
+ * How the end looks to the client: a reset after the server's FIN is read
+ * as the FIN (the client reads end of file before the reset's error, and
+ * a command sent after the server closed is what draws the reset).
+ */
+static enum close_why
+df_end_why(const struct dflow *f, enum reasm_close why)
+{
+	return why == REASM_RST && !f->fin[REASM_S2C] ? CLOSE_RST : CLOSE_FIN;
+}
+
+/*
+ * The connection is over: close what is open, teardown, API exits, in the
+ * order the probe makes them (docs/records.md, "API points").
+ */
 static void
 df_close(void *user, enum reasm_close why, mt_time t)
 {
 	struct dflow	*f = user;
 	bool		 pop3 = f->proto == PROTO_POP3;
+	enum close_why	 cw = df_end_why(f, why);
 	int		 rc;
 
 	if (f->kind == DK_UNKNOWN && (f->nsniff[0] > 0 || f->nsniff[1] > 0)) {
@@ -876,7 +923,7 @@ df_close(void *user, enum reasm_close why, mt_time t)
 	 * the steps inside them.
 	 */
 	if (f->cv != NULL)
-		conv_close(f->cv, why == REASM_RST ? CLOSE_RST : CLOSE_FIN, t);
+		conv_close(f->cv, cw, t);
 	if (f->block_in)
 		df_point(f, pop3 ? EV_POP3_FETCHALL_AFTER : EV_SMTP_RCPT_AFTER,
 		    f->block_rc, df_later(f->t_last, f->t_block), f->t_block,
@@ -884,12 +931,28 @@ df_close(void *user, enum reasm_close why, mt_time t)
 	if (f->dele_in)
 		df_point(f, EV_POP3_DELE_AFTER, f->dele_rc,
 		    df_later(f->t_last, f->t_dele), f->t_dele, NULL);
-	if (!pop3 && f->mail_in)
-		df_point(f, EV_SMTP_MAIL_AFTER, MT_E_EOF, t, f->t_mail,
-		    "SEND MAIL");
+	if (!pop3 && f->mail_in) {
+		/* The message was cut: the client was writing it, so a reset
+		 * fails it as a reset, after the server's FIN too (EPIPE). */
+		rc = why == REASM_RST ? MT_E_IO : MT_E_EOF;
+		f->last_rc = f->send_rc = rc;
+		df_point(f, EV_SMTP_MAIL_AFTER, rc, t, f->t_mail, "SEND MAIL");
+	}
 	if (!pop3 && f->send_in)
-		df_point(f, EV_SMTP_SEND_EXIT, f->send_rc ? f->send_rc :
-		    (f->mail_in ? MT_E_EOF : 0), t, f->t_send, NULL);
+		df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, t, f->t_send, NULL);
+	/*
+	 * The close entry not yet out (no QUIT, RSET or DELE: the connection
+	 * died, or the client stopped talking after a 421 or a reply it could
+	 * not trust): before the teardown, as the probe's; its exit carries
+	 * the session's last failure.
+	 */
+	if (!f->close_in && !f->encrypted && (pop3 ? f->open_done &&
+	    f->open_rc == 0 : f->connect_done && f->connect_rc == 0)) {
+		f->close_in = true;
+		f->t_close = t;
+		df_point(f, pop3 ? EV_POP3_CLOSE_ENTER : EV_SMTP_CLOSE_ENTER, 0,
+		    t, -1, NULL);
+	}
 	/* Teardown: the end of the connection (EVENTS.md). */
 	df_point(f, pop3 ? EV_POP3_TERM_BEFORE : EV_SMTP_TERM_BEFORE, 0, t, -1,
 	    NULL);
@@ -897,9 +960,12 @@ df_close(void *user, enum reasm_close why, mt_time t)
 	    NULL);
 	if (f->close_in)
 		df_point(f, pop3 ? EV_POP3_CLOSE_EXIT : EV_SMTP_CLOSE_EXIT,
-		    f->close_rc, t, f->t_close, NULL);
+		    f->last_rc, t, f->t_close, NULL);
 	else if (!f->connect_done && f->have_syn && !f->encrypted) {
-		rc = f->connect_rc;
+		/* The client left inside connect with no step failed: it
+		 * gave up, in a SASL exchange or before (docs/records.md). */
+		rc = f->connect_rc != 0 ? f->connect_rc : f->sasl_open ?
+		    MT_E_AUTH : MT_E_PROTO;
 		df_point(f, pop3 ? EV_POP3_CONNECT_EXIT : EV_SMTP_CONNECT_EXIT,
 		    rc, t, f->t_connect, NULL);
 	}

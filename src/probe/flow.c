@@ -131,6 +131,8 @@ flow_on_step(void *arg, const struct step *s)
 
 	f->got = true;
 	f->st = *s;
+	if (s->rc != 0)
+		f->last_rc = s->rc;
 	f->textlen = 0;
 	if (s->text != NULL) {
 		f->textlen = s->textlen < sizeof(f->text) - 1 ? s->textlen :
@@ -169,6 +171,10 @@ static void
 flow_io_fail(struct flow *f, const struct mt_err *e)
 {
 	f->dead = true;
+	/* Nothing awaited (a message being written): the failure is the
+	 * connection's own, the last of the session. */
+	if (conv_pending(f->cv) == 0)
+		f->last_rc = e->code;
 	conv_close(f->cv, e->code == MT_E_TIMEOUT ? CLOSE_TIMEOUT :
 	    e->code == MT_E_EOF ? CLOSE_FIN : e->code == MT_E_INTR ?
 	    CLOSE_INTR : CLOSE_IO, flow_now(f));
@@ -353,6 +359,13 @@ flow_starttls(struct flow *f, const char *what)
 	}
 	conv_tls(f->cv, flow_now(f));
 	return 0;
+}
+
+void
+flow_close_begin(struct flow *f)
+{
+	if (!f->dead)
+		f->last_rc = 0;
 }
 
 void

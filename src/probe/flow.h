@@ -32,6 +32,7 @@ struct flow {
 	bool			 dead;		/* no more bytes can be exchanged */
 	bool			 failed;
 	struct mt_err		 err;		/* the first failure */
+	int			 last_rc;	/* the last failed step's class */
 	/* optional: content lines of multi-line responses (conv_env.on_line) */
 	void			(*line_cb)(void *, int, const char *, size_t);
 	void			*line_arg;
@@ -76,6 +77,12 @@ int	flow_data(struct flow *, const uint8_t *, size_t);
 int	flow_wait(struct flow *);
 /* After a positive STLS/STARTTLS reply: the handshake, then conv_tls(). */
 int	flow_starttls(struct flow *, const char *what);
+/*
+ * Transport.close / Folder.close begins: its exit carries the last step
+ * that fails from here on (last_rc), or, when the connection is dead
+ * already (nothing more is sent), the failure that ended it.
+ */
+void	flow_close_begin(struct flow *);
 /* ev and ev + 1 around closing the connection. */
 void	flow_teardown(struct flow *, unsigned ev);
 /* A step failed: record why (once), from what the model saw. */

@@ -46,9 +46,9 @@ auth_apop(struct flow *f)
 	bool			 ok;
 
 	if (sl == 0) {
-		flow_fail(f, MT_E_AUTH, "APOP: the greeting has no timestamp "
+		flow_fail(f, MT_E_PROTO, "APOP: the greeting has no timestamp "
 		    "(the server does not offer APOP)");
-		return MT_E_AUTH;
+		return MT_E_PROTO;
 	}
 	if (sl + c->passlen > sizeof(buf)) {
 		flow_fail(f, MT_E_USAGE, "the password is too long");

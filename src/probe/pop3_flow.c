@@ -125,13 +125,14 @@ static int
 pop3_close(struct flow *f, const struct pop3_opts *o, bool opened)
 {
 	uint64_t	first = 1, last = f->count, i;
-	int		rc = 0, drc = 0;
+	int		rc, drc = 0;
 	mt_time		t0 = 0, td;
 
 	if (opened)
 		t0 = flow_enter(f, EV_POP3_CLOSE_ENTER);
+	flow_close_begin(f);
 	if (opened && !f->failed && o->rset && flow_cmdf(f, "RSET") != 0)
-		rc = flow_step_fail(f, "RSET");
+		(void)flow_step_fail(f, "RSET");
 	if (opened && !f->failed && o->dele && f->count > 0) {
 		if (o->retr_msg != 0)
 			first = last = o->retr_msg;
@@ -140,12 +141,10 @@ pop3_close(struct flow *f, const struct pop3_opts *o, bool opened)
 			drc = pop3_msg_cmd(f, "DELE", i, "");
 		flow_exit(f, EV_POP3_DELE_AFTER, drc, td);
 	}
-	if (!f->dead) {
-		if (flow_cmdf(f, "QUIT") != 0)
-			rc = flow_step_fail(f, "QUIT");
-	} else if (rc == 0)
-		rc = f->err.code != MT_E_OK ? (int)f->err.code : MT_E_IO;
+	if (!f->dead && flow_cmdf(f, "QUIT") != 0)
+		(void)flow_step_fail(f, "QUIT");
 	flow_teardown(f, EV_POP3_TERM_BEFORE);
+	rc = f->last_rc;
 	if (opened)
 		flow_exit(f, EV_POP3_CLOSE_EXIT, rc, t0);
 	return rc;

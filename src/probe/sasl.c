@@ -62,8 +62,10 @@ sasl_name(enum probe_auth mech)
  * announced it, in the capabilities read last (POP3: the CAPA SASL line,
  * RFC 5034 6; SMTP: the EHLO AUTH keyword, RFC 4954 3).  *mech
  * PROBE_AUTH_DEFAULT (SMTP without --auth) takes the strongest announced:
- * CRAM-MD5, PLAIN, LOGIN.  Nothing announced: MessagingException; MECH
- * not announced: AuthenticationFailedException; nothing is sent either way.
+ * CRAM-MD5, PLAIN, LOGIN.  Nothing announced, or not MECH: nothing is
+ * sent, and Transport.connect / Store.connect fails with
+ * MessagingException, the class of a client that gives up inside connect
+ * with no step failed (the wire does not say why: docs/records.md).
  */
 static int
 sasl_choose(struct flow *f, enum probe_auth *mech)
@@ -102,16 +104,16 @@ sasl_choose(struct flow *f, enum probe_auth *mech)
 				*mech = order[i];
 				return 0;
 			}
-		flow_fail(f, MT_E_AUTH, "no AUTH mechanism in common: the "
+		flow_fail(f, MT_E_PROTO, "no AUTH mechanism in common: the "
 		    "server offers %.200s; mailtrace knows PLAIN, LOGIN, "
 		    "CRAM-MD5", list);
-		return MT_E_AUTH;
+		return MT_E_PROTO;
 	}
 	name = sasl_name(*mech);
 	if (!conv_mech_listed(list, name, strlen(name))) {
-		flow_fail(f, MT_E_AUTH, "AUTH %s: the server offers %.200s, "
+		flow_fail(f, MT_E_PROTO, "AUTH %s: the server offers %.200s, "
 		    "not %s; nothing sent", name, list, name);
-		return MT_E_AUTH;
+		return MT_E_PROTO;
 	}
 	return 0;
 }

@@ -138,10 +138,11 @@ smtp_send(struct flow *f, const struct smtp_opts *o, struct smtp_result *res)
 		if (f->dead)
 			rc = rrc;
 		else if (res->accepted == 0) {
-			/* Nobody to send to: end the transaction. */
-			if (flow_cmdf(f, "RSET") != 0)
-				(void)flow_step_fail(f, "RSET");
+			/* Nobody to send to: end the transaction (a failed
+			 * RSET is the last failure of the call). */
 			rc = MT_E_SEND;
+			if (flow_cmdf(f, "RSET") != 0)
+				rc = flow_step_fail(f, "RSET");
 		}
 	}
 	if (rc == 0) {
@@ -157,19 +158,18 @@ smtp_send(struct flow *f, const struct smtp_opts *o, struct smtp_result *res)
 	return rc;
 }
 
-/* Transport.close: QUIT and teardown. */
+/* Transport.close: QUIT and teardown (docs/records.md, "API points"). */
 static int
 smtp_close(struct flow *f)
 {
-	int	rc = 0;
+	int	rc;
 	mt_time	t0 = flow_enter(f, EV_SMTP_CLOSE_ENTER);
 
-	if (!f->dead) {
-		if (flow_cmdf(f, "QUIT") != 0)
-			rc = flow_step_fail(f, "QUIT");
-	} else
-		rc = f->err.code != MT_E_OK ? (int)f->err.code : MT_E_IO;
+	flow_close_begin(f);
+	if (!f->dead && flow_cmdf(f, "QUIT") != 0)
+		(void)flow_step_fail(f, "QUIT");
 	flow_teardown(f, EV_SMTP_TERM_BEFORE);
+	rc = f->last_rc;
 	flow_exit(f, EV_SMTP_CLOSE_EXIT, rc, t0);
 	return rc;
 }

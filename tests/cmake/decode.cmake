@@ -11,6 +11,24 @@ set_tests_properties(decode.same PROPERTIES
   RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt;dovecot-dele" RUN_SERIAL TRUE
   TIMEOUT 180)
 
+# The same for sessions that end unusually: every probe fault case marked
+# "#! same" (tests/fake/cases) run against fakesrv under a capture of its
+# port only, and decoded (tests/decode/same_fake.sh).
+file(GLOB MT_SAME_FAKE_ALL ${CMAKE_SOURCE_DIR}/tests/fake/cases/*.case)
+set(MT_SAME_FAKE)
+foreach(case ${MT_SAME_FAKE_ALL})
+  file(STRINGS ${case} same REGEX "^#! same$")
+  if(same)
+    list(APPEND MT_SAME_FAKE ${case})
+  endif()
+endforeach()
+add_test(NAME decode.same-fake
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/same_fake.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:lcap> $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/certs
+          ${CMAKE_BINARY_DIR}/test-out ${MT_SAME_FAKE})
+set_tests_properties(decode.same-fake PROPERTIES FIXTURES_REQUIRED certs
+  TIMEOUT 240)
+
 # Third-party captures (../shared/corpus): no crash, a few known decodes.
 add_test(NAME decode.corpus
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/corpus.sh $<TARGET_FILE:mailtrace>

@@ -22,6 +22,9 @@
 #   #! fakesrv N        fakesrv's exit status (default 0)
 #   #! within SECONDS   mailtrace ends in less than SECONDS (wall clock,
 #                       measured around the run: an upper bound, no sleep)
+#   #! same             (not read here) decode.same-fake runs the case under
+#                       a capture and requires the decoder to give back the
+#                       probe's records (tests/decode/same_fake.sh)
 # Every case also checks: the store gives back exactly what was printed,
 # every line of the run as JSONL is a record (tests/jsonl_check.py), and
 # the password appears in no output.
