@@ -56,7 +56,7 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_REC_ALL] =
 	    "SELECT session, seq, event, level, rc, intf, opr, opt, time, "
 	    "client, server, source, elapsed_us, bytes, body_end, anomaly, "
-	    "detail FROM records WHERE run = ?1 ORDER BY session, seq",
+	    "detail FROM records WHERE run = ?1 ORDER BY rowid",
 	[STMT_REC_BATCH] = NULL,	/* built by store_batch_sql() */
 };
 
@@ -135,16 +135,6 @@ static const char *const store_migrations[] = {
 	"DROP TABLE records;"
 	"ALTER TABLE records_v2 RENAME TO records;"
 	"CREATE INDEX records_run ON records (run);",
-	/*
-	 * 3: an index in the order replay reads a run.  With records_run
-	 * alone, sqlite found a run's rows and sorted them all before the
-	 * first came out, in memory (temp_store): "show" of a 13 M record
-	 * run took 1.5 GB.  Read through (run, session, seq), the rows come
-	 * out in order as they are read, in the memory of one row.  The
-	 * index finds a run's rows as well, so records_run goes.
-	 */
-	"CREATE INDEX records_order ON records (run, session, seq);"
-	"DROP INDEX records_run;",
 };
 
 #define STORE_NMIGRATIONS \

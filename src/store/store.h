@@ -16,7 +16,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	2	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 
@@ -96,9 +96,11 @@ int		 store_last_run(struct store *, uint64_t *run,
 int		 store_get_run(struct store *, uint64_t run,
 		    struct store_run *out, struct mt_err *err);
 /*
- * Rebuild every record of a run, ordered by session and seq, exactly as
- * it was stored, and hand each to s->rec() as it is read (in the order of
- * the records_order index: memory does not grow with the run).  Stops at
+ * Rebuild every record of a run exactly as it was stored, in the order it
+ * was stored (the order the run printed them: a decoder's sessions
+ * interleaved as their records were made, each in seq order), and hand
+ * each to s->rec() as it is read.  records_run holds a run's rows in rowid
+ * order, so nothing is sorted: memory does not grow with the run.  Stops at
  * the first sink failure (its err is returned).  Does not flush or close
  * s.
  */

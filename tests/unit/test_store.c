@@ -192,6 +192,8 @@ struct count_sink {
 	unsigned	n;
 	uint32_t	last_seq;
 	bool		ordered;
+	mt_time		last_time;
+	bool		times_rising;	/* each record's time above the last */
 };
 
 static int
@@ -203,6 +205,9 @@ count_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	if (r->seq <= c->last_seq)
 		c->ordered = false;
 	c->last_seq = r->seq;
+	c->times_rising = c->n == 0 || (c->times_rising && r->time >
+	    c->last_time);
+	c->last_time = r->time;
 	c->n++;
 	return 0;
 }
@@ -236,8 +241,8 @@ test_batches(void)
 	r.session = 1;
 	set(r.intf, sizeof(r.intf), "MAIL FROM:<a@b>");
 	for (i = 1; i <= 100; i++) {
-		/* stored in session order whatever the order they came in */
-		r.seq = i % 2 ? i : 102 - i;
+		/* replayed in the order they were stored */
+		r.seq = i;
 		r.time = T0 + i;
 		if (rc == 0)
 			rc = sk->rec(sk, &r, &err);
@@ -259,7 +264,7 @@ test_batches(void)
 	cs.ordered = true;
 	CHECK_OK(store_replay(st, ri.run, &cs.base, &err), err);
 	CHECK(cs.n == 100);
-	CHECK(cs.ordered);
+	CHECK(cs.ordered && cs.times_rising);
 	store_close(st);
 }
 
@@ -321,7 +326,7 @@ test_migrate_v1(void)
 
 		CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
 		    " pragma_user_version), (SELECT count(*) FROM"
-		    " pragma_index_list('records') WHERE name = 'records_order'),"
+		    " pragma_index_list('records') WHERE name = 'records_run'),"
 		    " (SELECT group_concat(session || '.' || seq, ' ') FROM"
 		    " (SELECT session, seq FROM records ORDER BY rowid))", -1,
 		    &s, NULL) == SQLITE_OK);
@@ -338,9 +343,9 @@ test_migrate_v1(void)
 }
 
 /*
- * The replay query reads the run through an index in its order: no
- * "USE TEMP B-TREE FOR ORDER BY" (a sort of the whole run, in memory,
- * before the first row), whatever the run's size.
+ * The replay query reads the run through records_run, whose entries are
+ * in rowid order: no "USE TEMP B-TREE FOR ORDER BY" (a sort of the whole
+ * run, in memory, before the first row), whatever the run's size.
  */
 static void
 check_replay_plan(const char *path)
@@ -363,16 +368,16 @@ check_replay_plan(const char *path)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	if (strstr(plan, "TEMP B-TREE") != NULL ||
-	    strstr(plan, "USING INDEX records_order") == NULL) {
+	    strstr(plan, "USING INDEX records_run") == NULL) {
 		fprintf(stderr, "replay plan: %s\n", plan);
-		CHECK(!"the replay reads records_order, without a sort");
+		CHECK(!"the replay reads records_run, without a sort");
 	}
 }
 
 /*
- * A version 2 store (records found by run only, records_run) gets the
- * index in replay order on open; its records replay in order and the
- * replay sorts nothing.
+ * A version 2 store as a decoder writes it (sessions interleaved) replays
+ * its records in the order they were stored, which is the order the run
+ * printed them, and the replay sorts nothing.
  */
 static void
 test_migrate_v2(void)
@@ -419,19 +424,17 @@ test_migrate_v2(void)
 	cs.base.rec = count_rec;
 	cs.ordered = true;
 	CHECK_OK(store_replay(st, 3, &cs.base, &err), err);
-	/* (1,1) (1,2) (2,1) (2,2) */
+	/* As stored: (2,1) (1,1) (2,2) (1,2), times 1 2 3 4 */
 	CHECK(cs.n == 4 && cs.last_seq == 2 && !cs.ordered);
+	CHECK(cs.times_rising);
 	store_close(st);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
 	    " pragma_user_version), (SELECT group_concat(name, ' ') FROM"
-	    " pragma_index_list('records')), (SELECT group_concat(name, ' ')"
-	    " FROM pragma_index_info('records_order'))", -1, &s, NULL) ==
-	    SQLITE_OK);
+	    " pragma_index_list('records'))", -1, &s, NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(s) == SQLITE_ROW);
 	CHECK(sqlite3_column_int(s, 0) == STORE_SCHEMA_VERSION);
-	CHECK_STR((const char *)sqlite3_column_text(s, 1), "records_order");
-	CHECK_STR((const char *)sqlite3_column_text(s, 2), "run session seq");
+	CHECK_STR((const char *)sqlite3_column_text(s, 1), "records_run");
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	check_replay_plan(path);
