@@ -1,11 +1,11 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
  * decode.c - the passive decoder: flows from reassembly, the protocol of
- * each (port, then the first line), the model of conv.h, and the API-level
- * points placed where EVENTS.md puts them for a decoder: connect entry and
- * connection fetch at the handshake, connect exit after the authentication
- * result, Folder.open around STAT, the close block from the first of
- * RSET/DELE/QUIT, teardown at the end of the connection.
+ * each (port, then the first lines: sniff.h), the model of conv.h, and the
+ * API-level points every session has: connect entry and connection fetch
+ * at the handshake, teardown and the exits still open at the end of the
+ * connection.  What lies between is each protocol's (decode_pop3.c,
+ * decode_smtp.c), where EVENTS.md puts it for a decoder.
  */
 #include "decode.h"
 
@@ -17,92 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv.h"
-#include "reasm.h"
+#include "decode_int.h"
 #include "sniff.h"
-
-#define DEC_SNIFF_HARD	512	/* bytes held per direction to pick a protocol */
-
-enum dkind {
-	DK_UNKNOWN,		/* waiting for content to decide */
-	DK_MAIL,		/* POP3 or SMTP through the model */
-	DK_TLS,			/* implicit TLS: connection-level records only */
-	DK_IGNORE,		/* not mail */
-	DK_TLS_UNLISTED		/* TLS on a port no option names: not decoded */
-};
-
-struct dflow {
-	struct decoder	*d;
-	struct tracer	 tr;		/* this session's fork of the master */
-	struct conv	*cv;
-	enum dkind	 kind;
-	enum proto	 proto;
-	struct flow_id	 id;
-	char		 client[MT_ADDR_HARD];
-	char		 server[MT_ADDR_HARD];
-	bool		 session_open;	/* tr forked, connection points out */
-	mt_time		 t_syn, t_ack, t_first;
-	bool		 have_syn, have_ack;
-	bool		 refused;	/* a reset answered the SYN (at t_ack) */
-	/* sniffing before the protocol is known */
-	uint8_t		 sniff[2][DEC_SNIFF_HARD];
-	size_t		 nsniff[2];
-	mt_time		 tsniff[2];
-	enum reasm_dir	 first_dir;	/* the side whose bytes came first */
-	/* API-level state */
-	bool		 encrypted;
-	bool		 connect_done;	/* the connect exit was recorded */
-	int		 connect_rc;	/* a failure inside connect */
-	bool		 sasl_open;	/* the last reply was a SASL challenge */
-	mt_time		 t_connect;
-	bool		 open_in, open_done;
-	int		 open_rc;
-	mt_time		 t_open;
-	bool		 block_in;	/* 0xAD8A / 0xAD08 open */
-	int		 block_rc;
-	mt_time		 t_block;
-	bool		 dele_in;
-	int		 dele_rc;
-	mt_time		 t_dele;
-	bool		 close_in;
-	mt_time		 t_close;
-	bool		 send_in;	/* SMTP sendMessage */
-	int		 send_rc;
-	mt_time		 t_send;
-	bool		 mail_in;	/* SMTP mail block */
-	mt_time		 t_mail;
-	mt_time		 t_last;	/* the last completed step */
-	int		 last_rc;	/* the last failed step (since the close
-					   entry, once that is out) */
-	bool		 fin[2];	/* each side's FIN came, in sequence */
-	/* SMTP RCPT replies outstanding (pipelining, RFC 2920) */
-	unsigned	 rcpt_pending;
-	bool		 block_closing;	/* the block ends with the last reply */
-	/* a transport anomaly from before the session opened */
-	enum an		 early_an;
-	mt_time		 early_t;
-	char		 early_detail[64];
-	/* what the model holds, in the decoder's budget; flows with a
-	 * model are listed so the one holding the most can be found */
-	struct mt_acct	 acct;
-	struct dflow	*mprev, *mnext;
-};
-
-struct decoder {
-	struct dec_opts	 o;
-	struct tracer	*master;
-	struct reasm	*ra;
-	uint16_t	 server_ports[4 * DEC_PORTS_HARD + 1];
-	uint64_t	 sessions;
-	struct dec_stats stats;
-	mt_time		 now;
-	bool		 sink_failed;
-	struct mt_err	 sink_err;
-	/* every byte the flows hold (MT_FLOW_BYTES_TOTAL): reassembly and
-	 * the models draw from it; past it the biggest holder gives up */
-	struct mt_budget budget;
-	struct dflow	*models;	/* flows with a model */
-};
 
 static void	*df_new(void *, const struct flow_id *, mt_time);
 static void	 df_handshake(void *, int, mt_time);
@@ -118,8 +34,6 @@ static void	 df_skipped(struct dflow *);
 static void	 df_done(struct dflow *);
 static void	 df_on_step(void *, const struct step *);
 static void	 df_on_command(void *, int, bool, unsigned, mt_time);
-static void	 df_point(struct dflow *, unsigned, int, mt_time, mt_time,
-		    const char *);
 static size_t	 dec_reclaim(void *, const struct mt_acct *, size_t);
 static void	 df_unlist(struct dflow *);
 
@@ -331,43 +245,6 @@ df_new(void *arg, const struct flow_id *id, mt_time t)
 	} else
 		f->kind = DK_UNKNOWN;
 	return f;
-}
-
-/* The later of two times (a block ends no earlier than it began). */
-static mt_time
-df_later(mt_time a, mt_time b)
-{
-	return a > b ? a : b;
-}
-
-/*
- * Emit an API point (int "--" unless intf) with rc and elapsed.  Capture
- * times need not rise with the stream (a reply before its command is the
- * model's anomaly reply_before_command): an exit point is never earlier
- * than its entry, so an elapsed time is never negative.
- */
-static void
-df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
-    const char *intf)
-{
-	struct trace_rec	r;
-
-	if (t0 >= 0 && t < t0)
-		t = t0;
-
-	trace_rec_clear(&r);
-	r.event = ev;
-	r.rc = rc;
-	trace_str(r.intf, sizeof(r.intf), intf ? intf : "--");
-	if (rc != 0)
-		trace_str(r.opt, sizeof(r.opt),
-		    mt_exc_class((enum mt_ecode)rc));
-	r.time = t;
-	if (t0 >= 0) {
-		r.has_elapsed = true;
-		r.elapsed_us = t - t0;
-	}
-	trace_emit_rec(&f->tr, &r);
 }
 
 /*
@@ -617,107 +494,10 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 	struct dflow	*f = arg;
 
 	(void)has_arg;
-	if (f->proto == PROTO_POP3) {
-		bool	envelope = cmd == POP3_C_UIDL ||
-			    ((cmd == POP3_C_LIST || cmd == POP3_C_TOP) &&
-			    ev_before == EV_POP3_CMD2_BEFORE);
-
-		if (cmd == POP3_C_STAT && f->connect_done && !f->open_in) {
-			f->open_in = true;
-			f->t_open = t;
-			df_point(f, EV_POP3_OPEN_ENTER, 0, t, -1, NULL);
-		}
-		if (f->block_in && !envelope) {
-			f->block_in = false;
-			df_point(f, EV_POP3_FETCHALL_AFTER, f->block_rc,
-			    df_later(f->t_last, f->t_block), f->t_block, NULL);
-		}
-		if (envelope && f->open_done && !f->block_in &&
-		    !f->close_in) {
-			f->block_in = true;
-			f->block_rc = 0;
-			f->t_block = t;
-			df_point(f, EV_POP3_FETCHALL_BEFORE, 0, t, -1, NULL);
-		}
-		if ((cmd == POP3_C_RSET || cmd == POP3_C_DELE ||
-		    cmd == POP3_C_QUIT) && f->open_done && f->open_rc == 0 &&
-		    !f->close_in) {
-			f->close_in = true;
-			f->t_close = t;
-			f->last_rc = 0;
-			df_point(f, EV_POP3_CLOSE_ENTER, 0, t, -1, NULL);
-		}
-		if (f->dele_in && cmd != POP3_C_DELE) {
-			f->dele_in = false;
-			df_point(f, EV_POP3_DELE_AFTER, f->dele_rc,
-			    df_later(f->t_last, f->t_dele), f->t_dele, NULL);
-		}
-		if (cmd == POP3_C_DELE && f->close_in && !f->dele_in) {
-			f->dele_in = true;
-			f->dele_rc = 0;
-			f->t_dele = t;
-			df_point(f, EV_POP3_DELE_BEFORE, 0, t, -1, NULL);
-		}
-		return;
-	}
-	/* SMTP */
-	if (cmd == SMTP_C_MAIL && !f->connect_done && f->connect_rc == 0) {
-		f->connect_done = true;
-		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
-	}
-	if (f->block_in && cmd != SMTP_C_RCPT && !f->block_closing) {
-		/* Pipelined (RFC 2920): the block ends with its last reply. */
-		if (f->rcpt_pending > 0)
-			f->block_closing = true;
-		else {
-			f->block_in = false;
-			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc,
-			    df_later(f->t_last, f->t_block), f->t_block, NULL);
-		}
-	}
-	if (cmd == SMTP_C_RCPT)
-		f->rcpt_pending++;
-	if (cmd == SMTP_C_MAIL && !f->send_in) {
-		f->send_in = true;
-		f->send_rc = 0;
-		f->t_send = t;
-		df_point(f, EV_SMTP_SEND_ENTER, 0, t, -1, NULL);
-	}
-	if (cmd == SMTP_C_RCPT && f->send_in && !f->block_in) {
-		f->block_closing = false;
-		f->block_in = true;
-		f->block_rc = 0;
-		f->t_block = t;
-		df_point(f, EV_SMTP_RCPT_BEFORE, 0, t, -1, NULL);
-	}
-	if (cmd == SMTP_C_QUIT) {
-		if (f->send_in) {
-			f->send_in = false;
-			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc,
-			    df_later(f->t_last, f->t_send), f->t_send, NULL);
-		}
-		if (f->connect_done && f->connect_rc == 0 && !f->close_in) {
-			f->close_in = true;
-			f->t_close = t;
-			f->last_rc = 0;
-			df_point(f, EV_SMTP_CLOSE_ENTER, 0, t, -1, NULL);
-		}
-	}
-}
-
-/*
- * Folder.open's result: STAT's, and MessagingException for a +OK without
- * the message count (RFC 1939 5), which the client cannot go on from.
- */
-static int
-df_stat_rc(const struct step *s)
-{
-	uint64_t	count, octets;
-
-	if (s->rc == 0 && !pop3_parse_stat(s->text, s->textlen, &count,
-	    &octets))
-		return MT_E_PROTO;
-	return s->rc;
+	if (f->proto == PROTO_POP3)
+		df_pop3_command(f, cmd, ev_before, t);
+	else
+		df_smtp_command(f, cmd, t);
 }
 
 /* A step completed: API points that follow it. */
@@ -736,116 +516,47 @@ df_on_step(void *arg, const struct step *s)
 		if (f->send_in)
 			f->send_rc = s->rc;
 	}
-	if (f->proto == PROTO_POP3) {
-		switch (s->cmd) {
-		case POP3_C__GREETING:
-		case POP3_C_USER:
-		case POP3_C_CAPA:
-			if (s->rc != 0 && f->connect_rc == 0 && !f->connect_done)
-				f->connect_rc = s->rc;
-			break;
-		case POP3_C_PASS:
-		case POP3_C_APOP:
-		case POP3_C_AUTH:
-		case POP3_C__AUTHDATA:
-			f->sasl_open = s->st == POP3_ST_CONT;
-			if (s->st == POP3_ST_CONT || f->connect_done)
-				break;
-			if (s->rc != 0) {
-				f->connect_rc = s->rc;
-				break;
-			}
-			if (s->cmd == POP3_C_AUTH && s->st == POP3_ST_OK &&
-			    s->multi)
-				break;		/* bare AUTH: a mechanism list */
-			f->connect_done = true;
-			df_point(f, EV_POP3_CONNECT_EXIT, 0, t, f->t_connect,
-			    NULL);
-			break;
-		case POP3_C_STLS:
-			if (s->st == POP3_ST_OK) {
-				f->encrypted = true;
-				trace_anomaly(&f->tr, AN_ENCRYPTED, "STLS", t);
-			}
-			break;
-		case POP3_C_STAT:
-			if (f->open_in && !f->open_done) {
-				f->open_done = true;
-				f->open_rc = df_stat_rc(s);
-				df_point(f, EV_POP3_OPEN_EXIT, f->open_rc, t,
-				    f->t_open, NULL);
-			}
-			break;
-		case POP3_C_DELE:
-			if (f->dele_in && s->rc != 0)
-				f->dele_rc = s->rc;
-			break;
-		default:
-			break;
-		}
-		return;
+	if (f->proto == PROTO_POP3)
+		df_pop3_step(f, s, t);
+	else
+		df_smtp_step(f, s, t);
+}
+
+/* The later of two times (a block ends no earlier than it began). */
+mt_time
+df_later(mt_time a, mt_time b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * Emit an API point (int "--" unless intf) with rc and elapsed.  Capture
+ * times need not rise with the stream (a reply before its command is the
+ * model's anomaly reply_before_command): an exit point is never earlier
+ * than its entry, so an elapsed time is never negative.
+ */
+void
+df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
+    const char *intf)
+{
+	struct trace_rec	r;
+
+	if (t0 >= 0 && t < t0)
+		t = t0;
+
+	trace_rec_clear(&r);
+	r.event = ev;
+	r.rc = rc;
+	trace_str(r.intf, sizeof(r.intf), intf ? intf : "--");
+	if (rc != 0)
+		trace_str(r.opt, sizeof(r.opt),
+		    mt_exc_class((enum mt_ecode)rc));
+	r.time = t;
+	if (t0 >= 0) {
+		r.has_elapsed = true;
+		r.elapsed_us = t - t0;
 	}
-	/* SMTP */
-	switch (s->cmd) {
-	case SMTP_C__GREETING:
-	case SMTP_C_EHLO:
-	case SMTP_C_HELO:
-		if (s->rc != 0 && f->connect_rc == 0 && !f->connect_done)
-			f->connect_rc = s->rc;
-		break;
-	case SMTP_C_STARTTLS:
-		if (s->code == 220) {
-			f->encrypted = true;
-			trace_anomaly(&f->tr, AN_ENCRYPTED, "STARTTLS", t);
-		} else if (s->rc != 0 && f->connect_rc == 0)
-			f->connect_rc = s->rc;
-		break;
-	case SMTP_C_AUTH:
-	case SMTP_C__AUTHDATA:
-		f->sasl_open = s->code == 334;
-		if (s->code == 334 || f->connect_done)
-			break;
-		if (s->rc != 0) {
-			f->connect_rc = s->rc;
-			break;
-		}
-		f->connect_done = true;
-		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
-		break;
-	case SMTP_C_MAIL:
-	case SMTP_C_DATA:
-	case SMTP_C_BDAT:
-		if (s->cmd == SMTP_C_DATA && s->code == 354) {
-			f->mail_in = true;
-			f->t_mail = t;
-			df_point(f, EV_SMTP_MAIL_BEFORE, 0, t, -1, "SEND MAIL");
-		}
-		break;
-	case SMTP_C_RCPT:
-		if (f->rcpt_pending > 0)
-			f->rcpt_pending--;
-		if (f->block_closing && f->rcpt_pending == 0) {
-			f->block_closing = false;
-			f->block_in = false;
-			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc, t,
-			    f->t_block, NULL);
-		}
-		break;
-	case SMTP_C__DOT:
-		if (f->mail_in) {
-			f->mail_in = false;
-			df_point(f, EV_SMTP_MAIL_AFTER, s->rc, t, f->t_mail,
-			    "SEND MAIL");
-		}
-		if (f->send_in) {
-			f->send_in = false;
-			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, t, f->t_send,
-			    NULL);
-		}
-		break;
-	default:
-		break;
-	}
+	trace_emit_rec(&f->tr, &r);
 }
 
 /*

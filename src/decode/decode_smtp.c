@@ -1,0 +1,121 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * decode_smtp.c - the API-level points of a decoded SMTP session (EVENTS.md;
+ * docs/records.md "The decoder", "API points"): connect exit after AUTH or
+ * before MAIL, sendMessage from MAIL to the end-of-data reply, the
+ * recipient block (its end with the last RCPT reply when pipelined, RFC
+ * 2920), the mail block after DATA's 354, the close entry at QUIT.
+ */
+#include "decode_int.h"
+
+void
+df_smtp_command(struct dflow *f, int cmd, mt_time t)
+{
+	if (cmd == SMTP_C_MAIL && !f->connect_done && f->connect_rc == 0) {
+		f->connect_done = true;
+		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
+	}
+	if (f->block_in && cmd != SMTP_C_RCPT && !f->block_closing) {
+		/* Pipelined (RFC 2920): the block ends with its last reply. */
+		if (f->rcpt_pending > 0)
+			f->block_closing = true;
+		else {
+			f->block_in = false;
+			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc,
+			    df_later(f->t_last, f->t_block), f->t_block, NULL);
+		}
+	}
+	if (cmd == SMTP_C_RCPT)
+		f->rcpt_pending++;
+	if (cmd == SMTP_C_MAIL && !f->send_in) {
+		f->send_in = true;
+		f->send_rc = 0;
+		f->t_send = t;
+		df_point(f, EV_SMTP_SEND_ENTER, 0, t, -1, NULL);
+	}
+	if (cmd == SMTP_C_RCPT && f->send_in && !f->block_in) {
+		f->block_closing = false;
+		f->block_in = true;
+		f->block_rc = 0;
+		f->t_block = t;
+		df_point(f, EV_SMTP_RCPT_BEFORE, 0, t, -1, NULL);
+	}
+	if (cmd == SMTP_C_QUIT) {
+		if (f->send_in) {
+			f->send_in = false;
+			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc,
+			    df_later(f->t_last, f->t_send), f->t_send, NULL);
+		}
+		if (f->connect_done && f->connect_rc == 0 && !f->close_in) {
+			f->close_in = true;
+			f->t_close = t;
+			f->last_rc = 0;
+			df_point(f, EV_SMTP_CLOSE_ENTER, 0, t, -1, NULL);
+		}
+	}
+}
+
+void
+df_smtp_step(struct dflow *f, const struct step *s, mt_time t)
+{
+	switch (s->cmd) {
+	case SMTP_C__GREETING:
+	case SMTP_C_EHLO:
+	case SMTP_C_HELO:
+		if (s->rc != 0 && f->connect_rc == 0 && !f->connect_done)
+			f->connect_rc = s->rc;
+		break;
+	case SMTP_C_STARTTLS:
+		if (s->code == 220) {
+			f->encrypted = true;
+			trace_anomaly(&f->tr, AN_ENCRYPTED, "STARTTLS", t);
+		} else if (s->rc != 0 && f->connect_rc == 0)
+			f->connect_rc = s->rc;
+		break;
+	case SMTP_C_AUTH:
+	case SMTP_C__AUTHDATA:
+		f->sasl_open = s->code == 334;
+		if (s->code == 334 || f->connect_done)
+			break;
+		if (s->rc != 0) {
+			f->connect_rc = s->rc;
+			break;
+		}
+		f->connect_done = true;
+		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
+		break;
+	case SMTP_C_MAIL:
+	case SMTP_C_DATA:
+	case SMTP_C_BDAT:
+		if (s->cmd == SMTP_C_DATA && s->code == 354) {
+			f->mail_in = true;
+			f->t_mail = t;
+			df_point(f, EV_SMTP_MAIL_BEFORE, 0, t, -1, "SEND MAIL");
+		}
+		break;
+	case SMTP_C_RCPT:
+		if (f->rcpt_pending > 0)
+			f->rcpt_pending--;
+		if (f->block_closing && f->rcpt_pending == 0) {
+			f->block_closing = false;
+			f->block_in = false;
+			df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc, t,
+			    f->t_block, NULL);
+		}
+		break;
+	case SMTP_C__DOT:
+		if (f->mail_in) {
+			f->mail_in = false;
+			df_point(f, EV_SMTP_MAIL_AFTER, s->rc, t, f->t_mail,
+			    "SEND MAIL");
+		}
+		if (f->send_in) {
+			f->send_in = false;
+			df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, t, f->t_send,
+			    NULL);
+		}
+		break;
+	default:
+		break;
+	}
+}
