@@ -45,4 +45,14 @@
 #define MT_MAX_TIME_DEFAULT		300	/* s, --max-time unset: a whole session */
 #define MT_MAX_TIME_HARD		86400	/* s, --max-time at most */
 
+/* The comparison (src/check). */
+#define MT_CHK_TEXT_HARD	4096		/* text normalised at once; longer is cut */
+#define MT_CHK_RULES_HARD	64		/* normalisation rules, defaults and added */
+#define MT_CHK_PATTERN_HARD	1024		/* one rule's pattern, bytes */
+#define MT_CHK_NAME_HARD	64		/* one rule's name, with NUL */
+#define MT_CHK_REPL_HARD	64		/* one rule's placeholder, with NUL */
+#define MT_CHK_STEPS_HARD	(1024 * 1024)	/* steps of one session compared */
+#define MT_CHK_CELLS_HARD	(4096 * 4096)	/* exact alignment: m * n steps */
+#define MT_CHK_WINDOW		64		/* greedy alignment's look-ahead */
+
 #endif
