@@ -13,6 +13,9 @@
 #define MT_CMD_HARD		1024		/* longest command the probe will format */
 #define MT_FIELD_HARD		512		/* int / opt text in one record */
 #define MT_OPR_HARD		8		/* opr: "+OK", "-ERR", "250", 4 chars */
+#define MT_REPLY_SHOW		440		/* reply text octets a record keeps (the
+						   rest as "...(+N)"); the field is
+						   MT_FIELD_HARD */
 #define MT_ADDR_HARD		64		/* "[ffff:...]:65535" */
 #define MT_PENDING_HARD		64		/* unanswered commands per session */
 #define MT_REPLY_LINES_HARD	512		/* lines in one multi-line SMTP reply */

@@ -13,7 +13,7 @@ import sys
 FIRST = ["run", "event", "level", "rc", "int", "opr", "opt", "time",
          "session", "seq", "client", "server", "source"]
 # Then, each only when it applies, in this order.
-OPTIONAL = ["elapsed_us", "bytes", "body_end", "anomaly", "detail"]
+OPTIONAL = ["elapsed_us", "bytes", "body_end", "reply", "anomaly", "detail"]
 EVENT = re.compile(r"^(0x[0-9A-F]{4}|anomaly)$")
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 NUMBERS = ["run", "rc", "session", "seq"]
@@ -52,6 +52,8 @@ def check_line(name, n, line):
                      "the other way round")
     if ("bytes" in r) != ("body_end" in r):
         return fault(name, n, "bytes without body_end, or the other way")
+    if "reply" in r and (r["event"] == "anomaly" or r["reply"] == ""):
+        return fault(name, n, "reply in an anomaly record, or empty")
     return 0
 
 

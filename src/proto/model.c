@@ -29,7 +29,7 @@ model_close_code(enum close_why why)
 
 void
 model_after_rec(struct tracer *tr, const struct pend *p, const char *opr,
-    int rc, mt_time t, struct trace_rec *r)
+    const char *reply, int rc, mt_time t, struct trace_rec *r)
 {
 	char	detail[MT_FIELD_HARD];
 
@@ -45,12 +45,25 @@ model_after_rec(struct tracer *tr, const struct pend *p, const char *opr,
 	r->rc = rc;
 	trace_str(r->intf, sizeof(r->intf), p->intf);
 	trace_str(r->opr, sizeof(r->opr), opr);
+	trace_str(r->reply, sizeof(r->reply), reply);
 	if (rc != 0)
 		trace_str(r->opt, sizeof(r->opt),
 		    mt_exc_class((enum mt_ecode)rc));
 	r->time = t;
 	r->has_elapsed = true;
 	r->elapsed_us = t - p->t_before;
+}
+
+void
+model_reply(char *dst, size_t sz, const char *text, size_t n,
+    enum model_reply kind, bool sasl)
+{
+	if (sz == 0)
+		return;
+	dst[0] = '\0';
+	if (kind == MR_CHALLENGE || (kind == MR_MALFORMED && sasl))
+		return;
+	mt_show(dst, sz, (const uint8_t *)text, n, MT_REPLY_SHOW);
 }
 
 void

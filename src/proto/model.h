@@ -17,13 +17,34 @@
 enum mt_ecode	model_close_code(enum close_why);
 /*
  * Fill r as the "after" record of p: event p->ev_before + 1, p's int, opr,
- * rc and its exception class, time t, elapsed since p's "before" point.
+ * the reply text (made by model_reply(); NULL: none), rc and its exception
+ * class, time t, elapsed since p's "before" point.
  * An elapsed time is never negative: when t is earlier than the command
  * (capture times out of order, clocks apart), tr gets the anomaly
  * reply_before_command and r keeps the command's time, elapsed 0.
  */
 void		model_after_rec(struct tracer *tr, const struct pend *p,
-		    const char *opr, int rc, mt_time t, struct trace_rec *r);
+		    const char *opr, const char *reply, int rc, mt_time t,
+		    struct trace_rec *r);
+
+/* What the first line of a reply is, for model_reply(). */
+enum model_reply {
+	MR_FINAL,	/* a status: +OK, -ERR, an SMTP code but 334 */
+	MR_CHALLENGE,	/* a continuation: POP3 "+", SMTP 334 */
+	MR_MALFORMED	/* no status indicator or code at all */
+};
+/*
+ * The reply text of an "after" record (docs/records.md "reply") into dst
+ * (sz bytes): text[0..n) is the reply's first line after its status
+ * indicator or code and one space (a malformed line: the whole line),
+ * escaped as server lines are (mt_show) and cut at MT_REPLY_SHOW octets.
+ * Empty for a continuation, whatever it answers: a SASL challenge may
+ * echo what the client sent (RFC 4954 4, RFC 5034 4); and empty for a
+ * malformed reply to a step of a SASL exchange (sasl), which is no
+ * status either.
+ */
+void		model_reply(char *dst, size_t sz, const char *text, size_t n,
+		    enum model_reply kind, bool sasl);
 /*
  * Record the oddities of one line (bare LF, NUL, control bytes, over the
  * hard limit, over the RFC limit soft).  what names the line ("USER

@@ -324,7 +324,7 @@ pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	struct pop3_status	 s;
 	struct pend		 p;
 	struct trace_rec	 r;
-	char			 shown[MT_FIELD_HARD];
+	char			 shown[MT_FIELD_HARD], text[MT_FIELD_HARD];
 	unsigned		 flags = 0, reply;
 	int			 rc;
 	bool			 multi;
@@ -359,7 +359,11 @@ pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	    REPLY_R1;
 	multi = s.st == POP3_ST_OK && rc == 0 && (reply == REPLY_RM ||
 	    (reply == REPLY_RM0 && !p.has_arg));
-	model_after_rec(m->env.tr, &p, s.opr, rc, l->t_end, &r);
+	model_reply(text, sizeof(text), s.text, s.textlen,
+	    s.st == POP3_ST_CONT ? MR_CHALLENGE : s.st == POP3_ST_BAD ?
+	    MR_MALFORMED : MR_FINAL,
+	    p.cmd == POP3_C_AUTH || p.cmd == POP3_C__AUTHDATA);
+	model_after_rec(m->env.tr, &p, s.opr, text, rc, l->t_end, &r);
 
 	switch (p.cmd) {
 	case POP3_C__GREETING:
@@ -559,7 +563,7 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 	m->in_body = false;
 	/* Open commands: no status line arrived, so opr stays empty. */
 	while (why != CLOSE_UNSEEN && pendq_pop(&m->pend, &p)) {
-		model_after_rec(m->env.tr, &p, "", code, t, &r);
+		model_after_rec(m->env.tr, &p, "", NULL, code, t, &r);
 		trace_emit_rec(m->env.tr, &r);
 		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0);
 	}

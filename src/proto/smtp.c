@@ -33,6 +33,7 @@ static void	smtp_final(struct smtp *, const struct lr_line *,
 		    const struct smtp_rline *, bool, uint64_t);
 static void	smtp_ehlo_line(struct smtp_ehlo *, const char *, size_t);
 static int	smtp_reply_rc(int, int);
+static bool	smtp_sasl_step(int);
 static void	smtp_step(struct smtp *, const struct pend *, int, const char *,
 		    size_t, int, bool, unsigned);
 
@@ -235,6 +236,13 @@ smtp_body_line(struct smtp *m, const struct lr_line *l)
 		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
 }
 
+/* Is cmd a step of a SASL exchange (AUTH, a response)? */
+static bool
+smtp_sasl_step(int cmd)
+{
+	return cmd == SMTP_C_AUTH || cmd == SMTP_C__AUTHDATA;
+}
+
 /*
  * The failure class of a reply to cmd (0: the step went normally).  Each
  * command has its own positive codes (RFC 5321 4.3.2): DATA wants 354,
@@ -345,6 +353,9 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 		m->reply_lines = 0;
 		m->reply_mismatch = false;
 		m->reply_failed = false;
+		model_reply(m->reply_text, sizeof(m->reply_text), r.text,
+		    r.textlen, r.code == 334 ? MR_CHALLENGE : MR_FINAL,
+		    smtp_sasl_step(p->cmd));
 		if (p->cmd == SMTP_C_EHLO)
 			memset(&m->ehlo_new, 0, sizeof(m->ehlo_new));
 	} else if (r.code != m->reply_code)
@@ -368,8 +379,8 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 		    MT_REPLY_LINES_HARD);
 		trace_anomaly(m->env.tr, AN_REPLY_TOO_LONG, shown, l->t_end);
 		snprintf(opr, sizeof(opr), "%03d", r.code);
-		model_after_rec(m->env.tr, &q, opr, MT_E_PROTO, l->t_end,
-		    &rec);
+		model_after_rec(m->env.tr, &q, opr, m->reply_text, MT_E_PROTO,
+		    l->t_end, &rec);
 		trace_emit_rec(m->env.tr, &rec);
 		m->reply_failed = true;
 		smtp_step(m, &q, r.code, NULL, 0, MT_E_PROTO, false,
@@ -387,10 +398,17 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	char			opr[MT_OPR_HARD], shown[MT_FIELD_HARD];
 	unsigned		flags = 0;
 	int			rc;
+	bool			first = !m->in_reply;
 
 	m->in_reply = false;
 	if (!pendq_pop(&m->pend, &p))
 		return;
+	/* A reply of one line: it is its own first line. */
+	if (first)
+		model_reply(m->reply_text, sizeof(m->reply_text), wellformed ?
+		    r->text : l->text, wellformed ? r->textlen : l->len,
+		    !wellformed ? MR_MALFORMED : r->code == 334 ?
+		    MR_CHALLENGE : MR_FINAL, smtp_sasl_step(p.cmd));
 	if (wellformed) {
 		snprintf(opr, sizeof(opr), "%03d", r->code);
 		rc = smtp_reply_rc(p.cmd, r->code);
@@ -410,7 +428,8 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 		rc = MT_E_PROTO;
 		flags |= STEP_TRUNCATED;
 	}
-	model_after_rec(m->env.tr, &p, opr, rc, l->t_end, &rec);
+	model_after_rec(m->env.tr, &p, opr, m->reply_text, rc, l->t_end,
+	    &rec);
 	if (p.cmd == SMTP_C__DOT) {
 		rec.has_bytes = true;
 		rec.bytes = p.bytes;
@@ -526,6 +545,7 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 	struct trace_rec	rec;
 	struct pend		p;
 	char			opr[MT_OPR_HARD];
+	const char		*reply;
 
 	if (m->state == SMTP_S_CLOSED)
 		return;
@@ -541,10 +561,13 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 	/* Open commands; a reply cut after some lines still has a code. */
 	while (pendq_pop(&m->pend, &p)) {
 		opr[0] = '\0';
-		if (m->in_reply && !m->reply_failed)
+		reply = NULL;
+		if (m->in_reply && !m->reply_failed) {
 			snprintf(opr, sizeof(opr), "%03d", m->reply_code);
+			reply = m->reply_text;
+		}
 		m->in_reply = false;
-		model_after_rec(m->env.tr, &p, opr, code, t, &rec);
+		model_after_rec(m->env.tr, &p, opr, reply, code, t, &rec);
 		if (p.cmd == SMTP_C__DOT) {
 			rec.has_bytes = true;
 			rec.bytes = p.bytes;

@@ -32,6 +32,8 @@ struct smtp {
 	bool			 reply_failed;	/* recorded early (too long) */
 	int			 reply_code;
 	unsigned		 reply_lines;
+	char			 reply_text[MT_FIELD_HARD]; /* its first line's
+						   (model_reply()) */
 	struct smtp_ehlo	 ehlo;
 	struct smtp_ehlo	 ehlo_new;
 	/* the client's message (DATA) and chunks (BDAT) */

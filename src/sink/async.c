@@ -249,7 +249,7 @@ async_get_str(const uint8_t *p, char *dst)
 }
 
 #define ASYNC_MAXREC	(sizeof(struct async_hdr) + sizeof(struct async_fix) + \
-	6 * sizeof(uint16_t) + 3 * MT_FIELD_HARD + MT_OPR_HARD + \
+	7 * sizeof(uint16_t) + 4 * MT_FIELD_HARD + MT_OPR_HARD + \
 	2 * MT_ADDR_HARD)
 
 static int
@@ -286,6 +286,7 @@ async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	w = async_put_str(w, r->client, sizeof(r->client));
 	w = async_put_str(w, r->server, sizeof(r->server));
 	w = async_put_str(w, r->detail, sizeof(r->detail));
+	w = async_put_str(w, r->reply, sizeof(r->reply));
 	size = async_round((size_t)(w - start));
 	h.size = (uint32_t)size;
 	h.kind = AK_REC;
@@ -371,7 +372,8 @@ async_deliver(struct async_sink *a, const uint8_t *p)
 	p = async_get_str(p, r->opt);
 	p = async_get_str(p, r->client);
 	p = async_get_str(p, r->server);
-	async_get_str(p, r->detail);
+	p = async_get_str(p, r->detail);
+	async_get_str(p, r->reply);
 	for (i = 0; i < a->ninner; i++) {
 		struct mt_err	e;
 

@@ -78,6 +78,8 @@ text_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 			fprintf(t->fp, "  +%" PRId64 "us", r->elapsed_us);
 		if (r->has_bytes)
 			fprintf(t->fp, "  bytes=%" PRIu64, r->bytes);
+		if (r->reply[0] != '\0')
+			fprintf(t->fp, "  reply=\"%s\"", r->reply);
 		if (r->detail[0] != '\0')
 			fprintf(t->fp, "  detail=%s", r->detail);
 	}

@@ -35,7 +35,7 @@ enum store_stmt {
  */
 #define STORE_BATCH	16
 #define STORE_COMMIT_EVERY	4096	/* records (a multiple of STORE_BATCH) */
-#define STORE_REC_COLS	18
+#define STORE_REC_COLS	19
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_INS] =
@@ -51,12 +51,12 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_REC_INS] =
 	    "INSERT INTO records (run, session, seq, event, level, rc, intf, "
 	    "opr, opt, time, client, server, source, elapsed_us, bytes, "
-	    "body_end, anomaly, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	    "body_end, anomaly, detail, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[STMT_REC_ALL] =
 	    "SELECT session, seq, event, level, rc, intf, opr, opt, time, "
 	    "client, server, source, elapsed_us, bytes, body_end, anomaly, "
-	    "detail FROM records WHERE run = ?1 ORDER BY rowid",
+	    "detail, reply FROM records WHERE run = ?1 ORDER BY rowid",
 	[STMT_REC_BATCH] = NULL,	/* built by store_batch_sql() */
 };
 
@@ -135,6 +135,11 @@ static const char *const store_migrations[] = {
 	"DROP TABLE records;"
 	"ALTER TABLE records_v2 RENAME TO records;"
 	"CREATE INDEX records_run ON records (run);",
+	/*
+	 * 3: the first line of the server's reply on "after" points (NULL
+	 * when empty), so runs can be compared by what the server said.
+	 */
+	"ALTER TABLE records ADD COLUMN reply TEXT NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -151,8 +156,8 @@ struct store {
 
 /* The text columns of a record, in the order of store_row.text[]. */
 enum { ROW_INTF, ROW_OPR, ROW_OPT, ROW_CLIENT, ROW_SERVER, ROW_DETAIL,
-    ROW__TEXTS };
-#define STORE_ROW_TEXT	(3 * MT_FIELD_HARD + MT_OPR_HARD + 2 * MT_ADDR_HARD)
+    ROW_REPLY, ROW__TEXTS };
+#define STORE_ROW_TEXT	(4 * MT_FIELD_HARD + MT_OPR_HARD + 2 * MT_ADDR_HARD)
 
 /*
  * A record held for the next batch: its numbers, and its strings copied
@@ -472,7 +477,8 @@ store_batch_sql(char *buf)
 {
 	static const char	 head[] = "INSERT INTO records (run, session, "
 	    "seq, event, level, rc, intf, opr, opt, time, client, server, "
-	    "source, elapsed_us, bytes, body_end, anomaly, detail) VALUES ";
+	    "source, elapsed_us, bytes, body_end, anomaly, detail, reply) "
+	    "VALUES ";
 	char			*w = buf;
 	int			 r, c;
 
@@ -788,7 +794,7 @@ store_bind_row_text(sqlite3_stmt *s, int i, const struct store_row *w, int k)
 	sqlite3_bind_text(s, i, w->text[k], w->len[k], SQLITE_STATIC);
 }
 
-/* Bind w's 18 columns to parameters base+1 ... base+18 of s. */
+/* Bind w's 19 columns to parameters base+1 ... base+19 of s. */
 static void
 store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
 {
@@ -828,6 +834,10 @@ store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
 		store_bind_row_text(s, base + 18, w, ROW_DETAIL);
 	else
 		sqlite3_bind_null(s, base + 18);
+	if (w->len[ROW_REPLY] > 0)
+		store_bind_row_text(s, base + 19, w, ROW_REPLY);
+	else
+		sqlite3_bind_null(s, base + 19);
 }
 
 /* Hold r for the next batch (the batch has room). */
@@ -836,11 +846,11 @@ store_sink_hold(struct store_sink *ss, const struct trace_rec *r)
 {
 	struct store_row	*w = &ss->batch[ss->nbatch++];
 	const char		*src[ROW__TEXTS] = { r->intf, r->opr, r->opt,
-				    r->client, r->server, r->detail };
+				    r->client, r->server, r->detail, r->reply };
 	const size_t		 cap[ROW__TEXTS] = { sizeof(r->intf),
 				    sizeof(r->opr), sizeof(r->opt),
 				    sizeof(r->client), sizeof(r->server),
-				    sizeof(r->detail) };
+				    sizeof(r->detail), sizeof(r->reply) };
 	int			 k;
 
 	w->run = r->run;
@@ -1081,6 +1091,7 @@ store_replay(struct store *st, uint64_t run, struct sink *sk,
 			r.anomaly = an_by_name(r.detail);
 		}
 		fits &= store_col_text(s, 16, r.detail, sizeof(r.detail));
+		fits &= store_col_text(s, 17, r.reply, sizeof(r.reply));
 		if (!fits) {
 			sqlite3_reset(s);
 			return mt_err_set(err, MT_E_STORE, "store %s: run %llu: "

@@ -123,6 +123,7 @@ trace_rec_clear(struct trace_rec *r)
 	r->body_end = 0;
 	r->anomaly = AN_NONE;
 	r->detail[0] = '\0';
+	r->reply[0] = '\0';
 }
 
 void

@@ -52,6 +52,8 @@ struct trace_rec {
 	mt_time		 body_end;		/* when the body's "." arrived */
 	enum an		 anomaly;		/* anomaly records only */
 	char		 detail[MT_FIELD_HARD];	/* anomaly detail, escaped */
+	char		 reply[MT_FIELD_HARD];	/* "after" points: the reply's
+						   first line, escaped */
 };
 
 /* A sink consumes records.  Every output format and the store is one. */

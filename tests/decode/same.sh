@@ -2,8 +2,8 @@
 # tests/decode/same.sh - the proof of "same records": run the POP3 and SMTP
 # probes against the real Dovecot and Postfix while capturing loopback with
 # libpcap (tools/lcap), decode the capture, and require every probe
-# session's records (event, level, rc, int, opr, opt) to come back from the
-# capture.
+# session's records (event, level, rc, int, opr, opt, reply) to come back
+# from the capture.
 # SPDX-License-Identifier: BSD-2-Clause
 # usage: same.sh MAILTRACE LCAP DOVECOT_WORKDIR POSTFIX_WORKDIR CERTDIR OUTDIR
 set -u
@@ -77,8 +77,12 @@ check "the capture ended at the stop marker (lcap exit 0)" test "$lcap_status" =
 check "decode exits 0" test $? = 0
 check "decoded records say source pcap" has "$OUT/decoded.jsonl" '"source":"pcap"'
 
-# The comparable part of a record: "event".."opt" (time, seq and extras aside).
-fields() { sed -n 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'; }
+# The comparable part of a record: "event".."opt" and the reply, when there
+# is one (time, seq and the other extras aside).
+fields() {
+	sed -n -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*,\("reply":"\([^"\\]\|\\.\)*"\).*/\1,\2/p' -e t \
+	    -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'
+}
 for r in "${runs[@]}"; do
 	client=$(grep -o '"client":"[^"]\+"' "$OUT/$r.jsonl" | head -1)
 	# a refused connection has no client address: its server port is its own

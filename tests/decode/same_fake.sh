@@ -5,7 +5,7 @@
 # fakesrv script with "#!" lines: see tests/fake/run_case.sh).  Its probe
 # runs against fakesrv while tools/lcap captures the fake server's port;
 # the capture is decoded and must give back the probe's records exactly
-# (event, level, rc, int, opr, opt), as in same.sh.
+# (event, level, rc, int, opr, opt, reply), as in same.sh.
 # SPDX-License-Identifier: BSD-2-Clause
 # usage: same_fake.sh MAILTRACE LCAP FAKESRV CERTDIR OUTDIR CASE...
 set -u
@@ -17,8 +17,12 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 unset MAILTRACE_PASSWORD MAILTRACE_SMTP_PASSWORD
 
-# The comparable part of a record: "event".."opt" (time, seq and extras aside).
-fields() { sed -n 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'; }
+# The comparable part of a record: "event".."opt" and the reply, when there
+# is one (time, seq and the other extras aside).
+fields() {
+	sed -n -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*,\("reply":"\([^"\\]\|\\.\)*"\).*/\1,\2/p' -e t \
+	    -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'
+}
 
 one() {
 	local case=$1 name dir cmd url args server port fd fpid cfd ready stop l

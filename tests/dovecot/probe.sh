@@ -154,8 +154,8 @@ fetch() {
 	    "0xAD8A -- 0xAD8E UIDL 0xAD8F UIDL 0xAD90 LIST 1 0xAD91 LIST 1 0xAD90 LIST 2 0xAD91 LIST 2 0xAD90 LIST 3 0xAD91 LIST 3 0xAD8B --"
 	check "UIDL after point has the listing's bytes" has "$OUT/fetch.out" "0xAD8F  A  rc=0  UIDL  opr=\\+OK  \\+[0-9]+us  bytes=[0-9]+"
 	# LIST sizes from Dovecot: 353 384 415; the wire body adds ".\r\n".
-	check "RETR 1 bytes = message size + terminator (356)" has "$OUT/fetch.out" "RETR 1  opr=\\+OK  \\+[0-9]+us  bytes=356\$"
-	check "RETR 3 bytes = 418" has "$OUT/fetch.out" "RETR 3  opr=\\+OK  \\+[0-9]+us  bytes=418\$"
+	check "RETR 1 bytes = message size + terminator (356)" has "$OUT/fetch.out" "RETR 1  opr=\\+OK  \\+[0-9]+us  bytes=356  reply=\"353 octets\"\$"
+	check "RETR 3 bytes = 418" has "$OUT/fetch.out" "RETR 3  opr=\\+OK  \\+[0-9]+us  bytes=418  reply=\"415 octets\"\$"
 	check "TOP n 1 is a plain fetch (standard pair)" has "$OUT/fetch.out" "0xAD8F  A  rc=0  TOP 2 1  opr=\\+OK"
 	check "NOOP is an advanced pair" has "$OUT/fetch.out" "0xAD91  B  rc=0  NOOP  opr=\\+OK"
 
@@ -167,7 +167,7 @@ fetch() {
 	check "dot-stuffed message: exit 0" rc_is dots 0
 	check "dot-stuffed message: no odd-dot anomaly" hasnt "$OUT/dots.out" "anomaly"
 	# 394 octets; Dovecot stuffs the 6 lines that start with '.', + ".\r\n".
-	check "dot-stuffed RETR bytes count the stuffing (394 + 6 + 3)" has "$OUT/dots.out" "RETR 1  opr=\\+OK  \\+[0-9]+us  bytes=403\$"
+	check "dot-stuffed RETR bytes count the stuffing (394 + 6 + 3)" has "$OUT/dots.out" "RETR 1  opr=\\+OK  \\+[0-9]+us  bytes=403  reply=\"394 octets\"\$"
 
 	run big --password-file "$PW" --retr 1 "pop3://big@$H:$P"
 	check "2 MB message: exit 0" rc_is big 0

@@ -17,6 +17,10 @@
 #   #! exit N           mailtrace's exit status (default 0)
 #   #! expect REGEX     some line of the text trace matches (grep -E)
 #   #! absent REGEX     no line of the text trace matches
+#   #! expect-jsonl REGEX  some line of the run as JSONL (show) matches
+#   #! secret TEXT      TEXT (a fixed string: client data a server echoes)
+#                       is in no output: trace, stderr, store, show, JSONL
+#   #! password TEXT    the password (default: a new one each run)
 #   #! count N REGEX    exactly N lines of the text trace match
 #   #! stderr REGEX     mailtrace's stderr matches
 #   #! fakesrv N        fakesrv's exit status (default 0)
@@ -39,10 +43,9 @@ mkdir -p "$OUT"
 export MAILTRACE_DB=$OUT/store.db
 unset MAILTRACE_PASSWORD
 secret=fake-S3cret-pw-$$
-printf '%s\n' "$secret" >"$OUT/pw"
 
 cmd=pop3 url="" args="" server="" want_exit=0 want_fake=0 within=""
-expects=() absents=() stderrs=() counts=()
+expects=() absents=() stderrs=() counts=() jexpects=() secrets=()
 while IFS= read -r line; do
 	case $line in
 	"#! command "*) cmd=${line#"#! command "} ;;
@@ -54,10 +57,14 @@ while IFS= read -r line; do
 	"#! within "*) within=${line#"#! within "} ;;
 	"#! expect "*) expects+=("${line#"#! expect "}") ;;
 	"#! absent "*) absents+=("${line#"#! absent "}") ;;
+	"#! expect-jsonl "*) jexpects+=("${line#"#! expect-jsonl "}") ;;
+	"#! secret "*) secrets+=("${line#"#! secret "}") ;;
+	"#! password "*) secret=${line#"#! password "} ;;
 	"#! count "*) counts+=("${line#"#! count "}") ;;
 	"#! stderr "*) stderrs+=("${line#"#! stderr "}") ;;
 	esac
 done <"$CASE"
+printf '%s\n' "$secret" >"$OUT/pw"
 if [ -z "$url" ]; then
 	if [ "$cmd" = smtp ]; then url=smtp://127.0.0.1:PORT; else url=pop3://bob@127.0.0.1:PORT; fi
 fi
@@ -107,6 +114,8 @@ check "$name: the store kept every record (show = printed)" cmp "$OUT/trace.out"
 "$MT" show --format jsonl >"$OUT/show.jsonl" 2>"$OUT/show.jsonl.err"
 python3 "$here/../jsonl_check.py" "$OUT/show.jsonl" 2>"$OUT/jsonl.check"
 ok $? "$name: every jsonl line is a record with the documented keys" "$OUT/jsonl.check"
+T_SHOW=$OUT/show.jsonl
+for re in "${jexpects[@]}"; do check "$name: jsonl has /$re/" has "$OUT/show.jsonl" "$re"; done
 
 fake_status=""
 while read -r -t 30 -u "$fd" l; do
@@ -117,4 +126,7 @@ T_SHOW=$OUT/fakesrv.err
 check "$name: fakesrv exits $want_fake (got $fake_status)" test "$fake_status" = "$want_fake"
 rm -f "$OUT/pw"
 check "$name: the password is in no output" test -z "$(grep -rlaF -- "$secret" "$OUT")"
+for s in "${secrets[@]}"; do
+	check "$name: \"${s:0:2}...\" is in no output" test -z "$(grep -rlaF -- "$s" "$OUT")"
+done
 t_done

@@ -116,11 +116,11 @@ basic() {
 	    has "$OUT/plain.out" "0xAD06  A  rc=0  --  opt=$H $P 10000 30000\$"
 	check "0xAD07 after point with elapsed time" has "$OUT/plain.out" "0xAD07  A  rc=0  --  \\+[0-9]+us\$"
 	check "EHLO after point: 250, detail lists PIPELINING and STARTTLS" \
-	    has "$OUT/plain.out" "0xAD11  A  rc=0  EHLO probe\\.example\\.test  opr=250  \\+[0-9]+us  detail=PIPELINING, .*STARTTLS, AUTH PLAIN LOGIN CRAM-MD5, .*CHUNKING\$"
+	    has "$OUT/plain.out" "0xAD11  A  rc=0  EHLO probe\\.example\\.test  opr=250  \\+[0-9]+us  reply=\"mx\\.example\\.test\"  detail=PIPELINING, .*STARTTLS, AUTH PLAIN LOGIN CRAM-MD5, .*CHUNKING\$"
 	check "--helo NAME is the EHLO argument in int" has "$OUT/plain.out" "0xAD10  A  rc=0  EHLO probe\\.example\\.test\$"
-	check "MAIL int is MAIL FROM:<addr>, opr 250" has "$OUT/plain.out" "0xAD11  A  rc=0  MAIL FROM:<$FROM>  opr=250  \\+[0-9]+us\$"
-	check "RCPT int is RCPT TO:<addr>, opr 250" has "$OUT/plain.out" "0xAD11  A  rc=0  RCPT TO:<$R1>  opr=250  \\+[0-9]+us\$"
-	check "DATA answered 354" has "$OUT/plain.out" "0xAD11  A  rc=0  DATA  opr=354  \\+[0-9]+us\$"
+	check "MAIL int is MAIL FROM:<addr>, opr 250" has "$OUT/plain.out" "0xAD11  A  rc=0  MAIL FROM:<$FROM>  opr=250  \\+[0-9]+us  reply=\"2\\.1\\.0 Ok\"\$"
+	check "RCPT int is RCPT TO:<addr>, opr 250" has "$OUT/plain.out" "0xAD11  A  rc=0  RCPT TO:<$R1>  opr=250  \\+[0-9]+us  reply=\"2\\.1\\.5 Ok\"\$"
+	check "DATA answered 354" has "$OUT/plain.out" "0xAD11  A  rc=0  DATA  opr=354  \\+[0-9]+us  reply=\"End data with <CR><LF>\\.<CR><LF>\"\$"
 	check "mail block int is SEND MAIL" has "$OUT/plain.out" "0xAD0B  A  rc=0  SEND MAIL  \\+[0-9]+us\$"
 	check "nothing on stderr for a good session" test ! -s "$OUT/plain.err"
 
@@ -129,9 +129,9 @@ basic() {
 	check "advanced level exits 0" rc_is adv 0
 	want rcpt
 	check "advanced order adds greeting, '.', QUIT and teardown" test "$(pairs adv)" = "$ADV_PAIRS"
-	check "greeting int connect-mail-server, opr 220" has "$OUT/adv.out" "0xAD15  B  rc=0  connect-mail-server  opr=220  \\+[0-9]+us\$"
-	check "'.' after point: 250 and bytes" has "$OUT/adv.out" "0xAD13  B  rc=0  \\.  opr=250  \\+[0-9]+us  bytes=[0-9]+\$"
-	check "QUIT answered 221" has "$OUT/adv.out" "0xAD13  B  rc=0  QUIT  opr=221  \\+[0-9]+us\$"
+	check "greeting int connect-mail-server, opr 220" has "$OUT/adv.out" "0xAD15  B  rc=0  connect-mail-server  opr=220  \\+[0-9]+us  reply=\"mx\\.example\\.test ESMTP mailtrace-test\"\$"
+	check "'.' after point: 250 and bytes" has "$OUT/adv.out" "0xAD13  B  rc=0  \\.  opr=250  \\+[0-9]+us  bytes=[0-9]+  reply=\"2\\.0\\.0 Ok: queued as [0-9A-F]+\"\$"
+	check "QUIT answered 221" has "$OUT/adv.out" "0xAD13  B  rc=0  QUIT  opr=221  \\+[0-9]+us  reply=\"2\\.0\\.0 Bye\"\$"
 	check "timeouts given are recorded in ms" has "$OUT/adv.out" "0xAD06  A  rc=0  --  opt=$H $P 5000 7000\$"
 	check "level filters records, not the wire: same A records at both levels" \
 	    test "$(events plain | grep ' A ' | cut -d' ' -f1-5)" = "$(events adv | grep ' A ' | cut -d' ' -f1-5)"
@@ -147,7 +147,7 @@ basic() {
 	want rcpt
 	check "partial: good RCPT rc 0 opr 250" has "$OUT/partial.out" "0xAD11  A  rc=0  RCPT TO:<$R1>  opr=250  "
 	check "partial: refused RCPT rc 9 opr 550 SendFailedException" \
-	    has "$OUT/partial.out" "0xAD11  A  rc=9  RCPT TO:<$POSTFIX_BAD_RCPT>  opr=550  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us\$"
+	    has "$OUT/partial.out" "0xAD11  A  rc=9  RCPT TO:<$POSTFIX_BAD_RCPT>  opr=550  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us  reply=\"5\\.1\\.1 <$POSTFIX_BAD_RCPT>: Recipient address rejected: [^\"]*\"\$"
 	check "partial: 0xAD09 carries rc 9" has "$OUT/partial.out" "0xAD09  A  rc=9  --  opt=javax\\.mail\\.SendFailedException"
 	check "partial: DATA still sent, message queued ('.' 250)" \
 	    has "$OUT/partial.out" "0xAD13  B  rc=0  \\.  opr=250  "
@@ -194,7 +194,7 @@ basic() {
 	check "--data FILE with dot lines: exit 0" rc_is dots 0
 	want rcpt
 	check "'.' bytes = the file with CRLF, dot-stuffed, + '.\\r\\n' ($(stuffed_size "$OUT/dots.eml"))" \
-	    has "$OUT/dots.out" "0xAD13  B  rc=0  \\.  opr=250  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/dots.eml")\$"
+	    has "$OUT/dots.out" "0xAD13  B  rc=0  \\.  opr=250  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/dots.eml")  reply=\"2\\.0\\.0 Ok: queued as [0-9A-F]+\"\$"
 	check "no anomaly for a well-formed message" hasnt "$OUT/dots.out" "anomaly"
 	# The delivered file (maildir) has the body exactly, dot-stuffing undone.
 	local i f=
@@ -213,7 +213,7 @@ basic() {
 	printf 'Subject: crlf\r\n\r\n.one\r\ntwo\r\n' >"$OUT/crlf.eml"
 	run crlf --level advanced --data "$OUT/crlf.eml" --from "$FROM" --to "$R1" "smtp://$H:$P"
 	check "--data with CRLF line endings: exit 0, bytes $(stuffed_size "$OUT/crlf.eml")" \
-	    has "$OUT/crlf.out" "0xAD13  B  rc=0  \\.  opr=250  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/crlf.eml")\$"
+	    has "$OUT/crlf.out" "0xAD13  B  rc=0  \\.  opr=250  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/crlf.eml")  reply=\"2\\.0\\.0 Ok: queued as [0-9A-F]+\"\$"
 	want rcpt
 
 	# Over Postfix's message_size_limit (SIZE 10240000): 552 at end of data.
@@ -224,7 +224,7 @@ basic() {
 	run big --level advanced --data "$OUT/big.eml" --from "$FROM" --to "$R1" "smtp://$H:$P"
 	check "message over SIZE: exit 1" rc_is big 1
 	check "over SIZE: '.' rc 9 opr 552 with the bytes sent" \
-	    has "$OUT/big.out" "0xAD13  B  rc=9  \\.  opr=552  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/big.eml")\$"
+	    has "$OUT/big.out" "0xAD13  B  rc=9  \\.  opr=552  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/big.eml")  reply=\"5\\.3\\.4 Error: message file too big\"\$"
 	check "over SIZE: mail block and 0xAD03 carry rc 9" \
 	    test -n "$(grep '0xAD0B  A  rc=9  SEND MAIL  opt=javax.mail.SendFailedException' "$OUT/big.out")" -a -n "$(grep '0xAD03  A  rc=9' "$OUT/big.out")"
 	check "over SIZE: stderr names the end of data" one_line big "end of data: 552 "
@@ -382,7 +382,7 @@ auth() {
 		    one_line "wrong_$m" "AUTH ${m^^}: 535 .*AuthenticationFailedException"
 	done
 	check "wrong password, plain: SASL step rc 7 opr 535" \
-	    has "$OUT/wrong_plain.out" "0xAD13  B  rc=7  SEND USER PASS  opr=535  opt=javax\\.mail\\.AuthenticationFailedException  \\+[0-9]+us\$"
+	    has "$OUT/wrong_plain.out" "0xAD13  B  rc=7  SEND USER PASS  opr=535  opt=javax\\.mail\\.AuthenticationFailedException  \\+[0-9]+us  reply=\"5\\.7\\.8 Error: authentication failed: [^\"]*\"\$"
 	check "wrong password, login: SEND USER 334, SEND PASS rc 7 opr 535" \
 	    test -n "$(grep '0xAD13  B  rc=0  SEND USER  opr=334' "$OUT/wrong_login.out")" -a -n "$(grep '0xAD13  B  rc=7  SEND PASS  opr=535  opt=javax.mail.AuthenticationFailedException' "$OUT/wrong_login.out")"
 	check "wrong password, cram-md5: SASL step rc 7 opr 535" \
@@ -446,9 +446,9 @@ formats() {
 	check "jsonl: every line is a record with the documented keys (no header line)" \
 	    python3 "$here/../jsonl_check.py" "$OUT/fmt_jsonl.out" "$OUT/fmt_fail.out"
 	check "jsonl records carry every required key (RCPT after point)" \
-	    has "$OUT/fmt_jsonl.out" '^\{"run":[0-9]+,"event":"0xAD11","level":"A","rc":0,"int":"RCPT TO:<'"$R1"'>","opr":"250","opt":"","time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z","session":1,"seq":[0-9]+,"client":"127\.0\.0\.1:[0-9]+","server":"127\.0\.0\.1:'"$P"'","source":"probe","elapsed_us":[0-9]+\}$'
+	    has "$OUT/fmt_jsonl.out" '^\{"run":[0-9]+,"event":"0xAD11","level":"A","rc":0,"int":"RCPT TO:<'"$R1"'>","opr":"250","opt":"","time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z","session":1,"seq":[0-9]+,"client":"127\.0\.0\.1:[0-9]+","server":"127\.0\.0\.1:'"$P"'","source":"probe","elapsed_us":[0-9]+,"reply":"2\.1\.5 Ok"\}$'
 	check "jsonl: the '.' after point has bytes and body_end" \
-	    has "$OUT/fmt_jsonl.out" '"event":"0xAD13","level":"B","rc":0,"int":".","opr":"250",.*"elapsed_us":[0-9]+,"bytes":[0-9]+,"body_end":"[0-9T:.-]+Z"\}$'
+	    has "$OUT/fmt_jsonl.out" '"event":"0xAD13","level":"B","rc":0,"int":".","opr":"250",.*"elapsed_us":[0-9]+,"bytes":[0-9]+,"body_end":"[0-9T:.-]+Z","reply":"2\.0\.0 Ok: queued as [0-9A-F]+"\}$'
 	check "jsonl: EHLO after point has the detail" \
 	    has "$OUT/fmt_jsonl.out" '"event":"0xAD11",.*"int":"EHLO [^"]+","opr":"250",.*"detail":"PIPELINING, .*STARTTLS'
 	check "jsonl: 0xAD06 has opt host port ct rt and an empty client" \

@@ -95,6 +95,7 @@ make_recs(struct trace_rec *r)
 	r[2].has_bytes = true;
 	r[2].bytes = 2048;
 	r[2].body_end = T0 + 2600001;
+	SET(r[2].reply, "2048 octets \"x\" \\x01");
 	/* an anomaly */
 	r[3].event = EV_NONE;
 	r[3].time = T0 + 3000000;
@@ -161,7 +162,7 @@ test_formats(void)
 	    "2026-11-23T10:00:01.000007Z  S1#10  0xAD83  A  rc=1  --  "
 	    "opt=java.net.ConnectException\n"
 	    "2026-11-23T10:00:02.500000Z  S1#11  0xAD8F  A  rc=0  RETR 3  "
-	    "opr=+OK  +1500us  bytes=2048\n"
+	    "opr=+OK  +1500us  bytes=2048  reply=\"2048 octets \"x\" \\x01\"\n"
 	    "2026-11-23T10:00:03.000000Z  S1#12  anomaly  bare_lf  line 3\n"
 	    "2026-11-23T10:00:04.000000Z  S2#1  0xAD10  A  rc=0  "
 	    "RCPT TO:<\"a,b\"@x>  opr=250  opt=a,\"b\"\n"
@@ -209,7 +210,8 @@ test_formats(void)
 	    "\"seq\":11,\"client\":\"127.0.0.1:40312\","
 	    "\"server\":\"127.0.0.1:110\",\"source\":\"probe\","
 	    "\"elapsed_us\":1500,\"bytes\":2048,"
-	    "\"body_end\":\"2026-11-23T10:00:02.600001Z\"}\n"
+	    "\"body_end\":\"2026-11-23T10:00:02.600001Z\","
+	    "\"reply\":\"2048 octets \\\"x\\\" \\\\x01\"}\n"
 	    "{\"run\":7,\"event\":\"anomaly\",\"level\":\"A\",\"rc\":0,"
 	    "\"int\":\"--\",\"opr\":\"\",\"opt\":\"\","
 	    "\"time\":\"2026-11-23T10:00:03.000000Z\",\"session\":1,"

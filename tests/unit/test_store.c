@@ -60,6 +60,7 @@ static void	test_bad_paths(void);
 static void	test_batches(void);
 static void	test_migrate_v1(void);
 static void	test_migrate_v2(void);
+static void	test_migrate_v2_reply(void);
 static void	check_replay_plan(const char *);
 static void	test_concurrent_create(void);
 static void	test_default_path(void);
@@ -111,6 +112,7 @@ make_recs(struct trace_rec *r, uint64_t run)
 	r[3].has_bytes = true;
 	r[3].bytes = UINT64_MAX;
 	r[3].body_end = T0 + 9999999;
+	SET(r[3].reply, "3 octets \"q\" \\\\ \\x01, cut...(+60)");
 	r[4].event = EV_NONE;
 	r[4].anomaly = AN_GAP;
 	SET(r[4].detail, "c2s 1460 bytes, \"quoted\", \\x00");
@@ -443,6 +445,106 @@ test_migrate_v2(void)
 }
 
 /*
+ * Migration 3 adds the reply column to a version 2 store: its records
+ * replay as before (no reply), and records stored after it give back
+ * their reply byte for byte, in every format.
+ */
+static void
+test_migrate_v2_reply(void)
+{
+	char			 dir[] = "/tmp/mt-store-v2r.XXXXXX", path[256];
+	sqlite3			*db;
+	sqlite3_stmt		*s;
+	struct store		*st;
+	struct sink		*sk;
+	struct store_run	 sr;
+	struct trace_rec	 r[NRECS], old;
+	struct mt_err		 err;
+	char			*got;
+	size_t			 i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/v2.db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	    "CREATE TABLE runs (id INTEGER PRIMARY KEY, proto TEXT NOT NULL,"
+	    " target TEXT NOT NULL, level TEXT NOT NULL, started INTEGER NOT"
+	    " NULL, pid INTEGER NOT NULL, finished INTEGER, exit_status"
+	    " INTEGER);"
+	    "CREATE TABLE records (run INTEGER NOT NULL REFERENCES runs(id),"
+	    " session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc"
+	    " INTEGER, intf TEXT, opr TEXT, opt TEXT, time INTEGER, client"
+	    " TEXT, server TEXT, source TEXT, elapsed_us INTEGER NULL, bytes"
+	    " INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL, detail"
+	    " TEXT NULL);"
+	    "CREATE INDEX records_run ON records (run);"
+	    "CREATE TABLE event_kind (id INTEGER PRIMARY KEY, level TEXT, name"
+	    " TEXT, confirmed INTEGER, point TEXT);"
+	    "INSERT INTO runs VALUES (1, 'pop3', 't', 'advanced', 1, 2, 3, 0);"
+	    "INSERT INTO records (run, session, seq, event, level, rc, intf,"
+	    " opr, opt, time, client, server, source, elapsed_us) VALUES"
+	    " (1, 1, 1, 44431, 'A', 0, 'USER bob', '+OK', '', 4, 'c', 's',"
+	    " 'probe', 7);"
+	    "PRAGMA user_version = 2;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	mt_err_clear(&err);
+	CHECK_OK(store_open(path, &st, &err), err);
+	/* the old record: no reply */
+	trace_rec_clear(&old);
+	old.run = 1;
+	old.session = 1;
+	old.seq = 1;
+	old.event = EV_POP3_CMD_AFTER;
+	old.level = 'A';
+	SET(old.intf, "USER bob");
+	SET(old.opr, "+OK");
+	old.time = 4;
+	SET(old.client, "c");
+	SET(old.server, "s");
+	old.has_elapsed = true;
+	old.elapsed_us = 7;
+	CHECK_OK(store_get_run(st, 1, &sr, &err), err);
+	got = replay(st, 1, SINK_JSONL, &sr.ri);
+	{
+		char	*want = render(SINK_JSONL, &sr.ri, &old, 1);
+
+		CHECK_STR(got, want);
+		CHECK(strstr(got, "reply") == NULL);
+		free(want);
+	}
+	free(got);
+	/* a new run with replies */
+	CHECK_OK(store_run_begin(st, &sr.ri, &err), err);
+	make_recs(r, sr.ri.run);
+	CHECK((sk = store_sink(st)) != NULL);
+	for (i = 0; i < NRECS; i++)
+		CHECK_OK(sk->rec(sk, &r[i], &err), err);
+	CHECK_OK(sk->flush(sk, &err), err);
+	sk->close(sk);
+	check_replay(st, sr.ri.run, r);
+	store_close(st);
+
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM"
+	    " pragma_user_version), (SELECT count(*) FROM"
+	    " pragma_table_info('records') WHERE name = 'reply'),"
+	    " (SELECT count(*) FROM records WHERE reply IS NULL),"
+	    " (SELECT group_concat(reply) FROM records WHERE reply IS NOT"
+	    " NULL)", -1, &s, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK(sqlite3_column_int(s, 0) == 3);
+	CHECK(sqlite3_column_int(s, 1) == 1);
+	/* empty is NULL: the old record and the 6 new ones without reply */
+	CHECK(sqlite3_column_int(s, 2) == NRECS);
+	CHECK_STR((const char *)sqlite3_column_text(s, 3), r[3].reply);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
  * One of the concurrent creators: wait for the start (the pipe closes),
  * open the store, begin a run, store a record, end the run.  Exits 0, or
  * 1 with sqlite's message on stderr.
@@ -754,6 +856,7 @@ main(void)
 	test_batches();
 	test_migrate_v1();
 	test_migrate_v2();
+	test_migrate_v2_reply();
 	test_concurrent_create();
 	cleanup();
 	test_default_path();

@@ -5,7 +5,7 @@
 # every elapsed time is the span from a command's own bytes to its reply.
 # has: ^2023-11-14T22:13:20\.012000Z  S1#8  0xAD90  B  rc=0  STAT$
 # has: ^2023-11-14T22:13:20\.006000Z  S1#9  0xAD90  B  rc=0  NOOP$
-# has: ^2023-11-14T22:13:20\.013000Z  S1#10  0xAD91  B  rc=0  STAT  opr=\+OK  \+1000us$
+# has: ^2023-11-14T22:13:20\.013000Z  S1#10  0xAD91  B  rc=0  STAT  opr=\+OK  \+1000us  reply="0 0"$
 # has: ^2023-11-14T22:13:20\.014000Z  S1#11  0xAD91  B  rc=0  NOOP  opr=\+OK  \+8000us$
 flow 4 192.0.2.10 40120 192.0.2.20 110
 syn
