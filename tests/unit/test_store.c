@@ -376,6 +376,22 @@ check_replay_plan(const char *path)
 	}
 }
 
+/* The schema of a version 2 store, as version 2 made it (frozen). */
+#define STORE_V2_SCHEMA							\
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY, proto TEXT NOT NULL,"	\
+    " target TEXT NOT NULL, level TEXT NOT NULL, started INTEGER NOT"	\
+    " NULL, pid INTEGER NOT NULL, finished INTEGER, exit_status"	\
+    " INTEGER);"	\
+    "CREATE TABLE records (run INTEGER NOT NULL REFERENCES runs(id),"	\
+    " session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc"	\
+    " INTEGER, intf TEXT, opr TEXT, opt TEXT, time INTEGER, client"	\
+    " TEXT, server TEXT, source TEXT, elapsed_us INTEGER NULL, bytes"	\
+    " INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL, detail"	\
+    " TEXT NULL);"	\
+    "CREATE INDEX records_run ON records (run);"	\
+    "CREATE TABLE event_kind (id INTEGER PRIMARY KEY, level TEXT, name"	\
+    " TEXT, confirmed INTEGER, point TEXT);"
+
 /*
  * A version 2 store as a decoder writes it (sessions interleaved) replays
  * its records in the order they were stored, which is the order the run
@@ -394,20 +410,7 @@ test_migrate_v2(void)
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/v2.db", dir);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db,
-	    "CREATE TABLE runs (id INTEGER PRIMARY KEY, proto TEXT NOT NULL,"
-	    " target TEXT NOT NULL, level TEXT NOT NULL, started INTEGER NOT"
-	    " NULL, pid INTEGER NOT NULL, finished INTEGER, exit_status"
-	    " INTEGER);"
-	    "CREATE TABLE records (run INTEGER NOT NULL REFERENCES runs(id),"
-	    " session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc"
-	    " INTEGER, intf TEXT, opr TEXT, opt TEXT, time INTEGER, client"
-	    " TEXT, server TEXT, source TEXT, elapsed_us INTEGER NULL, bytes"
-	    " INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL, detail"
-	    " TEXT NULL);"
-	    "CREATE INDEX records_run ON records (run);"
-	    "CREATE TABLE event_kind (id INTEGER PRIMARY KEY, level TEXT, name"
-	    " TEXT, confirmed INTEGER, point TEXT);"
+	CHECK(sqlite3_exec(db, STORE_V2_SCHEMA
 	    "INSERT INTO runs VALUES (3, 'decode', 't', 'standard', 1, 2, 3, 0);"
 	    "INSERT INTO records (run, session, seq, event, level, rc, intf,"
 	    " opr, opt, time, client, server, source) VALUES"
@@ -466,20 +469,7 @@ test_migrate_v2_reply(void)
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/v2.db", dir);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db,
-	    "CREATE TABLE runs (id INTEGER PRIMARY KEY, proto TEXT NOT NULL,"
-	    " target TEXT NOT NULL, level TEXT NOT NULL, started INTEGER NOT"
-	    " NULL, pid INTEGER NOT NULL, finished INTEGER, exit_status"
-	    " INTEGER);"
-	    "CREATE TABLE records (run INTEGER NOT NULL REFERENCES runs(id),"
-	    " session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc"
-	    " INTEGER, intf TEXT, opr TEXT, opt TEXT, time INTEGER, client"
-	    " TEXT, server TEXT, source TEXT, elapsed_us INTEGER NULL, bytes"
-	    " INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL, detail"
-	    " TEXT NULL);"
-	    "CREATE INDEX records_run ON records (run);"
-	    "CREATE TABLE event_kind (id INTEGER PRIMARY KEY, level TEXT, name"
-	    " TEXT, confirmed INTEGER, point TEXT);"
+	CHECK(sqlite3_exec(db, STORE_V2_SCHEMA
 	    "INSERT INTO runs VALUES (1, 'pop3', 't', 'advanced', 1, 2, 3, 0);"
 	    "INSERT INTO records (run, session, seq, event, level, rc, intf,"
 	    " opr, opt, time, client, server, source, elapsed_us) VALUES"
