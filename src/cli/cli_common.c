@@ -429,6 +429,8 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	r->ri.level = o->level == LEVEL_ADVANCED ? "advanced" : "standard";
 	r->ri.started = mt_wall_now();
 	r->ri.pid = (long)getpid();
+	r->ri.argc = o->argc;
+	r->ri.argv = o->argv;
 	if (store_run_begin(r->st, &r->ri, &err) != 0) {
 		cli_err("%s", err.msg);
 		store_close(r->st);

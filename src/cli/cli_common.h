@@ -36,6 +36,9 @@ struct cli_common {
 	int			 read_timeout_ms;	/* -1: unset */
 	int			 max_time_ms;		/* -1: unset */
 	uint64_t		 max_body;
+	/* the command's arguments after its name, stored with the run */
+	int			 argc;
+	char *const		*argv;
 };
 
 /* Long options of struct cli_common; values are CLI_OPT_* below. */

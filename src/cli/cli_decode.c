@@ -384,6 +384,8 @@ cli_decode(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli_common_init(&c->com);
+	c->com.argc = argc - 1;
+	c->com.argv = argv + 1;
 	dec_opts_default(&c->o);
 	memset(&total, 0, sizeof(total));
 	if (parse_args(c, argc, argv) != 0) {

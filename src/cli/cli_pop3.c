@@ -173,6 +173,8 @@ cli_pop3(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli_common_init(&c->com);
+	c->com.argc = argc - 1;
+	c->com.argv = argv + 1;
 	if (parse_args(c, argc, argv) != 0 ||
 	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0) {
 		status = EXIT_USAGE;

@@ -328,6 +328,8 @@ cli_roundtrip(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli_common_init(&c->com);
+	c->com.argc = argc - 1;
+	c->com.argv = argv + 1;
 	c->deadline_s = 60;
 	c->interval_ms = 1000;
 	if (rt_parse(c, argc, argv) != 0 || rt_passwords(c) != 0 ||

@@ -243,6 +243,8 @@ cli_smtp(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli_common_init(&c->com);
+	c->com.argc = argc - 1;
+	c->com.argv = argv + 1;
 	if (parse_args(c, argc, argv) != 0 || load_message(c) != 0 ||
 	    (c->t.c.user != NULL &&
 	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0)) {

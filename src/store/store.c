@@ -23,6 +23,7 @@ enum store_stmt {
 	STMT_RUN_END,
 	STMT_RUN_GET,
 	STMT_RUN_LAST,
+	STMT_RUN_ARGS,
 	STMT_REC_INS,
 	STMT_REC_ALL,
 	STMT_REC_BATCH,		/* STORE_BATCH rows of STMT_REC_INS at once */
@@ -39,8 +40,8 @@ enum store_stmt {
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_INS] =
-	    "INSERT INTO runs (proto, target, level, started, pid) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "INSERT INTO runs (proto, target, level, started, pid, args) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[STMT_RUN_END] =
 	    "UPDATE runs SET finished = ?1, exit_status = ?2 WHERE id = ?3",
 	[STMT_RUN_GET] =
@@ -48,6 +49,8 @@ static const char *const store_sql[STMT__COUNT] = {
 	    "FROM runs WHERE id = ?1",
 	[STMT_RUN_LAST] =
 	    "SELECT max(id) FROM runs",
+	[STMT_RUN_ARGS] =
+	    "SELECT args FROM runs WHERE id = ?1",
 	[STMT_REC_INS] =
 	    "INSERT INTO records (run, session, seq, event, level, rc, intf, "
 	    "opr, opt, time, client, server, source, elapsed_us, bytes, "
@@ -140,6 +143,12 @@ static const char *const store_migrations[] = {
 	 * when empty), so runs can be compared by what the server said.
 	 */
 	"ALTER TABLE records ADD COLUMN reply TEXT NULL;",
+	/*
+	 * 4: the arguments a run was started with, so that the same session
+	 * can be run again (issue 10: check): each argument followed by a
+	 * NUL (an argument holds none), in order; NULL for older runs.
+	 */
+	"ALTER TABLE runs ADD COLUMN args BLOB NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -199,6 +208,7 @@ static int	store_open_as(const char *, bool, struct store **,
 		    struct mt_err *);
 static int	store_mkparents(const char *, struct mt_err *);
 static int	store_wal(struct store *, struct mt_err *);
+static char	*store_args_pack(const struct run_info *, size_t *);
 static int	store_user_version(struct store *, int *, struct mt_err *);
 static int	store_migrate(struct store *, struct mt_err *);
 static int	store_catalog_same(struct store *, bool *, struct mt_err *);
@@ -726,6 +736,8 @@ store_run_begin(struct store *st, struct run_info *ri, struct mt_err *err)
 	const char	*proto = ri->proto != NULL ? ri->proto : "";
 	const char	*target = ri->target != NULL ? ri->target : "";
 	const char	*level = ri->level != NULL ? ri->level : "";
+	char		*args;
+	size_t		 alen;
 	int		 rc;
 
 	if (strlen(proto) >= STORE_NAME_HARD ||
@@ -741,6 +753,10 @@ store_run_begin(struct store *st, struct run_info *ri, struct mt_err *err)
 	store_bind_text(s, 3, level);
 	sqlite3_bind_int64(s, 4, ri->started);
 	sqlite3_bind_int64(s, 5, ri->pid);
+	if ((args = store_args_pack(ri, &alen)) == NULL && ri->argc > 0)
+		return mt_err_set(err, MT_E_INTERNAL, "store: out of memory");
+	if (args != NULL)
+		sqlite3_bind_blob64(s, 6, args, alen, free);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -748,6 +764,62 @@ store_run_begin(struct store *st, struct run_info *ri, struct mt_err *err)
 		return store_fail(st, "inserting a run", err);
 	ri->run = (uint64_t)sqlite3_last_insert_rowid(st->db);
 	return 0;
+}
+
+/*
+ * The run's arguments as stored: each followed by a NUL, in order.  NULL
+ * when there are none (or out of memory, when there are).
+ */
+static char *
+store_args_pack(const struct run_info *ri, size_t *len)
+{
+	char	*b;
+	size_t	 n = 0, o = 0, l;
+	int	 i;
+
+	*len = 0;
+	if (ri->argc <= 0 || ri->argv == NULL)
+		return NULL;
+	for (i = 0; i < ri->argc; i++)
+		n += strlen(ri->argv[i]) + 1;
+	if ((b = malloc(n)) == NULL)
+		return NULL;
+	for (i = 0; i < ri->argc; i++) {
+		l = strlen(ri->argv[i]) + 1;
+		memcpy(b + o, ri->argv[i], l);
+		o += l;
+	}
+	*len = n;
+	return b;
+}
+
+int
+store_run_args(struct store *st, uint64_t run,
+    int (*fn)(void *, const char *), void *arg, struct mt_err *err)
+{
+	sqlite3_stmt	*s = st->stmt[STMT_RUN_ARGS];
+	const char	*b, *e, *nul;
+	int		 rc, fr = 0;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		b = sqlite3_column_blob(s, 0);
+		e = b + sqlite3_column_bytes(s, 0);
+		/* Every argument ends in a NUL; a damaged tail is not one. */
+		while (fr == 0 && b != NULL && b < e &&
+		    (nul = memchr(b, '\0', (size_t)(e - b))) != NULL) {
+			fr = fn(arg, b);
+			b = nul + 1;
+		}
+	} else if (rc == SQLITE_DONE)
+		fr = mt_err_set(err, MT_E_USAGE, "no run %llu",
+		    (unsigned long long)run);
+	else
+		fr = store_fail(st, "reading the run's arguments", err);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return fr;
 }
 
 int

@@ -16,7 +16,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	4	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 
@@ -74,6 +74,14 @@ const char	*store_default_path(char *buf, size_t sz);
  * record batch first.  MT_E_USAGE when a string does not fit store_run.
  */
 int		 store_run_begin(struct store *, struct run_info *ri,
+		    struct mt_err *err);
+/*
+ * Hand each argument the run was started with (run_info argc/argv), in
+ * order, to fn(arg, text); text is valid during the call.  A non-zero
+ * return of fn stops and is returned; a read failure fills err.
+ */
+int		 store_run_args(struct store *, uint64_t run,
+		    int (*fn)(void *, const char *), void *arg,
 		    struct mt_err *err);
 /* Record how a run ended; commits.  MT_E_USAGE when there is no run. */
 int		 store_run_end(struct store *, uint64_t run, int exit_status,

@@ -71,6 +71,14 @@ struct run_info {
 	const char	*level;		/* "standard" / "advanced" */
 	mt_time		 started;
 	long		 pid;
+	/*
+	 * The command's arguments after its name (options and target, as
+	 * getopt left them), so that the same session can be run again
+	 * (issue 10: check).  Never a secret: the CLI refuses passwords on
+	 * the command line and in URLs.  Not owned; may be NULL (argc 0).
+	 */
+	int		 argc;
+	char *const	*argv;
 };
 
 #define TRACER_SINKS_HARD	4

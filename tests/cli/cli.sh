@@ -213,4 +213,18 @@ check "unknown host: exit 1" test "$rc" = 1
 check "unknown host: 0xAD83 UnknownHostException" has "$OUT/nohost.out" "0xAD83  A  rc=3  --  opt=java.net.UnknownHostException"
 check "unknown host: teardown then 0xAD81" has "$OUT/nohost.out" "0xAD81  A  rc=3  --  opt=java.net.UnknownHostException"
 check "unknown host: 0xAD82 names host and timeouts" has "$OUT/nohost.out" "opt=host.invalid 110 3000 30000$"
+
+# A run keeps the arguments it was started with (issue 10: check runs the
+# same session again), in order; never the password file's content.
+python3 - "$MAILTRACE_DB" >"$OUT/args.out" 2>&1 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+row = db.execute("SELECT args FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+print("|".join(a.decode() for a in bytes(row[0]).split(b"\0")[:-1]))
+PY
+T_SHOW=$OUT/args.out
+check "the run keeps its arguments, in order" \
+    test "$(cat "$OUT/args.out")" = "--password-file|$OUT/pw|--level|advanced|--connect-timeout|3000|pop3://bob@host.invalid"
+check "the store holds no password file content" \
+    test -z "$(grep -laF cli-S3cret "$MAILTRACE_DB"* 2>/dev/null)"
 t_done

@@ -523,7 +523,7 @@ test_migrate_v2_reply(void)
 	    " (SELECT group_concat(reply) FROM records WHERE reply IS NOT"
 	    " NULL)", -1, &s, NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(s) == SQLITE_ROW);
-	CHECK(sqlite3_column_int(s, 0) == 3);
+	CHECK(sqlite3_column_int(s, 0) == STORE_SCHEMA_VERSION);
 	CHECK(sqlite3_column_int(s, 1) == 1);
 	/* empty is NULL: the old record and the 6 new ones without reply */
 	CHECK(sqlite3_column_int(s, 2) == NRECS);
@@ -581,6 +581,54 @@ create_child(const char *path, int start)
  * migrated, and stores its run.  Ten rounds, each on a new file (without
  * the retry of store_wal(), one round in three or four lost a creator).
  */
+/* Gather a run's arguments as "a|b|c|". */
+static int
+args_cat(void *arg, const char *a)
+{
+	char	*b = arg;
+	size_t	 o = strlen(b);
+
+	snprintf(b + o, 512 - o, "%s|", a);
+	return 0;
+}
+
+/*
+ * A run keeps the arguments it was started with, in order, each given
+ * back whole (spaces, empty ones, UTF-8 included); a run without any, and
+ * a run that does not exist, are told apart.
+ */
+static void
+test_run_args(void)
+{
+	static char		 a0[] = "--level", a1[] = "advanced",
+				 a2[] = "--to", a3[] = "a b@x.test",
+				 a4[] = "", a5[] = "pop3://b\xc3\xb6" "b@127.0.0.1";
+	char *const		 argv[] = { a0, a1, a2, a3, a4, a5 };
+	struct run_info		 ri = { .proto = "pop3", .target = "t",
+				    .level = "advanced", .started = T0 };
+	struct store		*st;
+	struct mt_err		 err;
+	char			 got[512];
+	uint64_t		 bare;
+
+	mt_err_clear(&err);
+	CHECK_OK(store_open(":memory:", &st, &err), err);
+	CHECK_OK(store_run_begin(st, &ri, &err), err);
+	bare = ri.run;
+	ri.argc = 6;
+	ri.argv = argv;
+	CHECK_OK(store_run_begin(st, &ri, &err), err);
+	got[0] = '\0';
+	CHECK_OK(store_run_args(st, ri.run, args_cat, got, &err), err);
+	CHECK_STR(got, "--level|advanced|--to|a b@x.test||pop3://b\xc3\xb6" "b@127.0.0.1|");
+	got[0] = '\0';
+	CHECK_OK(store_run_args(st, bare, args_cat, got, &err), err);
+	CHECK_STR(got, "");
+	CHECK(store_run_args(st, ri.run + 5, args_cat, got, &err) != 0);
+	CHECK(err.code == MT_E_USAGE);
+	store_close(st);
+}
+
 static void
 test_concurrent_create(void)
 {
@@ -762,6 +810,7 @@ main(void)
 	uint64_t		 run, run2;
 	size_t			 i;
 
+	test_run_args();
 	CHECK(mkdtemp(tmpdir) != NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/a/b/t.db", tmpdir);
 	mt_err_clear(&err);
