@@ -14,6 +14,7 @@ int	cli_smtp(int, char **);
 int	cli_roundtrip(int, char **);
 int	cli_decode(int, char **);
 int	cli_show(int, char **);
+int	cli_baseline(int, char **);
 int	cli_events(int, char **);
 #define CLI_ERR_MAX	4096	/* bytes of one error message */
 

@@ -32,6 +32,8 @@ static const char usage[] =
 "                                           POP3/SMTP traffic; see mailtrace decode --help\n"
 "  show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
 "                                           print a stored run again (default: the last)\n"
+"  baseline save|list|show|delete [NAME]    keep a stored run as a named baseline for the\n"
+"                                           regression check; see mailtrace baseline --help\n"
 "  events                                   list the event catalog, the anomalies\n"
 "                                           and the exception mapping\n"
 "\n"
@@ -123,6 +125,8 @@ main(int argc, char **argv)
 		return cli_decode(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "baseline") == 0)
+		return cli_baseline(argc - 1, argv + 1);
 	if (strcmp(argv[1], "events") == 0)
 		return cli_events(argc - 1, argv + 1);
 	cli_err("unknown command \"%s\" (try mailtrace --help)", argv[1]);

@@ -5,6 +5,7 @@
  * bound; SQL is never formatted with data.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -149,6 +150,30 @@ static const char *const store_migrations[] = {
 	 * NUL (an argument holds none), in order; NULL for older runs.
 	 */
 	"ALTER TABLE runs ADD COLUMN args BLOB NULL;",
+	/*
+	 * 5: baselines (issue 10): a named, kept copy of a run's records,
+	 * with what the run was (proto, target, level, arguments), so that
+	 * it can be probed again and compared; its steps have the records'
+	 * columns, read by the same code, plus a latency spread for one
+	 * saved from several runs.
+	 */
+	"CREATE TABLE baselines ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  created INTEGER NOT NULL,"
+	"  run INTEGER NOT NULL,"
+	"  proto TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  level TEXT NOT NULL,"
+	"  args BLOB NULL);"
+	"CREATE TABLE baseline_steps ("
+	"  baseline INTEGER NOT NULL REFERENCES baselines(id),"
+	"  session INTEGER, seq INTEGER, event INTEGER, level TEXT, rc INTEGER,"
+	"  intf TEXT, opr TEXT, opt TEXT, time INTEGER, client TEXT,"
+	"  server TEXT, source TEXT, elapsed_us INTEGER NULL,"
+	"  bytes INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL,"
+	"  detail TEXT NULL, reply TEXT NULL, elapsed_spread INTEGER NULL);"
+	"CREATE INDEX baseline_steps_b ON baseline_steps (baseline);",
 };
 
 #define STORE_NMIGRATIONS \
@@ -162,6 +187,12 @@ struct store {
 	bool		 in_txn;	/* a record batch is open */
 	sqlite3_stmt	*stmt[STMT__COUNT];
 };
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
 
 /* The text columns of a record, in the order of store_row.text[]. */
 enum { ROW_INTF, ROW_OPR, ROW_OPT, ROW_CLIENT, ROW_SERVER, ROW_DETAIL,
@@ -201,7 +232,6 @@ struct store_sink {
 	char		 arena[STORE_BATCH * STORE_ROW_TEXT];
 };
 
-static int	store_fail(struct store *, const char *, struct mt_err *);
 static int	store_exec(struct store *, const char *, const char *,
 		    struct mt_err *);
 static int	store_open_as(const char *, bool, struct store **,
@@ -213,16 +243,13 @@ static int	store_user_version(struct store *, int *, struct mt_err *);
 static int	store_migrate(struct store *, struct mt_err *);
 static int	store_catalog_same(struct store *, bool *, struct mt_err *);
 static int	store_catalog(struct store *, struct mt_err *);
-static int	store_commit(struct store *, struct mt_err *);
-static bool	store_col_text(sqlite3_stmt *, int, char *, size_t);
-static int	store_bind_text(sqlite3_stmt *, int, const char *);
 static int	store_sink_rec(struct sink *, const struct trace_rec *,
 		    struct mt_err *);
 static int	store_sink_flush(struct sink *, struct mt_err *);
 static void	store_sink_close(struct sink *);
 
 /* MT_E_STORE with the path, what failed and sqlite's message. */
-static int
+int
 store_fail(struct store *st, const char *what, struct mt_err *err)
 {
 	return mt_err_set(err, MT_E_STORE, "store %s: %s: %s", st->path, what,
@@ -683,7 +710,7 @@ store_default_path(char *buf, size_t sz)
 }
 
 /* Commit the open record batch, if any. */
-static int
+int
 store_commit(struct store *st, struct mt_err *err)
 {
 	if (!st->in_txn)
@@ -700,14 +727,14 @@ store_commit(struct store *st, struct mt_err *err)
 }
 
 /* Bind a NUL-terminated string; it must outlive the step. */
-static int
+int
 store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
 /* Copy a text column (NULL: "") into dst; false when it did not fit. */
-static bool
+bool
 store_col_text(sqlite3_stmt *s, int i, char *dst, size_t sz)
 {
 	const unsigned char	*t;
@@ -1117,6 +1144,51 @@ store_get_run(struct store *st, uint64_t run, struct store_run *out,
 	return 0;
 }
 
+/*
+ * The record in the current row of s, whose columns are STMT_REC_ALL's
+ * (session, seq, event, level, rc, intf, opr, opt, time, client, server,
+ * source, elapsed_us, bytes, body_end, anomaly, detail, reply); r->run is
+ * left 0.  False when a text column is longer than its field.
+ */
+bool
+store_read_rec(sqlite3_stmt *s, struct trace_rec *r)
+{
+	char	buf[16];
+	bool	fits;
+
+	memset(r, 0, sizeof(*r));
+	r->session = (uint64_t)sqlite3_column_int64(s, 0);
+	r->seq = (uint32_t)sqlite3_column_int64(s, 1);
+	r->event = (unsigned)sqlite3_column_int64(s, 2);
+	fits = store_col_text(s, 3, buf, sizeof(buf));
+	r->level = buf[0];
+	r->rc = sqlite3_column_int(s, 4);
+	fits &= store_col_text(s, 5, r->intf, sizeof(r->intf));
+	fits &= store_col_text(s, 6, r->opr, sizeof(r->opr));
+	fits &= store_col_text(s, 7, r->opt, sizeof(r->opt));
+	r->time = sqlite3_column_int64(s, 8);
+	fits &= store_col_text(s, 9, r->client, sizeof(r->client));
+	fits &= store_col_text(s, 10, r->server, sizeof(r->server));
+	fits &= store_col_text(s, 11, buf, sizeof(buf));
+	r->source = strcmp(buf, "pcap") == 0 ? REC_PCAP : REC_PROBE;
+	if (sqlite3_column_type(s, 12) != SQLITE_NULL) {
+		r->has_elapsed = true;
+		r->elapsed_us = sqlite3_column_int64(s, 12);
+	}
+	if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
+		r->has_bytes = true;
+		r->bytes = (uint64_t)sqlite3_column_int64(s, 13);
+		r->body_end = sqlite3_column_int64(s, 14);
+	}
+	if (sqlite3_column_type(s, 15) != SQLITE_NULL) {
+		fits &= store_col_text(s, 15, r->detail, sizeof(r->detail));
+		r->anomaly = an_by_name(r->detail);
+	}
+	fits &= store_col_text(s, 16, r->detail, sizeof(r->detail));
+	fits &= store_col_text(s, 17, r->reply, sizeof(r->reply));
+	return fits;
+}
+
 int
 store_replay(struct store *st, uint64_t run, struct sink *sk,
     struct mt_err *err)
@@ -1124,7 +1196,6 @@ store_replay(struct store *st, uint64_t run, struct sink *sk,
 	sqlite3_stmt		*s = st->stmt[STMT_REC_ALL];
 	struct store_run	 sr;
 	struct trace_rec	 r;
-	char			 buf[16];
 	bool			 fits;
 	int			 rc;
 
@@ -1132,38 +1203,8 @@ store_replay(struct store *st, uint64_t run, struct sink *sk,
 		return -1;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
+		fits = store_read_rec(s, &r);
 		r.run = run;
-		r.session = (uint64_t)sqlite3_column_int64(s, 0);
-		r.seq = (uint32_t)sqlite3_column_int64(s, 1);
-		r.event = (unsigned)sqlite3_column_int64(s, 2);
-		fits = store_col_text(s, 3, buf, sizeof(buf));
-		r.level = buf[0];
-		r.rc = sqlite3_column_int(s, 4);
-		fits &= store_col_text(s, 5, r.intf, sizeof(r.intf));
-		fits &= store_col_text(s, 6, r.opr, sizeof(r.opr));
-		fits &= store_col_text(s, 7, r.opt, sizeof(r.opt));
-		r.time = sqlite3_column_int64(s, 8);
-		fits &= store_col_text(s, 9, r.client, sizeof(r.client));
-		fits &= store_col_text(s, 10, r.server, sizeof(r.server));
-		fits &= store_col_text(s, 11, buf, sizeof(buf));
-		r.source = strcmp(buf, "pcap") == 0 ? REC_PCAP : REC_PROBE;
-		if (sqlite3_column_type(s, 12) != SQLITE_NULL) {
-			r.has_elapsed = true;
-			r.elapsed_us = sqlite3_column_int64(s, 12);
-		}
-		if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
-			r.has_bytes = true;
-			r.bytes = (uint64_t)sqlite3_column_int64(s, 13);
-			r.body_end = sqlite3_column_int64(s, 14);
-		}
-		if (sqlite3_column_type(s, 15) != SQLITE_NULL) {
-			fits &= store_col_text(s, 15, r.detail,
-			    sizeof(r.detail));
-			r.anomaly = an_by_name(r.detail);
-		}
-		fits &= store_col_text(s, 16, r.detail, sizeof(r.detail));
-		fits &= store_col_text(s, 17, r.reply, sizeof(r.reply));
 		if (!fits) {
 			sqlite3_reset(s);
 			return mt_err_set(err, MT_E_STORE, "store %s: run %llu: "

@@ -16,7 +16,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	4	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	5	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 
@@ -83,6 +83,52 @@ int		 store_run_begin(struct store *, struct run_info *ri,
 int		 store_run_args(struct store *, uint64_t run,
 		    int (*fn)(void *, const char *), void *arg,
 		    struct mt_err *err);
+/* ---- baselines (baseline.c; issue 10, docs/check.md) ---- */
+
+#define STORE_BASELINE_NAME_HARD	65	/* a name's length, with its NUL */
+
+/* One baseline, with owned strings. */
+struct store_baseline {
+	uint64_t	 id;
+	char		 name[STORE_BASELINE_NAME_HARD];
+	mt_time		 created;
+	uint64_t	 run;		/* the run it was saved from */
+	char		 proto[STORE_NAME_HARD];
+	char		 target[STORE_TARGET_HARD];
+	char		 level[STORE_NAME_HARD];
+	uint64_t	 steps;		/* its records */
+};
+
+/* A name is 1 to 64 of [A-Za-z0-9._-], not starting with '-' or '.'. */
+bool		 store_baseline_name_ok(const char *);
+/*
+ * Save run as baseline name (a copy of its records, in stored order, and
+ * of the run's proto, target, level and arguments), created at created.
+ * MT_E_USAGE: a bad name, no such run, a baseline of that name exists.
+ */
+int		 store_baseline_save(struct store *, const char *name,
+		    uint64_t run, mt_time created, struct mt_err *err);
+/* Baseline name into *b; MT_E_USAGE when there is none. */
+int		 store_baseline_get(struct store *, const char *name,
+		    struct store_baseline *b, struct mt_err *err);
+/*
+ * Each baseline, by name, to fn(arg, b) (b valid during the call); a
+ * non-zero return of fn stops and is returned.
+ */
+int		 store_baseline_list(struct store *,
+		    int (*fn)(void *, const struct store_baseline *), void *arg,
+		    struct mt_err *err);
+/*
+ * Hand each step of baseline name to s->rec(), in order, as store_replay()
+ * does for a run (r->run: the run it was saved from).  Stops at the first
+ * sink failure.
+ */
+int		 store_baseline_replay(struct store *, const char *name,
+		    struct sink *s, struct mt_err *err);
+/* Delete baseline name and its steps; MT_E_USAGE when there is none. */
+int		 store_baseline_delete(struct store *, const char *name,
+		    struct mt_err *err);
+
 /* Record how a run ended; commits.  MT_E_USAGE when there is no run. */
 int		 store_run_end(struct store *, uint64_t run, int exit_status,
 		    mt_time finished, struct mt_err *err);

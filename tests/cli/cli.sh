@@ -227,4 +227,34 @@ check "the run keeps its arguments, in order" \
     test "$(cat "$OUT/args.out")" = "--password-file|$OUT/pw|--level|advanced|--connect-timeout|3000|pop3://bob@host.invalid"
 check "the store holds no password file content" \
     test -z "$(grep -laF cli-S3cret "$MAILTRACE_DB"* 2>/dev/null)"
+
+# Baselines (issue 10): a named copy of a stored run, kept in the store.
+last=$("$MT" show | sed -n 's/^# mailtrace text [0-9]* run=\([0-9]*\) .*/\1/p')
+"$MT" baseline save nohost-1 >"$OUT/bl-save.out" 2>&1
+T_SHOW=$OUT/bl-save.out
+check "baseline save: from the last run, says how many steps" \
+    has "$OUT/bl-save.out" "^baseline nohost-1 saved from run $last \\([0-9]+ steps\\)$"
+"$MT" baseline list >"$OUT/bl-list.out" 2>&1
+T_SHOW=$OUT/bl-list.out
+check "baseline list: name, run, command and target" \
+    has "$OUT/bl-list.out" "^nohost-1  run=$last  pop3 pop3://bob@host.invalid:110  level=advanced  steps=[0-9]+  saved=20"
+"$MT" baseline show nohost-1 --format jsonl >"$OUT/bl-show.out" 2>&1
+"$MT" show --run "$last" --format jsonl >"$OUT/bl-run.out" 2>&1
+T_SHOW=$OUT/bl-show.out
+check "baseline show: the run's records, as show prints them" cmp -s "$OUT/bl-show.out" "$OUT/bl-run.out"
+usage bl-taken baseline save nohost-1
+check "baseline save: a name taken is refused" has "$OUT/bl-taken.err" 'baseline "nohost-1" exists already'
+usage bl-badname baseline save ../x
+usage bl-norun baseline save other --run 99999
+check "baseline save: a run that does not exist is refused" has "$OUT/bl-norun.err" "no run 99999"
+usage bl-noname baseline show
+usage bl-verb baseline frobnicate x
+"$MT" baseline delete nohost-1 >"$OUT/bl-del.out" 2>&1
+check "baseline delete: exit 0" test "$?" = 0
+"$MT" baseline list >"$OUT/bl-list2.out" 2>&1
+check "baseline delete: the baseline is gone" test ! -s "$OUT/bl-list2.out"
+usage bl-unknown baseline show nohost-1
+check "baseline show: an unknown baseline is a usage error" has "$OUT/bl-unknown.err" 'no baseline "nohost-1"'
+"$MT" show --run "$last" >/dev/null 2>&1
+check "baseline delete: the run it came from stays" test "$?" = 0
 t_done
