@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev"
+pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev libjansson-dev"
 if [ "${1:-}" = --test ]; then
 	# the Dovecot and Postfix harnesses, test certificates, store inspection
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ')"

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,8 @@ static const char baseline_usage[] =
 "       mailtrace baseline list [--db FILE]\n"
 "       mailtrace baseline show NAME [--format text|prf|jsonl] [--db FILE]\n"
 "       mailtrace baseline delete NAME [--db FILE]\n"
+"       mailtrace baseline export NAME [FILE] [--db FILE]\n"
+"       mailtrace baseline import FILE [--name NAME] [--db FILE]\n"
 "\n"
 "A baseline is a named copy, kept in the store, of a stored run's records\n"
 "and of how the run was made (command, target, level, arguments), which\n"
@@ -26,6 +29,9 @@ static const char baseline_usage[] =
 "  list            every baseline: name, run, command and target, steps\n"
 "  show NAME       its records, as show prints a run\n"
 "  delete NAME     remove it (the run it came from stays)\n"
+"  export NAME [FILE]  write it as a reviewable JSON file (default: stdout;\n"
+"                  one step a line, keys in a fixed order, no secret)\n"
+"  import FILE     store a baseline file, under --name NAME or its own\n"
 "  --run ID        with save: the run (default: the last run)\n"
 "  --format F      with show: text (default), prf (PRF CSV) or jsonl\n"
 "  --db FILE       the sqlite store (as for show; it must exist)\n"
@@ -55,11 +61,15 @@ cli_baseline(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "run", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	enum sink_format	 fmt = SINK_TEXT;
-	const char		*db = NULL, *verb, *name = NULL;
+	const char		*db = NULL, *verb, *name = NULL, *file = NULL;
+	const char		*newname = NULL;
+	char			 got[STORE_BASELINE_NAME_HARD];
+	FILE			*out;
 	char			 dbbuf[4096];
 	struct store		*st = NULL;
 	struct store_baseline	 b;
@@ -82,12 +92,13 @@ cli_baseline(int argc, char **argv)
 	}
 	verb = argv[1];
 	if (strcmp(verb, "save") != 0 && strcmp(verb, "list") != 0 &&
-	    strcmp(verb, "show") != 0 && strcmp(verb, "delete") != 0) {
+	    strcmp(verb, "show") != 0 && strcmp(verb, "delete") != 0 &&
+	    strcmp(verb, "export") != 0 && strcmp(verb, "import") != 0) {
 		cli_err("baseline: unknown command \"%s\" (save, list, show, "
-		    "delete)", verb);
+		    "delete, export, import)", verb);
 		return EXIT_USAGE;
 	}
-	want_name = strcmp(verb, "list") != 0;
+	want_name = strcmp(verb, "list") != 0 && strcmp(verb, "import") != 0;
 	opterr = 0;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -117,6 +128,14 @@ cli_baseline(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'n':
+			if (strcmp(verb, "import") != 0) {
+				cli_err("baseline %s: --name goes with import",
+				    verb);
+				return EXIT_USAGE;
+			}
+			newname = optarg;
+			break;
 		case 'h':
 			fputs(baseline_usage, stdout);
 			return 0;
@@ -128,6 +147,19 @@ cli_baseline(int argc, char **argv)
 	}
 	if (want_name && optind < argc)
 		name = argv[optind++];
+	if ((strcmp(verb, "export") == 0 || strcmp(verb, "import") == 0) &&
+	    optind < argc)
+		file = argv[optind++];
+	if (strcmp(verb, "import") == 0 && file == NULL) {
+		cli_err("baseline import: which file?");
+		return EXIT_USAGE;
+	}
+	if (newname != NULL && !store_baseline_name_ok(newname)) {
+		cli_err("baseline import: \"%s\" is not a baseline name (1 to "
+		    "64 letters, digits, '.', '_' or '-', not starting with "
+		    "'-' or '.')", newname);
+		return EXIT_USAGE;
+	}
 	if (optind < argc) {
 		cli_err("baseline %s: unexpected argument \"%s\"", verb,
 		    argv[optind]);
@@ -169,6 +201,27 @@ cli_baseline(int argc, char **argv)
 		rc = store_baseline_list(st, list_one, NULL, &err);
 	else if (strcmp(verb, "delete") == 0)
 		rc = store_baseline_delete(st, name, &err);
+	else if (strcmp(verb, "import") == 0) {
+		if ((rc = store_baseline_import(st, file, newname, got,
+		    sizeof(got), &err)) == 0 && (rc = store_baseline_get(st,
+		    got, &b, &err)) == 0)
+			printf("baseline %s imported (%llu steps)\n", got,
+			    (unsigned long long)b.steps);
+	} else if (strcmp(verb, "export") == 0) {
+		out = stdout;
+		if (file != NULL && strcmp(file, "-") != 0 &&
+		    (out = fopen(file, "w")) == NULL) {
+			cli_err("%s: %s", file, strerror(errno));
+			store_close(st);
+			return EXIT_USAGE;
+		}
+		rc = store_baseline_export(st, name, out, &err);
+		if (out != stdout && fclose(out) != 0 && rc == 0) {
+			cli_err("%s: %s", file, strerror(errno));
+			store_close(st);
+			return EXIT_SESSION;
+		}
+	}
 	else if ((rc = store_baseline_get(st, name, &b, &err)) == 0) {
 		memset(&ri, 0, sizeof(ri));
 		ri.run = b.run;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "trace.h"
 
@@ -125,6 +126,24 @@ int		 store_baseline_list(struct store *,
  */
 int		 store_baseline_replay(struct store *, const char *name,
 		    struct sink *s, struct mt_err *err);
+#define STORE_IMPORT_HARD	(64 << 20)	/* bytes of a baseline file */
+
+/*
+ * Write baseline name to out as a baseline file (docs/check.md, "Baseline
+ * files"): {"baseline":{...},\n"steps":[\n{step},\n...\n]}, one step a
+ * line, keys in a fixed order, ASCII only (JSON escapes).
+ */
+int		 store_baseline_export(struct store *, const char *name,
+		    FILE *out, struct mt_err *err);
+/*
+ * Read a baseline file (at most STORE_IMPORT_HARD bytes, with jansson)
+ * and store it under name (NULL: the name in the file); the name used into
+ * got.  MT_E_USAGE: not such a file (what is wrong, where), a bad or taken
+ * name.  Nothing is stored unless all of it is.
+ */
+int		 store_baseline_import(struct store *, const char *path,
+		    const char *name, char *got, size_t gotsz,
+		    struct mt_err *err);
 /* Delete baseline name and its steps; MT_E_USAGE when there is none. */
 int		 store_baseline_delete(struct store *, const char *name,
 		    struct mt_err *err);

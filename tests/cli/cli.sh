@@ -242,6 +242,29 @@ check "baseline list: name, run, command and target" \
 "$MT" show --run "$last" --format jsonl >"$OUT/bl-run.out" 2>&1
 T_SHOW=$OUT/bl-show.out
 check "baseline show: the run's records, as show prints them" cmp -s "$OUT/bl-show.out" "$OUT/bl-run.out"
+# export -> delete -> import gives the same baseline back
+"$MT" baseline export nohost-1 "$OUT/bl.json" >"$OUT/bl-export.out" 2>&1
+T_SHOW=$OUT/bl-export.out
+check "baseline export: exit 0" test "$?" = 0
+check "baseline export: one step a line" \
+    test "$(grep -c '^{"session":' "$OUT/bl.json")" = "$(grep -c . "$OUT/bl-run.out")"
+check "baseline export: valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$OUT/bl.json"
+check "baseline export: no password file content" hasnt "$OUT/bl.json" "cli-S3cret"
+"$MT" baseline delete nohost-1 >/dev/null 2>&1
+"$MT" baseline import "$OUT/bl.json" >"$OUT/bl-import.out" 2>&1
+T_SHOW=$OUT/bl-import.out
+check "baseline import: says what it stored" has "$OUT/bl-import.out" "^baseline nohost-1 imported \\([0-9]+ steps\\)$"
+"$MT" baseline show nohost-1 --format jsonl >"$OUT/bl-show2.out" 2>&1
+check "baseline import: the same records as the exported baseline" cmp -s "$OUT/bl-show2.out" "$OUT/bl-run.out"
+"$MT" baseline export nohost-1 "$OUT/bl2.json" >/dev/null 2>&1
+check "baseline export of the import: the same file" cmp -s "$OUT/bl.json" "$OUT/bl2.json"
+usage bl-import-taken baseline import "$OUT/bl.json"
+echo '{"baseline":{"format":"mailtrace-baseline","version":9}}' >"$OUT/bl-bad.json"
+usage bl-import-bad baseline import "$OUT/bl-bad.json"
+check "baseline import: a file of another version is refused" has "$OUT/bl-import-bad.err" "not a mailtrace baseline file"
+echo '{"baseline":' >"$OUT/bl-cut.json"
+usage bl-import-cut baseline import "$OUT/bl-cut.json" --name cut
+check "baseline import: broken JSON says where" has "$OUT/bl-import-cut.err" "bl-cut.json:[0-9]+:[0-9]+: "
 usage bl-taken baseline save nohost-1
 check "baseline save: a name taken is refused" has "$OUT/bl-taken.err" 'baseline "nohost-1" exists already'
 usage bl-badname baseline save ../x
