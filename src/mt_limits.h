@@ -57,5 +57,8 @@
 #define MT_CHK_STEPS_HARD	(1024 * 1024)	/* steps of one session compared */
 #define MT_CHK_CELLS_HARD	(4096 * 4096)	/* exact alignment: m * n steps */
 #define MT_CHK_WINDOW		64		/* greedy alignment's look-ahead */
+#define MT_CHK_VALUE_HARD	512		/* one value of a difference, with NUL */
+#define MT_CHK_CAPS_HARD	128		/* capability lines of one step compared */
+#define MT_CHK_DIFFS_HARD	65536		/* differences listed; the rest counted */
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * check.h - the pure core of the regression check (issue 10): the
- * normalisation of volatile reply text, and the alignment of two sessions'
- * steps.  No I/O: check knows nothing of sockets, packets or sqlite; it is
+ * normalisation of volatile reply text, the alignment of two sessions'
+ * steps, and their comparison into a list of differences.  No I/O: check knows nothing of sockets, packets or sqlite; it is
  * fed steps (records of one session each) by whoever read them, so probe
  * runs and decoded runs are compared the same way.
  * SPDX-License-Identifier: BSD-2-Clause
@@ -11,7 +11,7 @@
  * Ownership, once for every function here: a pointer the caller passes in
  * is read during the call only and never kept; what a chk_* function
  * allocates it hands out in one object (struct chk_rules, struct
- * chk_align) that the matching *_free() releases.  Nothing is global:
+ * chk_align, struct chk_diff) that the matching *_free() releases.  Nothing is global:
  * calls on different objects may run in different threads, and chk_norm()
  * and chk_align() only read their rules, so one rules object may serve
  * several threads once no chk_rules_add() runs on it.
@@ -45,6 +45,17 @@ struct chk_step {
 	const char	*detail;	/* CAPA/EHLO lines, anomaly detail */
 	int64_t		 elapsed_us;
 	bool		 has_elapsed;
+	/*
+	 * Baseline steps only (ignored on the new run's): the step's
+	 * elapsed time over the several runs a baseline was saved from,
+	 * their median and spread (how far the runs lay apart; shown, not
+	 * used in the rule).  When has_stats, the latency rule compares
+	 * against base_median_us instead of elapsed_us.  Zero them (or
+	 * leave has_stats false) for a baseline of one run.
+	 */
+	int64_t		 base_median_us;
+	int64_t		 base_spread_us;
+	bool		 has_stats;
 };
 
 /* ---- normalisation (norm.c) ---- */
@@ -161,5 +172,174 @@ int		 chk_align(const struct chk_rules *, const struct chk_step *a,
 
 /* Free out's pairs and zero it; safe on a zeroed or already freed one. */
 void		 chk_align_free(struct chk_align *);
+
+/* ---- comparison (diff.c) ---- */
+
+/* The kinds of difference, from diff_kinds.def (CHK_K_GREETING, ...). */
+enum chk_kind {
+#define K(NAME, name, desc)	CHK_K_##NAME,
+#include "diff_kinds.def"
+#undef K
+	CHK_K_COUNT
+};
+
+/* A kind's name ("missing_step") and description; static, NULL past the end. */
+const char	*chk_kind_name(enum chk_kind);
+const char	*chk_kind_desc(enum chk_kind);
+
+/*
+ * The latency rule's defaults: a step is slower when its time is above
+ * both CHK_LATENCY_FACTOR times its baseline and the baseline plus
+ * CHK_LATENCY_MIN_MS.  A step of 1 ms that now takes 401 ms is flagged
+ * (401 > 3 x 1 and 400 > 100); loopback jitter, 1 ms to 4 ms, is not
+ * (4 > 3 x 1, but 3 < 100); nor is a 200 ms step taking 500 ms (500 <
+ * 3 x 200).
+ */
+#define CHK_LATENCY_FACTOR	3.0
+#define CHK_LATENCY_MIN_MS	100
+
+struct chk_diff_opt {
+	double		 latency_factor;	/* F: >= 1 and <= 1e6 */
+	int64_t		 latency_min_ms;	/* MS: >= 0 and <= 1e9 */
+};
+
+/* Fill opt with the defaults above. */
+void		 chk_diff_opt_init(struct chk_diff_opt *);
+
+/*
+ * One difference.  a and b are the step's indexes in the baseline and in
+ * the new run (0-based; -1: the step is not on that side).  event and
+ * step are the step's (the baseline's when it is on both sides); step is
+ * its int field.  base and now are the baseline's and the new run's
+ * value (NULL: none, as for the new value of a missing step), keyword the
+ * capability's keyword (NULL for the other kinds).  Every string is owned
+ * by the struct chk_diff that holds the item, is printable ASCII (a byte
+ * outside 0x20..0x7e is shown as '?') and at most MT_CHK_VALUE_HARD - 1
+ * bytes (a longer one is cut and ends in "...").  What base and now hold:
+ *   greeting, reply, text  the reply line as compared: status or code,
+ *                          a space, the reply text, normalised
+ *   capability             the capability line ("SIZE 10240000"),
+ *                          normalised
+ *   outcome                "ok", or "rc=N CLASS": the failure class's
+ *                          exception class (the record's opt) or, when
+ *                          it has none, its name (TIMEOUT)
+ *   missing_step,          the step's reply line as for reply when it has
+ *   extra_step             a status or code, else its int; the other
+ *                          side NULL
+ *   latency                the times ("1.000 ms"; the baseline's median
+ *                          "median 1.000 ms"); base_us, now_us (and
+ *                          spread_us when has_stats) are the figures
+ */
+struct chk_diff_item {
+	enum chk_kind	 kind;
+	long		 a;
+	long		 b;
+	unsigned	 event;
+	char		*step;
+	char		*base;
+	char		*now;
+	char		*keyword;
+	int64_t		 base_us;	/* latency: the baseline (median) */
+	int64_t		 now_us;
+	int64_t		 spread_us;	/* with has_stats */
+	bool		 has_stats;
+};
+
+/*
+ * The differences between two sessions, in the order of the alignment
+ * (within a step: outcome, reply / text / greeting, capabilities,
+ * latency; a change of the session's outcome that no paired step shows
+ * comes last).  count[] and total count every difference found; items
+ * holds the first MT_CHK_DIFFS_HARD of them (dropped: the rest).
+ * Filled by chk_diff(), released by chk_diff_free().
+ */
+struct chk_diff {
+	struct chk_diff_item *items;
+	size_t		 n;
+	size_t		 total;
+	size_t		 count[CHK_K_COUNT];
+	size_t		 dropped;
+	bool		 greedy;	/* the alignment was greedy (chk_align) */
+	bool		 cut;		/* a text was longer than the limits:
+					   compared by its head, or shown cut */
+};
+
+/*
+ * Compare a[0..na) (the baseline session) with b[0..nb) (the new run's):
+ * align the steps (chk_align(), with rules), then for each pair compare,
+ * after normalising texts with rules (NULL: as they are):
+ *   - rc: an outcome difference when it changed;
+ *   - opr: a reply difference when the status or code changed; else the
+ *     reply line (opr, a space, reply), normalised: a greeting difference
+ *     on a greeting "after" point (0xAD93, 0xAD15), a text difference on
+ *     any other step;
+ *   - on CAPA and EHLO steps (int CAPA, EHLO ...), detail: the ", "
+ *     separated capability lines, each normalised, paired by keyword
+ *     (the first word, case-insensitive): one capability difference per
+ *     keyword added, removed or whose line changed;
+ *   - elapsed time, when both have it: a latency difference when the new
+ *     time is above both opt->latency_factor times the baseline's (its
+ *     base_median_us when has_stats) and the baseline's plus
+ *     opt->latency_min_ms.
+ * An unpaired step is a missing_step or extra_step difference.  When the
+ * session's outcome (the first failing step's rc, 0 when none fails)
+ * changed and no paired step showed an outcome difference, an outcome
+ * difference names the first failing step.  opt NULL: the defaults.  a,
+ * b, rules and opt are read during the call only.  out is overwritten
+ * (chk_diff_free() a previous result first); the caller owns it after.
+ * Returns 0, or with err filled: -MT_E_USAGE for options out of range,
+ * -MT_E_INTERNAL for memory or a session over MT_CHK_STEPS_HARD steps
+ * (out is then empty).
+ */
+int		 chk_diff(const struct chk_rules *, const struct chk_step *a,
+		    size_t na, const struct chk_step *b, size_t nb,
+		    const struct chk_diff_opt *, struct chk_diff *out,
+		    struct mt_err *);
+
+/* Free out's items and strings and zero it; safe on a zeroed one. */
+void		 chk_diff_free(struct chk_diff *);
+
+/*
+ * A buffer of CHK_LINE_MAX bytes holds any line the functions below
+ * write, whatever the item (every string escaped at its worst).
+ */
+#define CHK_LINE_MAX	(4 * 6 * MT_CHK_VALUE_HARD + 512)
+
+/*
+ * One difference as a line of text, without a newline:
+ *   KIND step A/B EVENT "INT": BASE -> NOW
+ * A and B the step's 1-based positions in the baseline and the new run,
+ * "-" where it is not; EVENT 0xAD11 (or "anomaly"); BASE and NOW quoted,
+ * (none) when NULL; a capability line's keyword is in its value.  For
+ * latency: BASE -> NOW (xFACTOR, +DELTA ms), FACTOR omitted when the
+ * baseline is 0.  Writes into buf (sz bytes, always NUL-terminated when
+ * sz > 0); returns false when the line was cut to fit.
+ */
+bool		 chk_diff_text(const struct chk_diff_item *, char *buf,
+		    size_t sz);
+
+/*
+ * One difference as a JSON object (RFC 8259), without a newline:
+ *   {"kind":..,"step":INT,"event":"0xAD11","baseline_step":A,
+ *    "now_step":B,"baseline":..,"now":..}
+ * A, B 1-based or null; baseline, now null when NULL; "keyword" for a
+ * capability; for latency also "baseline_us", "now_us", "factor" (when
+ * the baseline is above 0), and with stats "baseline_median":true and
+ * "baseline_spread_us".  Strings are escaped (" and \ with a backslash,
+ * every other byte outside 0x20..0x7e as \u00XX).  Never a partial
+ * object: when it does not fit in sz bytes, buf is "" and false is
+ * returned.
+ */
+bool		 chk_diff_jsonl(const struct chk_diff_item *, char *buf,
+		    size_t sz);
+
+/*
+ * The one-line summary: "no difference", or "N difference(s): " and the
+ * count of each kind found, in the order of diff_kinds.def ("3
+ * differences: 2 capability, 1 latency"), then " (M not listed)" when
+ * some were dropped.  Returns false when cut to fit sz.
+ */
+bool		 chk_diff_summary(const struct chk_diff *, char *buf,
+		    size_t sz);
 
 #endif

@@ -6,3 +6,12 @@ target_include_directories(test_check PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
 target_link_libraries(test_check PRIVATE mt_check)
 add_test(NAME unit.check COMMAND test_check ${CMAKE_SOURCE_DIR}/docs/check.md)
 set_tests_properties(unit.check PROPERTIES TIMEOUT 60 LABELS unit)
+
+# The comparison (src/check/diff.c): each kind of difference with its exact
+# text and JSONL line, clean volatile text, steps added and removed, the
+# latency rule; and docs/check.md names every kind.
+add_executable(test_diff ${CMAKE_SOURCE_DIR}/tests/unit/test_diff.c)
+target_include_directories(test_diff PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
+target_link_libraries(test_diff PRIVATE mt_check)
+add_test(NAME unit.diff COMMAND test_diff ${CMAKE_SOURCE_DIR}/docs/check.md)
+set_tests_properties(unit.diff PROPERTIES TIMEOUT 60 LABELS unit)
