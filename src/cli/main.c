@@ -34,6 +34,8 @@ static const char usage[] =
 "                                           print a stored run again (default: the last)\n"
 "  baseline save|list|show|delete [NAME]    keep a stored run as a named baseline for the\n"
 "                                           regression check; see mailtrace baseline --help\n"
+"  diff RUN_A RUN_B | check NAME --run ID   what changed between two stored runs, or a run\n"
+"                                           and a baseline; see mailtrace diff --help\n"
 "  events                                   list the event catalog, the anomalies\n"
 "                                           and the exception mapping\n"
 "\n"
@@ -125,6 +127,8 @@ main(int argc, char **argv)
 		return cli_decode(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0 || strcmp(argv[1], "check") == 0)
+		return cli_diff(argc - 1, argv + 1);
 	if (strcmp(argv[1], "baseline") == 0)
 		return cli_baseline(argc - 1, argv + 1);
 	if (strcmp(argv[1], "events") == 0)

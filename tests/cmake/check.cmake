@@ -15,3 +15,10 @@ target_include_directories(test_diff PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
 target_link_libraries(test_diff PRIVATE mt_check)
 add_test(NAME unit.diff COMMAND test_diff ${CMAKE_SOURCE_DIR}/docs/check.md)
 set_tests_properties(unit.diff PROPERTIES TIMEOUT 60 LABELS unit)
+
+# mailtrace diff and check --run on stored runs of crafted captures
+# (tests/check/diff.sh).
+add_test(NAME check.diff
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/diff.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:mkpcap> ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(check.diff PROPERTIES TIMEOUT 60)

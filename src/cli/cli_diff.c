@@ -1,0 +1,422 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * cli_diff.c - mailtrace diff RUN_A RUN_B and mailtrace check NAME --run ID:
+ * read two stored sessions lists (runs, or a baseline and a run), hand each
+ * pair of sessions to the comparison (src/check, docs/check.md) and print
+ * what changed.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "cli_common.h"
+#include "ev.h"
+#include "sink.h"
+#include "store.h"
+
+#define DIFF_BYTES_HARD	(256u << 20)	/* string bytes held of one side */
+#define DIFF_IGNORE_HARD	32		/* --ignore rules */
+
+/* One side: its records, owned, in stored order. */
+struct side {
+	struct sink	 base;
+	struct held	*h;
+	size_t		 n, cap;
+	size_t		 bytes;
+	bool		 over;
+};
+
+enum { H_INTF, H_OPR, H_OPT, H_REPLY, H_DETAIL, H__N };
+
+struct held {
+	uint64_t	 session;
+	size_t		 pos;		/* stored order, for a stable sort */
+	struct chk_step	 s;		/* its strings are own[] */
+	char		*own[H__N];
+};
+
+static const char diff_usage[] =
+"usage: mailtrace diff RUN_A RUN_B [options]\n"
+"       mailtrace check NAME --run ID [options]\n"
+"\n"
+"Compares two stored runs (diff), or a stored run with a baseline (check;\n"
+"see mailtrace baseline --help), session by session, and prints what\n"
+"changed: one line per difference (kind, step, baseline and new value),\n"
+"then a one-line summary; only the summary when nothing changed.\n"
+"  --format text|jsonl   text (default), or one JSON object per difference\n"
+"                        then the summary as {\"summary\":...}\n"
+"  --ignore REGEX        also treat what matches REGEX (POSIX extended) as\n"
+"                        volatile; repeatable (up to 32)\n"
+"  --latency-factor F    a step is slower when above F times its baseline\n"
+"                        (default 3) ...\n"
+"  --latency-min-ms MS   ... and more than MS ms above it (default 100)\n"
+"  --run ID              with check: the run held against the baseline\n"
+"  --db FILE             the sqlite store (as for show; it must exist)\n"
+"\n"
+"Sessions are paired by number (the first with the first); a session one\n"
+"side lacks is all missing or extra steps.  check NAME without --run (probe\n"
+"the baseline's target again) is not built yet.\n"
+"exit status: 0 no difference; 1 something changed; 2 usage errors, an\n"
+"unknown run or baseline.\n";
+
+static void	side_free(struct side *);
+static int	side_rec(struct sink *, const struct trace_rec *,
+		    struct mt_err *);
+static char	*side_dup(struct side *, const char *);
+static int	held_cmp(const void *, const void *);
+static int	diff_sides(struct side *, struct side *,
+		    const struct chk_rules *, const struct chk_diff_opt *,
+		    enum sink_format, struct mt_err *);
+
+static char *
+side_dup(struct side *sd, const char *s)
+{
+	size_t	n = strlen(s) + 1;
+	char	*d;
+
+	if (sd->bytes + n > DIFF_BYTES_HARD) {
+		sd->over = true;
+		return NULL;
+	}
+	if ((d = malloc(n)) != NULL) {
+		memcpy(d, s, n);
+		sd->bytes += n;
+	}
+	return d;
+}
+
+/* A record of one side, kept as the comparison's step. */
+static int
+side_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
+{
+	struct side	*sd = (struct side *)sk;
+	struct held	*h, *nh;
+	size_t		 nc;
+
+	if (sd->n >= MT_CHK_STEPS_HARD)
+		sd->over = true;
+	if (sd->over)
+		return mt_err_set(err, MT_E_USAGE, "more than %d records or "
+		    "%u MiB of text: too large to compare", MT_CHK_STEPS_HARD,
+		    DIFF_BYTES_HARD >> 20);
+	if (sd->n == sd->cap) {
+		nc = sd->cap ? sd->cap * 2 : 256;
+		if ((nh = realloc(sd->h, nc * sizeof(*nh))) == NULL)
+			return mt_err_set(err, MT_E_INTERNAL, "out of memory");
+		sd->h = nh;
+		sd->cap = nc;
+	}
+	h = &sd->h[sd->n];
+	memset(h, 0, sizeof(*h));
+	h->session = r->session;
+	h->pos = sd->n;
+	h->s.event = r->anomaly != AN_NONE ? 0 : r->event;
+	h->s.rc = r->rc;
+	/* An anomaly's name is its key in the alignment. */
+	h->s.intf = h->own[H_INTF] = side_dup(sd, r->anomaly != AN_NONE ?
+	    an_name(r->anomaly) : r->intf);
+	h->s.opr = h->own[H_OPR] = side_dup(sd, r->opr);
+	h->s.opt = h->own[H_OPT] = side_dup(sd, r->opt);
+	h->s.reply = h->own[H_REPLY] = side_dup(sd, r->reply);
+	h->s.detail = h->own[H_DETAIL] = side_dup(sd, r->detail);
+	h->s.has_elapsed = r->has_elapsed;
+	h->s.elapsed_us = r->elapsed_us;
+	sd->n++;
+	if (h->own[H_INTF] == NULL || h->own[H_OPR] == NULL ||
+	    h->own[H_OPT] == NULL || h->own[H_REPLY] == NULL ||
+	    h->own[H_DETAIL] == NULL)
+		return mt_err_set(err, sd->over ? MT_E_USAGE : MT_E_INTERNAL,
+		    sd->over ? "too much text to compare (over %u MiB)" :
+		    "out of memory", DIFF_BYTES_HARD >> 20);
+	return 0;
+}
+
+static void
+side_free(struct side *sd)
+{
+	size_t	i, k;
+
+	for (i = 0; i < sd->n; i++)
+		for (k = 0; k < H__N; k++)
+			free(sd->h[i].own[k]);
+	free(sd->h);
+	memset(sd, 0, sizeof(*sd));
+}
+
+/* By session, then in stored order (a decoder's sessions interleave). */
+static int
+held_cmp(const void *x, const void *y)
+{
+	const struct held	*a = x, *b = y;
+
+	if (a->session != b->session)
+		return a->session < b->session ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/*
+ * The steps of one session of a side (sorted), from *i on, copied into
+ * out (the comparison takes an array of steps); *i moves past them.
+ */
+static size_t
+session_steps(const struct side *sd, size_t *i, uint64_t session,
+    struct chk_step *out)
+{
+	size_t	j = *i, k;
+
+	while (j < sd->n && sd->h[j].session == session)
+		j++;
+	for (k = *i; k < j; k++)
+		out[k - *i] = sd->h[k].s;
+	k = j - *i;
+	*i = j;
+	return k;
+}
+
+/* Compare side a with side b, session by session; print; 0/1 or -1. */
+static int
+diff_sides(struct side *a, struct side *b, const struct chk_rules *rules,
+    const struct chk_diff_opt *opt, enum sink_format fmt, struct mt_err *err)
+{
+	struct chk_diff	 d, all;
+	struct chk_step	*sa = NULL, *sb = NULL;
+	char		 line[CHK_LINE_MAX];
+	size_t		 ia = 0, ib = 0, na, nb, k, t;
+	uint64_t	 session;
+	bool		 multi;
+	int		 rc = 0;
+
+	qsort(a->h, a->n, sizeof(*a->h), held_cmp);
+	qsort(b->h, b->n, sizeof(*b->h), held_cmp);
+	/* Lines name their session when there is more than one. */
+	multi = (a->n > 0 && a->h[0].session != a->h[a->n - 1].session) ||
+	    (b->n > 0 && b->h[0].session != b->h[b->n - 1].session) ||
+	    (a->n > 0 && b->n > 0 && a->h[0].session != b->h[0].session);
+	memset(&all, 0, sizeof(all));
+	if ((sa = calloc(a->n + 1, sizeof(*sa))) == NULL ||
+	    (sb = calloc(b->n + 1, sizeof(*sb))) == NULL) {
+		rc = mt_err_set(err, MT_E_INTERNAL, "out of memory");
+		goto done;
+	}
+	while (ia < a->n || ib < b->n) {
+		session = ia < a->n && (ib >= b->n ||
+		    a->h[ia].session <= b->h[ib].session) ? a->h[ia].session :
+		    b->h[ib].session;
+		na = session_steps(a, &ia, session, sa);
+		nb = session_steps(b, &ib, session, sb);
+		memset(&d, 0, sizeof(d));
+		if ((rc = chk_diff(rules, sa, na, sb, nb, opt, &d, err)) != 0)
+			goto done;
+		for (k = 0; k < d.n; k++) {
+			if (fmt == SINK_JSONL) {
+				(void)chk_diff_jsonl(&d.items[k], line,
+				    sizeof(line));
+				if (multi)
+					printf("{\"session\":%llu,%s\n",
+					    (unsigned long long)session,
+					    line + 1);
+				else
+					printf("%s\n", line);
+			} else {
+				(void)chk_diff_text(&d.items[k], line,
+				    sizeof(line));
+				if (multi)
+					printf("session %llu: %s\n",
+					    (unsigned long long)session, line);
+				else
+					printf("%s\n", line);
+			}
+		}
+		all.n += d.n;
+		all.total += d.total;
+		for (t = 0; t < CHK_K_COUNT; t++)
+			all.count[t] += d.count[t];
+		chk_diff_free(&d);
+	}
+	(void)chk_diff_summary(&all, line, sizeof(line));
+	if (fmt == SINK_JSONL)
+		printf("{\"summary\":\"%s\",\"differences\":%zu}\n", line,
+		    all.total);
+	else
+		printf("%s\n", line);
+	rc = all.total > 0 ? 1 : 0;
+done:
+	free(sa);
+	free(sb);
+	return rc;
+}
+
+int
+cli_diff(int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "run", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "ignore", required_argument, NULL, 'i' },
+		{ "latency-factor", required_argument, NULL, 'F' },
+		{ "latency-min-ms", required_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	bool			 check = strcmp(argv[0], "check") == 0;
+	enum sink_format	 fmt = SINK_TEXT;
+	const char		*db = NULL, *ignore[DIFF_IGNORE_HARD], *name = NULL;
+	char			 dbbuf[4096], rname[32], *end;
+	struct store		*st = NULL;
+	struct store_baseline	 bl;
+	struct chk_rules	*rules = NULL;
+	struct chk_diff_opt	 opt;
+	struct side		 a, b;
+	struct mt_err		 err;
+	uint64_t		 ra = 0, rb = 0;
+	size_t			 nign = 0, i;
+	long long		 v;
+	int			 c, rc, status = EXIT_USAGE;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.base.rec = b.base.rec = side_rec;
+	chk_diff_opt_init(&opt);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			if (!check) {
+				cli_err("diff: --run goes with check (diff "
+				    "takes two run ids)");
+				return EXIT_USAGE;
+			}
+			if (cli_number("--run", optarg, 1, INT64_MAX, &v) != 0)
+				return EXIT_USAGE;
+			rb = (uint64_t)v;
+			break;
+		case 'f':
+			if (sink_format_parse(optarg, &fmt) != 0 ||
+			    fmt == SINK_PRF) {
+				cli_err("--format: \"%s\" is not text or jsonl",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'i':
+			if (nign == DIFF_IGNORE_HARD) {
+				cli_err("--ignore: at most %d", DIFF_IGNORE_HARD);
+				return EXIT_USAGE;
+			}
+			ignore[nign++] = optarg;
+			break;
+		case 'F':
+			opt.latency_factor = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(opt.latency_factor >= 1 &&
+			    opt.latency_factor <= 1e6)) {
+				cli_err("--latency-factor: \"%s\" is not a "
+				    "number from 1 to 1000000", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'M':
+			if (cli_number("--latency-min-ms", optarg, 0,
+			    1000000000, &v) != 0)
+				return EXIT_USAGE;
+			opt.latency_min_ms = v;
+			break;
+		case 'h':
+			fputs(diff_usage, stdout);
+			return 0;
+		case ':':
+		default:
+			(void)cli_opt_error(argv[0], c, argv);
+			return EXIT_USAGE;
+		}
+	}
+	if (check) {
+		if (optind < argc)
+			name = argv[optind++];
+		if (name == NULL || !store_baseline_name_ok(name)) {
+			cli_err("check: which baseline? (a NAME; mailtrace "
+			    "baseline list)");
+			return EXIT_USAGE;
+		}
+		if (rb == 0) {
+			cli_err("check %s: without --run ID (probing the "
+			    "baseline's target again) is not built yet", name);
+			return EXIT_USAGE;
+		}
+	} else {
+		for (i = 0; i < 2; i++) {
+			if (optind >= argc || cli_number(i == 0 ? "RUN_A" :
+			    "RUN_B", argv[optind], 1, INT64_MAX, &v) != 0) {
+				if (optind >= argc)
+					cli_err("diff: two run ids, RUN_A and "
+					    "RUN_B");
+				return EXIT_USAGE;
+			}
+			if (i == 0)
+				ra = (uint64_t)v;
+			else
+				rb = (uint64_t)v;
+			optind++;
+		}
+	}
+	if (optind < argc) {
+		cli_err("%s: unexpected argument \"%s\"", argv[0],
+		    argv[optind]);
+		return EXIT_USAGE;
+	}
+	mt_err_clear(&err);
+	if ((rules = chk_rules_new(0, &err)) == NULL) {
+		cli_err("%s", err.msg);
+		return EXIT_SESSION;
+	}
+	for (i = 0; i < nign; i++) {
+		snprintf(rname, sizeof(rname), "ignore-%zu", i + 1);
+		if (chk_rules_add(rules, rname, ignore[i], NULL, &err) != 0) {
+			cli_err("--ignore: %s", err.msg);
+			goto done;
+		}
+	}
+	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
+	    NULL) {
+		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
+		goto done;
+	}
+	if (store_open_existing(db, &st, &err) != 0) {
+		cli_err("%s", err.msg);
+		goto done;
+	}
+	if (check)
+		rc = store_baseline_get(st, name, &bl, &err) != 0 ? -1 :
+		    store_baseline_replay(st, name, &a.base, &err);
+	else
+		rc = store_replay(st, ra, &a.base, &err);
+	if (rc == 0)
+		rc = store_replay(st, rb, &b.base, &err);
+	if (rc != 0) {
+		cli_err("%s", err.msg);
+		status = err.code == MT_E_USAGE ? EXIT_USAGE : EXIT_SESSION;
+		goto done;
+	}
+	rc = diff_sides(&a, &b, rules, &opt, fmt, &err);
+	if (rc < 0) {
+		cli_err("%s", err.msg);
+		status = EXIT_SESSION;
+		goto done;
+	}
+	status = fflush(stdout) != 0 ? EXIT_SESSION : rc;
+done:
+	side_free(&a);
+	side_free(&b);
+	chk_rules_free(rules);
+	store_close(st);
+	return status;
+}
