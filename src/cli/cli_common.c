@@ -16,6 +16,10 @@
 #include "crypto.h"
 #include "net.h"
 
+/* A check's probe (cli_run_for_check()): its baseline, and its run. */
+static const char		 *cli_check_baseline;
+static uint64_t			  cli_check_run;
+
 /* SIGINT or SIGTERM, once one came (cli_on_stop()); 0 before. */
 static volatile sig_atomic_t	  cli_stop_sig;
 static void			(*cli_stop_also)(void);
@@ -431,6 +435,7 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	r->ri.pid = (long)getpid();
 	r->ri.argc = o->argc;
 	r->ri.argv = o->argv;
+	r->ri.baseline = cli_check_baseline;
 	if (store_run_begin(r->st, &r->ri, &err) != 0) {
 		cli_err("%s", err.msg);
 		store_close(r->st);
@@ -438,6 +443,7 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 		return EXIT_USAGE;
 	}
 	r->begun = true;
+	cli_check_run = r->ri.run;
 	trace_init(&r->tr, o->level, REC_PROBE);
 	r->tr.run = r->ri.run;
 	/*
@@ -446,15 +452,31 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	 */
 	if ((ss = store_sink(r->st)) != NULL)
 		trace_add_sink(&r->tr, ss);
-	if ((out = sink_new(o->fmt, stdout, &r->ri, &err)) == NULL) {
-		cli_err("%s", err.msg);
-		/* The run row exists: end it, so the store says it failed. */
-		return cli_run_end(r, EXIT_USAGE);
+	/* A check's probe is compared, not printed (cli_run_for_check()). */
+	if (cli_check_baseline == NULL) {
+		if ((out = sink_new(o->fmt, stdout, &r->ri, &err)) == NULL) {
+			cli_err("%s", err.msg);
+			/* The run row exists: end it, so the store says so. */
+			return cli_run_end(r, EXIT_USAGE);
+		}
+		trace_add_sink(&r->tr, out);
 	}
-	trace_add_sink(&r->tr, out);
 	/* From here a signal ends the run as recorded, not the process. */
 	cli_stop_signals();
 	return 0;
+}
+
+void
+cli_run_for_check(const char *baseline)
+{
+	cli_check_baseline = baseline;
+	cli_check_run = 0;
+}
+
+uint64_t
+cli_check_run_id(void)
+{
+	return cli_check_run;
 }
 
 int

@@ -140,6 +140,13 @@ int	cli_run_end(struct cli_run *, int status);
  * capture loop.  NULL: nothing more.
  */
 void	cli_stop_hook(void (*fn)(void));
+/*
+ * The next run is a check's probe held against baseline (NULL: an ordinary
+ * run again): it is stored with the baseline's name and not printed.
+ * cli_check_run_id(): that run's id once cli_run_begin() made it (0: none).
+ */
+void	cli_run_for_check(const char *baseline);
+uint64_t cli_check_run_id(void);
 /* The signal (SIGINT or SIGTERM) that came since cli_run_begin(), or 0. */
 int	cli_stopped(void);
 /*

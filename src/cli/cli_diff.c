@@ -39,9 +39,18 @@ struct held {
 	char		*own[H__N];
 };
 
+#define CHECK_ARGS_HARD	256		/* arguments of a check's probe */
+
+/* The command line of a check's probe, built from the baseline's. */
+struct probe_argv {
+	char	*v[CHECK_ARGS_HARD + 1];
+	int	 n;
+	bool	 over;
+};
+
 static const char diff_usage[] =
 "usage: mailtrace diff RUN_A RUN_B [options]\n"
-"       mailtrace check NAME --run ID [options]\n"
+"       mailtrace check NAME [--run ID] [options] [-- PROBE OPTIONS]\n"
 "\n"
 "Compares two stored runs (diff), or a stored run with a baseline (check;\n"
 "see mailtrace baseline --help), session by session, and prints what\n"
@@ -54,14 +63,18 @@ static const char diff_usage[] =
 "  --latency-factor F    a step is slower when above F times its baseline\n"
 "                        (default 3) ...\n"
 "  --latency-min-ms MS   ... and more than MS ms above it (default 100)\n"
-"  --run ID              with check: the run held against the baseline\n"
+"  --run ID              with check: a stored run to hold against the\n"
+"                        baseline; without it, check probes the baseline's\n"
+"                        target again with the arguments it was made with,\n"
+"                        and the PROBE OPTIONS after -- (added after them,\n"
+"                        so an option given once is overridden), stores\n"
+"                        that run (marked with the baseline) and compares\n"
 "  --db FILE             the sqlite store (as for show; it must exist)\n"
 "\n"
 "Sessions are paired by number (the first with the first); a session one\n"
-"side lacks is all missing or extra steps.  check NAME without --run (probe\n"
-"the baseline's target again) is not built yet.\n"
-"exit status: 0 no difference; 1 something changed; 2 usage errors, an\n"
-"unknown run or baseline.\n";
+"side lacks is all missing or extra steps.\n"
+"exit status: 0 no difference; 1 something changed (or the probe failed\n"
+"where the baseline did not); 2 usage errors, an unknown run or baseline.\n";
 
 static void	side_free(struct side *);
 static int	side_rec(struct sink *, const struct trace_rec *,
@@ -71,6 +84,83 @@ static int	held_cmp(const void *, const void *);
 static int	diff_sides(struct side *, struct side *,
 		    const struct chk_rules *, const struct chk_diff_opt *,
 		    enum sink_format, struct mt_err *);
+
+/* One stored argument onto the probe's command line (a copy). */
+static int
+argv_add(void *arg, const char *a)
+{
+	struct probe_argv	*pv = arg;
+	size_t			 n = strlen(a) + 1;
+
+	if (pv->n >= CHECK_ARGS_HARD) {
+		pv->over = true;
+		return 1;
+	}
+	if ((pv->v[pv->n] = malloc(n)) == NULL)
+		return 1;
+	memcpy(pv->v[pv->n++], a, n);
+	return 0;
+}
+
+static void
+argv_free(struct probe_argv *pv)
+{
+	int	i;
+
+	for (i = 0; i < pv->n; i++)
+		free(pv->v[i]);
+	pv->n = 0;
+}
+
+/*
+ * Probe the baseline's target again: its command (pop3 or smtp) with the
+ * arguments it was made with, then extra[0..nextra); the run is stored,
+ * marked with the baseline, not printed.  Its id into *run; the probe's
+ * exit status, or -1 (err filled) when it could not be run.
+ */
+static int
+probe_again(struct store *st, const char *db, const struct store_baseline *bl,
+    char **extra, int nextra, uint64_t *run, struct mt_err *err)
+{
+	struct probe_argv	 pv;
+	int			 i, status;
+
+	memset(&pv, 0, sizeof(pv));
+	if (strcmp(bl->proto, "pop3") != 0 && strcmp(bl->proto, "smtp") != 0)
+		return mt_err_set(err, MT_E_USAGE, "check %s: a baseline of a "
+		    "%s run cannot be probed again (compare a stored run with "
+		    "--run ID)", bl->name, bl->proto);
+	if (argv_add(&pv, bl->proto) != 0 || argv_add(&pv, "--db") != 0 ||
+	    argv_add(&pv, db) != 0 ||
+	    store_baseline_args(st, bl->name, argv_add, &pv, err) != 0) {
+		argv_free(&pv);
+		return pv.over ? mt_err_set(err, MT_E_USAGE, "check %s: more "
+		    "than %d arguments", bl->name, CHECK_ARGS_HARD) : -1;
+	}
+	if (pv.n == 3) {
+		argv_free(&pv);
+		return mt_err_set(err, MT_E_USAGE, "check %s: the baseline's "
+		    "run kept no arguments (made before they were kept): "
+		    "compare a stored run with --run ID", bl->name);
+	}
+	for (i = 0; i < nextra; i++)
+		if (argv_add(&pv, extra[i]) != 0) {
+			argv_free(&pv);
+			return mt_err_set(err, MT_E_USAGE, "check %s: more "
+			    "than %d arguments", bl->name, CHECK_ARGS_HARD);
+		}
+	pv.v[pv.n] = NULL;
+	cli_run_for_check(bl->name);
+	status = strcmp(bl->proto, "pop3") == 0 ? cli_pop3(pv.n, pv.v) :
+	    cli_smtp(pv.n, pv.v);
+	*run = cli_check_run_id();
+	cli_run_for_check(NULL);
+	argv_free(&pv);
+	if (*run == 0)
+		return mt_err_set(err, MT_E_USAGE, "check %s: the probe did "
+		    "not start (exit %d)", bl->name, status);
+	return status;
+}
 
 static char *
 side_dup(struct side *sd, const char *s)
@@ -275,9 +365,21 @@ cli_diff(int argc, char **argv)
 	struct mt_err		 err;
 	uint64_t		 ra = 0, rb = 0;
 	size_t			 nign = 0, i;
+	char			**extra;
+	int			 nextra;
 	long long		 v;
 	int			 c, rc, status = EXIT_USAGE;
 
+	/* check: what follows "--" is the probe's, not getopt's here. */
+	nextra = 0;
+	extra = NULL;
+	for (i = 1; check && i < (size_t)argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			extra = argv + i + 1;
+			nextra = argc - (int)i - 1;
+			argc = (int)i;
+			break;
+		}
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	a.base.rec = b.base.rec = side_rec;
@@ -347,11 +449,6 @@ cli_diff(int argc, char **argv)
 			    "baseline list)");
 			return EXIT_USAGE;
 		}
-		if (rb == 0) {
-			cli_err("check %s: without --run ID (probing the "
-			    "baseline's target again) is not built yet", name);
-			return EXIT_USAGE;
-		}
 	} else {
 		for (i = 0; i < 2; i++) {
 			if (optind >= argc || cli_number(i == 0 ? "RUN_A" :
@@ -369,8 +466,13 @@ cli_diff(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		cli_err("%s: unexpected argument \"%s\"", argv[0],
-		    argv[optind]);
+		cli_err("%s: unexpected argument \"%s\"%s", argv[0],
+		    argv[optind], check ? " (probe options go after --)" : "");
+		return EXIT_USAGE;
+	}
+	if (nextra > 0 && rb != 0) {
+		cli_err("check: probe options (after --) go with probing, not "
+		    "with --run");
 		return EXIT_USAGE;
 	}
 	mt_err_clear(&err);
@@ -394,10 +496,19 @@ cli_diff(int argc, char **argv)
 		cli_err("%s", err.msg);
 		goto done;
 	}
-	if (check)
-		rc = store_baseline_get(st, name, &bl, &err) != 0 ? -1 :
-		    store_baseline_replay(st, name, &a.base, &err);
-	else
+	if (check && (rc = store_baseline_get(st, name, &bl, &err)) == 0 &&
+	    rb == 0) {
+		/* The probe exits 1 when a step failed: compared, not final. */
+		if ((rc = probe_again(st, db, &bl, extra, nextra, &rb,
+		    &err)) == EXIT_USAGE) {
+			status = EXIT_USAGE;
+			goto done;
+		}
+		rc = rc < 0 ? -1 : 0;
+	}
+	if (check && rc == 0)
+		rc = store_baseline_replay(st, name, &a.base, &err);
+	else if (!check)
 		rc = store_replay(st, ra, &a.base, &err);
 	if (rc == 0)
 		rc = store_replay(st, rb, &b.base, &err);

@@ -232,6 +232,35 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 }
 
 int
+store_baseline_args(struct store *st, const char *name,
+    int (*fn)(void *, const char *), void *arg, struct mt_err *err)
+{
+	sqlite3_stmt	*s;
+	const char	*p, *e, *nul;
+	int		 rc, fr = 0;
+
+	if (base_prepare(st, "SELECT args FROM baselines WHERE name = ?1", &s,
+	    err) != 0)
+		return -1;
+	store_bind_text(s, 1, name);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && (p = sqlite3_column_blob(s, 0)) != NULL) {
+		e = p + sqlite3_column_bytes(s, 0);
+		while (fr == 0 && p < e &&
+		    (nul = memchr(p, '\0', (size_t)(e - p))) != NULL) {
+			fr = fn(arg, p);
+			p = nul + 1;
+		}
+	} else if (rc == SQLITE_DONE)
+		fr = mt_err_set(err, MT_E_USAGE, "no baseline \"%s\" in %s",
+		    name, store_path(st));
+	else if (rc != SQLITE_ROW)
+		fr = store_fail(st, "reading a baseline's arguments", err);
+	sqlite3_finalize(s);
+	return fr;
+}
+
+int
 store_baseline_delete(struct store *st, const char *name, struct mt_err *err)
 {
 	int64_t	id;

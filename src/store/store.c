@@ -41,8 +41,8 @@ enum store_stmt {
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_INS] =
-	    "INSERT INTO runs (proto, target, level, started, pid, args) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "INSERT INTO runs (proto, target, level, started, pid, args, "
+	    "baseline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_RUN_END] =
 	    "UPDATE runs SET finished = ?1, exit_status = ?2 WHERE id = ?3",
 	[STMT_RUN_GET] =
@@ -173,7 +173,8 @@ static const char *const store_migrations[] = {
 	"  server TEXT, source TEXT, elapsed_us INTEGER NULL,"
 	"  bytes INTEGER NULL, body_end INTEGER NULL, anomaly TEXT NULL,"
 	"  detail TEXT NULL, reply TEXT NULL, elapsed_spread INTEGER NULL);"
-	"CREATE INDEX baseline_steps_b ON baseline_steps (baseline);",
+	"CREATE INDEX baseline_steps_b ON baseline_steps (baseline);"
+	"ALTER TABLE runs ADD COLUMN baseline TEXT NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -784,6 +785,7 @@ store_run_begin(struct store *st, struct run_info *ri, struct mt_err *err)
 		return mt_err_set(err, MT_E_INTERNAL, "store: out of memory");
 	if (args != NULL)
 		sqlite3_bind_blob64(s, 6, args, alen, free);
+	store_bind_text(s, 7, ri->baseline);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);

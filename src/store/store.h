@@ -144,6 +144,14 @@ int		 store_baseline_export(struct store *, const char *name,
 int		 store_baseline_import(struct store *, const char *path,
 		    const char *name, char *got, size_t gotsz,
 		    struct mt_err *err);
+/*
+ * Hand each argument of the run baseline name was saved from (as
+ * store_run_args() does) to fn(arg, text); none for a run made before
+ * arguments were kept.  MT_E_USAGE when there is no such baseline.
+ */
+int		 store_baseline_args(struct store *, const char *name,
+		    int (*fn)(void *, const char *), void *arg,
+		    struct mt_err *err);
 /* Delete baseline name and its steps; MT_E_USAGE when there is none. */
 int		 store_baseline_delete(struct store *, const char *name,
 		    struct mt_err *err);

@@ -79,6 +79,8 @@ struct run_info {
 	 */
 	int		 argc;
 	char *const	*argv;
+	/* the baseline a check holds this run against; NULL: none */
+	const char	*baseline;
 };
 
 #define TRACER_SINKS_HARD	4

@@ -85,6 +85,6 @@ usage one-run diff 1
 usage bad-ignore diff 1 2 --ignore '('
 usage bad-factor diff 1 2 --latency-factor 0.5
 usage no-baseline check nosuch --run 1
-usage check-no-run check pipelining
-check "check without --run says it is not built yet" has "$OUT/check-no-run.err" "not built yet"
+usage check-decode check pipelining
+check "check: a baseline of a decoded run cannot be probed again" has "$OUT/check-decode.err" "cannot be probed again"
 t_done

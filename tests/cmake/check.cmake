@@ -22,3 +22,10 @@ add_test(NAME check.diff
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/diff.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:mkpcap> ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(check.diff PROPERTIES TIMEOUT 60)
+
+# mailtrace check NAME probing the baseline's target again (the fake server
+# as it was, and changed; tests/check/check.sh).
+add_test(NAME check.probe
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/check.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(check.probe PROPERTIES TIMEOUT 90)
