@@ -29,3 +29,13 @@ add_test(NAME check.probe
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/check.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(check.probe PROPERTIES TIMEOUT 90)
+
+# The check against the real Dovecot (APOP) and Postfix: clean three times
+# in a row (tests/check/real.sh).  It reads bob's mailbox and delivers to
+# rcpt, so it holds the locks of the tests that change them.
+add_test(NAME check.real
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/real.sh $<TARGET_FILE:mailtrace>
+          ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(check.real PROPERTIES
+  FIXTURES_REQUIRED "postfix;dovecot;certs"
+  RESOURCE_LOCK "dovecot-dele;mailbox-rcpt;postfix-rcpt" TIMEOUT 120)
