@@ -175,16 +175,9 @@ cli_baseline(int argc, char **argv)
 		    "or '.')", verb, name);
 		return EXIT_USAGE;
 	}
-	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
-	    NULL) {
-		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
+	if (cli_store_existing(&db, dbbuf, sizeof(dbbuf), &st) != 0)
 		return EXIT_USAGE;
-	}
 	mt_err_clear(&err);
-	if (store_open_existing(db, &st, &err) != 0) {
-		cli_err("%s", err.msg);
-		return EXIT_USAGE;
-	}
 	rc = 0;
 	if (strcmp(verb, "save") == 0) {
 		if (run == 0)

@@ -466,6 +466,25 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	return 0;
 }
 
+int
+cli_store_existing(const char **db, char *buf, size_t bufsz,
+    struct store **st)
+{
+	struct mt_err	err;
+
+	*st = NULL;
+	if (*db == NULL && (*db = store_default_path(buf, bufsz)) == NULL) {
+		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
+		return -1;
+	}
+	mt_err_clear(&err);
+	if (store_open_existing(*db, st, &err) != 0) {
+		cli_err("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 void
 cli_run_for_check(const char *baseline)
 {

@@ -147,6 +147,13 @@ void	cli_stop_hook(void (*fn)(void));
  */
 void	cli_run_for_check(const char *baseline);
 uint64_t cli_check_run_id(void);
+/*
+ * Open the store that must exist already (show, baseline, diff, check):
+ * *db, or when NULL the default path (written into buf, and *db set to
+ * it).  0, or -1 with the reason said on stderr.
+ */
+int	cli_store_existing(const char **db, char *buf, size_t bufsz,
+	    struct store **st);
 /* The signal (SIGINT or SIGTERM) that came since cli_run_begin(), or 0. */
 int	cli_stopped(void);
 /*

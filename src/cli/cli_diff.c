@@ -487,15 +487,8 @@ cli_diff(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
-	    NULL) {
-		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
+	if (cli_store_existing(&db, dbbuf, sizeof(dbbuf), &st) != 0)
 		goto done;
-	}
-	if (store_open_existing(db, &st, &err) != 0) {
-		cli_err("%s", err.msg);
-		goto done;
-	}
 	if (check && (rc = store_baseline_get(st, name, &bl, &err)) == 0 &&
 	    rb == 0) {
 		/* The probe exits 1 when a step failed: compared, not final. */

@@ -115,16 +115,9 @@ cli_show(int argc, char **argv)
 		cli_err("show: unexpected argument \"%s\"", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
-	    NULL) {
-		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
+	if (cli_store_existing(&db, dbbuf, sizeof(dbbuf), &st) != 0)
 		return EXIT_USAGE;
-	}
 	mt_err_clear(&err);
-	if (store_open_existing(db, &st, &err) != 0) {
-		cli_err("%s", err.msg);
-		return EXIT_USAGE;
-	}
 	rc = 0;
 	if (id == 0)
 		rc = store_last_run(st, &id, &err);
