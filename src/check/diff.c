@@ -6,6 +6,7 @@
  * and the summary.  Pure: no I/O.
  */
 #include "check.h"
+#include "obuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,57 +36,6 @@ struct dctx {
 	bool				 oom;
 	bool				 step_outcome;	/* a paired step showed one */
 };
-
-/* A bounded output buffer: appends are cut at the end, and say so. */
-struct obuf {
-	char		*p;
-	size_t		 sz;		/* > 0 */
-	size_t		 len;
-	bool		 cut;
-};
-
-static void
-ob_mem(struct obuf *o, const char *s, size_t n)
-{
-	size_t	room = o->sz - 1 - o->len;
-
-	if (n > room) {
-		n = room;
-		o->cut = true;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-static void
-ob_str(struct obuf *o, const char *s)
-{
-	ob_mem(o, s, strlen(s));
-}
-
-static void
-ob_fmt(struct obuf *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-ob_fmt(struct obuf *o, const char *fmt, ...)
-{
-	char	tmp[128];
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(tmp)) {
-		n = (int)sizeof(tmp) - 1;
-		o->cut = true;
-	}
-	ob_mem(o, tmp, (size_t)n);
-}
 
 const char *
 chk_kind_name(enum chk_kind k)

@@ -5,6 +5,7 @@
  * applied in order, each bounded by one regexec() per input byte.
  */
 #include "check.h"
+#include "obuf.h"
 
 #include <regex.h>
 #include <stdlib.h>
@@ -31,28 +32,6 @@ struct chk_rules {
 	struct chk_rule	 r[MT_CHK_RULES_HARD];
 	size_t		 n;
 };
-
-/* A bounded output buffer: appends are cut at the end, and say so. */
-struct outbuf {
-	char		*p;
-	size_t		 sz;		/* > 0 */
-	size_t		 len;
-	bool		 cut;
-};
-
-static void
-out_put(struct outbuf *o, const char *s, size_t n)
-{
-	size_t	room = o->sz - 1 - o->len;
-
-	if (n > room) {
-		n = room;
-		o->cut = true;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
 
 size_t
 chk_default_count(void)
@@ -229,7 +208,7 @@ chk_rules_free(struct chk_rules *rs)
 
 /* Write r's placeholder for the match m (of in) to o. */
 static void
-put_repl(struct outbuf *o, const struct chk_rule *r, const char *in,
+put_repl(struct obuf *o, const struct chk_rule *r, const char *in,
     const regmatch_t *m)
 {
 	const char	*p;
@@ -237,7 +216,7 @@ put_repl(struct outbuf *o, const struct chk_rule *r, const char *in,
 
 	for (p = r->repl; *p != '\0'; p++) {
 		if (*p != '\\' || p[1] == '\0') {
-			out_put(o, p, 1);
+			ob_mem(o, p, 1);
 			continue;
 		}
 		p++;
@@ -245,10 +224,10 @@ put_repl(struct outbuf *o, const struct chk_rule *r, const char *in,
 			g = (unsigned)(*p - '0');
 			/* g <= re_nsub: checked by chk_rules_add() */
 			if (m[g].rm_so >= 0 && m[g].rm_eo >= m[g].rm_so)
-				out_put(o, in + m[g].rm_so,
+				ob_mem(o, in + m[g].rm_so,
 				    (size_t)(m[g].rm_eo - m[g].rm_so));
 		} else
-			out_put(o, p, 1);	/* \\ and \x: the byte */
+			ob_mem(o, p, 1);	/* \\ and \x: the byte */
 	}
 }
 
@@ -292,7 +271,7 @@ match_at(const regex_t *re, const char *in, size_t off, size_t len,
  */
 static void
 rule_apply(const struct chk_rule *r, const char *in, size_t len,
-    struct outbuf *o)
+    struct obuf *o)
 {
 	regmatch_t	m[10];
 	size_t		off = 0, so, eo;
@@ -311,14 +290,14 @@ rule_apply(const struct chk_rule *r, const char *in, size_t len,
 			o->cut = true;		/* cannot happen */
 			break;
 		}
-		out_put(o, in + off, so - off);
+		ob_mem(o, in + off, so - off);
 		if (eo == so) {
 			/* an empty match replaces nothing */
 			if (so == len) {
 				off = len;
 				break;
 			}
-			out_put(o, in + so, 1);
+			ob_mem(o, in + so, 1);
 			off = so + 1;
 			continue;
 		}
@@ -326,14 +305,14 @@ rule_apply(const struct chk_rule *r, const char *in, size_t len,
 		off = eo;
 	}
 	if (off < len)
-		out_put(o, in + off, len - off);
+		ob_mem(o, in + off, len - off);
 }
 
 bool
 chk_norm(const struct chk_rules *rs, const char *in, char *out, size_t outsz)
 {
 	char		 buf[2][MT_CHK_TEXT_HARD];
-	struct outbuf	 o;
+	struct obuf	 o;
 	size_t		 i, len;
 	unsigned	 cur = 0;
 	bool		 fit = true;
@@ -368,6 +347,6 @@ chk_norm(const struct chk_rules *rs, const char *in, char *out, size_t outsz)
 	o.len = 0;
 	o.cut = false;
 	out[0] = '\0';
-	out_put(&o, buf[cur], len);
+	ob_mem(&o, buf[cur], len);
 	return fit && !o.cut;
 }
