@@ -20,7 +20,8 @@ printf '%s\n' "$secret" >"$OUT/pw"
 
 exec {ffd}< <("$FAKE" --script "$S/pop3-base.script" --script "$S/pop3-same.script" \
     --script "$S/pop3-same.script" --script "$S/pop3-changed.script" \
-    --script "$S/pop3-same.script" --connections 5 --timeout 30 2>"$OUT/fake.err"; echo "fakesrv-exit $?")
+    --script "$S/pop3-same.script" --script "$S/pop3-slow.script" \
+    --connections 6 --timeout 30 2>"$OUT/fake.err"; echo "fakesrv-exit $?")
 read -r -t 10 -u "$ffd" port
 check "the fake server listens" test -n "${port##*[!0-9]*}"
 
@@ -59,10 +60,20 @@ check "check -- --timeout 5000: the stored run has the option's timeout" \
 "$MT" check mx --run 1 -- --timeout 5 >/dev/null 2>"$OUT/runopts.err"
 check "check --run with probe options: exit 2" test "$?" = 2
 
+# A slow step (the server trickles its STAT reply over about 0.5 s), with
+# the default latency rule: flagged, and nothing else.
+"$MT" check mx >"$OUT/slow.out" 2>"$OUT/slow.err"
+rc=$?
+T_SHOW=$OUT/slow.out
+check "check against a slow STAT: exit 1 (got $rc)" test "$rc" = 1
+check "the slow STAT is a latency difference" has "$OUT/slow.out" '^latency step [0-9]+/[0-9]+ 0xAD91 "STAT": '
+check "only latency changed (STAT, and Folder.open around it)" \
+    test "$(tail -1 "$OUT/slow.out")" = "2 differences: 2 latency"
+
 while read -r -t 10 -u "$ffd" l; do
 	case $l in "fakesrv-exit "*) st=${l#fakesrv-exit } ;; esac
 done
-check "the fake server played its five sessions (exit ${st:-?})" test "${st:-}" = 0
+check "the fake server played its six sessions (exit ${st:-?})" test "${st:-}" = 0
 
 python3 - "$MAILTRACE_DB" >"$OUT/runs.out" 2>&1 <<'PY'
 import sqlite3, sys
@@ -72,7 +83,7 @@ for r in db.execute("SELECT id, coalesce(baseline, '-') FROM runs ORDER BY id"):
 PY
 T_SHOW=$OUT/runs.out
 check "each check's run is stored, marked with its baseline" \
-    test "$(cat "$OUT/runs.out" | tr '\n' ' ')" = "1 - 2 mx 3 mx 4 mx 5 mx "
+    test "$(cat "$OUT/runs.out" | tr '\n' ' ')" = "1 - 2 mx 3 mx 4 mx 5 mx 6 mx "
 check "no secret in any output or the store" \
     test -z "$(grep -rlaF "$secret" "$OUT"/*.out "$OUT"/*.err "$MAILTRACE_DB"* 2>/dev/null)"
 t_done
