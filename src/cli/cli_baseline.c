@@ -122,11 +122,8 @@ cli_baseline(int argc, char **argv)
 				    verb);
 				return EXIT_USAGE;
 			}
-			if (sink_format_parse(optarg, &fmt) != 0) {
-				cli_err("--format: \"%s\" is not text, prf or "
-				    "jsonl", optarg);
+			if (cli_format(optarg, &fmt) != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'n':
 			if (strcmp(verb, "import") != 0) {

@@ -70,12 +70,7 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 		}
 		return 1;
 	case 3:
-		if (sink_format_parse(arg, &o->fmt) != 0) {
-			cli_err("--format: \"%s\" is not text, prf or jsonl",
-			    arg);
-			return -1;
-		}
-		return 1;
+		return cli_format(arg, &o->fmt) == 0 ? 1 : -1;
 	case 4:
 		o->db = arg;
 		return 1;
@@ -463,6 +458,16 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	}
 	/* From here a signal ends the run as recorded, not the process. */
 	cli_stop_signals();
+	return 0;
+}
+
+int
+cli_format(const char *arg, enum sink_format *fmt)
+{
+	if (sink_format_parse(arg, fmt) != 0) {
+		cli_err("--format: \"%s\" is not text, prf or jsonl", arg);
+		return -1;
+	}
 	return 0;
 }
 

@@ -147,6 +147,8 @@ void	cli_stop_hook(void (*fn)(void));
  */
 void	cli_run_for_check(const char *baseline);
 uint64_t cli_check_run_id(void);
+/* --format's value into *fmt; -1 (said on stderr) when it is none. */
+int	cli_format(const char *arg, enum sink_format *fmt);
 /*
  * Open the store that must exist already (show, baseline, diff, check):
  * *db, or when NULL the default path (written into buf, and *db set to

@@ -96,11 +96,8 @@ cli_show(int argc, char **argv)
 			id = (uint64_t)v;
 			break;
 		case 'f':
-			if (sink_format_parse(optarg, &fmt) != 0) {
-				cli_err("--format: \"%s\" is not text, prf or "
-				    "jsonl", optarg);
+			if (cli_format(optarg, &fmt) != 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(show_usage, stdout);

@@ -53,23 +53,12 @@ static int
 base_get_id(struct store *st, const char *name, int64_t *id,
     struct mt_err *err)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct store_baseline	b;
 
-	if (base_prepare(st, "SELECT id FROM baselines WHERE name = ?1", &s,
-	    err) != 0)
+	if (store_baseline_get(st, name, &b, err) != 0)
 		return -1;
-	store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return mt_err_set(err, MT_E_USAGE, "no baseline \"%s\" in %s",
-		    name, store_path(st));
-	return store_fail(st, "reading a baseline", err);
+	*id = (int64_t)b.id;
+	return 0;
 }
 
 int
