@@ -572,28 +572,17 @@ chk_diff_text(const struct chk_diff_item *it, char *buf, size_t sz)
 static void
 json_str(struct obuf *o, const char *s)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*u;
-	char			 e[6];
+	char	e[6 * 256];
+	size_t	n, k;
 
 	if (s == NULL) {
 		ob_str(o, "null");
 		return;
 	}
 	ob_str(o, "\"");
-	for (u = (const unsigned char *)s; *u != '\0'; u++) {
-		if (mt_isprint(*u) && *u != '"' && *u != '\\')
-			ob_mem(o, (const char *)u, 1);
-		else if (*u == '"' || *u == '\\') {
-			e[0] = '\\';
-			e[1] = (char)*u;
-			ob_mem(o, e, 2);
-		} else {
-			memcpy(e, "\\u00", 4);
-			e[4] = hex[*u >> 4];
-			e[5] = hex[*u & 15];
-			ob_mem(o, e, 6);
-		}
+	for (n = strlen(s); n > 0; s += k, n -= k) {
+		k = n < 256 ? n : 256;
+		ob_mem(o, e, mt_json_esc(e, s, k));
 	}
 	ob_str(o, "\"");
 }

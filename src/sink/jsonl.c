@@ -76,40 +76,13 @@ jb_i64(struct jbuf *b, int64_t v)
 }
 
 /*
- * Bytes a JSON string shows as they are: printable ASCII but '"' and '\\'
- * (RFC 8259 section 7).  Every other byte, DEL and every byte >= 0x80 too,
- * is written as \\u00XX of the byte, so that no byte sequence can make
- * the output invalid UTF-8.
- */
-static const unsigned char jb_plain[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
-/*
- * ,"key":"escaped value" (jb_plain).  key is short; the buffer has room for
+ * ,"key":"escaped value" (mt_json_esc()).  key is short; the buffer has room for
  * a record's worst case (JB_SIZE).
  */
 static void
 jb_kstr(struct jbuf *b, const char *key, const char *val)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*u = (const unsigned char *)val;
-	size_t			 klen = strlen(key), vlen = strlen(val), i;
+	size_t			 klen = strlen(key), vlen = strlen(val);
 	char			*w;
 
 	if (klen > 16 || sizeof(b->b) - b->n < klen + 8 + 6 * vlen)
@@ -122,23 +95,7 @@ jb_kstr(struct jbuf *b, const char *key, const char *val)
 	*w++ = '"';
 	*w++ = ':';
 	*w++ = '"';
-	for (i = 0; i < vlen; i++) {
-		unsigned char	c = u[i];
-
-		if (jb_plain[c])
-			*w++ = (char)c;
-		else if (c == '"' || c == '\\') {
-			*w++ = '\\';
-			*w++ = (char)c;
-		} else {
-			*w++ = '\\';
-			*w++ = 'u';
-			*w++ = '0';
-			*w++ = '0';
-			*w++ = hex[c >> 4];
-			*w++ = hex[c & 15];
-		}
-	}
+	w += mt_json_esc(w, val, vlen);
 	*w++ = '"';
 	b->n = (size_t)(w - b->b);
 }

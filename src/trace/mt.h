@@ -74,6 +74,14 @@ bool		 mt_parse_u64(const char *, size_t, uint64_t min, uint64_t max,
  * outside 0x20..0x7e become '?' .  Always NUL-terminated; returns true when
  * everything fitted.
  */
+/*
+ * The body of a JSON string (RFC 8259 7) for the n bytes of s: printable
+ * ASCII as it is but '"' and '\\' (after a backslash); every other byte,
+ * DEL and bytes >= 0x80 too, as \\u00XX of the byte, so the output is
+ * ASCII and valid whatever s holds.  dst must have room for 6 * n bytes;
+ * no NUL is written.  Returns the bytes written.
+ */
+size_t		 mt_json_esc(char *dst, const char *s, size_t n);
 bool		 mt_copy_printable(char *dst, size_t dstsz, const char *src,
 		    size_t n);
 
