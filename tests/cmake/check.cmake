@@ -39,3 +39,12 @@ add_test(NAME check.real
 set_tests_properties(check.real PROPERTIES
   FIXTURES_REQUIRED "postfix;dovecot;certs"
   RESOURCE_LOCK "dovecot-dele;mailbox-rcpt;postfix-rcpt" TIMEOUT 120)
+
+# The check against a real Dovecot and Postfix that change (their own
+# private instances, started and stopped by tests/check/change.sh): a changed
+# greeting, STLS gone, PIPELINING gone, SIZE changed, a recipient refused,
+# each reported with its kind and exit 1, and clean again when undone.
+add_test(NAME check.change
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/change.sh $<TARGET_FILE:mailtrace>
+          ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(check.change PROPERTIES FIXTURES_REQUIRED certs TIMEOUT 180)
