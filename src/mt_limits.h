@@ -60,5 +60,6 @@
 #define MT_CHK_VALUE_HARD	512		/* one value of a difference, with NUL */
 #define MT_CHK_CAPS_HARD	128		/* capability lines of one step compared */
 #define MT_CHK_DIFFS_HARD	65536		/* differences listed; the rest counted */
+#define MT_CHK_RUNS_HARD	100		/* runs one step's latency is taken over */
 
 #endif

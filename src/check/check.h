@@ -173,6 +173,35 @@ int		 chk_align(const struct chk_rules *, const struct chk_step *a,
 /* Free out's pairs and zero it; safe on a zeroed or already freed one. */
 void		 chk_align_free(struct chk_align *);
 
+/* ---- latency over several runs (stats.c) ---- */
+
+/* One step's time over several runs. */
+struct chk_stat {
+	int64_t		 median_us;
+	int64_t		 spread_us;	/* the largest minus the smallest */
+	unsigned	 n;		/* the runs that had the step, timed */
+	bool		 has;		/* false: no time (n == 0) */
+};
+
+/*
+ * The latency of each step of one session over nruns (1 to
+ * MT_CHK_RUNS_HARD) runs of the same probe, for a baseline saved from
+ * them: runs[0][0..nsteps[0]) is the newest run's session (the one the
+ * baseline keeps), runs[1..nruns) the older runs' same session.  Each
+ * older session is aligned with the newest (chk_align(), with rules); for
+ * each step i of the newest with a time, the times of the steps paired
+ * with it that have one, and its own: their median (of an even count,
+ * the mean of the middle two, rounded down) and spread (the largest
+ * minus the smallest) into out[i] (nsteps[0] of them, caller-allocated).
+ * A step of the newest with no time has has false, whatever the older
+ * runs had; a step only older runs have is not counted.  Returns 0, or
+ * -MT_E_INTERNAL with err filled: memory, or more than MT_CHK_STEPS_HARD
+ * steps in the runs together (memory is one entry per step of them).
+ */
+int		 chk_stats(const struct chk_rules *,
+		    const struct chk_step *const *runs, const size_t *nsteps,
+		    size_t nruns, struct chk_stat *out, struct mt_err *);
+
 /* ---- comparison (diff.c) ---- */
 
 /* The kinds of difference, from diff_kinds.def (CHK_K_GREETING, ...). */

@@ -14,30 +14,12 @@
 
 #include "check/check.h"
 #include "cli_common.h"
+#include "cli_side.h"
 #include "ev.h"
 #include "sink.h"
 #include "store.h"
 
-#define DIFF_BYTES_HARD	(256u << 20)	/* string bytes held of one side */
 #define DIFF_IGNORE_HARD	32		/* --ignore rules */
-
-/* One side: its records, owned, in stored order. */
-struct side {
-	struct sink	 base;
-	struct held	*h;
-	size_t		 n, cap;
-	size_t		 bytes;
-	bool		 over;
-};
-
-enum { H_INTF, H_OPR, H_OPT, H_REPLY, H_DETAIL, H__N };
-
-struct held {
-	uint64_t	 session;
-	size_t		 pos;		/* stored order, for a stable sort */
-	struct chk_step	 s;		/* its strings are own[] */
-	char		*own[H__N];
-};
 
 #define CHECK_ARGS_HARD	256		/* arguments of a check's probe */
 
@@ -59,7 +41,11 @@ static const char diff_usage[] =
 "  --format text|jsonl   text (default), or one JSON object per difference\n"
 "                        then the summary as {\"summary\":...}\n"
 "  --ignore REGEX        also treat what matches REGEX (POSIX extended) as\n"
-"                        volatile; repeatable (up to 32)\n"
+"                        volatile; repeatable (up to 32); with check, after\n"
+"                        the baseline's own (baseline save --ignore)\n"
+"  --ignore-counts       also ignore the message counts and sizes of STAT,\n"
+"                        LIST and RETR replies (a baseline saved with\n"
+"                        --ignore-counts always does)\n"
 "  --latency-factor F    a step is slower when above F times its baseline\n"
 "                        (default 3) ...\n"
 "  --latency-min-ms MS   ... and more than MS ms above it (default 100)\n"
@@ -76,11 +62,6 @@ static const char diff_usage[] =
 "exit status: 0 no difference; 1 something changed (or the probe failed\n"
 "where the baseline did not); 2 usage errors, an unknown run or baseline.\n";
 
-static void	side_free(struct side *);
-static int	side_rec(struct sink *, const struct trace_rec *,
-		    struct mt_err *);
-static char	*side_dup(struct side *, const char *);
-static int	held_cmp(const void *, const void *);
 static int	diff_sides(struct side *, struct side *,
 		    const struct chk_rules *, const struct chk_diff_opt *,
 		    enum sink_format, struct mt_err *);
@@ -162,111 +143,6 @@ probe_again(struct store *st, const char *db, const struct store_baseline *bl,
 	return status;
 }
 
-static char *
-side_dup(struct side *sd, const char *s)
-{
-	size_t	n = strlen(s) + 1;
-	char	*d;
-
-	if (sd->bytes + n > DIFF_BYTES_HARD) {
-		sd->over = true;
-		return NULL;
-	}
-	if ((d = malloc(n)) != NULL) {
-		memcpy(d, s, n);
-		sd->bytes += n;
-	}
-	return d;
-}
-
-/* A record of one side, kept as the comparison's step. */
-static int
-side_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
-{
-	struct side	*sd = (struct side *)sk;
-	struct held	*h, *nh;
-	size_t		 nc;
-
-	if (sd->n >= MT_CHK_STEPS_HARD)
-		sd->over = true;
-	if (sd->over)
-		return mt_err_set(err, MT_E_USAGE, "more than %d records or "
-		    "%u MiB of text: too large to compare", MT_CHK_STEPS_HARD,
-		    DIFF_BYTES_HARD >> 20);
-	if (sd->n == sd->cap) {
-		nc = sd->cap ? sd->cap * 2 : 256;
-		if ((nh = realloc(sd->h, nc * sizeof(*nh))) == NULL)
-			return mt_err_set(err, MT_E_INTERNAL, "out of memory");
-		sd->h = nh;
-		sd->cap = nc;
-	}
-	h = &sd->h[sd->n];
-	memset(h, 0, sizeof(*h));
-	h->session = r->session;
-	h->pos = sd->n;
-	h->s.event = r->anomaly != AN_NONE ? 0 : r->event;
-	h->s.rc = r->rc;
-	/* An anomaly's name is its key in the alignment. */
-	h->s.intf = h->own[H_INTF] = side_dup(sd, r->anomaly != AN_NONE ?
-	    an_name(r->anomaly) : r->intf);
-	h->s.opr = h->own[H_OPR] = side_dup(sd, r->opr);
-	h->s.opt = h->own[H_OPT] = side_dup(sd, r->opt);
-	h->s.reply = h->own[H_REPLY] = side_dup(sd, r->reply);
-	h->s.detail = h->own[H_DETAIL] = side_dup(sd, r->detail);
-	h->s.has_elapsed = r->has_elapsed;
-	h->s.elapsed_us = r->elapsed_us;
-	sd->n++;
-	if (h->own[H_INTF] == NULL || h->own[H_OPR] == NULL ||
-	    h->own[H_OPT] == NULL || h->own[H_REPLY] == NULL ||
-	    h->own[H_DETAIL] == NULL)
-		return mt_err_set(err, sd->over ? MT_E_USAGE : MT_E_INTERNAL,
-		    sd->over ? "too much text to compare (over %u MiB)" :
-		    "out of memory", DIFF_BYTES_HARD >> 20);
-	return 0;
-}
-
-static void
-side_free(struct side *sd)
-{
-	size_t	i, k;
-
-	for (i = 0; i < sd->n; i++)
-		for (k = 0; k < H__N; k++)
-			free(sd->h[i].own[k]);
-	free(sd->h);
-	memset(sd, 0, sizeof(*sd));
-}
-
-/* By session, then in stored order (a decoder's sessions interleave). */
-static int
-held_cmp(const void *x, const void *y)
-{
-	const struct held	*a = x, *b = y;
-
-	if (a->session != b->session)
-		return a->session < b->session ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
-/*
- * The steps of one session of a side (sorted), from *i on, copied into
- * out (the comparison takes an array of steps); *i moves past them.
- */
-static size_t
-session_steps(const struct side *sd, size_t *i, uint64_t session,
-    struct chk_step *out)
-{
-	size_t	j = *i, k;
-
-	while (j < sd->n && sd->h[j].session == session)
-		j++;
-	for (k = *i; k < j; k++)
-		out[k - *i] = sd->h[k].s;
-	k = j - *i;
-	*i = j;
-	return k;
-}
-
 /* Compare side a with side b, session by session; print; 0/1 or -1. */
 static int
 diff_sides(struct side *a, struct side *b, const struct chk_rules *rules,
@@ -280,8 +156,8 @@ diff_sides(struct side *a, struct side *b, const struct chk_rules *rules,
 	bool		 multi;
 	int		 rc = 0;
 
-	qsort(a->h, a->n, sizeof(*a->h), held_cmp);
-	qsort(b->h, b->n, sizeof(*b->h), held_cmp);
+	side_sort(a);
+	side_sort(b);
 	/* Lines name their session when there is more than one. */
 	multi = (a->n > 0 && a->h[0].session != a->h[a->n - 1].session) ||
 	    (b->n > 0 && b->h[0].session != b->h[b->n - 1].session) ||
@@ -296,8 +172,8 @@ diff_sides(struct side *a, struct side *b, const struct chk_rules *rules,
 		session = ia < a->n && (ib >= b->n ||
 		    a->h[ia].session <= b->h[ib].session) ? a->h[ia].session :
 		    b->h[ib].session;
-		na = session_steps(a, &ia, session, sa);
-		nb = session_steps(b, &ib, session, sb);
+		na = side_session(a, &ia, session, sa, NULL);
+		nb = side_session(b, &ib, session, sb, NULL);
 		memset(&d, 0, sizeof(d));
 		if ((rc = chk_diff(rules, sa, na, sb, nb, opt, &d, err)) != 0)
 			goto done;
@@ -348,6 +224,7 @@ cli_diff(int argc, char **argv)
 		{ "run", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "ignore", required_argument, NULL, 'i' },
+		{ "ignore-counts", no_argument, NULL, 'C' },
 		{ "latency-factor", required_argument, NULL, 'F' },
 		{ "latency-min-ms", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
@@ -356,7 +233,7 @@ cli_diff(int argc, char **argv)
 	bool			 check = strcmp(argv[0], "check") == 0;
 	enum sink_format	 fmt = SINK_TEXT;
 	const char		*db = NULL, *ignore[DIFF_IGNORE_HARD], *name = NULL;
-	char			 dbbuf[4096], rname[32], *end;
+	char			 dbbuf[4096], *end;
 	struct store		*st = NULL;
 	struct store_baseline	 bl;
 	struct chk_rules	*rules = NULL;
@@ -368,6 +245,7 @@ cli_diff(int argc, char **argv)
 	char			**extra;
 	int			 nextra;
 	long long		 v;
+	bool			 counts = false;
 	int			 c, rc, status = EXIT_USAGE;
 
 	/* check: what follows "--" is the probe's, not getopt's here. */
@@ -380,9 +258,8 @@ cli_diff(int argc, char **argv)
 			argc = (int)i;
 			break;
 		}
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	a.base.rec = b.base.rec = side_rec;
+	side_init(&a, SIDE_BYTES_HARD / 2, MT_CHK_STEPS_HARD);
+	side_init(&b, SIDE_BYTES_HARD / 2, MT_CHK_STEPS_HARD);
 	chk_diff_opt_init(&opt);
 	opterr = 0;
 	optind = 1;
@@ -415,6 +292,9 @@ cli_diff(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			ignore[nign++] = optarg;
+			break;
+		case 'C':
+			counts = true;
 			break;
 		case 'F':
 			opt.latency_factor = strtod(optarg, &end);
@@ -476,21 +356,16 @@ cli_diff(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mt_err_clear(&err);
-	if ((rules = chk_rules_new(0, &err)) == NULL) {
-		cli_err("%s", err.msg);
-		return EXIT_SESSION;
-	}
-	for (i = 0; i < nign; i++) {
-		snprintf(rname, sizeof(rname), "ignore-%zu", i + 1);
-		if (chk_rules_add(rules, rname, ignore[i], NULL, &err) != 0) {
-			cli_err("--ignore: %s", err.msg);
-			goto done;
-		}
-	}
 	if (cli_store_existing(&db, dbbuf, sizeof(dbbuf), &st) != 0)
 		goto done;
-	if (check && (rc = store_baseline_get(st, name, &bl, &err)) == 0 &&
-	    rb == 0) {
+	/* The baseline and the rules first: a bad one probes nothing. */
+	rc = 0;
+	if (check && store_baseline_get(st, name, &bl, &err) != 0)
+		rc = -1;
+	if (rc == 0 && cli_rules(counts || (check && bl.ignore_counts), st,
+	    check ? name : NULL, ignore, nign, &rules, &err) != 0)
+		rc = -1;
+	if (rc == 0 && check && rb == 0) {
 		/* The probe exits 1 when a step failed: compared, not final. */
 		if ((rc = probe_again(st, db, &bl, extra, nextra, &rb,
 		    &err)) == EXIT_USAGE) {
@@ -500,8 +375,9 @@ cli_diff(int argc, char **argv)
 		rc = rc < 0 ? -1 : 0;
 	}
 	if (check && rc == 0)
-		rc = store_baseline_replay(st, name, &a.base, &err);
-	else if (!check)
+		rc = store_baseline_replay(st, name, &a.base, side_stat, &a,
+		    &err);
+	else if (!check && rc == 0)
 		rc = store_replay(st, ra, &a.base, &err);
 	if (rc == 0)
 		rc = store_replay(st, rb, &b.base, &err);

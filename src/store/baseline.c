@@ -8,6 +8,7 @@
 #include "store_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mt.h"
@@ -21,6 +22,7 @@ static int	base_prepare(struct store *, const char *, sqlite3_stmt **,
 static int	base_get_id(struct store *, const char *, int64_t *,
 		    struct mt_err *);
 static void	base_read(sqlite3_stmt *, struct store_baseline *);
+static unsigned	base_count_nul(const void *, int);
 
 bool
 store_baseline_name_ok(const char *name)
@@ -61,38 +63,130 @@ base_get_id(struct store *st, const char *name, int64_t *id,
 	return 0;
 }
 
+/* patterns[0..n) as one blob, each followed by a NUL, into *blob. */
+static int
+base_blob(const char *const *v, size_t n, char **blob, size_t *len,
+    struct mt_err *err)
+{
+	size_t	i, l, t = 0;
+	char	*b;
+
+	*blob = NULL;
+	*len = 0;
+	for (i = 0; i < n; i++)
+		t += strlen(v[i]) + 1;
+	if (t == 0)
+		return 0;
+	if ((b = malloc(t)) == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "out of memory");
+	for (i = 0, t = 0; i < n; i++) {
+		l = strlen(v[i]) + 1;
+		memcpy(b + t, v[i], l);
+		t += l;
+	}
+	*blob = b;
+	*len = t;
+	return 0;
+}
+
+/* The stats of opt onto baseline id's steps, in their stored order. */
+static int
+base_put_stats(struct store *st, int64_t id, const struct store_bl_save *opt,
+    struct mt_err *err)
+{
+	sqlite3_stmt	*q = NULL, *u = NULL;
+	size_t		 i = 0;
+	int		 rc;
+
+	if (base_prepare(st, "SELECT rowid FROM baseline_steps WHERE "
+	    "baseline = ?1 ORDER BY rowid", &q, err) != 0 ||
+	    base_prepare(st, "UPDATE baseline_steps SET elapsed_us = ?1, "
+	    "elapsed_spread = ?2 WHERE rowid = ?3", &u, err) != 0) {
+		sqlite3_finalize(q);
+		return -1;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (i >= opt->nstats)
+			break;
+		if (opt->stats[i].has) {
+			sqlite3_bind_int64(u, 1, opt->stats[i].median_us);
+			sqlite3_bind_int64(u, 2, opt->stats[i].spread_us);
+			sqlite3_bind_int64(u, 3, sqlite3_column_int64(q, 0));
+			if (sqlite3_step(u) != SQLITE_DONE) {
+				rc = SQLITE_ERROR;
+				break;
+			}
+			sqlite3_reset(u);
+		}
+		i++;
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
+	if (rc == SQLITE_ROW || (rc == SQLITE_DONE && i != opt->nstats))
+		return mt_err_set(err, MT_E_INTERNAL, "baseline: %zu latency "
+		    "figures for a run of other than %zu records",
+		    opt->nstats, i);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "saving a baseline's latencies", err);
+	return 0;
+}
+
 int
 store_baseline_save(struct store *st, const char *name, uint64_t run,
-    mt_time created, struct mt_err *err)
+    mt_time created, const struct store_bl_save *opt, struct mt_err *err)
 {
+	static const struct store_bl_save	 none = { .nruns = 1 };
 	struct store_run	 sr;
 	sqlite3_stmt		*s = NULL;
+	char			*ign = NULL;
+	size_t			 ignlen = 0;
 	int64_t			 id;
 	int			 rc;
 
+	if (opt == NULL)
+		opt = &none;
 	if (!store_baseline_name_ok(name))
 		return mt_err_set(err, MT_E_USAGE, "a baseline name is 1 to "
 		    "%d letters, digits, '.', '_' or '-', not starting with "
 		    "'-' or '.'", STORE_BASELINE_NAME_HARD - 1);
+	if (opt->nignore > STORE_IGNORE_HARD)
+		return mt_err_set(err, MT_E_USAGE, "a baseline has at most %d "
+		    "--ignore patterns", STORE_IGNORE_HARD);
+	if (opt->nruns < 1 || opt->nruns > STORE_RUNS_HARD)
+		return mt_err_set(err, MT_E_USAGE, "a baseline is saved from "
+		    "1 to %d runs", STORE_RUNS_HARD);
+	if (opt->nruns > 1 && opt->stats == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "baseline: %u runs "
+		    "without latency figures", opt->nruns);
 	if (store_get_run(st, run, &sr, err) != 0)
 		return -1;
 	if (base_get_id(st, name, &id, err) == 0)
 		return mt_err_set(err, MT_E_USAGE, "baseline \"%s\" exists "
 		    "already in %s (delete it first)", name, store_path(st));
 	mt_err_clear(err);
-	if (store_commit(st, err) != 0)
+	if (base_blob(opt->ignore, opt->nignore, &ign, &ignlen, err) != 0)
 		return -1;
+	if (store_commit(st, err) != 0)
+		goto out;
 	/* The baseline and its steps in one transaction: both or neither. */
 	if (sqlite3_exec(store_db(st), "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		return store_fail(st, "saving a baseline", err);
+	    SQLITE_OK) {
+		store_fail(st, "saving a baseline", err);
+		goto out;
+	}
 	if (base_prepare(st, "INSERT INTO baselines (name, created, run, "
-	    "proto, target, level, args) SELECT ?1, ?2, id, proto, target, "
-	    "level, args FROM runs WHERE id = ?3", &s, err) != 0)
+	    "proto, target, level, args, nruns, ignore_counts, ignore) "
+	    "SELECT ?1, ?2, id, proto, target, level, args, ?4, ?5, ?6 "
+	    "FROM runs WHERE id = ?3", &s, err) != 0)
 		goto fail;
 	store_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, created);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)run);
+	sqlite3_bind_int(s, 4, (int)opt->nruns);
+	sqlite3_bind_int(s, 5, opt->ignore_counts ? 1 : 0);
+	if (ign != NULL)
+		sqlite3_bind_blob64(s, 6, ign, ignlen, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	s = NULL;
@@ -115,19 +209,70 @@ store_baseline_save(struct store *st, const char *name, uint64_t run,
 		store_fail(st, "saving a baseline's steps", err);
 		goto fail;
 	}
+	if (opt->nruns > 1 && base_put_stats(st, id, opt, err) != 0)
+		goto fail;
 	if (sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		store_fail(st, "saving a baseline", err);
 		goto fail;
 	}
+	free(ign);
 	return 0;
 fail:
 	(void)sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+out:
+	free(ign);
 	return -1;
 }
 
+int
+store_runs_same(struct store *st, uint64_t run, size_t want, uint64_t *ids,
+    size_t *n, struct mt_err *err)
+{
+	struct store_run	 sr;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	*n = 0;
+	if (want > STORE_RUNS_HARD)
+		want = STORE_RUNS_HARD;
+	if (store_get_run(st, run, &sr, err) != 0)
+		return -1;
+	if (want == 0)
+		return 0;
+	ids[(*n)++] = run;
+	/* args IS NOT NULL: a run that kept none is like no other. */
+	if (base_prepare(st, "SELECT b.id FROM runs a, runs b WHERE a.id = ?1 "
+	    "AND b.id < a.id AND a.args IS NOT NULL AND b.args = a.args AND "
+	    "b.proto = a.proto AND b.target = a.target AND b.level = a.level "
+	    "ORDER BY b.id DESC LIMIT ?2", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)(want - 1));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < want)
+		ids[(*n)++] = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(st, "finding the runs of a probe", err);
+	return 0;
+}
+
+/* The NUL-terminated strings in blob p of n bytes. */
+static unsigned
+base_count_nul(const void *p, int n)
+{
+	const char	*c = p;
+	unsigned	 k = 0;
+	int		 i;
+
+	for (i = 0; c != NULL && i < n; i++)
+		if (c[i] == '\0')
+			k++;
+	return k;
+}
+
 /* The baseline row of s: id, name, created, run, proto, target, level,
- * and the count of its steps. */
+ * the count of its steps, nruns, ignore_counts, ignore. */
 static void
 base_read(sqlite3_stmt *s, struct store_baseline *b)
 {
@@ -140,11 +285,16 @@ base_read(sqlite3_stmt *s, struct store_baseline *b)
 	(void)store_col_text(s, 5, b->target, sizeof(b->target));
 	(void)store_col_text(s, 6, b->level, sizeof(b->level));
 	b->steps = (uint64_t)sqlite3_column_int64(s, 7);
+	b->nruns = (unsigned)sqlite3_column_int(s, 8);
+	b->ignore_counts = sqlite3_column_int(s, 9) != 0;
+	b->nignore = base_count_nul(sqlite3_column_blob(s, 10),
+	    sqlite3_column_bytes(s, 10));
 }
 
 #define BASE_ROW	"SELECT b.id, b.name, b.created, b.run, b.proto, "	\
 	"b.target, b.level, (SELECT count(*) FROM baseline_steps WHERE "	\
-	"baseline = b.id) FROM baselines b "
+	"baseline = b.id), b.nruns, b.ignore_counts, b.ignore "		\
+	"FROM baselines b "
 
 int
 store_baseline_get(struct store *st, const char *name,
@@ -191,7 +341,7 @@ store_baseline_list(struct store *st,
 
 int
 store_baseline_replay(struct store *st, const char *name, struct sink *sk,
-    struct mt_err *err)
+    int (*stat)(void *, bool, int64_t), void *arg, struct mt_err *err)
 {
 	struct store_baseline	 b;
 	struct trace_rec	 r;
@@ -200,8 +350,9 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 
 	if (store_baseline_get(st, name, &b, err) != 0)
 		return -1;
-	if (base_prepare(st, "SELECT " BASE_COLS " FROM baseline_steps WHERE "
-	    "baseline = ?1 ORDER BY rowid", &s, err) != 0)
+	if (base_prepare(st, "SELECT " BASE_COLS ", elapsed_spread FROM "
+	    "baseline_steps WHERE baseline = ?1 ORDER BY rowid", &s,
+	    err) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)b.id);
 	while (fr == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -212,6 +363,9 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 			break;
 		}
 		r.run = b.run;
+		if (stat != NULL && (fr = stat(arg, sqlite3_column_type(s, 18) !=
+		    SQLITE_NULL, sqlite3_column_int64(s, 18))) != 0)
+			break;
 		fr = sk->rec(sk, &r, err);
 	}
 	if (fr == 0 && rc != SQLITE_DONE)
@@ -220,16 +374,17 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 	return fr;
 }
 
-int
-store_baseline_args(struct store *st, const char *name,
-    int (*fn)(void *, const char *), void *arg, struct mt_err *err)
+/* Each NUL-terminated string in column col of baseline name, to fn. */
+static int
+base_each(struct store *st, const char *name, const char *sql,
+    const char *what, int (*fn)(void *, const char *), void *arg,
+    struct mt_err *err)
 {
 	sqlite3_stmt	*s;
 	const char	*p, *e, *nul;
 	int		 rc, fr = 0;
 
-	if (base_prepare(st, "SELECT args FROM baselines WHERE name = ?1", &s,
-	    err) != 0)
+	if (base_prepare(st, sql, &s, err) != 0)
 		return -1;
 	store_bind_text(s, 1, name);
 	rc = sqlite3_step(s);
@@ -244,9 +399,25 @@ store_baseline_args(struct store *st, const char *name,
 		fr = mt_err_set(err, MT_E_USAGE, "no baseline \"%s\" in %s",
 		    name, store_path(st));
 	else if (rc != SQLITE_ROW)
-		fr = store_fail(st, "reading a baseline's arguments", err);
+		fr = store_fail(st, what, err);
 	sqlite3_finalize(s);
 	return fr;
+}
+
+int
+store_baseline_args(struct store *st, const char *name,
+    int (*fn)(void *, const char *), void *arg, struct mt_err *err)
+{
+	return base_each(st, name, "SELECT args FROM baselines WHERE name = "
+	    "?1", "reading a baseline's arguments", fn, arg, err);
+}
+
+int
+store_baseline_ignore(struct store *st, const char *name,
+    int (*fn)(void *, const char *), void *arg, struct mt_err *err)
+{
+	return base_each(st, name, "SELECT ignore FROM baselines WHERE name = "
+	    "?1", "reading a baseline's --ignore patterns", fn, arg, err);
 }
 
 int

@@ -19,9 +19,11 @@
 
 #include "ev.h"
 #include "mt.h"
+#include "mt_limits.h"
 
 #define BJ_FORMAT	"mailtrace-baseline"
-#define BJ_VERSION	1
+#define BJ_VERSION	2	/* 1: before runs, ignore_counts, ignore and
+				   elapsed_spread_us (read as their defaults) */
 #define BJ_DUMP		(JSON_COMPACT | JSON_PRESERVE_ORDER | \
 			    JSON_ENSURE_ASCII)
 
@@ -29,11 +31,15 @@ struct bj_sink {
 	struct sink	 base;
 	FILE		*out;
 	uint64_t	 n;
+	bool		 has_spread;	/* the next step's (bj_stat) */
+	int64_t		 spread_us;
 };
 
 static int	bj_rec(struct sink *, const struct trace_rec *,
 		    struct mt_err *);
-static json_t	*bj_step(const struct trace_rec *);
+static json_t	*bj_step(const struct trace_rec *, bool, int64_t);
+static int	bj_stat(void *, bool, int64_t);
+static int	bj_str_each(void *, const char *);
 static json_t	*bj_args(struct store *, uint64_t, struct mt_err *);
 static int	bj_put_steps(struct store *, int64_t, json_t *,
 		    struct mt_err *);
@@ -42,7 +48,7 @@ static const char *bj_str(json_t *, const char *, size_t, size_t, char *,
 
 /* One step: the record's fields, in this fixed order. */
 static json_t *
-bj_step(const struct trace_rec *r)
+bj_step(const struct trace_rec *r, bool has_spread, int64_t spread_us)
 {
 	json_t	*o = json_object();
 	char	 ev[8], lv[2] = { r->level, '\0' };
@@ -66,6 +72,8 @@ bj_step(const struct trace_rec *r)
 	json_object_set_new(o, "time_us", json_integer(r->time));
 	json_object_set_new(o, "elapsed_us", r->has_elapsed ?
 	    json_integer(r->elapsed_us) : json_null());
+	json_object_set_new(o, "elapsed_spread_us", has_spread ?
+	    json_integer(spread_us) : json_null());
 	json_object_set_new(o, "bytes", r->has_bytes ?
 	    json_integer((json_int_t)r->bytes) : json_null());
 	json_object_set_new(o, "body_end_us", r->has_bytes ?
@@ -85,7 +93,7 @@ bj_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	char		*s;
 
 	/* Strings that are not UTF-8 (a server's bytes) make no object. */
-	if ((o = bj_step(r)) == NULL || (s = json_dumps(o, BJ_DUMP)) == NULL) {
+	if ((o = bj_step(r, b->has_spread, b->spread_us)) == NULL || (s = json_dumps(o, BJ_DUMP)) == NULL) {
 		json_decref(o);
 		return mt_err_set(err, MT_E_INTERNAL, "step %llu: cannot be "
 		    "written as JSON", (unsigned long long)b->n + 1);
@@ -95,6 +103,24 @@ bj_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	free(s);
 	json_decref(o);
 	return 0;
+}
+
+/* The next step's latency spread, for bj_rec. */
+static int
+bj_stat(void *arg, bool has, int64_t spread_us)
+{
+	struct bj_sink	*b = arg;
+
+	b->has_spread = has;
+	b->spread_us = spread_us;
+	return 0;
+}
+
+/* One string onto the JSON array arg. */
+static int
+bj_str_each(void *arg, const char *v)
+{
+	return json_array_append_new(arg, json_string(v)) == 0 ? 0 : 1;
 }
 
 /* The baseline's arguments as a JSON array of strings. */
@@ -131,9 +157,9 @@ store_baseline_export(struct store *st, const char *name, FILE *out,
 {
 	struct store_baseline	 b;
 	struct bj_sink		 sk;
-	json_t			*h;
+	json_t			*h, *ign = NULL;
 	char			*s;
-	int			 rc;
+	int			 rc = 0;
 
 	if (store_baseline_get(st, name, &b, err) != 0)
 		return -1;
@@ -148,6 +174,17 @@ store_baseline_export(struct store *st, const char *name, FILE *out,
 	json_object_set_new(h, "target", json_string(b.target));
 	json_object_set_new(h, "level", json_string(b.level));
 	json_object_set_new(h, "args", bj_args(st, b.id, err));
+	json_object_set_new(h, "runs", json_integer(b.nruns));
+	json_object_set_new(h, "ignore_counts", json_boolean(b.ignore_counts));
+	/* bj_str_each's 1 (no memory) stops it with err not filled. */
+	if ((ign = json_array()) == NULL || (rc = store_baseline_ignore(st,
+	    name, bj_str_each, ign, err)) != 0) {
+		json_decref(ign);
+		json_decref(h);
+		return rc < 0 ? -1 : mt_err_set(err, MT_E_INTERNAL,
+		    "out of memory");
+	}
+	json_object_set_new(h, "ignore", ign);
 	if ((s = json_dumps(h, BJ_DUMP)) == NULL) {
 		json_decref(h);
 		return mt_err_set(err, MT_E_INTERNAL, "baseline %s: its "
@@ -159,7 +196,7 @@ store_baseline_export(struct store *st, const char *name, FILE *out,
 	memset(&sk, 0, sizeof(sk));
 	sk.base.rec = bj_rec;
 	sk.out = out;
-	rc = store_baseline_replay(st, name, &sk.base, err);
+	rc = store_baseline_replay(st, name, &sk.base, bj_stat, &sk, err);
 	fputs("\n]}\n", out);
 	return rc;
 }
@@ -203,9 +240,9 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 	int		 rc = 0;
 
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO baseline_steps "
-	    "(baseline, " BJ_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", -1, &s,
-	    NULL) != SQLITE_OK)
+	    "(baseline, " BJ_COLS ", elapsed_spread) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "?19, ?20)", -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, "importing a baseline", err);
 	json_array_foreach(steps, i, o) {
 		memset(&r, 0, sizeof(r));
@@ -268,6 +305,11 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		store_bind_text(s, 13, src);
 		if (json_is_integer(v = json_object_get(o, "elapsed_us")))
 			sqlite3_bind_int64(s, 14, json_integer_value(v));
+		/* A spread only beside a time (the median it is about). */
+		if (json_is_integer(v) && json_is_integer(v =
+		    json_object_get(o, "elapsed_spread_us")) &&
+		    json_integer_value(v) >= 0)
+			sqlite3_bind_int64(s, 20, json_integer_value(v));
 		if (json_is_integer(v = json_object_get(o, "bytes"))) {
 			sqlite3_bind_int64(s, 15, json_integer_value(v));
 			v = json_object_get(o, "body_end_us");
@@ -299,8 +341,10 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 	json_t		*root, *h, *steps, *args, *a;
 	char		 nm[STORE_BASELINE_NAME_HARD], proto[STORE_NAME_HARD];
 	char		 level[STORE_NAME_HARD], target[STORE_TARGET_HARD];
-	char		*blob = NULL;
-	size_t		 i, bl = 0, l;
+	json_t		*nruns, *icounts, *ignore;
+	json_int_t	 version;
+	char		*blob = NULL, *iblob = NULL, *nblob;
+	size_t		 i, bl = 0, il = 0, l;
 	sqlite3_stmt	*s;
 	struct store_baseline b;
 	int		 rc = -1;
@@ -318,11 +362,22 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 	h = json_object_get(root, "baseline");
 	steps = json_object_get(root, "steps");
 	args = json_object_get(h, "args");
+	version = json_integer_value(json_object_get(h, "version"));
+	/* Version 1 files have none of these: one run, no rules. */
+	nruns = json_object_get(h, "runs");
+	icounts = json_object_get(h, "ignore_counts");
+	ignore = json_object_get(h, "ignore");
 	if (!json_is_object(h) || !json_is_array(steps) ||
 	    !json_is_array(args) || strcmp(json_string_value(json_object_get(h,
 	    "format")) != NULL ? json_string_value(json_object_get(h,
 	    "format")) : "", BJ_FORMAT) != 0 ||
-	    json_integer_value(json_object_get(h, "version")) != BJ_VERSION ||
+	    version < 1 || version > BJ_VERSION ||
+	    (nruns != NULL && (!json_is_integer(nruns) ||
+	    json_integer_value(nruns) < 1 ||
+	    json_integer_value(nruns) > STORE_RUNS_HARD)) ||
+	    (icounts != NULL && !json_is_boolean(icounts)) ||
+	    (ignore != NULL && (!json_is_array(ignore) ||
+	    json_array_size(ignore) > STORE_IGNORE_HARD)) ||
 	    !json_is_integer(json_object_get(h, "run")) ||
 	    !json_is_integer(json_object_get(h, "created_us")) ||
 	    bj_str(h, "name", 1, STORE_BASELINE_NAME_HARD - 1, nm,
@@ -334,7 +389,7 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 	    bj_str(h, "target", 0, STORE_TARGET_HARD - 1, target,
 	    sizeof(target)) == NULL) {
 		rc = mt_err_set(err, MT_E_USAGE, "%s: not a mailtrace baseline "
-		    "file (version %d; docs/check.md, \"Baseline files\")",
+		    "file (version 1 to %d; docs/check.md, \"Baseline files\")",
 		    path, BJ_VERSION);
 		goto done;
 	}
@@ -351,6 +406,24 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 		    store_path(st));
 		goto done;
 	}
+	json_array_foreach(ignore, i, a) {
+		if (!json_is_string(a) || json_string_length(a) == 0 ||
+		    json_string_length(a) >= MT_CHK_PATTERN_HARD ||
+		    strlen(json_string_value(a)) != json_string_length(a)) {
+			rc = mt_err_set(err, MT_E_USAGE, "%s: ignore: pattern "
+			    "%zu is not a string of 1 to %d bytes", path,
+			    i + 1, MT_CHK_PATTERN_HARD - 1);
+			goto done;
+		}
+		l = strlen(json_string_value(a)) + 1;
+		if ((nblob = realloc(iblob, il + l)) == NULL) {
+			rc = mt_err_set(err, MT_E_INTERNAL, "out of memory");
+			goto done;
+		}
+		iblob = nblob;
+		memcpy(iblob + il, json_string_value(a), l);
+		il += l;
+	}
 	json_array_foreach(args, i, a) {
 		if (!json_is_string(a)) {
 			rc = mt_err_set(err, MT_E_USAGE, "%s: args: not "
@@ -358,10 +431,11 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 			goto done;
 		}
 		l = strlen(json_string_value(a)) + 1;
-		if ((blob = realloc(blob, bl + l)) == NULL) {
+		if ((nblob = realloc(blob, bl + l)) == NULL) {
 			rc = mt_err_set(err, MT_E_INTERNAL, "out of memory");
 			goto done;
 		}
+		blob = nblob;
 		memcpy(blob + bl, json_string_value(a), l);
 		bl += l;
 	}
@@ -373,8 +447,9 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 		goto done;
 	}
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO baselines (name, "
-	    "created, run, proto, target, level, args) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7)", -1, &s, NULL) != SQLITE_OK) {
+	    "created, run, proto, target, level, args, nruns, ignore_counts, "
+	    "ignore) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &s,
+	    NULL) != SQLITE_OK) {
 		rc = store_fail(st, "importing a baseline", err);
 		goto rollback;
 	}
@@ -387,6 +462,10 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 	store_bind_text(s, 6, level);
 	if (blob != NULL)
 		sqlite3_bind_blob64(s, 7, blob, bl, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 8, nruns != NULL ? json_integer_value(nruns) : 1);
+	sqlite3_bind_int(s, 9, json_is_true(icounts) ? 1 : 0);
+	if (iblob != NULL)
+		sqlite3_bind_blob64(s, 10, iblob, il, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -408,6 +487,7 @@ rollback:
 	(void)sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
 done:
 	free(blob);
+	free(iblob);
 	json_decref(root);
 	return rc;
 }

@@ -175,6 +175,18 @@ static const char *const store_migrations[] = {
 	"  detail TEXT NULL, reply TEXT NULL, elapsed_spread INTEGER NULL);"
 	"CREATE INDEX baseline_steps_b ON baseline_steps (baseline);"
 	"ALTER TABLE runs ADD COLUMN baseline TEXT NULL;",
+	/*
+	 * 6: what a baseline carries beyond one run's records (issue 10):
+	 * how many runs it was saved from (then its steps' elapsed_us are
+	 * the runs' medians, elapsed_spread how far apart they lay), and
+	 * the check's rules it asks for: STAT/LIST counts and sizes
+	 * ignored, and its own --ignore patterns (each followed by a NUL,
+	 * in order; NULL: none).
+	 */
+	"ALTER TABLE baselines ADD COLUMN nruns INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE baselines ADD COLUMN ignore_counts INTEGER NOT NULL "
+	"DEFAULT 0;"
+	"ALTER TABLE baselines ADD COLUMN ignore BLOB NULL;",
 };
 
 #define STORE_NMIGRATIONS \

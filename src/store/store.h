@@ -17,7 +17,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	5	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	6	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 
@@ -93,22 +93,65 @@ struct store_baseline {
 	uint64_t	 id;
 	char		 name[STORE_BASELINE_NAME_HARD];
 	mt_time		 created;
-	uint64_t	 run;		/* the run it was saved from */
+	uint64_t	 run;		/* the run it was saved from (the
+					   newest, when from several) */
 	char		 proto[STORE_NAME_HARD];
 	char		 target[STORE_TARGET_HARD];
 	char		 level[STORE_NAME_HARD];
 	uint64_t	 steps;		/* its records */
+	unsigned	 nruns;		/* the runs its latencies come from */
+	bool		 ignore_counts;	/* the check ignores STAT/LIST counts */
+	unsigned	 nignore;	/* its own --ignore patterns */
+};
+
+#define STORE_RUNS_HARD		MT_CHK_RUNS_HARD	/* runs one baseline is saved from */
+#define STORE_IGNORE_HARD	32	/* --ignore patterns of one baseline */
+
+/* One step's latency over several runs (store_baseline_save()). */
+struct store_step_stat {
+	int64_t		 median_us;
+	int64_t		 spread_us;	/* the largest minus the smallest */
+	bool		 has;		/* false: the step has no time */
+};
+
+/* What a baseline is saved with beyond its run's records. */
+struct store_bl_save {
+	/*
+	 * nruns > 1: the latencies of the run's steps over nruns runs, one
+	 * per record of the run in stored order (nstats of them: exactly
+	 * the run's count); each has one's median replaces the step's
+	 * elapsed time and its spread is kept beside it.
+	 */
+	unsigned			 nruns;
+	const struct store_step_stat	*stats;
+	size_t				 nstats;
+	bool				 ignore_counts;
+	const char *const		*ignore;	/* patterns, as given */
+	size_t				 nignore;	/* <= STORE_IGNORE_HARD */
 };
 
 /* A name is 1 to 64 of [A-Za-z0-9._-], not starting with '-' or '.'. */
 bool		 store_baseline_name_ok(const char *);
 /*
  * Save run as baseline name (a copy of its records, in stored order, and
- * of the run's proto, target, level and arguments), created at created.
- * MT_E_USAGE: a bad name, no such run, a baseline of that name exists.
+ * of the run's proto, target, level and arguments), created at created,
+ * with what opt adds (NULL: nothing; one run, no rules of its own).
+ * MT_E_USAGE: a bad name, no such run, a baseline of that name exists,
+ * more patterns than STORE_IGNORE_HARD or runs than STORE_RUNS_HARD;
+ * MT_E_INTERNAL: stats that are not one per record.
  */
 int		 store_baseline_save(struct store *, const char *name,
-		    uint64_t run, mt_time created, struct mt_err *err);
+		    uint64_t run, mt_time created,
+		    const struct store_bl_save *opt, struct mt_err *err);
+/*
+ * The runs of the same probe as run, newest first, run itself the first:
+ * runs up to run with the same proto, target, level and arguments (the
+ * command line as kept: every option; a run made before arguments were
+ * kept matches none but itself), at most want (<= STORE_RUNS_HARD) into
+ * ids; their count into *n.  MT_E_USAGE when there is no run run.
+ */
+int		 store_runs_same(struct store *, uint64_t run, size_t want,
+		    uint64_t *ids, size_t *n, struct mt_err *err);
 /* Baseline name into *b; MT_E_USAGE when there is none. */
 int		 store_baseline_get(struct store *, const char *name,
 		    struct store_baseline *b, struct mt_err *err);
@@ -121,11 +164,22 @@ int		 store_baseline_list(struct store *,
 		    struct mt_err *err);
 /*
  * Hand each step of baseline name to s->rec(), in order, as store_replay()
- * does for a run (r->run: the run it was saved from).  Stops at the first
- * sink failure.
+ * does for a run (r->run: the run it was saved from).  Before each, when
+ * stat is not NULL, stat(arg, has, spread_us): whether the step has a
+ * latency spread (a baseline of several runs; its elapsed time is then
+ * their median) and what it is.  Stops at the first failure of the sink
+ * or of stat (non-zero; err filled by it).
  */
 int		 store_baseline_replay(struct store *, const char *name,
-		    struct sink *s, struct mt_err *err);
+		    struct sink *s, int (*stat)(void *, bool, int64_t),
+		    void *arg, struct mt_err *err);
+/*
+ * Hand each of baseline name's own --ignore patterns, in order, to
+ * fn(arg, pattern), as store_baseline_args() does.
+ */
+int		 store_baseline_ignore(struct store *, const char *name,
+		    int (*fn)(void *, const char *), void *arg,
+		    struct mt_err *err);
 #define STORE_IMPORT_HARD	(64 << 20)	/* bytes of a baseline file */
 
 /*

@@ -48,3 +48,11 @@ add_test(NAME check.change
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/change.sh $<TARGET_FILE:mailtrace>
           ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(check.change PROPERTIES FIXTURES_REQUIRED certs TIMEOUT 180)
+
+# What a baseline carries beyond one run: --runs N (latency medians, one
+# slow run not the reference), its own --ignore-counts and --ignore rules,
+# both through export and import (tests/check/baseline.sh).
+add_test(NAME check.baseline
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/baseline.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(check.baseline PROPERTIES TIMEOUT 90)

@@ -503,6 +503,68 @@ test_bounds(void)
 	free(b);
 }
 
+/*
+ * chk_stats: a step's median over runs (odd and even counts), its spread,
+ * a step an older run lacks (aligned, not shifted), a step the newest has
+ * no time for, and a run with a step of its own (not counted).
+ */
+static void
+test_stats(void)
+{
+	struct chk_step		*r[4];
+	const struct chk_step	*cr[4];
+	struct chk_stat		 st[NPOP3];
+	size_t			 ns[4], i, stat_i = NPOP3, k;
+	struct mt_err		 err;
+
+	for (i = 0; i < NPOP3; i++)
+		if (pop3[i].event == 0xAD91 && strcmp(pop3[i].intf, "STAT") == 0)
+			stat_i = i;
+	CHECK(stat_i < NPOP3);
+	if (stat_i >= NPOP3)
+		return;
+	for (k = 0; k < 4; k++) {
+		r[k] = copy(pop3, NPOP3);
+		ns[k] = NPOP3;
+	}
+	/* STAT: 400 ms in the newest, 1, 3 and 2 ms in the older runs. */
+	r[0][stat_i].elapsed_us = 400000;
+	r[1][stat_i].elapsed_us = 1000;
+	r[2][stat_i].elapsed_us = 3000;
+	r[3][stat_i].elapsed_us = 2000;
+	/* Run 1 lacks the greeting's "after" step (index 1): no shift. */
+	memmove(&r[1][1], &r[1][2], (NPOP3 - 2) * sizeof(*r[1]));
+	ns[1] = NPOP3 - 1;
+	/* Run 2: the newest's first step has no time; give run 2's one. */
+	r[2][0].elapsed_us = 5;
+	r[2][0].has_elapsed = true;
+	for (k = 0; k < 4; k++)
+		cr[k] = r[k];
+	CHECK(chk_stats(rs, cr, ns, 4, st, &err) == 0);
+	/* 1, 2, 3, 400 ms: the mean of the middle two; spread 399 ms. */
+	CHECK(st[stat_i].has && st[stat_i].n == 4);
+	CHECK(st[stat_i].median_us == 2500);
+	CHECK(st[stat_i].spread_us == 399000);
+	/* Three runs: 1, 3 and 400 ms, median 3 ms. */
+	CHECK(chk_stats(rs, cr, ns, 3, st, &err) == 0);
+	CHECK(st[stat_i].median_us == 3000 && st[stat_i].spread_us == 399000);
+	/* The greeting: three runs have it (run 1 not), all 900 us. */
+	CHECK(st[1].has && st[1].n == 2 && st[1].median_us == 900);
+	CHECK(chk_stats(rs, cr, ns, 4, st, &err) == 0);
+	CHECK(st[1].n == 3 && st[1].spread_us == 0);
+	/* No time in the newest: none, whatever the older runs had. */
+	CHECK(!st[0].has && st[0].n == 0);
+	/* One run: its own times, spread 0. */
+	CHECK(chk_stats(rs, cr, ns, 1, st, &err) == 0);
+	CHECK(st[stat_i].median_us == 400000 && st[stat_i].spread_us == 0);
+	/* Bounds. */
+	CHECK(chk_stats(rs, cr, ns, 0, st, &err) == -MT_E_INTERNAL);
+	CHECK(chk_stats(rs, cr, ns, MT_CHK_RUNS_HARD + 1, st, &err) ==
+	    -MT_E_INTERNAL);
+	for (k = 0; k < 4; k++)
+		free(r[k]);
+}
+
 /* docs/check.md names every kind as | `name` |. */
 static void
 test_doc(const char *path)
@@ -545,6 +607,7 @@ main(int argc, char **argv)
 	test_latency();
 	test_opts();
 	test_bounds();
+	test_stats();
 	if (argc > 1)
 		test_doc(argv[1]);
 	chk_rules_free(rs);

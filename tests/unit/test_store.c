@@ -63,6 +63,7 @@ static void	test_migrate_v2(void);
 static void	test_migrate_v2_reply(void);
 static void	check_replay_plan(const char *);
 static void	test_concurrent_create(void);
+static void	test_baseline_runs(void);
 static void	test_default_path(void);
 static void	cleanup(void);
 
@@ -629,6 +630,171 @@ test_run_args(void)
 	store_close(st);
 }
 
+/* A baseline's replayed steps: their elapsed times and spreads. */
+struct bl_sink {
+	struct sink	 base;
+	size_t		 n;
+	int64_t		 elapsed[NRECS];
+	bool		 has_elapsed[NRECS];
+	int64_t		 spread[NRECS];
+	bool		 has_spread[NRECS];
+	bool		 next_has;
+	int64_t		 next_spread;
+};
+
+static int
+bl_stat(void *arg, bool has, int64_t spread)
+{
+	struct bl_sink	*b = arg;
+
+	b->next_has = has;
+	b->next_spread = spread;
+	return 0;
+}
+
+static int
+bl_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
+{
+	struct bl_sink	*b = (struct bl_sink *)sk;
+
+	(void)err;
+	if (b->n < NRECS) {
+		b->elapsed[b->n] = r->elapsed_us;
+		b->has_elapsed[b->n] = r->has_elapsed;
+		b->spread[b->n] = b->next_spread;
+		b->has_spread[b->n] = b->next_has;
+	}
+	b->n++;
+	return 0;
+}
+
+/*
+ * store_runs_same() finds the runs of the same probe (same arguments;
+ * one that kept none matches only itself); a baseline saved from several
+ * runs keeps each step's median and spread and its rules; a version 5
+ * store's baseline (before nruns, ignore_counts, ignore) reads as one run
+ * without rules after migration 6.
+ */
+static void
+test_baseline_runs(void)
+{
+	static char		 a0[] = "--level", a1[] = "advanced",
+				 b1[] = "standard";
+	char *const		 argv_a[] = { a0, a1 };
+	char *const		 argv_b[] = { a0, b1 };
+	const char *const	 ign[] = { "a+", "b" };
+	char			 dir[] = "/tmp/mt-store-bl.XXXXXX", path[256];
+	struct run_info		 ri = { .proto = "pop3", .target = "t",
+				    .level = "advanced", .started = T0 };
+	struct store_step_stat	 stats[NRECS];
+	struct store_bl_save	 so;
+	struct store_baseline	 b;
+	struct trace_rec	 r[NRECS];
+	struct bl_sink		 bs;
+	struct store		*st;
+	struct sink		*sk;
+	struct mt_err		 err;
+	uint64_t		 ids[8], runs[6];
+	size_t			 n, i;
+	char			 got[64];
+	sqlite3			*db;
+	int			 k;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/bl.db", dir);
+	mt_err_clear(&err);
+	CHECK_OK(store_open(path, &st, &err), err);
+	/* 1: A, 2: none, 3: A, 4: B, 5: A */
+	for (k = 1; k <= 5; k++) {
+		ri.argc = k == 2 ? 0 : 2;
+		ri.argv = k == 4 ? argv_b : argv_a;
+		CHECK_OK(store_run_begin(st, &ri, &err), err);
+		runs[k] = ri.run;
+	}
+	CHECK_OK(store_runs_same(st, runs[5], 8, ids, &n, &err), err);
+	CHECK(n == 3 && ids[0] == runs[5] && ids[1] == runs[3] &&
+	    ids[2] == runs[1]);
+	CHECK_OK(store_runs_same(st, runs[5], 2, ids, &n, &err), err);
+	CHECK(n == 2 && ids[1] == runs[3]);
+	CHECK_OK(store_runs_same(st, runs[2], 8, ids, &n, &err), err);
+	CHECK(n == 1 && ids[0] == runs[2]);
+	CHECK_OK(store_runs_same(st, runs[4], 8, ids, &n, &err), err);
+	CHECK(n == 1);
+	CHECK(store_runs_same(st, runs[5] + 9, 8, ids, &n, &err) != 0 &&
+	    err.code == MT_E_USAGE);
+
+	make_recs(r, runs[5]);
+	CHECK((sk = store_sink(st)) != NULL);
+	for (i = 0; i < NRECS; i++)
+		CHECK_OK(sk->rec(sk, &r[i], &err), err);
+	CHECK_OK(sk->flush(sk, &err), err);
+	sk->close(sk);
+	memset(stats, 0, sizeof(stats));
+	for (i = 0; i < NRECS; i++)
+		if (r[i].has_elapsed) {
+			stats[i].has = true;
+			stats[i].median_us = 700 + (int64_t)i;
+			stats[i].spread_us = 30 + (int64_t)i;
+		}
+	memset(&so, 0, sizeof(so));
+	so.nruns = 3;
+	so.stats = stats;
+	so.nstats = NRECS - 1;		/* not one per record: refused */
+	so.ignore_counts = true;
+	so.ignore = ign;
+	so.nignore = 2;
+	CHECK(store_baseline_save(st, "m", runs[5], T0, &so, &err) != 0 &&
+	    err.code == MT_E_INTERNAL);
+	CHECK(store_baseline_get(st, "m", &b, &err) != 0);
+	so.nstats = NRECS;
+	CHECK_OK(store_baseline_save(st, "m", runs[5], T0, &so, &err), err);
+	CHECK_OK(store_baseline_get(st, "m", &b, &err), err);
+	CHECK(b.nruns == 3 && b.ignore_counts && b.nignore == 2 &&
+	    b.steps == NRECS);
+	got[0] = '\0';
+	CHECK_OK(store_baseline_ignore(st, "m", args_cat, got, &err), err);
+	CHECK_STR(got, "a+|b|");
+	memset(&bs, 0, sizeof(bs));
+	bs.base.rec = bl_rec;
+	CHECK_OK(store_baseline_replay(st, "m", &bs.base, bl_stat, &bs, &err),
+	    err);
+	CHECK(bs.n == NRECS);
+	for (i = 0; i < NRECS; i++) {
+		CHECK(bs.has_spread[i] == r[i].has_elapsed);
+		CHECK(bs.has_elapsed[i] == r[i].has_elapsed);
+		if (r[i].has_elapsed)
+			CHECK(bs.elapsed[i] == 700 + (int64_t)i &&
+			    bs.spread[i] == 30 + (int64_t)i);
+	}
+	so.nruns = STORE_RUNS_HARD + 1;
+	CHECK(store_baseline_save(st, "m2", runs[5], T0, &so, &err) != 0 &&
+	    err.code == MT_E_USAGE);
+	store_close(st);
+
+	/* Back to version 5: the columns of migration 6 gone. */
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "ALTER TABLE baselines DROP COLUMN nruns;"
+	    "ALTER TABLE baselines DROP COLUMN ignore_counts;"
+	    "ALTER TABLE baselines DROP COLUMN ignore;"
+	    "PRAGMA user_version = 5;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_OK(store_open(path, &st, &err), err);
+	CHECK_OK(store_baseline_get(st, "m", &b, &err), err);
+	CHECK(b.nruns == 1 && !b.ignore_counts && b.nignore == 0 &&
+	    b.steps == NRECS);
+	got[0] = '\0';
+	CHECK_OK(store_baseline_ignore(st, "m", args_cat, got, &err), err);
+	CHECK_STR(got, "");
+	memset(&bs, 0, sizeof(bs));
+	bs.base.rec = bl_rec;
+	CHECK_OK(store_baseline_replay(st, "m", &bs.base, bl_stat, &bs, &err),
+	    err);
+	CHECK(bs.n == NRECS);
+	store_close(st);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_concurrent_create(void)
 {
@@ -811,6 +977,7 @@ main(void)
 	size_t			 i;
 
 	test_run_args();
+	test_baseline_runs();
 	CHECK(mkdtemp(tmpdir) != NULL);
 	snprintf(dbpath, sizeof(dbpath), "%s/a/b/t.db", tmpdir);
 	mt_err_clear(&err);
