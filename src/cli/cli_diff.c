@@ -32,7 +32,8 @@ struct probe_argv {
 
 static const char diff_usage[] =
 "usage: mailtrace diff RUN_A RUN_B [options]\n"
-"       mailtrace check NAME [--run ID] [options] [-- PROBE OPTIONS]\n"
+"       mailtrace check NAME [--password-file F] [options] [-- PROBE OPTIONS]\n"
+"       mailtrace check NAME --run ID [options]\n"
 "\n"
 "Compares two stored runs (diff), or a stored run with a baseline (check;\n"
 "see mailtrace baseline --help), session by session, and prints what\n"
@@ -49,6 +50,9 @@ static const char diff_usage[] =
 "  --latency-factor F    a step is slower when above F times its baseline\n"
 "                        (default 3) ...\n"
 "  --latency-min-ms MS   ... and more than MS ms above it (default 100)\n"
+"  --password-file F     with check: the probe reads its password from F\n"
+"                        (as the probe's own --password-file; the baseline's\n"
+"                        run may have named another file, or none)\n"
 "  --run ID              with check: a stored run to hold against the\n"
 "                        baseline; without it, check probes the baseline's\n"
 "                        target again with the arguments it was made with,\n"
@@ -95,13 +99,15 @@ argv_free(struct probe_argv *pv)
 
 /*
  * Probe the baseline's target again: its command (pop3 or smtp) with the
- * arguments it was made with, then extra[0..nextra); the run is stored,
+ * arguments it was made with, then --password-file pwfile (when not NULL),
+ * then extra[0..nextra); the run is stored,
  * marked with the baseline, not printed.  Its id into *run; the probe's
  * exit status, or -1 (err filled) when it could not be run.
  */
 static int
 probe_again(struct store *st, const char *db, const struct store_baseline *bl,
-    char **extra, int nextra, uint64_t *run, struct mt_err *err)
+    const char *pwfile, char **extra, int nextra, uint64_t *run,
+    struct mt_err *err)
 {
 	struct probe_argv	 pv;
 	int			 i, status;
@@ -123,6 +129,12 @@ probe_again(struct store *st, const char *db, const struct store_baseline *bl,
 		return mt_err_set(err, MT_E_USAGE, "check %s: the baseline's "
 		    "run kept no arguments (made before they were kept): "
 		    "compare a stored run with --run ID", bl->name);
+	}
+	if (pwfile != NULL && (argv_add(&pv, "--password-file") != 0 ||
+	    argv_add(&pv, pwfile) != 0)) {
+		argv_free(&pv);
+		return mt_err_set(err, MT_E_USAGE, "check %s: more than %d "
+		    "arguments", bl->name, CHECK_ARGS_HARD);
 	}
 	for (i = 0; i < nextra; i++)
 		if (argv_add(&pv, extra[i]) != 0) {
@@ -225,6 +237,7 @@ cli_diff(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "ignore", required_argument, NULL, 'i' },
 		{ "ignore-counts", no_argument, NULL, 'C' },
+		{ "password-file", required_argument, NULL, 'P' },
 		{ "latency-factor", required_argument, NULL, 'F' },
 		{ "latency-min-ms", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
@@ -233,6 +246,7 @@ cli_diff(int argc, char **argv)
 	bool			 check = strcmp(argv[0], "check") == 0;
 	enum sink_format	 fmt = SINK_TEXT;
 	const char		*db = NULL, *ignore[DIFF_IGNORE_HARD], *name = NULL;
+	const char		*pwfile = NULL;
 	char			 dbbuf[4096], *end;
 	struct store		*st = NULL;
 	struct store_baseline	 bl;
@@ -296,6 +310,14 @@ cli_diff(int argc, char **argv)
 		case 'C':
 			counts = true;
 			break;
+		case 'P':
+			if (!check) {
+				cli_err("diff: --password-file goes with check "
+				    "(diff probes nothing)");
+				return EXIT_USAGE;
+			}
+			pwfile = optarg;
+			break;
 		case 'F':
 			opt.latency_factor = strtod(optarg, &end);
 			if (*optarg == '\0' || *end != '\0' ||
@@ -350,9 +372,10 @@ cli_diff(int argc, char **argv)
 		    argv[optind], check ? " (probe options go after --)" : "");
 		return EXIT_USAGE;
 	}
-	if (nextra > 0 && rb != 0) {
-		cli_err("check: probe options (after --) go with probing, not "
-		    "with --run");
+	if ((nextra > 0 || pwfile != NULL) && rb != 0) {
+		cli_err("check: %s go%s with probing, not with --run",
+		    pwfile != NULL ? "--password-file" : "probe options (after "
+		    "--)", pwfile != NULL ? "es" : "");
 		return EXIT_USAGE;
 	}
 	mt_err_clear(&err);
@@ -367,7 +390,7 @@ cli_diff(int argc, char **argv)
 		rc = -1;
 	if (rc == 0 && check && rb == 0) {
 		/* The probe exits 1 when a step failed: compared, not final. */
-		if ((rc = probe_again(st, db, &bl, extra, nextra, &rb,
+		if ((rc = probe_again(st, db, &bl, pwfile, extra, nextra, &rb,
 		    &err)) == EXIT_USAGE) {
 			status = EXIT_USAGE;
 			goto done;

@@ -57,6 +57,16 @@ check "check -- --timeout 5000: the probe ran with it" \
 "$MT" show >"$OUT/opts.show" 2>&1
 check "check -- --timeout 5000: the stored run has the option's timeout" \
     has "$OUT/opts.show" "0xAD82  A  rc=0  --  opt=127.0.0.1 $port 10000 5000$"
+# check --password-file F: the probe reads F (here one that is not there:
+# the probe says so and does not start; no connection is used).
+"$MT" check mx --password-file "$OUT/no-such-pw" >"$OUT/pwfile.out" 2>&1
+rc=$?
+T_SHOW=$OUT/pwfile.out
+check "check --password-file MISSING: exit 2 (got $rc)" test "$rc" = 2
+check "check --password-file MISSING: the probe names the file" \
+    has "$OUT/pwfile.out" "^mailtrace: password file $OUT/no-such-pw: No such file or directory$"
+"$MT" check mx --password-file "$OUT/pw" --run 1 >"$OUT/pwrun.out" 2>&1
+check "check --password-file with --run: exit 2" test "$?" = 2
 "$MT" check mx --run 1 -- --timeout 5 >/dev/null 2>"$OUT/runopts.err"
 check "check --run with probe options: exit 2" test "$?" = 2
 

@@ -43,4 +43,10 @@ for i in 1 2 3; do
 	T_SHOW=$OUT/postfix$i.out
 	check "Postfix check $i: clean (exit $rc)" test "$rc" = 0 -a "$(cat "$OUT/postfix$i.out")" = "no difference"
 done
+"$MT" baseline export dovecot-apop "$OUT/dovecot-apop.json" >/dev/null 2>&1 &&
+	"$MT" baseline export postfix "$OUT/postfix.json" >/dev/null 2>&1
+check "both baselines export" test "$?" = 0
+pw=$(cat "$DOVECOT_PASSWORD_FILE")
+check "the password is in no output, export or the store" \
+    test -n "$pw" -a -z "$(grep -rlaF "$pw" "$OUT"/*.out "$OUT"/*.json "$MAILTRACE_DB"* 2>/dev/null)"
 t_done
