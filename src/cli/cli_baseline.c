@@ -56,7 +56,8 @@ static const char baseline_usage[] =
 
 static int	list_one(void *, const struct store_baseline *);
 static int	save_runs(struct store *, uint64_t *, size_t,
-		    struct store_step_stat **, size_t *, struct mt_err *);
+		    const struct chk_rules *, struct store_step_stat **,
+		    size_t *, struct mt_err *);
 
 static int
 list_one(void *arg, const struct store_baseline *b)
@@ -81,15 +82,16 @@ list_one(void *arg, const struct store_baseline *b)
 /*
  * The latency of each record of runs[0] over runs[0..n): each run read,
  * its sessions paired by number with runs[0]'s, each session's steps
- * aligned (check's chk_stats, default rules).  *stats (one per record of
+ * aligned (check's chk_stats).  *stats (one per record of
  * runs[0], in stored order; the caller frees it) and their count.
+ * rules: the baseline's (the alignment's keys are normalised with them).
  */
 static int
 save_runs(struct store *st, uint64_t *runs, size_t n,
-    struct store_step_stat **stats, size_t *nstats, struct mt_err *err)
+    const struct chk_rules *rules, struct store_step_stat **stats,
+    size_t *nstats, struct mt_err *err)
 {
 	struct side		*sd;
-	struct chk_rules	*rules = NULL;
 	struct chk_step		**steps = NULL;
 	const struct chk_step	**cs = NULL;
 	struct chk_stat		*cst = NULL;
@@ -116,8 +118,6 @@ save_runs(struct store *st, uint64_t *runs, size_t n,
 		side_sort(&sd[r]);
 	}
 	n0 = sd[0].n;
-	if ((rules = chk_rules_new(0, err)) == NULL)
-		goto done;
 	if ((steps = calloc(n, sizeof(*steps))) == NULL ||
 	    (cs = calloc(n, sizeof(*cs))) == NULL ||
 	    (ns = calloc(n, sizeof(*ns))) == NULL ||
@@ -173,7 +173,6 @@ done:
 	free(at);
 	free(pos);
 	free(cst);
-	chk_rules_free(rules);
 	return rc;
 }
 
@@ -341,9 +340,9 @@ cli_baseline(int argc, char **argv)
 		so.ignore = ignore;
 		so.nruns = (unsigned)nruns;
 		/* Its patterns compile, or it is not saved. */
-		if ((rc = cli_rules(so.ignore_counts, st, NULL, ignore,
-		    so.nignore, &rules, &err)) == 0)
-			chk_rules_free(rules);
+		rules = NULL;
+		rc = cli_rules(so.ignore_counts, st, NULL, ignore, so.nignore,
+		    &rules, &err);
 		if (rc == 0 && run == 0)
 			rc = store_last_run(st, &run, &err);
 		if (rc == 0 && nruns > 1 && (rc = store_runs_same(st, run,
@@ -355,8 +354,9 @@ cli_baseline(int argc, char **argv)
 			    nids, nids == 1 ? "" : "s",
 			    (unsigned long long)run);
 		if (rc == 0 && nruns > 1)
-			rc = save_runs(st, ids, nruns, &stats, &so.nstats,
-			    &err);
+			rc = save_runs(st, ids, nruns, rules, &stats,
+			    &so.nstats, &err);
+		chk_rules_free(rules);
 		so.stats = stats;
 		if (rc == 0)
 			rc = store_baseline_save(st, name, run, mt_wall_now(),
