@@ -48,6 +48,12 @@
 #define MT_MAX_TIME_DEFAULT		300	/* s, --max-time unset: a whole session */
 #define MT_MAX_TIME_HARD		86400	/* s, --max-time at most */
 
+/* TLS facts of a handshake in a record (issue 11; trace.h struct rec_tls). */
+#define MT_TLS_WORD_HARD	64		/* version, cipher, group, verify word; with NUL */
+#define MT_TLS_NAME_HARD	256		/* a certificate's subject or issuer, RFC 2253; with NUL */
+#define MT_TLS_SANS_HARD	512		/* its subjectAltNames, "DNS:a, IP:1.2.3.4"; with NUL */
+#define MT_TLS_SERIAL_HARD	72		/* its serial in hex (RFC 5280: 20 octets); with NUL */
+
 /* The comparison (src/check). */
 #define MT_CHK_TEXT_HARD	4096		/* text normalised at once; longer is cut */
 #define MT_CHK_RULES_HARD	64		/* normalisation rules, defaults and added */

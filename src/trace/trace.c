@@ -124,6 +124,7 @@ trace_rec_clear(struct trace_rec *r)
 	r->anomaly = AN_NONE;
 	r->detail[0] = '\0';
 	r->reply[0] = '\0';
+	r->has_tls = false;
 }
 
 void

@@ -27,6 +27,39 @@ enum level {
 };
 
 /*
+ * The facts of one TLS handshake (issue 11, docs/records.md), on the record
+ * of the step that made it: the connection fetch's "after" point (0xAD83,
+ * 0xAD07) for implicit TLS, the STLS / STARTTLS "after" point otherwise.
+ * Strings are NUL-terminated, escaped as detail is (printable ASCII), and
+ * cut to their field ("..." at the end) when longer; "" when unknown.
+ */
+struct rec_tls {
+	char		 version[MT_TLS_WORD_HARD];	/* "TLSv1.3" */
+	char		 cipher[MT_TLS_WORD_HARD];	/* "TLS_AES_256_GCM_SHA384" */
+	char		 group[MT_TLS_WORD_HARD];	/* "X25519"; "" when OpenSSL
+							   does not tell */
+	int64_t		 handshake_us;		/* the handshake alone */
+	int64_t		 connect_us;		/* the TCP connect before it, when
+						   the same step made both; -1 */
+	bool		 has_cert;		/* the server sent a certificate */
+	char		 subject[MT_TLS_NAME_HARD];	/* RFC 2253 */
+	char		 issuer[MT_TLS_NAME_HARD];
+	char		 sans[MT_TLS_SANS_HARD];	/* "DNS:localhost, IP:127.0.0.1" */
+	char		 serial[MT_TLS_SERIAL_HARD];	/* hex, upper case */
+	int64_t		 not_before;		/* seconds since the epoch, UTC */
+	int64_t		 not_after;
+	int64_t		 days_left;		/* floor((not_after - handshake)
+						   / 86400); negative: expired */
+	int		 chain_len;		/* certificates the server sent */
+	bool		 verified;		/* chain and host name both held
+						   (also recorded under --insecure,
+						   which only stops enforcing) */
+	char		 verify[MT_TLS_WORD_HARD];	/* "ok", or what failed:
+							   X509_verify_cert_error_string()
+							   or "hostname mismatch" */
+};
+
+/*
  * One trace record.  Strings are NUL-terminated and owned by the record.
  * An anomaly record has event EV_NONE and anomaly != AN_NONE.
  */
@@ -54,6 +87,8 @@ struct trace_rec {
 	char		 detail[MT_FIELD_HARD];	/* anomaly detail, escaped */
 	char		 reply[MT_FIELD_HARD];	/* "after" points: the reply's
 						   first line, escaped */
+	bool		 has_tls;		/* tls holds a handshake's facts */
+	struct rec_tls	 tls;
 };
 
 /* A sink consumes records.  Every output format and the store is one. */
