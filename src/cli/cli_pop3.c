@@ -51,6 +51,7 @@ static const char pop3_usage[] =
 "  --noop                 NOOP before closing\n"
 "  --max-body BYTES       fail a multi-line response larger than this\n"
 "                         (default 67108864, at most 1073741824)\n"
+CLI_MON_HELP
 "  -h, --help             this text\n"
 "\n"
 "With --retr or --top, the fetch block (0xAD8A/0xAD8B) sends LIST n for each\n"
@@ -69,6 +70,7 @@ parse_args(struct pop3_cli *c, int argc, char **argv)
 {
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
+		CLI_MON_OPTIONS,
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "stls", no_argument, NULL, 's' },
@@ -86,7 +88,8 @@ parse_args(struct pop3_cli *c, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h" CLI_MON_SHORT, longopts,
+	    NULL)) != -1) {
 		if ((k = cli_common_opt(&c->com, ch, optarg)) != 0) {
 			if (k < 0)
 				return -1;
