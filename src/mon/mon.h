@@ -46,7 +46,9 @@ struct mon_run {
 	bool		 failed;		/* some step failed (rc != 0) */
 	/* the first failing step, when failed */
 	char		 fail_label[MON_LABEL_HARD];
-	char		 fail_intf[MT_FIELD_HARD];
+	char		 fail_intf[MT_FIELD_HARD];	/* a command's int ("PASS",
+						   "RCPT TO:<a@b>"), else the
+						   step's label */
 	unsigned	 fail_event;
 	int		 fail_rc;
 	char		 fail_exc[MT_FIELD_HARD];	/* the exception class */

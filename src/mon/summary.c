@@ -196,7 +196,9 @@ mon_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 			    m->steps[m->nsteps - 1].label);
 		else if (base_label(r, base, sizeof(base)))
 			trace_str(m->fail_label, sizeof(m->fail_label), base);
-		trace_str(m->fail_intf, sizeof(m->fail_intf), r->intf);
+		/* A command by its words; any other step by its label. */
+		trace_str(m->fail_intf, sizeof(m->fail_intf),
+		    is_cmd_after(r->event) ? r->intf : m->fail_label);
 		trace_str(m->fail_exc, sizeof(m->fail_exc), r->opt);
 		trace_str(m->fail_opr, sizeof(m->fail_opr), r->opr);
 		trace_str(m->fail_reply, sizeof(m->fail_reply), r->reply);

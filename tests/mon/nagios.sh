@@ -75,6 +75,12 @@ check "refused port: the connection step and ConnectException" has "$OUT/refused
 plugin untrusted POP3 2 pop3 --nagios --password-file "$PW" "pop3s://bob@localhost:$DOVECOT_POP3S_PORT"
 check "untrusted TLS (no --cafile): SSLHandshakeException" has "$OUT/untrusted.out" \
     '^POP3 CRITICAL - connect failed \(javax\.net\.ssl\.SSLHandshakeException\); '
+exec {hfd}< <("$FAKE" --script "$here/scripts/hang.script" --connections 1 --timeout 30 \
+    2>"$OUT/hang.err"; echo "fakesrv-exit $?")
+read -r -t 10 -u "$hfd" hport
+plugin timeout POP3 2 pop3 --nagios --timeout 300 --password-file "$PW" "pop3://bob@127.0.0.1:$hport"
+check "a server that never greets: the greeting step and SocketTimeoutException" has "$OUT/timeout.out" \
+    '^POP3 CRITICAL - greeting failed \(java\.net\.SocketTimeoutException\); '
 plugin rcpt SMTP 2 smtp --nagios --helo probe.example.test --from mailtrace@example.test \
     --to "$POSTFIX_BAD_RCPT" "$SMTP"
 check "refused recipient: the RCPT step and SendFailedException, with the reply" has "$OUT/rcpt.out" \
