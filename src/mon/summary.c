@@ -6,6 +6,7 @@
  */
 #include "mon.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,16 @@ mon_run_init(struct mon_run *m, const char *proto)
 {
 	memset(m, 0, sizeof(*m));
 	trace_str(m->proto, sizeof(m->proto), proto);
+}
+
+void
+mon_put_seconds(FILE *out, int64_t us)
+{
+	if (us < 0) {
+		fputc('-', out);
+		us = -us;
+	}
+	fprintf(out, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
 }
 
 int64_t
