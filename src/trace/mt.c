@@ -318,9 +318,11 @@ mt_date_parse(const char *s, int64_t *secs)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	if ((t = timegm(&tm)) == (time_t)-1 && (y != 1969 || sec != 59))
-		return false;
-	/* Only the form mt_date_iso() writes: "2026-02-30" is not one. */
+	t = timegm(&tm);
+	/*
+	 * Only the form mt_date_iso() writes: "2026-02-30" is not one (nor
+	 * is a date timegm() failed on, which gave -1: 1969-12-31T23:59:59Z).
+	 */
 	mt_date_iso((int64_t)t, back, sizeof(back));
 	if (strcmp(back, s) != 0)
 		return false;
