@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # certs.sh DIR - test certificates for fakesrv and the Dovecot tests.
 #
-# Creates in DIR, once (nothing is done when DIR/ca.pem exists):
+# Creates in DIR, once (nothing is done when DIR/ca.pem and expired.pem exist):
 #   ca.pem ca.key               a test CA
 #   server.pem server.key       localhost, 127.0.0.1, ::1; signed by the CA
 #   wrong.pem wrong.key         only DNS:wrong.example; signed by the CA
 #   untrusted.pem untrusted.key localhost, self-signed (not from the CA)
-# EC P-256 keys, 3650 days, no passphrase.  Keys are mode 600.
+#   expired.pem expired.key     localhost; signed by the CA; valid in 2020 only
+# EC P-256 keys, 3650 days (expired: 2020), no passphrase.  Keys are mode 600.
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -15,7 +16,9 @@ if [ $# -ne 1 ]; then
 	exit 2
 fi
 dir=$1
-if [ -e "$dir/ca.pem" ]; then
+# Done when the last file made is there (ca.pem); one made before
+# expired.pem existed is made again.
+if [ -e "$dir/ca.pem" ] && [ -e "$dir/expired.pem" ]; then
 	exit 0
 fi
 mkdir -p "$dir"
@@ -71,9 +74,27 @@ cert server localhost "$(leaf_ext "DNS:localhost, IP:127.0.0.1, IP:::1")" ca
 cert wrong wrong.example "$(leaf_ext "DNS:wrong.example")" ca
 cert untrusted localhost "$(leaf_ext "DNS:localhost, IP:127.0.0.1, IP:::1")"
 
+# expired: signed by the CA, the same names as server.pem, valid only in
+# 2020 (openssl x509 cannot date a certificate in the past; openssl ca can).
+newkey expired
+openssl req -new -key "$tmp/expired.key" -subj "/CN=localhost" \
+    -out "$tmp/expired.csr" 2>/dev/null
+mkdir "$tmp/ca.db"
+: >"$tmp/ca.db/index"
+echo 01 >"$tmp/ca.db/serial"
+printf '%s\n' "[ca]" "default_ca = c" "[c]" "database = $tmp/ca.db/index" \
+    "serial = $tmp/ca.db/serial" "new_certs_dir = $tmp/ca.db" \
+    "default_md = sha256" "policy = p" "unique_subject = no" \
+    "[p]" "commonName = supplied" "[ext]" \
+    "$(leaf_ext "DNS:localhost, IP:127.0.0.1, IP:::1")" >"$tmp/ca.cnf"
+openssl ca -batch -config "$tmp/ca.cnf" -cert "$tmp/ca.pem" \
+    -keyfile "$tmp/ca.key" -in "$tmp/expired.csr" -extensions ext \
+    -startdate 20200101000000Z -enddate 20210101000000Z \
+    -out "$tmp/expired.pem" 2>/dev/null
+
 chmod 600 "$tmp"/*.key
 chmod 644 "$tmp"/*.pem
-for f in server wrong untrusted; do
+for f in server wrong untrusted expired; do
 	mv -f "$tmp/$f.key" "$tmp/$f.pem" "$dir/"
 done
 mv -f "$tmp/ca.key" "$dir/"

@@ -124,10 +124,6 @@ cli_opt_error(const char *cmd, int ch, char **argv)
 int
 cli_common_check(const struct cli_common *o)
 {
-	if (o->insecure && o->cafile != NULL) {
-		cli_err("--insecure and --cafile contradict each other");
-		return -1;
-	}
 	return cli_mon_check(&o->mon, o->fmt_set);
 }
 

@@ -255,11 +255,18 @@ mon_nagios(const struct mon_run *m, const struct mon_thresholds *th,
 			}
 		}
 		if (th->cert_set && m->has_tls && m->tls.has_cert) {
-			got = th->cert_crit >= 0 &&
+			/* An expired certificate is CRITICAL (as check_http -C). */
+			got = m->tls.days_left < 0 ? MON_CRITICAL :
+			    th->cert_crit >= 0 &&
 			    m->tls.days_left < th->cert_crit ? MON_CRITICAL :
 			    m->tls.days_left < th->cert_warn ? MON_WARNING :
 			    MON_OK;
-			if (got > s) {
+			if (got > s && m->tls.days_left < 0) {
+				s = got;
+				snprintf(why, sizeof(why), "the certificate "
+				    "expired %" PRId64 " days ago",
+				    -m->tls.days_left);
+			} else if (got > s) {
 				s = got;
 				snprintf(why, sizeof(why), "the certificate "
 				    "expires in %" PRId64 " days (%s below %"

@@ -95,6 +95,26 @@ promtool check metrics <"$OUT/tls.prom" >"$OUT/promtool3.out" 2>&1
 T_SHOW=$OUT/promtool3.out
 check "--prom-file (TLS): promtool check metrics accepts it" test "$?" = 0
 
+# An expired certificate (the fake server over implicit TLS): refused with
+# --cafile; under --insecure the session goes on, and --cert-days says it.
+S=$here/../check/scripts
+# (one fake server each: a failed handshake ends the first one's script)
+exec {efd}< <("$FAKE" --script "$S/pop3-same.script" --implicit-tls --cert "$CERTS/expired.pem" \
+    --key "$CERTS/expired.key" --connections 1 --timeout 30 2>"$OUT/expired.err"; echo "fakesrv-exit $?")
+read -r -t 10 -u "$efd" eport
+plugin expired POP3 2 pop3 --nagios --cafile "$CERTS/ca.pem" --password-file "$OUT/wrong.pw" \
+    "pop3s://bob@localhost:$eport"
+check "expired certificate: the handshake fails" has "$OUT/expired.out" \
+    '^POP3 CRITICAL - connect failed \(javax\.net\.ssl\.SSLHandshakeException\); '
+exec {efd}< <("$FAKE" --script "$S/pop3-same.script" --implicit-tls --cert "$CERTS/expired.pem" \
+    --key "$CERTS/expired.key" --connections 1 --timeout 30 2>"$OUT/expired2.err"; echo "fakesrv-exit $?")
+read -r -t 10 -u "$efd" eport
+plugin expiredins POP3 2 pop3 --nagios --insecure --cafile "$CERTS/ca.pem" --cert-days 30 --password-file "$OUT/wrong.pw" \
+    "pop3s://bob@localhost:$eport"
+check "expired certificate under --insecure: CRITICAL, expired N days ago" has "$OUT/expiredins.out" \
+    '^POP3 CRITICAL - the certificate expired [0-9]+ days ago; .* cert_days=-[0-9]+;30:;;;$'
+check "... and the record says why it does not verify" has "$OUT/expiredins.out" 'verify="certificate has expired'
+
 # --- CRITICAL --------------------------------------------------------------
 plugin wrongpw POP3 2 pop3 --nagios --password-file "$OUT/wrong.pw" "$POP"
 check "wrongpw: names the step, the exception and the reply" has "$OUT/wrongpw.out" \

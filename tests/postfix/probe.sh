@@ -384,8 +384,12 @@ tls() {
 	check "--insecure skips verification (STARTTLS)" rc_is insecure_stls 0
 	want rcpt
 
+	# Both: verified against the CA and recorded, not enforced.
 	run both --insecure --cafile "$CERTS/ca.pem" --from "$FROM" --to "$R1" "smtps://localhost:$PS"
-	check "--insecure with --cafile is a usage error (exit 2)" rc_is both 2
+	check "--insecure with --cafile: the session runs (exit 0)" rc_is both 0
+	check "--insecure with --cafile: verified against that CA (verify=\"ok\")" \
+	    has "$OUT/both.out" '0xAD07  A  rc=0  .*verify="ok"'
+	want rcpt
 
 	end_mail
 }
