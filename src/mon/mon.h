@@ -76,4 +76,83 @@ int64_t		 mon_total_us(const struct mon_run *);
  */
 int		 mon_prom(const struct mon_run *, FILE *out, struct mt_err *);
 
+/* ---- the Nagios/Icinga plugin (nagios.c) ---- */
+
+/* The plugin states and exit statuses (monitoring-plugins guidelines). */
+enum mon_state {
+	MON_OK = 0,
+	MON_WARNING = 1,
+	MON_CRITICAL = 2,
+	MON_UNKNOWN = 3
+};
+
+const char	*mon_state_name(enum mon_state);	/* "OK", ... */
+
+/*
+ * A threshold range (the guidelines' syntax): "10" (alert outside 0..10),
+ * "10:" (below 10), "~:10" (above 10), "10:20" (outside), "@10:20"
+ * (inside, ends included).  Values are numbers (seconds, days).
+ */
+struct mon_range {
+	bool		 set;
+	bool		 inside;	/* "@": alert inside */
+	bool		 no_start;	/* "~": -infinity */
+	bool		 no_end;	/* "10:": +infinity */
+	double		 start, end;
+	char		 text[32];	/* as given, for perfdata */
+};
+
+/* Parse s into r; -1 with err filled (MT_E_USAGE) when it is not a range. */
+int		 mon_range_parse(const char *s, struct mon_range *r,
+		    struct mt_err *);
+/* Whether v is to be alerted on (false when r is not set). */
+bool		 mon_range_alert(const struct mon_range *r, double v);
+
+#define MON_STEP_TH_HARD	16	/* --step-warning/--step-critical */
+
+struct mon_step_th {
+	char		 label[MON_LABEL_HARD];	/* lower case */
+	struct mon_range warn, crit;
+};
+
+/* What the plugin holds a run against. */
+struct mon_thresholds {
+	struct mon_range warn, crit;		/* the session's time, s */
+	struct mon_step_th steps[MON_STEP_TH_HARD];
+	size_t		 nsteps;
+	bool		 cert_set;		/* --cert-days WARN[,CRIT] */
+	int64_t		 cert_warn, cert_crit;	/* crit -1: none */
+};
+
+/*
+ * --step-warning/--step-critical STEP=RANGE into th (crit: which one);
+ * STEP a step label (case-insensitive).  -1 with err (MT_E_USAGE).
+ */
+int		 mon_step_th_add(struct mon_thresholds *, const char *arg,
+		    bool crit, struct mt_err *);
+/* --cert-days WARN[,CRIT]; -1 with err (MT_E_USAGE). */
+int		 mon_cert_days_parse(struct mon_thresholds *, const char *arg,
+		    struct mt_err *);
+
+/*
+ * The plugin's verdict on run m: CRITICAL when a step failed (the summary
+ * names the step and its exception class), else the worst of the session
+ * time against -w/-c, each step's time against its thresholds, and the
+ * certificate's days left against --cert-days; OK otherwise.  Writes the
+ * first line to out: "SERVICE STATE - summary | perfdata" (perfdata: the
+ * session's time, then each step's, in seconds, with their thresholds;
+ * cert_days when TLS had a certificate), with no '|' in the summary.
+ * Returns the state.
+ */
+enum mon_state	 mon_nagios(const struct mon_run *m,
+		    const struct mon_thresholds *, const char *service,
+		    FILE *out);
+
+/*
+ * Text for plugin output (a summary or a long-output line): copied from
+ * in into out with '|' (the perfdata separator) as '!' and control
+ * characters as '?'.
+ */
+void		 mon_plugin_text(const char *in, char *out, size_t sz);
+
 #endif
