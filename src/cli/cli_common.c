@@ -26,6 +26,7 @@ static void			(*cli_stop_also)(void);
 
 static void	cli_on_stop(int);
 static void	cli_stop_signals(void);
+static int	run_mon_end(struct cli_run *, int, bool);
 
 void
 cli_common_init(struct cli_common *o)
@@ -36,6 +37,7 @@ cli_common_init(struct cli_common *o)
 	o->connect_timeout_ms = -1;
 	o->read_timeout_ms = -1;
 	o->max_time_ms = -1;
+	cli_mon_init(&o->mon);
 }
 
 int
@@ -58,6 +60,7 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 		o->insecure = true;
 		return 1;
 	case 2:
+		o->level_set = true;
 		if (strcmp(arg, "standard") == 0)
 			o->level = LEVEL_STANDARD;
 		else if (strcmp(arg, "advanced") == 0)
@@ -69,6 +72,7 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 		}
 		return 1;
 	case 3:
+		o->fmt_set = true;
 		return cli_format(arg, &o->fmt) == 0 ? 1 : -1;
 	case 4:
 		o->db = arg;
@@ -101,7 +105,7 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 		o->max_time_ms = (int)v * 1000;
 		return 1;
 	default:
-		return 0;
+		return cli_mon_opt(&o->mon, ch, arg);
 	}
 }
 
@@ -123,7 +127,7 @@ cli_common_check(const struct cli_common *o)
 		cli_err("--insecure and --cafile contradict each other");
 		return -1;
 	}
-	return 0;
+	return cli_mon_check(&o->mon, o->fmt_set);
 }
 
 void
@@ -297,9 +301,10 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
     const char *proto, const char *target)
 {
 	struct mt_err	 err;
-	struct sink	*out, *ss;
+	struct sink	*out, *ss, *ms;
 	char		 dbbuf[4096];
 	const char	*db = o->db;
+	enum level	 level;
 
 	memset(r, 0, sizeof(*r));
 	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
@@ -312,9 +317,13 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 		cli_err("%s", err.msg);
 		return EXIT_USAGE;
 	}
+	/* The plugin and the metrics want every step, unless told. */
+	level = o->level;
+	if (!o->level_set && (o->mon.nagios || o->mon.prom_file != NULL))
+		level = LEVEL_ADVANCED;
 	r->ri.proto = proto;
 	r->ri.target = target;
-	r->ri.level = o->level == LEVEL_ADVANCED ? "advanced" : "standard";
+	r->ri.level = level == LEVEL_ADVANCED ? "advanced" : "standard";
 	r->ri.started = mt_wall_now();
 	r->ri.pid = (long)getpid();
 	r->ri.argc = o->argc;
@@ -328,7 +337,7 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	}
 	r->begun = true;
 	cli_check_run = r->ri.run;
-	trace_init(&r->tr, o->level, REC_PROBE);
+	trace_init(&r->tr, level, REC_PROBE);
 	r->tr.run = r->ri.run;
 	/*
 	 * The store first: at each flush the records are committed before
@@ -336,9 +345,31 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	 */
 	if ((ss = store_sink(r->st)) != NULL)
 		trace_add_sink(&r->tr, ss);
+	r->mo = &o->mon;
+	if ((o->mon.nagios || o->mon.prom_file != NULL) &&
+	    cli_check_baseline == NULL) {
+		if ((r->mon = malloc(sizeof(*r->mon))) == NULL) {
+			cli_err("out of memory");
+			return cli_run_end(r, EXIT_USAGE);
+		}
+		mon_run_init(r->mon, proto);
+		if ((ms = mon_sink_new(r->mon, &err)) == NULL) {
+			cli_err("%s", err.msg);
+			return cli_run_end(r, EXIT_USAGE);
+		}
+		trace_add_sink(&r->tr, ms);
+	}
+	/* The plugin's long output: the text trace, kept on disk till the end. */
+	if (o->mon.nagios && cli_check_baseline == NULL &&
+	    (r->longout = tmpfile()) == NULL) {
+		cli_err("--nagios: a temporary file: %s", strerror(errno));
+		return cli_run_end(r, EXIT_USAGE);
+	}
 	/* A check's probe is compared, not printed (cli_run_for_check()). */
 	if (cli_check_baseline == NULL) {
-		if ((out = sink_new(o->fmt, stdout, &r->ri, &err)) == NULL) {
+		if ((out = sink_new(r->longout != NULL ? SINK_TEXT : o->fmt,
+		    r->longout != NULL ? r->longout : stdout, &r->ri,
+		    &err)) == NULL) {
 			cli_err("%s", err.msg);
 			/* The run row exists: end it, so the store says so. */
 			return cli_run_end(r, EXIT_USAGE);
@@ -455,6 +486,53 @@ cli_run_end(struct cli_run *r, int status)
 		status = EXIT_SESSION;
 	store_close(r->st);
 	r->st = NULL;
+	return run_mon_end(r, status, lost || !ended);
+}
+
+/*
+ * --prom-file and --nagios at the end of a run whose exit status is status
+ * (failed: recording it failed, already said).  The plugin's state, or
+ * status.
+ */
+static int
+run_mon_end(struct cli_run *r, int status, bool failed)
+{
+	enum mon_state	 state;
+	char		 line[4096], clean[4096];
+	size_t		 n;
+
+	if (r->mon != NULL && r->mo->prom_file != NULL && !failed &&
+	    cli_prom_write(r->mo->prom_file, r->mon) != 0 && status < 128)
+		status = EXIT_SESSION;
+	if (r->mo != NULL && r->mo->nagios && r->mon != NULL && !failed &&
+	    status != EXIT_USAGE && status < 128 &&
+	    cli_nagios_service() != NULL) {
+		/* A failure no record shows (a round trip's message lost). */
+		if (status == EXIT_SESSION)
+			mon_run_fail(r->mon, cli_nagios_msg()[0] != '\0' ?
+			    cli_nagios_msg() : "the run failed");
+		state = mon_nagios(r->mon, &r->mo->th, cli_nagios_service(),
+		    stdout);
+		/* The trace as long output, with no '|' in it. */
+		if (r->longout != NULL) {
+			rewind(r->longout);
+			while (fgets(line, sizeof(line), r->longout) != NULL) {
+				n = strcspn(line, "\n");
+				line[n] = '\0';
+				mon_plugin_text(line, clean, sizeof(clean));
+				printf("%s\n", clean);
+			}
+		}
+		fflush(stdout);
+		cli_nagios_printed();
+		status = (int)state;
+	} else if (status >= 128)
+		cli_nagios_note("interrupted by a signal");
+	if (r->longout != NULL)
+		fclose(r->longout);
+	r->longout = NULL;
+	free(r->mon);
+	r->mon = NULL;
 	return status;
 }
 

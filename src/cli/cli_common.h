@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "cli_mon.h"
 #include "probe.h"
 #include "sink.h"
 #include "store.h"
@@ -39,6 +40,9 @@ struct cli_common {
 	/* the command's arguments after its name, stored with the run */
 	int			 argc;
 	char *const		*argv;
+	bool			 level_set;	/* --level given */
+	bool			 fmt_set;	/* --format given */
+	struct cli_mon		 mon;		/* --nagios, --prom-file */
 };
 
 /* Long options of struct cli_common; values are CLI_OPT_* below. */
@@ -118,6 +122,10 @@ struct cli_run {
 	struct run_info		 ri;
 	bool			 begun;
 	bool			 stop_ends;	/* SIGINT/SIGTERM: the end (live) */
+	/* --nagios / --prom-file: the summary, and the plugin's long output */
+	const struct cli_mon	*mo;
+	struct mon_run		*mon;
+	FILE			*longout;
 };
 
 /*
@@ -133,7 +141,10 @@ int	cli_run_begin(struct cli_run *, const struct cli_common *,
  * Flush and close the sinks, end the run with status, and return the final
  * exit status: 128 + the signal when SIGINT or SIGTERM came (unless
  * r->stop_ends), else status, or EXIT_SESSION when recording failed (one
- * line on stderr says so, and whether the end status was lost too).
+ * line on stderr says so, and whether the end status was lost too).  With
+ * --prom-file the metrics are written then; with --nagios the plugin's
+ * output is printed and its state (0 to 3) returned instead (the store
+ * keeps the probe's own status).
  */
 int	cli_run_end(struct cli_run *, int status);
 /*

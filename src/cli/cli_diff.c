@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "check/check.h"
 #include "cli_common.h"
+#include "cli_mon.h"
 #include "cli_side.h"
 #include "ev.h"
 #include "sink.h"
@@ -53,6 +55,11 @@ static const char diff_usage[] =
 "  --password-file F     with check: the probe reads its password from F\n"
 "                        (as the probe's own --password-file; the baseline's\n"
 "                        run may have named another file, or none)\n"
+"  --nagios              with check: act as a Nagios/Icinga plugin: CHECK OK\n"
+"                        (exit 0) when nothing changed, WARNING (1) when only\n"
+"                        latency did, CRITICAL (2) for any other difference,\n"
+"                        UNKNOWN (3) when the check could not run; the\n"
+"                        differences follow as long output\n"
 "  --run ID              with check: a stored run to hold against the\n"
 "                        baseline; without it, check probes the baseline's\n"
 "                        target again with the arguments it was made with,\n"
@@ -68,7 +75,8 @@ static const char diff_usage[] =
 
 static int	diff_sides(struct side *, struct side *,
 		    const struct chk_rules *, const struct chk_diff_opt *,
-		    enum sink_format, struct mt_err *);
+		    enum sink_format, bool, struct mt_err *);
+static int	nagios_out(const struct chk_diff *, FILE *, const char *);
 
 /* One stored argument onto the probe's command line (a copy). */
 static int
@@ -155,18 +163,67 @@ probe_again(struct store *st, const char *db, const struct store_baseline *bl,
 	return status;
 }
 
-/* Compare side a with side b, session by session; print; 0/1 or -1. */
+/*
+ * check --nagios: the plugin's line for the differences counted in all
+ * (a latency difference is WARNING, any other CRITICAL), then the
+ * difference lines kept in lines as long output.  Returns the state.
+ */
+static int
+nagios_out(const struct chk_diff *all, FILE *lines, const char *first)
+{
+	enum mon_state	 s = MON_OK;
+	char		 sum[CHK_LINE_MAX], line[CHK_LINE_MAX], clean[CHK_LINE_MAX];
+	size_t		 t, n;
+
+	if (all->total > all->count[CHK_K_LATENCY])
+		s = MON_CRITICAL;
+	else if (all->total > 0)
+		s = MON_WARNING;
+	(void)chk_diff_summary(all, sum, sizeof(sum));
+	printf("%s %s - %s", cli_nagios_service(), mon_state_name(s), sum);
+	if (first[0] != '\0') {
+		mon_plugin_text(first, clean, sizeof(clean));
+		printf("; %s", clean);
+	}
+	printf(" | differences=%zu;;;0;", all->total);
+	for (t = 0; t < CHK_K_COUNT; t++)
+		printf(" %s=%zu;;;0;", chk_kind_name((enum chk_kind)t),
+		    all->count[t]);
+	printf("\n");
+	rewind(lines);
+	while (fgets(line, sizeof(line), lines) != NULL) {
+		n = strcspn(line, "\n");
+		line[n] = '\0';
+		mon_plugin_text(line, clean, sizeof(clean));
+		printf("%s\n", clean);
+	}
+	cli_nagios_printed();
+	return (int)s;
+}
+
+/*
+ * Compare side a with side b, session by session; print (with nagios: the
+ * plugin's output); 0/1 (the plugin's state with nagios) or -1.
+ */
 static int
 diff_sides(struct side *a, struct side *b, const struct chk_rules *rules,
-    const struct chk_diff_opt *opt, enum sink_format fmt, struct mt_err *err)
+    const struct chk_diff_opt *opt, enum sink_format fmt, bool nagios,
+    struct mt_err *err)
 {
 	struct chk_diff	 d, all;
 	struct chk_step	*sa = NULL, *sb = NULL;
-	char		 line[CHK_LINE_MAX];
+	char		 line[CHK_LINE_MAX], first[CHK_LINE_MAX];
 	size_t		 ia = 0, ib = 0, na, nb, k, t;
 	uint64_t	 session;
 	bool		 multi;
+	FILE		*out = stdout;
 	int		 rc = 0;
+
+	first[0] = '\0';
+	/* The plugin's line comes first: the differences wait on disk. */
+	if (nagios && (out = tmpfile()) == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "a temporary file: %s",
+		    strerror(errno));
 
 	side_sort(a);
 	side_sort(b);
@@ -194,19 +251,22 @@ diff_sides(struct side *a, struct side *b, const struct chk_rules *rules,
 				(void)chk_diff_jsonl(&d.items[k], line,
 				    sizeof(line));
 				if (multi)
-					printf("{\"session\":%llu,%s\n",
+					fprintf(out, "{\"session\":%llu,%s\n",
 					    (unsigned long long)session,
 					    line + 1);
 				else
-					printf("%s\n", line);
+					fprintf(out, "%s\n", line);
 			} else {
 				(void)chk_diff_text(&d.items[k], line,
 				    sizeof(line));
 				if (multi)
-					printf("session %llu: %s\n",
+					fprintf(out, "session %llu: %s\n",
 					    (unsigned long long)session, line);
 				else
-					printf("%s\n", line);
+					fprintf(out, "%s\n", line);
+				if (first[0] == '\0')
+					snprintf(first, sizeof(first), "%s",
+					    line);
 			}
 		}
 		all.n += d.n;
@@ -215,14 +275,20 @@ diff_sides(struct side *a, struct side *b, const struct chk_rules *rules,
 			all.count[t] += d.count[t];
 		chk_diff_free(&d);
 	}
+	rc = all.total > 0 ? 1 : 0;
+	if (nagios) {
+		rc = nagios_out(&all, out, first);
+		goto done;
+	}
 	(void)chk_diff_summary(&all, line, sizeof(line));
 	if (fmt == SINK_JSONL)
 		printf("{\"summary\":\"%s\",\"differences\":%zu}\n", line,
 		    all.total);
 	else
 		printf("%s\n", line);
-	rc = all.total > 0 ? 1 : 0;
 done:
+	if (out != stdout)
+		fclose(out);
 	free(sa);
 	free(sb);
 	return rc;
@@ -238,6 +304,7 @@ cli_diff(int argc, char **argv)
 		{ "ignore", required_argument, NULL, 'i' },
 		{ "ignore-counts", no_argument, NULL, 'C' },
 		{ "password-file", required_argument, NULL, 'P' },
+		{ "nagios", no_argument, NULL, 'N' },
 		{ "latency-factor", required_argument, NULL, 'F' },
 		{ "latency-min-ms", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
@@ -259,7 +326,7 @@ cli_diff(int argc, char **argv)
 	char			**extra;
 	int			 nextra;
 	long long		 v;
-	bool			 counts = false;
+	bool			 counts = false, nagios = false;
 	int			 c, rc, status = EXIT_USAGE;
 
 	/* check: what follows "--" is the probe's, not getopt's here. */
@@ -309,6 +376,13 @@ cli_diff(int argc, char **argv)
 			break;
 		case 'C':
 			counts = true;
+			break;
+		case 'N':
+			if (!check) {
+				cli_err("diff: --nagios goes with check");
+				return EXIT_USAGE;
+			}
+			nagios = true;
 			break;
 		case 'P':
 			if (!check) {
@@ -372,6 +446,11 @@ cli_diff(int argc, char **argv)
 		    argv[optind], check ? " (probe options go after --)" : "");
 		return EXIT_USAGE;
 	}
+	if (nagios && fmt != SINK_TEXT) {
+		cli_err("check: --nagios prints the plugin's output; --format "
+		    "does not go with it");
+		return EXIT_USAGE;
+	}
 	if ((nextra > 0 || pwfile != NULL) && rb != 0) {
 		cli_err("check: %s go%s with probing, not with --run",
 		    pwfile != NULL ? "--password-file" : "probe options (after "
@@ -409,7 +488,7 @@ cli_diff(int argc, char **argv)
 		status = err.code == MT_E_USAGE ? EXIT_USAGE : EXIT_SESSION;
 		goto done;
 	}
-	rc = diff_sides(&a, &b, rules, &opt, fmt, &err);
+	rc = diff_sides(&a, &b, rules, &opt, fmt, nagios, &err);
 	if (rc < 0) {
 		cli_err("%s", err.msg);
 		status = EXIT_SESSION;

@@ -54,7 +54,8 @@ static const char exporter_usage[] =
 "  -h, --help             this text\n"
 "\n"
 "Probe options (without --config; the default module): those of mailtrace\n"
-"pop3 or mailtrace smtp (--auth, --stls/--starttls, --level, --cafile,\n"
+"pop3 or mailtrace smtp (--auth, --stls/--starttls, --level (default here:\n"
+"advanced, every step timed), --cafile,\n"
 "--insecure, --timeout, --connect-timeout, --max-time, --retr, --helo,\n"
 "--from, --to, ...), parsed once at start-up; no --format or --db there.\n"
 "Without --config any target of the protocol is probed.  The password comes\n"
@@ -299,7 +300,14 @@ exp_module(struct serve_module *m, struct exp_mod *em, bool smtp,
 		com = &em->pc->com;
 		m->proto = SERVE_POP3;
 	}
-	m->level = com->level;
+	if (com->mon.nagios || com->mon.prom_file != NULL ||
+	    com->mon.th_given) {
+		cli_err("%s: --nagios, --prom-file and the thresholds are not "
+		    "a module's options (the exporter answers metrics)", where);
+		return -1;
+	}
+	/* The metrics want every step (as --prom-file), unless told. */
+	m->level = com->level_set ? com->level : LEVEL_ADVANCED;
 	snprintf(t->url, sizeof(t->url), "%s", where);
 	/* POP3 always authenticates; SMTP when a password is given. */
 	if ((!smtp || t->password_file != NULL ||

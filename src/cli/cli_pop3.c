@@ -52,6 +52,7 @@ static const char pop3_usage[] =
 "  --noop                 NOOP before closing\n"
 "  --max-body BYTES       fail a multi-line response larger than this\n"
 "                         (default 67108864, at most 1073741824)\n"
+CLI_MON_HELP
 "  -h, --help             this text\n"
 "\n"
 "With --retr or --top, the fetch block (0xAD8A/0xAD8B) sends LIST n for each\n"
@@ -64,6 +65,7 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 {
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
+		CLI_MON_OPTIONS,
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "stls", no_argument, NULL, 's' },
@@ -81,7 +83,8 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h" CLI_MON_SHORT, longopts,
+	    NULL)) != -1) {
 		if ((k = cli_common_opt(&c->com, ch, optarg)) != 0) {
 			if (k < 0)
 				return -1;

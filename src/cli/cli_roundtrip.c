@@ -49,6 +49,7 @@ static const char rt_usage[] =
 "  --max-time SECONDS     a limit on each session (unset: 300; 0: none); a\n"
 "                         poll also ends at the deadline, failing the step\n"
 "                         in progress with SocketTimeoutException\n"
+CLI_MON_HELP
 "  -h, --help             this text\n"
 "\n"
 "exit status: 0 the message arrived and was deleted; 1 it did not, or a\n"
@@ -75,6 +76,7 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 {
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
+		CLI_MON_OPTIONS,
 		{ "smtp", required_argument, NULL, 'S' },
 		{ "pop3", required_argument, NULL, 'O' },
 		{ "from", required_argument, NULL, 'f' },
@@ -95,7 +97,8 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h" CLI_MON_SHORT, longopts,
+	    NULL)) != -1) {
 		if ((k = cli_common_opt(&c->com, ch, optarg)) != 0) {
 			if (k < 0)
 				return -1;

@@ -51,6 +51,7 @@ static const char smtp_usage[] =
 "                         every wait ends by then, and the step in progress\n"
 "                         fails with SocketTimeoutException (no QUIT)\n"
 "  --max-body BYTES       the largest --data message (default 67108864)\n"
+CLI_MON_HELP
 "  -h, --help             this text\n"
 "\n"
 "A refused recipient does not stop the others: the message goes to the\n"
@@ -64,6 +65,7 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 {
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
+		CLI_MON_OPTIONS,
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "starttls", no_argument, NULL, 's' },
@@ -78,7 +80,8 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h" CLI_MON_SHORT, longopts,
+	    NULL)) != -1) {
 		if ((k = cli_common_opt(&c->com, ch, optarg)) != 0) {
 			if (k < 0)
 				return -1;

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_mon.h"
 #include "mt.h"
+
+static void	nagios_scan(int, char **);
+static int	run(int, char **);
 
 static const char usage[] =
 "usage: mailtrace COMMAND [options]\n"
@@ -84,6 +88,8 @@ cli_err(const char *fmt, ...)
 	if ((size_t)w > n)
 		fprintf(stderr, "...(+%zu)", (size_t)w - n);
 	fputc('\n', stderr);
+	buf[n] = '\0';
+	cli_nagios_note(buf);
 }
 
 int
@@ -120,6 +126,39 @@ main(int argc, char **argv)
 		printf("mailtrace %s\n", MT_VERSION);
 		return 0;
 	}
+	nagios_scan(argc, argv);
+	return cli_nagios_finish(run(argc, argv));
+}
+
+/*
+ * --nagios among a plugin command's own arguments (not a check's probe
+ * options after --): the process is in Nagios mode from the start, so
+ * that a usage error is an UNKNOWN plugin line too.
+ */
+static void
+nagios_scan(int argc, char **argv)
+{
+	static const char *const cmds[][2] = {
+		{ "pop3", "POP3" }, { "smtp", "SMTP" },
+		{ "roundtrip", "ROUNDTRIP" }, { "check", "CHECK" },
+	};
+	size_t	k;
+	int	i;
+
+	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+		if (strcmp(argv[1], cmds[k][0]) != 0)
+			continue;
+		for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (strcmp(argv[i], "--nagios") == 0) {
+				cli_nagios_mode(cmds[k][1]);
+				return;
+			}
+	}
+}
+
+static int
+run(int argc, char **argv)
+{
 	if (strcmp(argv[1], "pop3") == 0)
 		return cli_pop3(argc - 1, argv + 1);
 	if (strcmp(argv[1], "smtp") == 0)

@@ -59,7 +59,16 @@ struct mon_run {
 	struct rec_tls	 tls;
 	bool		 has_stat;		/* POP3 STAT's reply */
 	uint64_t	 stat_count, stat_size;
+	bool		 has_delivery;		/* a round trip's delivery latency
+						   (also the step "delivery") */
+	int64_t		 delivery_us;
 };
+
+/*
+ * A failure the records do not show (a round trip whose message never
+ * came: every step succeeded): the run failed, with why as its reason.
+ */
+void		 mon_run_fail(struct mon_run *, const char *why);
 
 void		 mon_run_init(struct mon_run *, const char *proto);
 /* A sink that adds every record it is given to run (which must outlive it). */

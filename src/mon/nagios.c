@@ -218,15 +218,23 @@ mon_nagios(const struct mon_run *m, const struct mon_thresholds *th,
 		snprintf(why, sizeof(why), "the probe recorded nothing");
 	} else if (m->failed) {
 		s = MON_CRITICAL;
-		n = snprintf(why, sizeof(why), "%s failed (%s)",
-		    m->fail_intf[0] != '\0' && strcmp(m->fail_intf, "--") != 0 ?
-		    m->fail_intf : m->fail_label[0] != '\0' ? m->fail_label :
-		    "a step", m->fail_exc[0] != '\0' ? m->fail_exc :
-		    mt_exc_class(m->fail_rc));
-		if (n > 0 && (size_t)n < sizeof(why) && m->fail_opr[0] != '\0')
-			snprintf(why + n, sizeof(why) - (size_t)n, ": %s%s%s",
-			    m->fail_opr, m->fail_reply[0] != '\0' ? " " : "",
-			    m->fail_reply);
+		if (m->fail_event == 0 && m->fail_exc[0] == '\0')
+			/* mon_run_fail(): no step failed, the run did */
+			snprintf(why, sizeof(why), "%s", m->fail_reply);
+		else {
+			n = snprintf(why, sizeof(why), "%s failed (%s)",
+			    m->fail_intf[0] != '\0' &&
+			    strcmp(m->fail_intf, "--") != 0 ? m->fail_intf :
+			    m->fail_label[0] != '\0' ? m->fail_label :
+			    "a step", m->fail_exc[0] != '\0' ? m->fail_exc :
+			    mt_exc_class(m->fail_rc));
+			if (n > 0 && (size_t)n < sizeof(why) &&
+			    m->fail_opr[0] != '\0')
+				snprintf(why + n, sizeof(why) - (size_t)n,
+				    ": %s%s%s", m->fail_opr,
+				    m->fail_reply[0] != '\0' ? " " : "",
+				    m->fail_reply);
+		}
 	} else {
 		/* The worst threshold, the first reason at that state. */
 		enum mon_state	got;
@@ -271,8 +279,9 @@ mon_nagios(const struct mon_run *m, const struct mon_thresholds *th,
 				    "warning", got == MON_CRITICAL ?
 				    th->cert_crit : th->cert_warn);
 			}
-		} else if (th->cert_set && s < MON_CRITICAL) {
-			s = MON_CRITICAL;
+		} else if (th->cert_set) {
+			/* The check could not be made: UNKNOWN. */
+			s = MON_UNKNOWN;
 			snprintf(why, sizeof(why), "--cert-days: the session "
 			    "had no TLS certificate to check");
 		}
@@ -287,6 +296,9 @@ mon_nagios(const struct mon_run *m, const struct mon_thresholds *th,
 	if (m->has_stat)
 		fprintf(out, ", STAT %" PRIu64 " %" PRIu64, m->stat_count,
 		    m->stat_size);
+	if (m->has_delivery)
+		fprintf(out, ", delivered in %.3f s",
+		    (double)m->delivery_us / 1e6);
 	if (m->has_tls) {
 		mon_plugin_text(m->tls.version, buf, sizeof(buf));
 		fprintf(out, ", %s", buf);

@@ -160,6 +160,8 @@ mon_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 {
 	struct mon_run	*m = ((struct mon_sink *)sk)->run;
 	char		 base[MON_LABEL_HARD];
+	const char	*p;
+	long long	 lat;
 	bool		 timed;
 
 	(void)err;
@@ -199,10 +201,29 @@ mon_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 		trace_str(m->fail_opr, sizeof(m->fail_opr), r->opr);
 		trace_str(m->fail_reply, sizeof(m->fail_reply), r->reply);
 	}
+	/* pop3_flow.c's round-trip detail: "...; delivery latency Nus" */
+	if (r->rc == 0 && r->event == EV_POP3_FETCHALL_AFTER &&
+	    (p = strstr(r->detail, "; delivery latency ")) != NULL &&
+	    sscanf(p, "; delivery latency %lldus", &lat) == 1 && lat >= 0) {
+		m->has_delivery = true;
+		m->delivery_us = lat;
+		add_step(m, "delivery", r->event, lat, 0, "");
+	}
 	if (r->rc == 0 && r->event == EV_POP3_CMD2_AFTER &&
 	    strcmp(r->intf, "STAT") == 0 && strcmp(r->opr, "+OK") == 0)
 		take_stat(m, r->reply);
 	return 0;
+}
+
+void
+mon_run_fail(struct mon_run *m, const char *why)
+{
+	if (m->failed)
+		return;
+	m->failed = true;
+	m->fail_rc = MT_E_PROTO;
+	trace_str(m->fail_intf, sizeof(m->fail_intf), "the run");
+	trace_str(m->fail_reply, sizeof(m->fail_reply), why);
 }
 
 static void
