@@ -102,6 +102,22 @@ check "debug=true: the text trace's header" has "$OUT/debug.body" '^# mailtrace 
 check "debug=true: the trace's records (0xAD80 Store.connect, STLS)" has "$OUT/debug.body" 'S1#1  0xAD80  A'
 check "debug=true: then the metrics" has "$OUT/debug.body" '^mailtrace_probe_success 1$'
 
+# --- probes in parallel threads: each its own tracer, sinks, summary
+pids=
+for n in 1 2 3 4; do
+	get par$n "/probe?module=pop3_stls&target=$(urlenc "$POP")" &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086
+wait $pids	# not the exporter: it is a background job too
+par=0
+for n in 1 2 3 4; do
+	has "$OUT/par$n.body" '^mailtrace_probe_success 1$' &&
+	    count "$OUT/par$n.body" '^mailtrace_step_duration_seconds\{step="stls"\}' 1 &&
+	    par=$((par + 1))
+done
+check "4 probes at once: each succeeds with its own steps ($par of 4)" test "$par" = 4
+
 # --- bad requests: 400 with one line
 bad() { # name path regex
 	get "$1" "$2"
@@ -129,7 +145,7 @@ T_SHOW=$OUT/metrics.body
 check "/metrics: HTTP 200" code_is metrics 200
 check "/metrics: promtool accepts it" promtool check metrics <"$OUT/metrics.body"
 check "/metrics: build info" has "$OUT/metrics.body" '^mailtrace_exporter_build_info\{version="[0-9.]+"\} 1$'
-check "/metrics: pop3_stls probes: 2 successes (ok, debug)" has "$OUT/metrics.body" '^mailtrace_exporter_probes_total\{module="pop3_stls",result="success"\} 2$'
+check "/metrics: pop3_stls probes: 6 successes (ok, debug, 4 at once)" has "$OUT/metrics.body" '^mailtrace_exporter_probes_total\{module="pop3_stls",result="success"\} 6$'
 check "/metrics: pop3_stls probes: 1 failure (refused)" has "$OUT/metrics.body" '^mailtrace_exporter_probes_total\{module="pop3_stls",result="failure"\} 1$'
 check "/metrics: request errors by status" has "$OUT/metrics.body" '^mailtrace_exporter_request_errors_total\{code="400"\} 7$'
 check "/metrics: none in flight" has "$OUT/metrics.body" '^mailtrace_exporter_probes_in_flight 0$'
@@ -137,7 +153,7 @@ check "/metrics: none in flight" has "$OUT/metrics.body" '^mailtrace_exporter_pr
 exp_stop
 T_SHOW=$OUT/cfg.err
 check "SIGTERM: exit 0 (got $EXP_RC)" test "$EXP_RC" = 0
-check "--db: every probe run stored (6)" test "$(sqlite3 "$OUT/store.db" 'select count(*) from runs' 2>/dev/null)" = 6
+check "--db: every probe run stored (10)" test "$(sqlite3 "$OUT/store.db" 'select count(*) from runs' 2>/dev/null)" = 10
 
 # --- a config error: exit 2, before listening
 "$MT" exporter --config "$OUT/config.json" --stls >"$OUT/mixed.out" 2>"$OUT/mixed.err"
