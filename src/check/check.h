@@ -56,6 +56,19 @@ struct chk_step {
 	int64_t		 base_median_us;
 	int64_t		 base_spread_us;
 	bool		 has_stats;
+	/*
+	 * The TLS facts of the step's record (docs/records.md "TLS facts"),
+	 * when has_tls: compared (kind tls) when both sides have them.
+	 * Without a certificate (has_cert false) its fields are "" and 0.
+	 */
+	bool		 has_tls;
+	const char	*tls_version;	/* "TLSv1.3" */
+	const char	*tls_cipher;
+	bool		 has_cert;
+	const char	*cert_subject;	/* RFC 2253 */
+	const char	*cert_issuer;
+	int64_t		 cert_not_after;	/* seconds since the epoch */
+	const char	*tls_verify;	/* "ok" or what failed */
 };
 
 /* ---- normalisation (norm.c) ---- */
@@ -258,6 +271,11 @@ void		 chk_diff_opt_init(struct chk_diff_opt *);
  *   latency                the times ("1.000 ms"; the baseline's median
  *                          "median 1.000 ms"); base_us, now_us (and
  *                          spread_us when has_stats) are the figures
+ *   tls                    the fact's name, a space, its value:
+ *                          "version TLSv1.3", "cipher ...", "subject
+ *                          CN=...", "issuer ...", "not_after
+ *                          2036-11-29T00:21:21Z", "verify ok"; keyword
+ *                          the name
  */
 struct chk_diff_item {
 	enum chk_kind	 kind;
@@ -276,8 +294,8 @@ struct chk_diff_item {
 
 /*
  * The differences between two sessions, in the order of the alignment
- * (within a step: outcome, reply / text / greeting, capabilities,
- * latency; a change of the session's outcome that no paired step shows
+ * (within a step: outcome, reply / text / greeting, capabilities, TLS
+ * facts, latency; a change of the session's outcome that no paired step shows
  * comes last).  count[] and total count every difference found; items
  * holds the first MT_CHK_DIFFS_HARD of them (dropped: the rest).
  * Filled by chk_diff(), released by chk_diff_free().
@@ -306,6 +324,13 @@ struct chk_diff {
  *     separated capability lines, each normalised, paired by keyword
  *     (the first word, case-insensitive): one capability difference per
  *     keyword added, removed or whose line changed;
+ *   - when both steps have TLS facts: a tls difference for each of the
+ *     version, cipher, certificate subject, issuer, not_after and the
+ *     verification result that changed, compared as they are (not
+ *     normalised: they are no server text, and the default rules would
+ *     hide a new expiry date); not the handshake time (latency's
+ *     business), the days left (they change daily) or the serial (a
+ *     renewed certificate shows by its new not_after);
  *   - elapsed time, when both have it: a latency difference when the new
  *     time is above both opt->latency_factor times the baseline's (its
  *     base_median_us when has_stats) and the baseline's plus

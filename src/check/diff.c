@@ -302,6 +302,55 @@ caps_compare(struct dctx *dc, long ia, long ib)
 	free(cb);
 }
 
+/* ---- TLS facts ---- */
+
+/* One fact: a tls difference when its value changed. */
+static void
+tls_fact(struct dctx *dc, long ia, long ib, const char *name,
+    const char *va, const char *vb)
+{
+	struct chk_diff_item	*it;
+	char			 ba[MT_CHK_VALUE_HARD], bb[MT_CHK_VALUE_HARD];
+
+	if (strcmp(va, vb) == 0)
+		return;
+	snprintf(ba, sizeof(ba), "%s %s", name, va);
+	snprintf(bb, sizeof(bb), "%s %s", name, vb);
+	if ((it = add(dc, CHK_K_TLS, ia, ib, ba, bb)) != NULL)
+		it->keyword = value_dup(dc, name);
+}
+
+/* The expiry as compared and shown: ISO 8601 UTC; "" without a certificate. */
+static void
+tls_expiry(const struct chk_step *s, char *buf, size_t sz)
+{
+	if (s->has_cert)
+		mt_date_iso(s->cert_not_after, buf, sz);
+	else
+		buf[0] = '\0';
+}
+
+static void
+tls_compare(struct dctx *dc, long ia, long ib)
+{
+	const struct chk_step	*sa = &dc->a[ia], *sb = &dc->b[ib];
+	char			 ea[40], eb[40];
+
+	if (!sa->has_tls || !sb->has_tls)
+		return;
+	tls_fact(dc, ia, ib, "version", nz(sa->tls_version),
+	    nz(sb->tls_version));
+	tls_fact(dc, ia, ib, "cipher", nz(sa->tls_cipher), nz(sb->tls_cipher));
+	tls_fact(dc, ia, ib, "subject", nz(sa->cert_subject),
+	    nz(sb->cert_subject));
+	tls_fact(dc, ia, ib, "issuer", nz(sa->cert_issuer),
+	    nz(sb->cert_issuer));
+	tls_expiry(sa, ea, sizeof(ea));
+	tls_expiry(sb, eb, sizeof(eb));
+	tls_fact(dc, ia, ib, "not_after", ea, eb);
+	tls_fact(dc, ia, ib, "verify", nz(sa->tls_verify), nz(sb->tls_verify));
+}
+
 /* ---- latency ---- */
 
 /* "1.000 ms" of t microseconds. */
@@ -372,6 +421,7 @@ compare_pair(struct dctx *dc, long ia, long ib)
 	}
 	if (is_caps_step(sa))
 		caps_compare(dc, ia, ib);
+	tls_compare(dc, ia, ib);
 	latency(dc, ia, ib);
 }
 

@@ -498,8 +498,6 @@ static int
 run_mon_end(struct cli_run *r, int status, bool failed)
 {
 	enum mon_state	 state;
-	char		 line[4096], clean[4096];
-	size_t		 n;
 
 	if (r->mon != NULL && r->mo->prom_file != NULL && !failed &&
 	    cli_prom_write(r->mo->prom_file, r->mon) != 0 && status < 128)
@@ -514,15 +512,8 @@ run_mon_end(struct cli_run *r, int status, bool failed)
 		state = mon_nagios(r->mon, &r->mo->th, cli_nagios_service(),
 		    stdout);
 		/* The trace as long output, with no '|' in it. */
-		if (r->longout != NULL) {
-			rewind(r->longout);
-			while (fgets(line, sizeof(line), r->longout) != NULL) {
-				n = strcspn(line, "\n");
-				line[n] = '\0';
-				mon_plugin_text(line, clean, sizeof(clean));
-				printf("%s\n", clean);
-			}
-		}
+		if (r->longout != NULL)
+			cli_nagios_long(r->longout);
 		fflush(stdout);
 		cli_nagios_printed();
 		status = (int)state;

@@ -172,8 +172,8 @@ static int
 nagios_out(const struct chk_diff *all, FILE *lines, const char *first)
 {
 	enum mon_state	 s = MON_OK;
-	char		 sum[CHK_LINE_MAX], line[CHK_LINE_MAX], clean[CHK_LINE_MAX];
-	size_t		 t, n;
+	char		 sum[CHK_LINE_MAX], clean[CHK_LINE_MAX];
+	size_t		 t;
 
 	if (all->total > all->count[CHK_K_LATENCY])
 		s = MON_CRITICAL;
@@ -190,13 +190,7 @@ nagios_out(const struct chk_diff *all, FILE *lines, const char *first)
 		printf(" %s=%zu;;;0;", chk_kind_name((enum chk_kind)t),
 		    all->count[t]);
 	printf("\n");
-	rewind(lines);
-	while (fgets(line, sizeof(line), lines) != NULL) {
-		n = strcspn(line, "\n");
-		line[n] = '\0';
-		mon_plugin_text(line, clean, sizeof(clean));
-		printf("%s\n", clean);
-	}
+	cli_nagios_long(lines);
 	cli_nagios_printed();
 	return (int)s;
 }

@@ -153,6 +153,21 @@ cli_nagios_msg(void)
 }
 
 void
+cli_nagios_long(FILE *f)
+{
+	char	line[4096], clean[4096];
+	size_t	n;
+
+	rewind(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n = strcspn(line, "\n");
+		line[n] = '\0';
+		mon_plugin_text(line, clean, sizeof(clean));
+		printf("%s\n", clean);
+	}
+}
+
+void
 cli_nagios_printed(void)
 {
 	nagios_printed = true;

@@ -74,6 +74,8 @@ const char *cli_nagios_service(void);	/* NULL: not in nagios mode */
 void	cli_nagios_note(const char *msg);	/* cli_err()'s message */
 void	cli_nagios_printed(void);		/* the plugin line is out */
 const char *cli_nagios_msg(void);		/* the first message, or "" */
+/* The lines of f (from its start) to stdout as long output: no '|'. */
+void	cli_nagios_long(FILE *f);
 int	cli_nagios_finish(int status);
 
 #endif

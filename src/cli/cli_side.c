@@ -24,6 +24,8 @@ static int	side_rec(struct sink *, const struct trace_rec *,
 		    struct mt_err *);
 static char	*side_dup(struct side *, const char *);
 static int	held_cmp(const void *, const void *);
+static int	side_tls(struct side *, struct side_held *,
+		    const struct trace_rec *);
 
 void
 side_init(struct side *sd, size_t max_bytes, size_t max_steps)
@@ -60,6 +62,29 @@ side_stat(void *arg, bool has, int64_t spread_us)
 
 	sd->next_stats = has;
 	sd->next_spread_us = spread_us;
+	return 0;
+}
+
+/* The record's TLS facts onto its step (check compares them: tls). */
+static int
+side_tls(struct side *sd, struct side_held *h, const struct trace_rec *r)
+{
+	const struct rec_tls	*t = &r->tls;
+
+	h->s.has_tls = true;
+	h->s.has_cert = t->has_cert;
+	h->s.cert_not_after = t->has_cert ? t->not_after : 0;
+	h->s.tls_version = h->own[H_TLS_VERSION] = side_dup(sd, t->version);
+	h->s.tls_cipher = h->own[H_TLS_CIPHER] = side_dup(sd, t->cipher);
+	h->s.cert_subject = h->own[H_CERT_SUBJECT] = side_dup(sd,
+	    t->has_cert ? t->subject : "");
+	h->s.cert_issuer = h->own[H_CERT_ISSUER] = side_dup(sd,
+	    t->has_cert ? t->issuer : "");
+	h->s.tls_verify = h->own[H_TLS_VERIFY] = side_dup(sd, t->verify);
+	if (h->own[H_TLS_VERSION] == NULL || h->own[H_TLS_CIPHER] == NULL ||
+	    h->own[H_CERT_SUBJECT] == NULL || h->own[H_CERT_ISSUER] == NULL ||
+	    h->own[H_TLS_VERIFY] == NULL)
+		return -1;
 	return 0;
 }
 
@@ -108,7 +133,7 @@ side_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	sd->n++;
 	if (h->own[H_INTF] == NULL || h->own[H_OPR] == NULL ||
 	    h->own[H_OPT] == NULL || h->own[H_REPLY] == NULL ||
-	    h->own[H_DETAIL] == NULL)
+	    h->own[H_DETAIL] == NULL || (r->has_tls && side_tls(sd, h, r) != 0))
 		return mt_err_set(err, sd->over ? MT_E_USAGE : MT_E_INTERNAL,
 		    sd->over ? "too much text to compare (over %zu MiB)" :
 		    "out of memory", sd->max_bytes >> 20);

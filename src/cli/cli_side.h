@@ -17,7 +17,8 @@
 
 #define SIDE_BYTES_HARD	(256u << 20)	/* string bytes held, all sides */
 
-enum { H_INTF, H_OPR, H_OPT, H_REPLY, H_DETAIL, H__N };
+enum { H_INTF, H_OPR, H_OPT, H_REPLY, H_DETAIL, H_TLS_VERSION, H_TLS_CIPHER,
+    H_CERT_SUBJECT, H_CERT_ISSUER, H_TLS_VERIFY, H__N };
 
 struct side_held {
 	uint64_t	 session;

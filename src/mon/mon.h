@@ -46,7 +46,9 @@ struct mon_run {
 	bool		 failed;		/* some step failed (rc != 0) */
 	/* the first failing step, when failed */
 	char		 fail_label[MON_LABEL_HARD];
-	char		 fail_intf[MT_FIELD_HARD];
+	char		 fail_intf[MT_FIELD_HARD];	/* a command's int ("PASS",
+						   "RCPT TO:<a@b>"), else the
+						   step's label */
 	unsigned	 fail_event;
 	int		 fail_rc;
 	char		 fail_exc[MT_FIELD_HARD];	/* the exception class */
@@ -73,6 +75,8 @@ void		 mon_run_fail(struct mon_run *, const char *why);
 void		 mon_run_init(struct mon_run *, const char *proto);
 /* A sink that adds every record it is given to run (which must outlive it). */
 struct sink	*mon_sink_new(struct mon_run *, struct mt_err *);
+/* Microseconds as seconds with six decimals ("0.001724"), exactly. */
+void		 mon_put_seconds(FILE *, int64_t us);
 /* The session's time: last - first, in microseconds (0 with no record). */
 int64_t		 mon_total_us(const struct mon_run *);
 

@@ -174,17 +174,6 @@ mon_cert_days_parse(struct mon_thresholds *th, const char *arg,
 	return 0;
 }
 
-/* Microseconds as seconds with six decimals. */
-static void
-put_s(FILE *out, int64_t us)
-{
-	if (us < 0) {
-		fputc('-', out);
-		us = -us;
-	}
-	fprintf(out, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
-}
-
 static const struct mon_step_th *
 step_th(const struct mon_thresholds *th, const char *label)
 {
@@ -308,12 +297,12 @@ mon_nagios(const struct mon_run *m, const struct mon_thresholds *th,
 	}
 	/* | perfdata: the session's time, each step's, the certificate */
 	fputs(" | time=", out);
-	put_s(out, mon_total_us(m));
+	mon_put_seconds(out, mon_total_us(m));
 	fprintf(out, "s;%s;%s;0;", th->warn.text, th->crit.text);
 	for (i = 0; i < m->nsteps; i++) {
 		st = step_th(th, m->steps[i].label);
 		fprintf(out, " %s=", m->steps[i].label);
-		put_s(out, m->steps[i].us);
+		mon_put_seconds(out, m->steps[i].us);
 		fprintf(out, "s;%s;%s;0;", st != NULL ? st->warn.text : "",
 		    st != NULL ? st->crit.text : "");
 	}

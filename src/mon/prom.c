@@ -33,17 +33,6 @@ head(FILE *out, const char *name, const char *type, const char *help)
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* Microseconds as seconds, exactly (no binary rounding of a double). */
-static void
-put_seconds(FILE *out, int64_t us)
-{
-	if (us < 0) {
-		fputc('-', out);
-		us = -us;
-	}
-	fprintf(out, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
-}
-
 /* The numeric reply code of an SMTP step ("250"); -1 otherwise. */
 static int
 reply_code(const char *opr)
@@ -69,7 +58,7 @@ mon_prom(const struct mon_run *m, FILE *out, struct mt_err *err)
 	head(out, "mailtrace_probe_duration_seconds", "gauge",
 	    "The session's time, from its first record to its last.");
 	fputs("mailtrace_probe_duration_seconds ", out);
-	put_seconds(out, mon_total_us(m));
+	mon_put_seconds(out, mon_total_us(m));
 	fputc('\n', out);
 	head(out, "mailtrace_probe_records", "gauge",
 	    "Trace records the run made.");
@@ -84,7 +73,7 @@ mon_prom(const struct mon_run *m, FILE *out, struct mt_err *err)
 		fputs("mailtrace_step_duration_seconds{step=\"", out);
 		put_label(out, m->steps[i].label);
 		fputs("\"} ", out);
-		put_seconds(out, m->steps[i].us);
+		mon_put_seconds(out, m->steps[i].us);
 		fputc('\n', out);
 	}
 	head(out, "mailtrace_step_success", "gauge",

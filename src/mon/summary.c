@@ -6,6 +6,7 @@
  */
 #include "mon.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,16 @@ mon_run_init(struct mon_run *m, const char *proto)
 {
 	memset(m, 0, sizeof(*m));
 	trace_str(m->proto, sizeof(m->proto), proto);
+}
+
+void
+mon_put_seconds(FILE *out, int64_t us)
+{
+	if (us < 0) {
+		fputc('-', out);
+		us = -us;
+	}
+	fprintf(out, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
 }
 
 int64_t
@@ -196,7 +207,9 @@ mon_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 			    m->steps[m->nsteps - 1].label);
 		else if (base_label(r, base, sizeof(base)))
 			trace_str(m->fail_label, sizeof(m->fail_label), base);
-		trace_str(m->fail_intf, sizeof(m->fail_intf), r->intf);
+		/* A command by its words; any other step by its label. */
+		trace_str(m->fail_intf, sizeof(m->fail_intf),
+		    is_cmd_after(r->event) ? r->intf : m->fail_label);
 		trace_str(m->fail_exc, sizeof(m->fail_exc), r->opt);
 		trace_str(m->fail_opr, sizeof(m->fail_opr), r->opr);
 		trace_str(m->fail_reply, sizeof(m->fail_reply), r->reply);

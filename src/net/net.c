@@ -17,6 +17,7 @@
 #include "net.h"
 
 #include "mt_limits.h"
+#include "trace.h"
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -64,9 +65,13 @@ struct net {
 	int		 bio_errno;	/* first hard errno the socket BIO saw */
 	bool		 bio_eof;	/* the socket BIO read EOF */
 	int64_t		 limit;		/* session limit, monotonic ns; -1: none */
+	int64_t		 connect_us;	/* the TCP connect that made fd */
 	char		 client[MT_ADDR_HARD];
 	char		 server[MT_ADDR_HARD];
 	char		 tls_desc[NET_DESC_MAX];
+	char		 name[NET_NAME_MAX];	/* the name to check; "": none */
+	bool		 name_is_ip;
+	struct rec_tls	 facts;		/* the handshake's, once tls_up */
 };
 
 static int64_t	 mono_ns(void);
@@ -92,6 +97,13 @@ static int	 tls_handshake_fail(struct net *, int, struct mt_err *);
 static int	 tls_io_fail(struct net *, int, const char *, struct mt_err *);
 static int	 tls_setup(struct net *, const struct net_tls_opts *,
 		    struct mt_err *);
+static void	 tls_copy(char *, size_t, const char *, size_t);
+static void	 tls_name(char *, size_t, const X509_NAME *);
+static void	 tls_sans(char *, size_t, X509 *);
+static void	 tls_serial(char *, size_t, const ASN1_INTEGER *);
+static bool	 tls_epoch(const ASN1_TIME *, int64_t *);
+static void	 tls_cert_facts(struct net *, X509 *);
+static void	 tls_collect(struct net *, int64_t);
 static int	 read_timeout(const struct net *, int, struct mt_err *);
 static int	 write_timeout(const struct net *, int, struct mt_err *);
 static long	 tls_read(struct net *, void *, size_t, int, struct mt_err *);
@@ -400,7 +412,7 @@ net_connect_until(const char *host, uint16_t port, int timeout_ms,
 	char			 portstr[8];
 	const char		*h;
 	size_t			 len;
-	int64_t			 deadline;
+	int64_t			 deadline, t0;
 	int			 rc, gai, fd = -1, e;
 
 	if (out == NULL || host == NULL)
@@ -441,12 +453,14 @@ net_connect_until(const char *host, uint16_t port, int timeout_ms,
 	}
 	deadline = earlier(deadline_of(timeout_ms), limit);
 	rc = mt_err_set(err, MT_E_NOHOST, "resolve %s: no addresses", h);
+	t0 = mono_ns();		/* the connect alone, not the resolution */
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		rc = try_connect(ai, deadline, limit, timeout_ms, &fd, err);
 		/* After our timeout no time is left for the next address. */
 		if (rc == 0 || (deadline >= 0 && mono_ns() >= deadline))
 			break;
 	}
+	t0 = (mono_ns() - t0) / 1000;
 	freeaddrinfo(res);
 	if (rc != 0)
 		return rc;
@@ -457,6 +471,7 @@ net_connect_until(const char *host, uint16_t port, int timeout_ms,
 	}
 	n->fd = fd;
 	n->limit = limit;
+	n->connect_us = t0;
 	sslen = sizeof(ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0)
 		fmt_sockaddr((struct sockaddr *)&ss, sslen, n->client,
@@ -698,20 +713,34 @@ tls_setup(struct net *n, const struct net_tls_opts *opts, struct mt_err *err)
 		goto ossl_fail;
 	if (SSL_CTX_set_min_proto_version(n->ctx, TLS1_2_VERSION) != 1)
 		goto ossl_fail;
+	/*
+	 * The trust is loaded under insecure too: a client's handshake
+	 * verifies the chain with SSL_VERIFY_NONE as well, only it does not
+	 * fail on the result (SSL_get_verify_result() has it after the
+	 * handshake; tls_collect() records it).  The host name is then
+	 * checked after the handshake, not by the chain's verification.
+	 */
+	if (cafile != NULL) {
+		if (SSL_CTX_load_verify_file(n->ctx, cafile) != 1) {
+			tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
+			ERR_clear_error();
+			return mt_err_set(err, MT_E_USAGE,
+			    "cannot load CA file %s: %s", cafile, buf);
+		}
+	} else if (SSL_CTX_set_default_verify_paths(n->ctx) != 1) {
+		if (!insecure)
+			goto ossl_fail;
+		ERR_clear_error();	/* recorded as not verified */
+	}
 	if (insecure)
 		SSL_CTX_set_verify(n->ctx, SSL_VERIFY_NONE, NULL);
 	else {
-		if (cafile != NULL) {
-			if (SSL_CTX_load_verify_file(n->ctx, cafile) != 1) {
-				tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
-				ERR_clear_error();
-				return mt_err_set(err, MT_E_USAGE,
-				    "cannot load CA file %s: %s", cafile, buf);
-			}
-		} else if (SSL_CTX_set_default_verify_paths(n->ctx) != 1)
-			goto ossl_fail;
 		SSL_CTX_set_verify(n->ctx, SSL_VERIFY_PEER, NULL);
 		n->verify = true;
+	}
+	if (sn != NULL) {
+		memcpy(n->name, name, strlen(name) + 1);
+		n->name_is_ip = is_ip;
 	}
 	if ((n->ssl = SSL_new(n->ctx)) == NULL)
 		goto ossl_fail;
@@ -792,7 +821,7 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
     struct mt_err *err)
 {
 	const SSL_CIPHER	*c;
-	int64_t			 deadline;
+	int64_t			 deadline, t0;
 	int			 rc, sslerr, w;
 	short			 ev;
 
@@ -807,6 +836,7 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 		n->tls_dead = true;
 		return rc;
 	}
+	t0 = mono_ns();		/* the handshake itself, not the CA loading */
 	for (;;) {
 		ERR_clear_error();
 		n->bio_errno = 0;
@@ -836,8 +866,232 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 	c = SSL_get_current_cipher(n->ssl);
 	snprintf(n->tls_desc, sizeof(n->tls_desc), "%s %s",
 	    SSL_get_version(n->ssl), c != NULL ? SSL_CIPHER_get_name(c) : "?");
+	tls_collect(n, (mono_ns() - t0) / 1000);
 	mt_err_clear(err);
 	return 0;
+}
+
+/*
+ * Copy src[0..n) into a fact's field: printable ASCII as it is, any other
+ * byte as \xHH; cut to the field with "..." at the end when longer.
+ */
+static void
+tls_copy(char *dst, size_t sz, const char *src, size_t n)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	size_t			i, o = 0;
+	unsigned char		c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)src[i];
+		if (c >= 0x20 && c < 0x7f) {
+			if (o + 1 >= sz)
+				break;
+			dst[o++] = (char)c;
+		} else {
+			if (o + 4 >= sz)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	if (i < n) {
+		o = sz > 4 && o > sz - 4 ? sz - 4 : o;
+		if (sz > 4) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+		}
+	}
+	dst[o] = '\0';
+}
+
+/*
+ * A name as RFC 2253 says (XN_FLAG_RFC2253: OpenSSL escapes what RFC 2253
+ * escapes, and bytes above 0x7e as \XX, so the text is ASCII).
+ */
+static void
+tls_name(char *dst, size_t sz, const X509_NAME *nm)
+{
+	BIO	*b;
+	char	*p;
+	long	 n;
+
+	dst[0] = '\0';
+	if (nm == NULL || (b = BIO_new(BIO_s_mem())) == NULL)
+		return;
+	if (X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253) >= 0 &&
+	    (n = BIO_get_mem_data(b, &p)) > 0)
+		tls_copy(dst, sz, p, (size_t)n);
+	BIO_free(b);
+}
+
+/* The DNS and IP subjectAltNames, "DNS:localhost, IP:127.0.0.1, IP:::1". */
+static void
+tls_sans(char *dst, size_t sz, X509 *x)
+{
+	GENERAL_NAMES		*gens;
+	const GENERAL_NAME	*g;
+	const unsigned char	*d;
+	char			 buf[MT_TLS_SANS_HARD], ip[INET6_ADDRSTRLEN];
+	size_t			 o = 0, l;
+	int			 i, len;
+
+	dst[0] = '\0';
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
+		g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type == GEN_DNS) {
+			d = ASN1_STRING_get0_data(g->d.dNSName);
+			len = ASN1_STRING_length(g->d.dNSName);
+			l = (size_t)snprintf(buf + o, sizeof(buf) - o, "%sDNS:",
+			    o > 0 ? ", " : "");
+		} else if (g->type == GEN_IPADD) {
+			d = ASN1_STRING_get0_data(g->d.iPAddress);
+			len = ASN1_STRING_length(g->d.iPAddress);
+			if (inet_ntop(len == 4 ? AF_INET : AF_INET6, d, ip,
+			    sizeof(ip)) == NULL || (len != 4 && len != 16))
+				continue;
+			d = (const unsigned char *)ip;
+			len = (int)strlen(ip);
+			l = (size_t)snprintf(buf + o, sizeof(buf) - o, "%sIP:",
+			    o > 0 ? ", " : "");
+		} else
+			continue;
+		if (l >= sizeof(buf) - o)
+			break;
+		o += l;
+		l = (size_t)len < sizeof(buf) - o ? (size_t)len : sizeof(buf) - o;
+		memcpy(buf + o, d, l);
+		o += l;
+		if (o >= sizeof(buf) - 1)
+			break;
+	}
+	GENERAL_NAMES_free(gens);
+	tls_copy(dst, sz, buf, o);
+}
+
+/* The serial as openssl x509 -serial prints it: two hex digits a byte. */
+static void
+tls_serial(char *dst, size_t sz, const ASN1_INTEGER *a)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*d;
+	size_t			 o = 0;
+	int			 i, n;
+
+	dst[0] = '\0';
+	if (a == NULL)
+		return;
+	d = ASN1_STRING_get0_data(a);
+	n = ASN1_STRING_length(a);
+	if (ASN1_STRING_type(a) == V_ASN1_NEG_INTEGER && o + 1 < sz)
+		dst[o++] = '-';
+	if (n == 0 && o + 2 < sz) {
+		dst[o++] = '0';
+		dst[o++] = '0';
+	}
+	for (i = 0; i < n && o + 2 < sz; i++) {
+		dst[o++] = hex[d[i] >> 4];
+		dst[o++] = hex[d[i] & 15];
+	}
+	dst[o] = '\0';
+}
+
+/* An ASN.1 time as seconds since the epoch (UTC). */
+static bool
+tls_epoch(const ASN1_TIME *t, int64_t *out)
+{
+	ASN1_TIME	*e;
+	int		 day, sec;
+	bool		 ok;
+
+	if (t == NULL || (e = ASN1_TIME_set(NULL, 0)) == NULL)
+		return false;
+	ok = ASN1_TIME_diff(&day, &sec, e, t) == 1;
+	ASN1_TIME_free(e);
+	if (ok)
+		*out = (int64_t)day * 86400 + sec;
+	return ok;
+}
+
+/* The peer certificate's facts, and its verification (chain, name). */
+static void
+tls_cert_facts(struct net *n, X509 *x)
+{
+	struct rec_tls	*f = &n->facts;
+	STACK_OF(X509)	*chain;
+	const char	*why = NULL;
+	long		 vr;
+	int64_t		 now, left;
+	int		 hr = 1;
+
+	f->has_cert = true;
+	tls_name(f->subject, sizeof(f->subject), X509_get_subject_name(x));
+	tls_name(f->issuer, sizeof(f->issuer), X509_get_issuer_name(x));
+	tls_sans(f->sans, sizeof(f->sans), x);
+	tls_serial(f->serial, sizeof(f->serial), X509_get0_serialNumber(x));
+	(void)tls_epoch(X509_get0_notBefore(x), &f->not_before);
+	if (tls_epoch(X509_get0_notAfter(x), &f->not_after)) {
+		now = (int64_t)time(NULL);
+		left = f->not_after - now;
+		/* floor, also below zero */
+		f->days_left = left >= 0 ? left / 86400 :
+		    -((-left + 86399) / 86400);
+	}
+	chain = SSL_get_peer_cert_chain(n->ssl);
+	f->chain_len = chain != NULL ? sk_X509_num(chain) : 1;
+	vr = SSL_get_verify_result(n->ssl);
+	if (n->name[0] != '\0')
+		hr = n->name_is_ip ? X509_check_ip_asc(x, n->name, 0) :
+		    X509_check_host(x, n->name, 0,
+		    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL);
+	if (vr != X509_V_OK)
+		why = X509_verify_cert_error_string(vr);
+	else if (hr != 1)
+		why = X509_verify_cert_error_string(n->name_is_ip ?
+		    X509_V_ERR_IP_ADDRESS_MISMATCH :
+		    X509_V_ERR_HOSTNAME_MISMATCH);
+	f->verified = why == NULL;
+	if (why != NULL && vr != X509_V_OK && hr != 1)
+		snprintf(f->verify, sizeof(f->verify), "%s, %s", why,
+		    X509_verify_cert_error_string(n->name_is_ip ?
+		    X509_V_ERR_IP_ADDRESS_MISMATCH :
+		    X509_V_ERR_HOSTNAME_MISMATCH));
+	else
+		snprintf(f->verify, sizeof(f->verify), "%s",
+		    why != NULL ? why : "ok");
+	ERR_clear_error();
+}
+
+/* The facts of the handshake that just completed (net_tls_facts()). */
+static void
+tls_collect(struct net *n, int64_t handshake_us)
+{
+	struct rec_tls		*f = &n->facts;
+	const SSL_CIPHER	*c;
+	const char		*g = NULL;
+	X509			*x;
+	int			 nid;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->version, sizeof(f->version), "%s", SSL_get_version(n->ssl));
+	c = SSL_get_current_cipher(n->ssl);
+	snprintf(f->cipher, sizeof(f->cipher), "%s",
+	    c != NULL ? SSL_CIPHER_get_name(c) : "");
+	nid = SSL_get_negotiated_group(n->ssl);
+	if (nid > 0 && (g = SSL_group_to_name(n->ssl, nid)) == NULL)
+		g = OBJ_nid2sn(nid);
+	snprintf(f->group, sizeof(f->group), "%s", g != NULL ? g : "");
+	f->handshake_us = handshake_us;
+	f->connect_us = n->connect_us;
+	if ((x = SSL_get1_peer_certificate(n->ssl)) != NULL) {
+		tls_cert_facts(n, x);
+		X509_free(x);
+	} else
+		snprintf(f->verify, sizeof(f->verify), "%s",
+		    "no peer certificate");
 }
 
 /* A wait ran out: the read's own timeout, or the session limit. */
@@ -1039,6 +1293,21 @@ const char *
 net_tls_desc(const struct net *n)
 {
 	return n != NULL && n->tls_up ? n->tls_desc : "";
+}
+
+bool
+net_tls_facts(const struct net *n, struct rec_tls *out)
+{
+	if (n == NULL || !n->tls_up)
+		return false;
+	*out = n->facts;
+	return true;
+}
+
+int64_t
+net_connect_us(const struct net *n)
+{
+	return n != NULL ? n->connect_us : -1;
 }
 
 void

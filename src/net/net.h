@@ -30,6 +30,7 @@
 #include "mt.h"
 
 struct net;	/* opaque: a connected TCP socket, optionally with TLS on top */
+struct rec_tls;	/* trace.h: the facts of a handshake */
 
 struct net_tls_opts {
 	const char	*cafile;	/* trust this CA file (PEM); NULL = system default trust store */
@@ -85,9 +86,11 @@ int		 net_connect_until(const char *host, uint16_t port,
  * iPAddress SANs).  With servername NULL only the chain is checked.  SNI is
  * sent for names, not for IP literals (RFC 6066 3).  opts may be NULL: system
  * trust store, no name check.  opts and its strings are only read during the
- * call.
+ * call.  Under opts->insecure the same trust is loaded and the chain and
+ * the name are checked all the same, for net_tls_facts(), but neither
+ * fails the handshake.
  *
- * Returns 0 on success; net_is_tls() is then true.  Failures:
+ * Returns 0 on success; net_is_tls() and net_tls_facts() are then true.  Failures:
  *   MT_E_TLS      handshake failed; the message says why, e.g.
  *                 "certificate verify failed: self-signed certificate",
  *                 "certificate verify failed: hostname mismatch", or the
@@ -158,6 +161,30 @@ void		 net_endpoints(const struct net *, char *client, size_t csz,
  * "" without TLS.  Owned by the connection; valid until net_close().
  */
 const char	*net_tls_desc(const struct net *);
+
+/*
+ * The facts of the connection's handshake (trace.h struct rec_tls,
+ * docs/records.md "TLS facts"), collected when net_tls() succeeded:
+ * version, cipher, the negotiated group (SSL_get_negotiated_group();
+ * "" when OpenSSL does not tell), the handshake's own time (from its
+ * first message to its end, on the monotonic clock; the CA file's loading
+ * before it is not counted), connect_us the TCP connect's time (as
+ * net_connect_us()), the peer certificate's subject and issuer (RFC 2253),
+ * DNS and IP subjectAltNames, serial, validity, days left at the end of
+ * the handshake, the chain's length, and its verification: the chain's
+ * result (SSL_get_verify_result()) and the server name's check
+ * (X509_check_host() / X509_check_ip_asc()).  Both are computed under
+ * opts->insecure too (the trust store is loaded; nothing is enforced):
+ * verify is "ok", the chain's error ("self-signed certificate"), the
+ * name's ("hostname mismatch", "IP address mismatch"), or both, ", "
+ * between.  False (out untouched) when no handshake completed: a failed
+ * handshake has no facts.
+ */
+bool		 net_tls_facts(const struct net *, struct rec_tls *out);
+
+/* The time the TCP connect took, microseconds (the name's resolution
+ * before it is not counted). */
+int64_t		 net_connect_us(const struct net *);
 
 /*
  * Stopping every wait, for SIGINT and SIGTERM handlers.  net_stop_init()

@@ -15,6 +15,8 @@ static void	flow_on_step(void *, const struct step *);
 static void	flow_on_line(void *, int, const char *, size_t);
 static void	flow_io_fail(struct flow *, const struct mt_err *);
 static void	flow_net_fail(struct flow *, const char *, const struct mt_err *);
+static void	flow_exit_tls(struct flow *, unsigned, int, mt_time,
+		    const char *, const struct rec_tls *);
 
 static int64_t
 mono_us(void)
@@ -107,9 +109,21 @@ void
 flow_exit_detail(struct flow *f, unsigned ev, int rc, mt_time t0,
     const char *detail)
 {
+	flow_exit_tls(f, ev, rc, t0, detail, NULL);
+}
+
+/* flow_exit_detail() with a handshake's facts (NULL: none). */
+static void
+flow_exit_tls(struct flow *f, unsigned ev, int rc, mt_time t0,
+    const char *detail, const struct rec_tls *tls)
+{
 	struct trace_rec	r;
 
 	memset(&r, 0, sizeof(r));
+	if (tls != NULL) {
+		r.has_tls = true;
+		r.tls = *tls;
+	}
 	r.event = ev;
 	r.rc = rc;
 	if (rc != 0)
@@ -278,10 +292,12 @@ flow_connect(struct flow *f, unsigned ev)
 {
 	const struct probe_conn	*c = f->c;
 	struct net_tls_opts	 tls;
+	struct rec_tls		 facts;
 	struct mt_err		 e;
 	char			 opt[MT_FIELD_HARD], cl[MT_ADDR_HARD],
 				 sv[MT_ADDR_HARD];
 	int			 rc;
+	bool			 has_facts = false;
 	mt_time			 t0;
 
 	/* The timeouts in force, defaults included. */
@@ -298,12 +314,15 @@ flow_connect(struct flow *f, unsigned ev)
 		tls.insecure = c->insecure;
 		tls.servername = c->host;
 		rc = net_tls(f->net, &tls, f->ct, &e);
+		/* This step made both: its connect and its handshake. */
+		has_facts = rc == 0 && net_tls_facts(f->net, &facts);
 	}
 	if (rc == 0) {
 		net_endpoints(f->net, cl, sizeof(cl), sv, sizeof(sv));
 		trace_endpoints(f->tr, cl, sv);
 	}
-	flow_exit(f, ev + 1, rc ? (int)e.code : 0, t0);
+	flow_exit_tls(f, ev + 1, rc ? (int)e.code : 0, t0, NULL,
+	    has_facts ? &facts : NULL);
 	/*
 	 * The connection is fetched: its records are kept now, so that a
 	 * probe killed while it waits for the greeting leaves them stored.
@@ -341,9 +360,29 @@ flow_greeting(struct flow *f)
 }
 
 int
+flow_stls(struct flow *f, const char *verb)
+{
+	/* The pair STLS and STARTTLS get (docs/records.md). */
+	unsigned	after = f->proto == PROTO_POP3 ? EV_POP3_CMD_AFTER :
+			    EV_SMTP_CMD_AFTER;
+
+	/*
+	 * The "after" record waits for the handshake, to carry its facts:
+	 * it keeps its own time and elapsed (the reply's) and its place.
+	 */
+	(void)trace_hold(f->tr, after);
+	if (flow_cmdf(f, "%s", verb) != 0 || (f->st.flags & STEP_INJECTED)) {
+		trace_release(f->tr, NULL);
+		return flow_step_fail(f, verb);
+	}
+	return flow_starttls(f, verb);
+}
+
+int
 flow_starttls(struct flow *f, const char *what)
 {
 	struct net_tls_opts	tls;
+	struct rec_tls		facts;
 	struct mt_err		e;
 
 	memset(&tls, 0, sizeof(tls));
@@ -352,11 +391,17 @@ flow_starttls(struct flow *f, const char *what)
 	tls.servername = f->c->host;
 	mt_err_clear(&e);
 	if (net_tls(f->net, &tls, f->ct, &e) != 0) {
+		trace_release(f->tr, NULL);	/* no facts: nothing new */
 		f->dead = true;
 		conv_close(f->cv, CLOSE_ABORT, flow_now(f));
 		flow_net_fail(f, what, &e);
 		return e.code;
 	}
+	if (net_tls_facts(f->net, &facts)) {
+		facts.connect_us = -1;	/* the connect was another step's */
+		trace_release(f->tr, &facts);
+	} else
+		trace_release(f->tr, NULL);
 	conv_tls(f->cv, flow_now(f));
 	return 0;
 }

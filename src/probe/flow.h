@@ -75,7 +75,16 @@ int	flow_cmdf(struct flow *, const char *, ...)
 int	flow_data(struct flow *, const uint8_t *, size_t);
 /* Wait for the step the data completes. */
 int	flow_wait(struct flow *);
-/* After a positive STLS/STARTTLS reply: the handshake, then conv_tls(). */
+/*
+ * STLS or STARTTLS (verb), and after its positive reply the handshake:
+ * the command's "after" record is held back until the handshake ended
+ * and carries its facts when it succeeded (docs/records.md "TLS facts").
+ */
+int	flow_stls(struct flow *, const char *verb);
+/*
+ * After a positive STLS/STARTTLS reply: the handshake, then conv_tls();
+ * the record trace_hold() kept back goes out (with the facts).
+ */
 int	flow_starttls(struct flow *, const char *what);
 /*
  * Transport.close / Folder.close begins: its exit carries the last step

@@ -55,9 +55,7 @@ pop3_session_start(struct flow *f, const struct pop3_opts *o)
 			    "offer STLS in its CAPA response");
 			return MT_E_PROTO;
 		}
-		if (flow_cmdf(f, "STLS") != 0 || (f->st.flags & STEP_INJECTED))
-			return flow_step_fail(f, "STLS");
-		if ((rc = flow_starttls(f, "STLS")) != 0)
+		if ((rc = flow_stls(f, "STLS")) != 0)
 			return rc;
 		/* RFC 2595 4: capabilities may differ under TLS. */
 		if (flow_cmdf(f, "CAPA") != 0)

@@ -55,10 +55,7 @@ smtp_session_start(struct flow *f, const struct smtp_opts *o)
 			    "not offer STARTTLS in its EHLO reply");
 			return MT_E_PROTO;
 		}
-		if (flow_cmdf(f, "STARTTLS") != 0 ||
-		    (f->st.flags & STEP_INJECTED))
-			return flow_step_fail(f, "STARTTLS");
-		if ((rc = flow_starttls(f, "STARTTLS")) != 0)
+		if ((rc = flow_stls(f, "STARTTLS")) != 0)
 			return rc;
 		/* RFC 3207 4.2: forget the old extensions, EHLO again. */
 		if ((rc = smtp_hello(f, o)) != 0)

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ASYNC_RING	(1024 * 1024)	/* bytes; a packed record is < 3 KiB */
+#define ASYNC_RING	(1024 * 1024)	/* bytes; a packed record is < 5 KiB */
 #define ASYNC_ALIGN	8
 /*
  * A sleeping writer is woken once this much is waiting, or by a control
@@ -58,6 +58,7 @@ struct async_fix {
 	char		 level;
 	bool		 has_elapsed;
 	bool		 has_bytes;
+	bool		 has_tls;	/* a struct rec_tls follows the strings */
 	uint8_t		 source;
 	int64_t		 elapsed_us;
 	uint64_t	 bytes;
@@ -250,7 +251,7 @@ async_get_str(const uint8_t *p, char *dst)
 
 #define ASYNC_MAXREC	(sizeof(struct async_hdr) + sizeof(struct async_fix) + \
 	7 * sizeof(uint16_t) + 4 * MT_FIELD_HARD + MT_OPR_HARD + \
-	2 * MT_ADDR_HARD)
+	2 * MT_ADDR_HARD + sizeof(struct rec_tls))
 
 static int
 async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
@@ -272,6 +273,7 @@ async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	f.level = r->level;
 	f.has_elapsed = r->has_elapsed;
 	f.has_bytes = r->has_bytes;
+	f.has_tls = r->has_tls;
 	f.source = (uint8_t)r->source;
 	f.elapsed_us = r->elapsed_us;
 	f.bytes = r->bytes;
@@ -287,6 +289,10 @@ async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	w = async_put_str(w, r->server, sizeof(r->server));
 	w = async_put_str(w, r->detail, sizeof(r->detail));
 	w = async_put_str(w, r->reply, sizeof(r->reply));
+	if (r->has_tls) {
+		memcpy(w, &r->tls, sizeof(r->tls));
+		w += sizeof(r->tls);
+	}
 	size = async_round((size_t)(w - start));
 	h.size = (uint32_t)size;
 	h.kind = AK_REC;
@@ -373,7 +379,10 @@ async_deliver(struct async_sink *a, const uint8_t *p)
 	p = async_get_str(p, r->client);
 	p = async_get_str(p, r->server);
 	p = async_get_str(p, r->detail);
-	async_get_str(p, r->reply);
+	p = async_get_str(p, r->reply);
+	r->has_tls = f.has_tls;
+	if (f.has_tls)
+		memcpy(&r->tls, p, sizeof(r->tls));
 	for (i = 0; i < a->ninner; i++) {
 		struct mt_err	e;
 

@@ -17,9 +17,10 @@
  * A record's line is built here and written once.  Its size bounds the
  * worst case: every string field of a record (at most 13, each shorter
  * than MT_FIELD_HARD) escaped at 6 bytes a character, plus the keys and
- * numbers.  jb_kstr() checks the room for each.
+ * numbers, plus a handshake's facts (TRACE_TLS_JSON_MAX).  jb_kstr()
+ * checks the room for each.
  */
-#define JB_SIZE		(16 * (32 + 6 * MT_FIELD_HARD))
+#define JB_SIZE		(16 * (32 + 6 * MT_FIELD_HARD) + TRACE_TLS_JSON_MAX)
 
 struct jbuf {
 	char	b[JB_SIZE];
@@ -183,6 +184,8 @@ jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 		jb_kstr(b, "anomaly", an_name(r->anomaly));
 	if (anomaly || r->detail[0] != '\0')
 		jb_kstr(b, "detail", r->detail);
+	if (r->has_tls && sizeof(b->b) - b->n >= TRACE_TLS_JSON_MAX + 2)
+		b->n += trace_tls_json(b->b + b->n, &r->tls);
 	jb_raw(b, "}\n");
 	fwrite(b->b, 1, b->n, j->fp);
 	return sink_io_check(j->fp, "jsonl", err);

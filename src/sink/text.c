@@ -22,6 +22,7 @@ static int	text_rec(struct sink *, const struct trace_rec *,
 static int	text_flush(struct sink *, struct mt_err *);
 static void	text_close(struct sink *);
 static void	text_header(struct sink_text *);
+static void	text_tls(FILE *, const struct rec_tls *);
 
 struct sink *
 sink_text_new(FILE *fp, const struct run_info *ri, struct mt_err *err)
@@ -82,9 +83,34 @@ text_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 			fprintf(t->fp, "  reply=\"%s\"", r->reply);
 		if (r->detail[0] != '\0')
 			fprintf(t->fp, "  detail=%s", r->detail);
+		if (r->has_tls)
+			text_tls(t->fp, &r->tls);
 	}
 	fputc('\n', t->fp);
 	return sink_io_check(t->fp, "text", err);
+}
+
+/* A handshake's facts, after the other fields (docs/formats.md). */
+static void
+text_tls(FILE *fp, const struct rec_tls *t)
+{
+	char	nb[40], na[40];
+
+	fprintf(fp, "  tls=\"%s %s%s%s\"", t->version, t->cipher,
+	    t->group[0] != '\0' ? " " : "", t->group);
+	if (t->connect_us >= 0)
+		fprintf(fp, "  connect=+%" PRId64 "us", t->connect_us);
+	fprintf(fp, "  handshake=+%" PRId64 "us", t->handshake_us);
+	if (t->has_cert) {
+		mt_date_iso(t->not_before, nb, sizeof(nb));
+		mt_date_iso(t->not_after, na, sizeof(na));
+		fprintf(fp, "  cert_subject=\"%s\"  cert_issuer=\"%s\"  "
+		    "cert_sans=\"%s\"  cert_serial=%s  cert_not_before=%s  "
+		    "cert_not_after=%s  cert_days=%" PRId64 "  chain=%d",
+		    t->subject, t->issuer, t->sans, t->serial, nb, na,
+		    t->days_left, t->chain_len);
+	}
+	fprintf(fp, "  verify=\"%s\"", t->verify);
 }
 
 static int

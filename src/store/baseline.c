@@ -15,7 +15,8 @@
 
 #define BASE_COLS							\
 	"session, seq, event, level, rc, intf, opr, opt, time, client, "	\
-	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply"
+	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply, "	\
+	"tls"
 
 static int	base_prepare(struct store *, const char *, sqlite3_stmt **,
 		    struct mt_err *);
@@ -363,8 +364,8 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 			break;
 		}
 		r.run = b.run;
-		if (stat != NULL && (fr = stat(arg, sqlite3_column_type(s, 18) !=
-		    SQLITE_NULL, sqlite3_column_int64(s, 18))) != 0)
+		if (stat != NULL && (fr = stat(arg, sqlite3_column_type(s, 19) !=
+		    SQLITE_NULL, sqlite3_column_int64(s, 19))) != 0)
 			break;
 		fr = sk->rec(sk, &r, err);
 	}

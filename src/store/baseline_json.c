@@ -50,8 +50,9 @@ static const char *bj_str(json_t *, const char *, size_t, size_t, char *,
 static json_t *
 bj_step(const struct trace_rec *r, bool has_spread, int64_t spread_us)
 {
-	json_t	*o = json_object();
+	json_t	*o = json_object(), *tls = NULL;
 	char	 ev[8], lv[2] = { r->level, '\0' };
+	char	 tj[STORE_TLS_TEXT_MAX];
 
 	if (o == NULL)
 		return NULL;
@@ -82,6 +83,15 @@ bj_step(const struct trace_rec *r, bool has_spread, int64_t spread_us)
 	json_object_set_new(o, "server", json_string(r->server));
 	json_object_set_new(o, "source", json_string(r->source == REC_PCAP ?
 	    "pcap" : "probe"));
+	/* The handshake's facts, as the store keeps them; null: none. */
+	if (r->has_tls) {
+		store_tls_text(tj, &r->tls);
+		if ((tls = json_loads(tj, 0, NULL)) == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	json_object_set_new(o, "tls", tls != NULL ? tls : json_null());
 	return o;
 }
 
@@ -223,7 +233,8 @@ bj_str(json_t *o, const char *key, size_t min, size_t max, char *dst,
 
 #define BJ_COLS								\
 	"session, seq, event, level, rc, intf, opr, opt, time, client, "	\
-	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply"
+	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply, "	\
+	"tls"
 
 /* Each step of the array into baseline id (in the caller's transaction). */
 static int
@@ -231,9 +242,9 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 {
 	sqlite3_stmt	*s;
 	struct trace_rec r;
-	json_t		*o, *v;
+	json_t		*o, *v, *tls;
 	const char	*ev, *an;
-	char		 lv[4], src[8];
+	char		 lv[4], src[8], tj[STORE_TLS_TEXT_MAX];
 	size_t		 i;
 	unsigned long	 e;
 	char		*end;
@@ -242,7 +253,7 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO baseline_steps "
 	    "(baseline, " BJ_COLS ", elapsed_spread) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20)", -1, &s, NULL) != SQLITE_OK)
+	    "?19, ?20, ?21)", -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, "importing a baseline", err);
 	json_array_foreach(steps, i, o) {
 		memset(&r, 0, sizeof(r));
@@ -256,6 +267,10 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 			    errno != 0 || ev_lookup((unsigned)e) == NULL)
 				e = 0;
 		}
+		/* "tls": absent (files before it) or null, or the facts. */
+		tls = json_object_get(o, "tls");
+		if (json_is_null(tls))
+			tls = NULL;
 		if (!json_is_object(o) || (e == 0 && (an == NULL ||
 		    an_by_name(an) == AN_NONE)) ||
 		    bj_str(o, "level", 1, 1, lv, sizeof(lv)) == NULL ||
@@ -280,7 +295,8 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		    r.server, sizeof(r.server)) == NULL ||
 		    bj_str(o, "source", 1, 5, src, sizeof(src)) ==
 		    NULL || (strcmp(src, "probe") != 0 &&
-		    strcmp(src, "pcap") != 0)) {
+		    strcmp(src, "pcap") != 0) || (tls != NULL &&
+		    !store_tls_from_json(tls, &r.tls))) {
 			rc = mt_err_set(err, MT_E_USAGE, "step %zu: not a "
 			    "baseline step (docs/check.md, \"Baseline files\")",
 			    i + 1);
@@ -309,7 +325,7 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		if (json_is_integer(v) && json_is_integer(v =
 		    json_object_get(o, "elapsed_spread_us")) &&
 		    json_integer_value(v) >= 0)
-			sqlite3_bind_int64(s, 20, json_integer_value(v));
+			sqlite3_bind_int64(s, 21, json_integer_value(v));
 		if (json_is_integer(v = json_object_get(o, "bytes"))) {
 			sqlite3_bind_int64(s, 15, json_integer_value(v));
 			v = json_object_get(o, "body_end_us");
@@ -320,6 +336,10 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 			store_bind_text(s, 17, an);
 		store_bind_text(s, 18, r.detail[0] != '\0' ? r.detail : NULL);
 		store_bind_text(s, 19, r.reply[0] != '\0' ? r.reply : NULL);
+		if (tls != NULL) {
+			store_tls_text(tj, &r.tls);
+			store_bind_text(s, 20, tj);
+		}
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			rc = store_fail(st, "importing a baseline's steps",
 			    err);

@@ -37,7 +37,7 @@ enum store_stmt {
  */
 #define STORE_BATCH	16
 #define STORE_COMMIT_EVERY	4096	/* records (a multiple of STORE_BATCH) */
-#define STORE_REC_COLS	19
+#define STORE_REC_COLS	20
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_INS] =
@@ -55,12 +55,13 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_REC_INS] =
 	    "INSERT INTO records (run, session, seq, event, level, rc, intf, "
 	    "opr, opt, time, client, server, source, elapsed_us, bytes, "
-	    "body_end, anomaly, detail, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	    "body_end, anomaly, detail, reply, tls) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "?19, ?20)",
 	[STMT_REC_ALL] =
 	    "SELECT session, seq, event, level, rc, intf, opr, opt, time, "
 	    "client, server, source, elapsed_us, bytes, body_end, anomaly, "
-	    "detail, reply FROM records WHERE run = ?1 ORDER BY rowid",
+	    "detail, reply, tls FROM records WHERE run = ?1 ORDER BY rowid",
 	[STMT_REC_BATCH] = NULL,	/* built by store_batch_sql() */
 };
 
@@ -187,6 +188,13 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE baselines ADD COLUMN ignore_counts INTEGER NOT NULL "
 	"DEFAULT 0;"
 	"ALTER TABLE baselines ADD COLUMN ignore BLOB NULL;",
+	/*
+	 * 7: the facts of a TLS handshake on the record of the step that
+	 * made it (issue 11): one JSON object with the JSONL keys (NULL: the
+	 * record has none), in records and in baselines' copies of them.
+	 */
+	"ALTER TABLE records ADD COLUMN tls TEXT NULL;"
+	"ALTER TABLE baseline_steps ADD COLUMN tls TEXT NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -209,8 +217,9 @@ store_db(struct store *st)
 
 /* The text columns of a record, in the order of store_row.text[]. */
 enum { ROW_INTF, ROW_OPR, ROW_OPT, ROW_CLIENT, ROW_SERVER, ROW_DETAIL,
-    ROW_REPLY, ROW__TEXTS };
-#define STORE_ROW_TEXT	(4 * MT_FIELD_HARD + MT_OPR_HARD + 2 * MT_ADDR_HARD)
+    ROW_REPLY, ROW_TLS, ROW__TEXTS };
+#define STORE_ROW_TEXT	(4 * MT_FIELD_HARD + MT_OPR_HARD + 2 * MT_ADDR_HARD + \
+	STORE_TLS_TEXT_MAX)
 
 /*
  * A record held for the next batch: its numbers, and its strings copied
@@ -527,7 +536,7 @@ store_batch_sql(char *buf)
 {
 	static const char	 head[] = "INSERT INTO records (run, session, "
 	    "seq, event, level, rc, intf, opr, opt, time, client, server, "
-	    "source, elapsed_us, bytes, body_end, anomaly, detail, reply) "
+	    "source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls) "
 	    "VALUES ";
 	char			*w = buf;
 	int			 r, c;
@@ -907,7 +916,7 @@ store_bind_row_text(sqlite3_stmt *s, int i, const struct store_row *w, int k)
 	sqlite3_bind_text(s, i, w->text[k], w->len[k], SQLITE_STATIC);
 }
 
-/* Bind w's 19 columns to parameters base+1 ... base+19 of s. */
+/* Bind w's 20 columns to parameters base+1 ... base+20 of s. */
 static void
 store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
 {
@@ -951,6 +960,10 @@ store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
 		store_bind_row_text(s, base + 19, w, ROW_REPLY);
 	else
 		sqlite3_bind_null(s, base + 19);
+	if (w->len[ROW_TLS] > 0)
+		store_bind_row_text(s, base + 20, w, ROW_TLS);
+	else
+		sqlite3_bind_null(s, base + 20);
 }
 
 /* Hold r for the next batch (the batch has room). */
@@ -959,11 +972,12 @@ store_sink_hold(struct store_sink *ss, const struct trace_rec *r)
 {
 	struct store_row	*w = &ss->batch[ss->nbatch++];
 	const char		*src[ROW__TEXTS] = { r->intf, r->opr, r->opt,
-				    r->client, r->server, r->detail, r->reply };
+				    r->client, r->server, r->detail, r->reply,
+				    "" };
 	const size_t		 cap[ROW__TEXTS] = { sizeof(r->intf),
 				    sizeof(r->opr), sizeof(r->opt),
 				    sizeof(r->client), sizeof(r->server),
-				    sizeof(r->detail), sizeof(r->reply) };
+				    sizeof(r->detail), sizeof(r->reply), 1 };
 	int			 k;
 
 	w->run = r->run;
@@ -981,13 +995,21 @@ store_sink_hold(struct store_sink *ss, const struct trace_rec *r)
 	w->body_end = r->body_end;
 	w->anomaly = r->anomaly;
 	/* Each string is shorter than its array: the arena has room. */
-	for (k = 0; k < ROW__TEXTS; k++) {
+	for (k = 0; k < ROW_TLS; k++) {
 		size_t	n = strnlen(src[k], cap[k] - 1);
 
 		memcpy(ss->arena + ss->used, src[k], n);
 		w->text[k] = ss->arena + ss->used;
 		w->len[k] = (int)n;
 		ss->used += n;
+	}
+	/* The facts' object is at most STORE_TLS_TEXT_MAX with its NUL. */
+	w->text[ROW_TLS] = ss->arena + ss->used;
+	w->len[ROW_TLS] = 0;
+	if (r->has_tls) {
+		w->len[ROW_TLS] = (int)store_tls_text(ss->arena + ss->used,
+		    &r->tls);
+		ss->used += (size_t)w->len[ROW_TLS] + 1;
 	}
 }
 
@@ -1161,8 +1183,9 @@ store_get_run(struct store *st, uint64_t run, struct store_run *out,
 /*
  * The record in the current row of s, whose columns are STMT_REC_ALL's
  * (session, seq, event, level, rc, intf, opr, opt, time, client, server,
- * source, elapsed_us, bytes, body_end, anomaly, detail, reply); r->run is
- * left 0.  False when a text column is longer than its field.
+ * source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls); r->run
+ * is left 0.  False when a text column is longer than its field, or the
+ * tls column is not the facts' object (store_tls_parse()).
  */
 bool
 store_read_rec(sqlite3_stmt *s, struct trace_rec *r)
@@ -1200,6 +1223,11 @@ store_read_rec(sqlite3_stmt *s, struct trace_rec *r)
 	}
 	fits &= store_col_text(s, 16, r->detail, sizeof(r->detail));
 	fits &= store_col_text(s, 17, r->reply, sizeof(r->reply));
+	if (sqlite3_column_type(s, 18) != SQLITE_NULL) {
+		r->has_tls = true;
+		fits &= store_tls_parse((const char *)sqlite3_column_text(s,
+		    18), &r->tls);
+	}
 	return fits;
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "store.h"
@@ -25,5 +26,18 @@ int	 store_bind_text(sqlite3_stmt *, int i, const char *v);
 bool	 store_col_text(sqlite3_stmt *, int i, char *dst, size_t sz);
 /* The record of the current row (STMT_REC_ALL's columns; store.c). */
 bool	 store_read_rec(sqlite3_stmt *, struct trace_rec *);
+
+/*
+ * The tls column (tls_json.c): a record's facts as one JSON object with
+ * the JSONL keys (trace_tls_json()).  store_tls_text() writes it and a
+ * NUL into dst (STORE_TLS_TEXT_MAX bytes) and returns its length;
+ * store_tls_parse() and store_tls_from_json() read one back (false when
+ * it is not one: a key missing or of the wrong type, a string over its
+ * field or not printable ASCII, a date not in mt_date_iso()'s form).
+ */
+#define STORE_TLS_TEXT_MAX	(TRACE_TLS_JSON_MAX + 2)
+size_t	 store_tls_text(char *dst, const struct rec_tls *);
+bool	 store_tls_parse(const char *, struct rec_tls *);
+bool	 store_tls_from_json(json_t *, struct rec_tls *);
 
 #endif

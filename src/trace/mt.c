@@ -286,3 +286,46 @@ mt_json_esc(char *dst, const char *s, size_t n)
 	}
 	return (size_t)(w - dst);
 }
+
+void
+mt_date_iso(int64_t secs, char *buf, size_t sz)
+{
+	struct tm	tm;
+	time_t		t = (time_t)secs;
+
+	if (sz == 0)
+		return;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, sz, "?");
+}
+
+bool
+mt_date_parse(const char *s, int64_t *secs)
+{
+	struct tm	tm;
+	char		back[32];
+	int		y, mo, d, h, mi, sec, n = 0;
+	time_t		t;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi,
+	    &sec, &n) != 6 || s[n] != '\0')
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	/*
+	 * Only the form mt_date_iso() writes: "2026-02-30" is not one (nor
+	 * is a date timegm() failed on, which gave -1: 1969-12-31T23:59:59Z).
+	 */
+	mt_date_iso((int64_t)t, back, sizeof(back));
+	if (strcmp(back, s) != 0)
+		return false;
+	*secs = (int64_t)t;
+	return true;
+}

@@ -51,6 +51,14 @@ mt_time		 mt_wall_now(void);
  */
 void		 mt_time_iso(mt_time, char *, size_t);
 
+/*
+ * Format secs (seconds since the epoch) as ISO 8601 UTC without a
+ * fraction ("2026-11-23T10:00:00Z") into buf; always NUL-terminated.
+ * mt_date_parse() reads exactly that form back (false on anything else).
+ */
+void		 mt_date_iso(int64_t secs, char *, size_t);
+bool		 mt_date_parse(const char *, int64_t *secs);
+
 /* Locale-free character classes for wire bytes. */
 static inline bool mt_isdigit(int c) { return c >= '0' && c <= '9'; }
 static inline bool mt_isupper(int c) { return c >= 'A' && c <= 'Z'; }

@@ -5,9 +5,11 @@
 #include "trace.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void	trace_dispatch(struct tracer *, struct trace_rec *);
+static void	trace_sinks(struct tracer *, const struct trace_rec *);
 
 void
 trace_init(struct tracer *tr, enum level level, enum rec_source source)
@@ -46,6 +48,9 @@ trace_fork(const struct tracer *master, struct tracer *fork, uint64_t session,
     const char *client, const char *server)
 {
 	*fork = *master;
+	fork->hold_ev = 0;		/* the master's, not the fork's */
+	fork->held = false;
+	fork->hold_rec = NULL;
 	fork->session = session;
 	fork->seq = 0;
 	fork->failed = false;
@@ -66,14 +71,57 @@ trace_wants(const struct tracer *tr, unsigned event)
 static void
 trace_dispatch(struct tracer *tr, struct trace_rec *r)
 {
-	unsigned	i;
-
+	if (tr->held) {			/* it comes before r */
+		tr->held = false;
+		trace_sinks(tr, tr->hold_rec);
+	}
 	r->run = tr->run;
 	r->session = tr->session;
 	r->seq = ++tr->seq;
 	r->source = tr->source;
 	trace_str(r->client, sizeof(r->client), tr->client);
 	trace_str(r->server, sizeof(r->server), tr->server);
+	if (tr->hold_ev != 0 && r->anomaly == AN_NONE &&
+	    r->event == tr->hold_ev) {
+		tr->hold_ev = 0;
+		*tr->hold_rec = *r;
+		tr->held = true;
+		return;
+	}
+	trace_sinks(tr, r);
+}
+
+int
+trace_hold(struct tracer *tr, unsigned ev)
+{
+	trace_release(tr, NULL);
+	if (tr->hold_rec == NULL &&
+	    (tr->hold_rec = malloc(sizeof(*tr->hold_rec))) == NULL)
+		return -1;
+	tr->hold_ev = ev;
+	return 0;
+}
+
+void
+trace_release(struct tracer *tr, const struct rec_tls *tls)
+{
+	tr->hold_ev = 0;
+	if (!tr->held)
+		return;
+	tr->held = false;
+	if (tls != NULL) {
+		tr->hold_rec->has_tls = true;
+		tr->hold_rec->tls = *tls;
+	}
+	trace_sinks(tr, tr->hold_rec);
+}
+
+/* r to every sink; the first failure is kept. */
+static void
+trace_sinks(struct tracer *tr, const struct trace_rec *r)
+{
+	unsigned	i;
+
 	for (i = 0; i < tr->nsinks; i++) {
 		struct mt_err	e;
 
@@ -209,8 +257,64 @@ trace_close(struct tracer *tr)
 {
 	unsigned	i;
 
+	trace_release(tr, NULL);
+	free(tr->hold_rec);
+	tr->hold_rec = NULL;
 	for (i = 0; i < tr->nsinks; i++)
 		if (tr->sinks[i] != NULL && tr->sinks[i]->close != NULL)
 			tr->sinks[i]->close(tr->sinks[i]);
 	tr->nsinks = 0;
+}
+
+/* ,"key":"escaped" at w; returns the end. */
+static char *
+tj_str(char *w, const char *key, const char *val)
+{
+	size_t	kl = strlen(key);
+
+	*w++ = ',';
+	*w++ = '"';
+	memcpy(w, key, kl);
+	w += kl;
+	memcpy(w, "\":\"", 3);
+	w += 3;
+	w += mt_json_esc(w, val, strlen(val));
+	*w++ = '"';
+	return w;
+}
+
+/* ,"key":N at w; returns the end. */
+static char *
+tj_num(char *w, const char *key, int64_t v)
+{
+	return w + sprintf(w, ",\"%s\":%lld", key, (long long)v);
+}
+
+size_t
+trace_tls_json(char *dst, const struct rec_tls *t)
+{
+	char	*w = dst, d[40];
+
+	w = tj_str(w, "tls_version", t->version);
+	w = tj_str(w, "tls_cipher", t->cipher);
+	w = tj_str(w, "tls_group", t->group);
+	if (t->connect_us >= 0)
+		w = tj_num(w, "tcp_connect_us", t->connect_us);
+	w = tj_num(w, "tls_handshake_us", t->handshake_us);
+	if (t->has_cert) {
+		w = tj_str(w, "cert_subject", t->subject);
+		w = tj_str(w, "cert_issuer", t->issuer);
+		w = tj_str(w, "cert_sans", t->sans);
+		w = tj_str(w, "cert_serial", t->serial);
+		mt_date_iso(t->not_before, d, sizeof(d));
+		w = tj_str(w, "cert_not_before", d);
+		mt_date_iso(t->not_after, d, sizeof(d));
+		w = tj_str(w, "cert_not_after", d);
+		w = tj_num(w, "cert_days_left", t->days_left);
+		w = tj_num(w, "cert_chain_len", t->chain_len);
+	}
+	w += sprintf(w, ",\"tls_verified\":%s", t->verified ? "true" :
+	    "false");
+	w = tj_str(w, "tls_verify", t->verify);
+	return (size_t)(w - dst);
 }

@@ -60,6 +60,23 @@ struct rec_tls {
 };
 
 /*
+ * The facts as JSON members, each with a comma before it:
+ * ,"tls_version":"TLSv1.3","tls_cipher":..,"tls_group":..,
+ * "tcp_connect_us":N (only when connect_us >= 0),"tls_handshake_us":N,
+ * then with a certificate "cert_subject", "cert_issuer", "cert_sans",
+ * "cert_serial", "cert_not_before" and "cert_not_after" (ISO 8601 UTC,
+ * mt_date_iso()), "cert_days_left", "cert_chain_len"; then
+ * "tls_verified":true|false,"tls_verify":"ok" (docs/formats.md).  The
+ * JSONL sink writes them into a record's line, the store into its tls
+ * column (as one object).  dst holds TRACE_TLS_JSON_MAX bytes; no NUL is
+ * written.  Returns the bytes written.
+ */
+#define TRACE_TLS_JSON_MAX						\
+	(6 * (4 * MT_TLS_WORD_HARD + 2 * MT_TLS_NAME_HARD +		\
+	MT_TLS_SANS_HARD + MT_TLS_SERIAL_HARD) + 512)
+size_t	trace_tls_json(char *dst, const struct rec_tls *);
+
+/*
  * One trace record.  Strings are NUL-terminated and owned by the record.
  * An anomaly record has event EV_NONE and anomaly != AN_NONE.
  */
@@ -137,6 +154,10 @@ struct tracer {
 	unsigned	 nsinks;
 	struct mt_err	 err;		/* first sink failure */
 	bool		 failed;
+	/* trace_hold(): the record held back, and the event awaited */
+	unsigned	 hold_ev;	/* 0: none awaited */
+	bool		 held;		/* hold_rec is numbered, not yet sent */
+	struct trace_rec *hold_rec;	/* allocated by trace_hold() */
 };
 
 /*
@@ -179,7 +200,23 @@ void	trace_fork(const struct tracer *master, struct tracer *fork,
  * is reported by every later flush, so the one that ends a run sees it.
  */
 int	trace_flush(struct tracer *, struct mt_err *);
-/* Close and free every sink. */
+/*
+ * Hold back the next record of event ev (the probe's STLS / STARTTLS
+ * "after" point, whose TLS facts come with the handshake that follows
+ * it; docs/records.md "TLS facts").  That record is numbered when it is
+ * emitted, as any, but reaches the sinks only at trace_release(); or
+ * just before the next record emitted after it, so that the order of
+ * records never changes; or at trace_close().  A record held earlier is
+ * sent first.  -1 when no memory can be had for it (nothing is then held:
+ * the record goes out as it comes, without what trace_release() adds).
+ */
+int	trace_hold(struct tracer *, unsigned ev);
+/*
+ * Send the held record, if any, with tls's facts (has_tls) when tls is
+ * not NULL; and stop awaiting one.
+ */
+void	trace_release(struct tracer *, const struct rec_tls *tls);
+/* Send a held record, then close and free every sink. */
 void	trace_close(struct tracer *);
 
 /* Would a record of this event be emitted at the tracer's level? */

@@ -56,3 +56,10 @@ add_test(NAME check.baseline
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/baseline.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(check.baseline PROPERTIES TIMEOUT 90)
+
+# The tls kind on stored POP3S runs of the fake server with two certificates
+# (tests/check/tls.sh), through a baseline file too.
+add_test(NAME check.tls
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/check/tls.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:fakesrv> ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(check.tls PROPERTIES FIXTURES_REQUIRED certs TIMEOUT 90)

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # usage: probe.sh MAILTRACE WORKDIR CERTDIR OUTDIR GROUP
-#   GROUP: basic | tls | auth | fetch | formats | secrets
+#   GROUP: basic | tls | tlsfacts | auth | fetch | formats | secrets
 # Needs the dovecot fixture (start.sh) running in WORKDIR.
 set -u
 MT=$1 WORK=$2 CERTS=$3 OUT=$4 GROUP=$5
@@ -118,6 +118,54 @@ tls() {
 	check "STLS with an untrusted certificate: exit 1" rc_is stls_untrusted 1
 	check "STLS handshake failure on 0xAD81" has "$OUT/stls_untrusted.out" "0xAD81  A  rc=4  --  opt=javax.net.ssl.SSLHandshakeException"
 	check "no USER sent in clear after a failed STLS" hasnt "$OUT/stls_untrusted.out" "  USER bob"
+}
+
+# facts NAME EVENT INT VERIFY CONNECT: the TLS facts of run NAME (the last
+# run) are on EVENT INT and equal what openssl says of the server's
+# certificate; in JSONL too (tests/tls_check.py); and show gives the run
+# back as it was printed.
+facts() {
+	"$MT" show --format jsonl >"$OUT/$1.jsonl" 2>&1
+	"$MT" show >"$OUT/$1.show" 2>&1
+	check "$1: the facts on $2 $3 are the certificate's (openssl x509), verify $4" \
+	    python3 "$here/../tls_check.py" "$OUT/$1.out" "$OUT/$1.jsonl" "$CERTS/server.pem" "$2" "$3" "$4" "$5"
+	check "$1: show gives back what the probe printed" cmp "$OUT/$1.out" "$OUT/$1.show"
+	check "$1: every JSONL line is a record with typed TLS keys" python3 "$here/../jsonl_check.py" "$OUT/$1.jsonl"
+}
+
+# TLS facts (issue 11): implicit TLS and STLS, verified or under --insecure.
+tlsfacts() {
+	local f secret
+	run f_pop3s --password-file "$PW" --cafile "$CERTS/ca.pem" "pop3s://bob@localhost:$PS"
+	check "POP3S with the CA exits 0" rc_is f_pop3s 0
+	facts f_pop3s 0xAD83 -- ok yes
+	run f_stls --password-file "$PW" --stls --cafile "$CERTS/ca.pem" "pop3://bob@localhost:$P"
+	check "STLS with the CA exits 0" rc_is f_stls 0
+	facts f_stls 0xAD8F STLS ok no
+	check "STLS: the after record keeps its place (CAPA again right after it)" \
+	    test -n "$(pairs f_stls | grep -F '0xAD8E STLS 0xAD8F STLS 0xAD8E CAPA 0xAD8F CAPA')"
+	# --insecure: the system store does not know the test CA.
+	run f_insecure --password-file "$PW" --insecure "pop3s://bob@localhost:$PS"
+	check "POP3S --insecure exits 0" rc_is f_insecure 0
+	facts f_insecure 0xAD83 -- "unable to get local issuer certificate" yes
+	run f_stls_insecure --password-file "$PW" --stls --insecure "pop3://bob@$H:$P"
+	check "STLS --insecure exits 0" rc_is f_stls_insecure 0
+	facts f_stls_insecure 0xAD8F STLS "unable to get local issuer certificate" no
+	# A failed handshake records nothing new.
+	run f_untrusted --password-file "$PW" "pop3s://bob@localhost:$PS"
+	check "POP3S without the CA: exit 1, no facts" \
+	    test "$(cat "$OUT/f_untrusted.rc")" = 1 -a -z "$(grep -E 'tls=|cert_' "$OUT/f_untrusted.out")"
+	# Every format replays (show = printed).
+	for f in text prf jsonl; do
+		run "f_fmt_$f" --password-file "$PW" --cafile "$CERTS/ca.pem" --format "$f" "pop3s://bob@localhost:$PS"
+		"$MT" show --format "$f" >"$OUT/f_show_$f.out" 2>&1
+		check "POP3S --format $f: show gives back exactly what the probe printed" \
+		    cmp "$OUT/f_fmt_$f.out" "$OUT/f_show_$f.out"
+	done
+	check "POP3S: prf has no TLS facts" hasnt "$OUT/f_fmt_prf.out" "TLSv1|cert_"
+	secret=$(cat "$PW")
+	check "the password is in no output or store" \
+	    test -z "$(grep -rlaF -e "$secret" "$OUT")"
 }
 
 auth() {
@@ -259,7 +307,7 @@ secrets() {
 }
 
 case $GROUP in
-basic | tls | auth | fetch | formats | secrets) "$GROUP" ;;
+basic | tls | tlsfacts | auth | fetch | formats | secrets) "$GROUP" ;;
 *) echo "unknown group $GROUP" >&2; exit 2 ;;
 esac
 t_done

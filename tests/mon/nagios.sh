@@ -65,6 +65,36 @@ check "stepwarn: the step's perfdata carries its range" has "$OUT/stepwarn.out" 
 plugin stepcrit POP3 2 pop3 --nagios --step-warning stat=0.000001 --step-critical stat=@0:1000 --password-file "$PW" "$POP"
 check "stepcrit: CRITICAL wins over WARNING" has "$OUT/stepcrit.out" '^POP3 CRITICAL - stat took [0-9.]+ s \(critical range @0:1000\); '
 
+# --- the certificate (its dates from the test certificate itself) ----------
+na=$(date -u -d "$(openssl x509 -in "$CERTS/server.pem" -noout -enddate | sed 's/^notAfter=//')" +%s)
+days=$(( (na - $(date -u +%s)) / 86400 ))
+TLSPOP=pop3s://bob@localhost:$DOVECOT_POP3S_PORT
+plugin certok POP3 0 pop3 --nagios --cafile "$CERTS/ca.pem" --cert-days 30,7 --password-file "$PW" "$TLSPOP"
+check "certok: the TLS version and the days left (openssl x509 says $days)" has "$OUT/certok.out" \
+    "^POP3 OK - .*, TLSv1\.[23], certificate ($days|$((days - 1))) days left \| "
+check "certok: cert_days in perfdata with its ranges" has "$OUT/certok.out" " cert_days=($days|$((days - 1)));30:;7:;;\$"
+check "certok: the handshake and the TCP connect are steps of their own" \
+    test "$(grep -cE '^(tcp_connect|tls_handshake)=[0-9.]+s$' "$OUT/certok.perf")" = 2
+plugin certwarn POP3 1 pop3 --nagios --cafile "$CERTS/ca.pem" --cert-days 36500 --password-file "$PW" "$TLSPOP"
+check "certwarn: fewer days left than WARN" has "$OUT/certwarn.out" \
+    '^POP3 WARNING - the certificate expires in [0-9]+ days \(warning below 36500\); '
+plugin certcrit POP3 2 pop3 --nagios --cafile "$CERTS/ca.pem" --cert-days 36500,36500 --password-file "$PW" "$TLSPOP"
+check "certcrit: fewer days left than CRIT" has "$OUT/certcrit.out" \
+    '^POP3 CRITICAL - the certificate expires in [0-9]+ days \(critical below 36500\); '
+plugin stlscert POP3 1 pop3 --nagios --stls --cafile "$CERTS/ca.pem" --cert-days 36500 --password-file "$PW" \
+    "pop3://bob@localhost:$DOVECOT_POP3_PORT"
+plugin smtpcert SMTP 1 smtp --nagios --starttls --cafile "$CERTS/ca.pem" --cert-days 36500 \
+    --from a@example.test --to "$POSTFIX_RCPT" "smtp://localhost:$POSTFIX_SMTP_PORT"
+"$MT" pop3 --prom-file "$OUT/tls.prom" --cafile "$CERTS/ca.pem" --password-file "$PW" "$TLSPOP" >/dev/null 2>&1
+T_SHOW=$OUT/tls.prom
+check "--prom-file: the certificate's expiry, exactly the test certificate's" \
+    has "$OUT/tls.prom" "^mailtrace_tls_cert_not_after_timestamp_seconds $na\$"
+check "--prom-file: tls_info and verified" test -n "$(grep -E '^mailtrace_tls_info\{version="TLSv1\.[23]",cipher="[A-Z0-9_-]+",group="[a-z0-9]*"\} 1$' "$OUT/tls.prom")" \
+    -a -n "$(grep '^mailtrace_tls_verified 1$' "$OUT/tls.prom")"
+promtool check metrics <"$OUT/tls.prom" >"$OUT/promtool3.out" 2>&1
+T_SHOW=$OUT/promtool3.out
+check "--prom-file (TLS): promtool check metrics accepts it" test "$?" = 0
+
 # --- CRITICAL --------------------------------------------------------------
 plugin wrongpw POP3 2 pop3 --nagios --password-file "$OUT/wrong.pw" "$POP"
 check "wrongpw: names the step, the exception and the reply" has "$OUT/wrongpw.out" \
@@ -75,6 +105,12 @@ check "refused port: the connection step and ConnectException" has "$OUT/refused
 plugin untrusted POP3 2 pop3 --nagios --password-file "$PW" "pop3s://bob@localhost:$DOVECOT_POP3S_PORT"
 check "untrusted TLS (no --cafile): SSLHandshakeException" has "$OUT/untrusted.out" \
     '^POP3 CRITICAL - connect failed \(javax\.net\.ssl\.SSLHandshakeException\); '
+exec {hfd}< <("$FAKE" --script "$here/scripts/hang.script" --connections 1 --timeout 30 \
+    2>"$OUT/hang.err"; echo "fakesrv-exit $?")
+read -r -t 10 -u "$hfd" hport
+plugin timeout POP3 2 pop3 --nagios --timeout 300 --password-file "$PW" "pop3://bob@127.0.0.1:$hport"
+check "a server that never greets: the greeting step and SocketTimeoutException" has "$OUT/timeout.out" \
+    '^POP3 CRITICAL - greeting failed \(java\.net\.SocketTimeoutException\); '
 plugin rcpt SMTP 2 smtp --nagios --helo probe.example.test --from mailtrace@example.test \
     --to "$POSTFIX_BAD_RCPT" "$SMTP"
 check "refused recipient: the RCPT step and SendFailedException, with the reply" has "$OUT/rcpt.out" \

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # usage: probe.sh MAILTRACE DOVECOT_WORKDIR POSTFIX_WORKDIR CERTDIR OUTDIR GROUP
-#   GROUP: basic | tls | auth | formats | secrets
+#   GROUP: basic | tls | tlsfacts | auth | formats | secrets
 # Needs the dovecot and postfix fixtures (tests/dovecot/start.sh,
 # tests/postfix/start.sh) running. Messages go to rcpt@ / rcpt2@example.test
 # (Dovecot users rcpt, rcpt2); each group starts by emptying both mailboxes
@@ -251,6 +251,57 @@ basic() {
 	    test -n "$(grep '0xAD07  A  rc=1  --  opt=java.net.ConnectException' "$OUT/refused.out")" -a -n "$(grep '0xAD01  A  rc=1  --  opt=java.net.ConnectException' "$OUT/refused.out")"
 	check "refused: one stderr line" one_line refused "Connection refused.*java\\.net\\.ConnectException"
 
+	end_mail
+}
+
+# facts NAME EVENT INT VERIFY CONNECT: the TLS facts of run NAME (the last
+# run) are on EVENT INT and equal what openssl says of the server's
+# certificate; in JSONL too (tests/tls_check.py); and show gives the run
+# back as it was printed.
+facts() {
+	"$MT" show --format jsonl >"$OUT/$1.jsonl" 2>&1
+	"$MT" show >"$OUT/$1.show" 2>&1
+	check "$1: the facts on $2 $3 are the certificate's (openssl x509), verify $4" \
+	    python3 "$here/../tls_check.py" "$OUT/$1.out" "$OUT/$1.jsonl" "$CERTS/server.pem" "$2" "$3" "$4" "$5"
+	check "$1: show gives back what the probe printed" cmp "$OUT/$1.out" "$OUT/$1.show"
+	check "$1: every JSONL line is a record with typed TLS keys" python3 "$here/../jsonl_check.py" "$OUT/$1.jsonl"
+}
+
+# TLS facts (issue 11): SMTPS and STARTTLS, verified or under --insecure.
+tlsfacts() {
+	local f secret
+	begin_mail
+	run f_smtps --cafile "$CERTS/ca.pem" --from "$FROM" --to "$R1" "smtps://localhost:$PS"
+	check "SMTPS with the CA exits 0" rc_is f_smtps 0
+	want rcpt
+	facts f_smtps 0xAD07 -- ok yes
+	run f_stls --starttls --cafile "$CERTS/ca.pem" --from "$FROM" --to "$R1" "smtp://localhost:$P"
+	check "STARTTLS with the CA exits 0" rc_is f_stls 0
+	want rcpt
+	facts f_stls 0xAD11 STARTTLS ok no
+	check "STARTTLS: the after record keeps its place (EHLO again right after it)" \
+	    test -n "$(pairs f_stls | grep -F '0xAD10 STARTTLS 0xAD11 STARTTLS 0xAD10 EHLO')"
+	run f_insecure --starttls --insecure --password-file "$PW" --from "$FROM" --to "$R1" "smtp://$U@$H:$P"
+	check "STARTTLS --insecure (AUTH inside) exits 0" rc_is f_insecure 0
+	want rcpt
+	facts f_insecure 0xAD11 STARTTLS "unable to get local issuer certificate" no
+	run f_smtps_insecure --insecure --from "$FROM" --to "$R1" "smtps://$H:$PS"
+	check "SMTPS --insecure exits 0" rc_is f_smtps_insecure 0
+	want rcpt
+	facts f_smtps_insecure 0xAD07 -- "unable to get local issuer certificate" yes
+	run f_untrusted --starttls --from "$FROM" --to "$R1" "smtp://localhost:$P"
+	check "STARTTLS without the CA: exit 1, no facts" \
+	    test "$(cat "$OUT/f_untrusted.rc")" = 1 -a -z "$(grep -E 'tls=|cert_' "$OUT/f_untrusted.out")"
+	for f in text prf jsonl; do
+		run "f_fmt_$f" --cafile "$CERTS/ca.pem" --format "$f" --from "$FROM" --to "$R1" "smtps://localhost:$PS"
+		want rcpt
+		"$MT" show --format "$f" >"$OUT/f_show_$f.out" 2>&1
+		check "SMTPS --format $f: show gives back exactly what the probe printed" \
+		    cmp "$OUT/f_fmt_$f.out" "$OUT/f_show_$f.out"
+	done
+	secret=$(cat "$PW")
+	check "the password is in no output or store" \
+	    test -z "$(grep -rlaF -e "$secret" "$OUT")"
 	end_mail
 }
 
@@ -548,7 +599,7 @@ secrets() {
 }
 
 case $GROUP in
-basic | tls | auth | formats | secrets) "$GROUP" ;;
+basic | tls | tlsfacts | auth | formats | secrets) "$GROUP" ;;
 *) echo "unknown group $GROUP" >&2; exit 2 ;;
 esac
 t_done

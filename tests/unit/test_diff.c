@@ -565,6 +565,81 @@ test_stats(void)
 		free(r[k]);
 }
 
+/* A POP3S session: the connection fetch carries the TLS facts. */
+static const struct chk_step pop3s[] = {
+	{ .event = 0xAD82, .intf = "--" },
+	{ .event = 0xAD83, .intf = "--", .elapsed_us = 2100,
+	  .has_elapsed = true, .has_tls = true, .tls_version = "TLSv1.3",
+	  .tls_cipher = "TLS_AES_256_GCM_SHA384", .has_cert = true,
+	  .cert_subject = "CN=localhost", .cert_issuer = "CN=mailtrace test CA",
+	  .cert_not_after = 2110000000, .tls_verify = "ok" },
+	{ .event = 0xAD92, .intf = "connect-mail-server" },
+	{ .event = 0xAD93, .intf = "connect-mail-server", .opr = "+OK",
+	  .reply = "Dovecot ready.", .elapsed_us = 900, .has_elapsed = true },
+};
+#define NPOP3S	(sizeof(pop3s) / sizeof(pop3s[0]))
+
+/*
+ * tls: each fact that changed, named; not the handshake time, the days
+ * left or the serial (they are not in the step); nothing when one side
+ * has no facts (a baseline stored before them).
+ */
+static void
+test_tls(void)
+{
+	struct chk_step	*b;
+
+	b = copy(pop3s, NPOP3S);
+	diff_is(pop3s, NPOP3S, b, NPOP3S, "", "", "no difference");
+	b[1].tls_version = "TLSv1.2";
+	b[1].tls_cipher = "ECDHE-ECDSA-AES256-GCM-SHA384";
+	diff_is(pop3s, NPOP3S, b, NPOP3S,
+	    "tls step 2/2 0xAD83 \"--\": \"version TLSv1.3\" -> "
+	    "\"version TLSv1.2\"\n"
+	    "tls step 2/2 0xAD83 \"--\": \"cipher TLS_AES_256_GCM_SHA384\" -> "
+	    "\"cipher ECDHE-ECDSA-AES256-GCM-SHA384\"",
+	    "{\"kind\":\"tls\",\"step\":\"--\",\"event\":\"0xAD83\","
+	    "\"baseline_step\":2,\"now_step\":2,\"keyword\":\"version\","
+	    "\"baseline\":\"version TLSv1.3\",\"now\":\"version TLSv1.2\"}\n"
+	    "{\"kind\":\"tls\",\"step\":\"--\",\"event\":\"0xAD83\","
+	    "\"baseline_step\":2,\"now_step\":2,\"keyword\":\"cipher\","
+	    "\"baseline\":\"cipher TLS_AES_256_GCM_SHA384\","
+	    "\"now\":\"cipher ECDHE-ECDSA-AES256-GCM-SHA384\"}",
+	    "2 differences: 2 tls");
+	free(b);
+
+	/* another certificate: self-signed, renewed, not verified */
+	b = copy(pop3s, NPOP3S);
+	b[1].cert_issuer = "CN=localhost";
+	b[1].cert_not_after = 2120000000;
+	b[1].tls_verify = "self-signed certificate";
+	b[1].elapsed_us = 2500;		/* not latency enough */
+	diff_is(pop3s, NPOP3S, b, NPOP3S,
+	    "tls step 2/2 0xAD83 \"--\": \"issuer CN=mailtrace test CA\" -> "
+	    "\"issuer CN=localhost\"\n"
+	    "tls step 2/2 0xAD83 \"--\": \"not_after 2036-11-11T07:06:40Z\" -> "
+	    "\"not_after 2037-03-07T00:53:20Z\"\n"
+	    "tls step 2/2 0xAD83 \"--\": \"verify ok\" -> "
+	    "\"verify self-signed certificate\"",
+	    NULL, "3 differences: 3 tls");
+	b[1].cert_subject = "CN=wrong.example";
+	b[1].cert_issuer = "CN=mailtrace test CA";
+	b[1].cert_not_after = pop3s[1].cert_not_after;
+	b[1].tls_verify = "ok";
+	diff_is(pop3s, NPOP3S, b, NPOP3S,
+	    "tls step 2/2 0xAD83 \"--\": \"subject CN=localhost\" -> "
+	    "\"subject CN=wrong.example\"",
+	    "{\"kind\":\"tls\",\"step\":\"--\",\"event\":\"0xAD83\","
+	    "\"baseline_step\":2,\"now_step\":2,\"keyword\":\"subject\","
+	    "\"baseline\":\"subject CN=localhost\","
+	    "\"now\":\"subject CN=wrong.example\"}",
+	    "1 difference: 1 tls");
+	/* facts on one side only: not compared */
+	b[1].has_tls = false;
+	diff_is(pop3s, NPOP3S, b, NPOP3S, "", "", "no difference");
+	free(b);
+}
+
 /* docs/check.md names every kind as | `name` |. */
 static void
 test_doc(const char *path)
@@ -608,6 +683,7 @@ main(int argc, char **argv)
 	test_opts();
 	test_bounds();
 	test_stats();
+	test_tls();
 	if (argc > 1)
 		test_doc(argv[1]);
 	chk_rules_free(rs);

@@ -39,6 +39,7 @@
 #include "crypto.h"
 #include "mt.h"
 #include "net.h"
+#include "trace.h"
 
 static int	failures;
 static int	checks;
@@ -101,6 +102,8 @@ static SSL_CTX	*srv_ctx;
 static SSL_CTX	*srv_ctx12;	/* TLS 1.2 at most */
 static char	 cafile[64];
 static char	 cafile2[64];	/* an unrelated self-signed certificate */
+static int64_t	 cert_nb, cert_na;	/* the server certificate's validity */
+static char	 cert_serial[64];	/* and serial, upper-case hex */
 
 static int64_t
 now_ms(void)
@@ -821,6 +824,30 @@ make_cert(EVP_PKEY **kp, X509 **xp)
 	return 0;
 }
 
+/* What the tests expect of x: its validity and serial, read back. */
+static int
+cert_facts(X509 *x)
+{
+	struct tm	 tm;
+	BIGNUM		*bn;
+	char		*h;
+
+	if (ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm) != 1)
+		return -1;
+	cert_nb = (int64_t)timegm(&tm);
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) != 1)
+		return -1;
+	cert_na = (int64_t)timegm(&tm);
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) ==
+	    NULL || (h = BN_bn2hex(bn)) == NULL)
+		return -1;
+	/* BN_bn2hex gives two digits a byte, as openssl x509 -serial. */
+	snprintf(cert_serial, sizeof(cert_serial), "%s", h);
+	OPENSSL_free(h);
+	BN_free(bn);
+	return 0;
+}
+
 static int
 write_pem(X509 *x, char *path, size_t sz)
 {
@@ -853,6 +880,8 @@ tls_setup_all(void)
 	int		 rc = -1;
 
 	if (make_cert(&k, &x) != 0 || make_cert(&k2, &x2) != 0)
+		goto out;
+	if (cert_facts(x) != 0)
 		goto out;
 	if (write_pem(x, cafile, sizeof(cafile)) != 0 ||
 	    write_pem(x2, cafile2, sizeof(cafile2)) != 0)
@@ -952,6 +981,99 @@ test_tls_verified(void)
 	rc = tls_try(SRV_TLS | SRV_ECHO, cafile, "127.0.0.1", false, TMO, &s,
 	    &n, &err);
 	CHECK_OK(rc, err);
+	net_close(n);
+	srv_stop(&s);
+}
+
+/* The facts a handshake records (net_tls_facts()), under --insecure too. */
+static void
+test_tls_facts(void)
+{
+	struct rec_tls	 f;
+	struct srv	 s;
+	struct net	*n;
+	struct mt_err	 err;
+	int64_t		 now = (int64_t)time(NULL);
+	int		 rc;
+
+	rc = tls_try(SRV_TLS | SRV_ECHO, cafile, "localhost", false, TMO, &s,
+	    &n, &err);
+	CHECK_OK(rc, err);
+	memset(&f, 0, sizeof(f));
+	CHECK(n != NULL && net_tls_facts(n, &f));
+	CHECK(strcmp(f.version, "TLSv1.3") == 0);
+	CHECK(strncmp(f.cipher, "TLS_", 4) == 0);
+	CHECK(f.group[0] != '\0');
+	printf("info: facts: %s %s %s connect %lldus handshake %lldus\n",
+	    f.version, f.cipher, f.group, (long long)f.connect_us,
+	    (long long)f.handshake_us);
+	CHECK(f.connect_us >= 0 && f.connect_us == net_connect_us(n));
+	CHECK(f.handshake_us > 0);
+	CHECK(f.has_cert);
+	CHECK(strcmp(f.subject, "CN=localhost") == 0);
+	CHECK(strcmp(f.issuer, "CN=localhost") == 0);
+	CHECK(strcmp(f.sans, "DNS:localhost, IP:127.0.0.1") == 0);
+	CHECK(strcmp(f.serial, cert_serial) == 0);
+	CHECK(f.not_before == cert_nb && f.not_after == cert_na);
+	/* 86400 s from its making: 1 day left in its second, else 0. */
+	CHECK(f.days_left == (cert_na - now) / 86400 ||
+	    f.days_left == (cert_na - (int64_t)time(NULL)) / 86400);
+	CHECK(f.days_left == 0 || f.days_left == 1);
+	CHECK(f.chain_len == 1);
+	CHECK(f.verified && strcmp(f.verify, "ok") == 0);
+	net_close(n);
+	srv_stop(&s);
+
+	/* insecure: the wrong name is recorded, the handshake goes on. */
+	rc = tls_try(SRV_TLS | SRV_ECHO, cafile, "wrong.example", true, TMO,
+	    &s, &n, &err);
+	CHECK_OK(rc, err);
+	CHECK(n != NULL && net_tls_facts(n, &f));
+	CHECK(!f.verified && strcmp(f.verify, "hostname mismatch") == 0);
+	net_close(n);
+	srv_stop(&s);
+	rc = tls_try(SRV_TLS | SRV_ECHO, cafile, "127.0.0.2", true, TMO,
+	    &s, &n, &err);
+	CHECK_OK(rc, err);
+	CHECK(n != NULL && net_tls_facts(n, &f));
+	CHECK(!f.verified && strcmp(f.verify, "IP address mismatch") == 0);
+	net_close(n);
+	srv_stop(&s);
+
+	/* insecure, system trust store: the chain's failure is recorded. */
+	rc = tls_try(SRV_TLS | SRV_ECHO, NULL, "localhost", true, TMO, &s, &n,
+	    &err);
+	CHECK_OK(rc, err);
+	CHECK(n != NULL && net_tls_facts(n, &f));
+	CHECK(!f.verified && strcmp(f.verify, "self-signed certificate") == 0);
+	printf("info: insecure, untrusted: verify \"%s\"\n", f.verify);
+	net_close(n);
+	srv_stop(&s);
+	/* Both wrong: both said. */
+	rc = tls_try(SRV_TLS | SRV_ECHO, cafile2, "wrong.example", true, TMO,
+	    &s, &n, &err);
+	CHECK_OK(rc, err);
+	CHECK(n != NULL && net_tls_facts(n, &f));
+	CHECK(!f.verified && strstr(f.verify, ", hostname mismatch") != NULL);
+	printf("info: insecure, both: verify \"%s\"\n", f.verify);
+	net_close(n);
+	srv_stop(&s);
+
+	/* TLS 1.2 */
+	rc = tls_try(SRV_TLS | SRV_TLS12 | SRV_ECHO, cafile, "localhost", false,
+	    TMO, &s, &n, &err);
+	CHECK_OK(rc, err);
+	CHECK(n != NULL && net_tls_facts(n, &f));
+	CHECK(strcmp(f.version, "TLSv1.2") == 0 && f.verified);
+	printf("info: TLS 1.2 group \"%s\"\n", f.group);
+	net_close(n);
+	srv_stop(&s);
+
+	/* A failed handshake has no facts. */
+	rc = tls_try(SRV_TLS | SRV_ECHO, cafile2, "localhost", false, TMO, &s,
+	    &n, &err);
+	CHECK_ERR(rc, MT_E_TLS, err);
+	CHECK(n != NULL && !net_tls_facts(n, &f));
 	net_close(n);
 	srv_stop(&s);
 }
@@ -1152,6 +1274,7 @@ main(void)
 		failures++;
 	} else {
 		test_tls_verified();
+		test_tls_facts();
 		test_tls_rejected();
 		test_tls_handshake_failures();
 		test_tls_reads();

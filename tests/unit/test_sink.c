@@ -38,6 +38,8 @@ static void	test_formats(void);
 static void	test_empty(void);
 static void	test_write_error(void);
 static void	test_async(void);
+static void	test_tls(void);
+static void	tls_facts(struct rec_tls *);
 static void	*time_iso_thread(void *);
 static void	test_time_iso(void);
 
@@ -231,6 +233,111 @@ test_formats(void)
 	free(out);
 }
 
+/* Facts of a handshake: a certificate, the connect of the same step. */
+static void
+tls_facts(struct rec_tls *t)
+{
+	memset(t, 0, sizeof(*t));
+	SET(t->version, "TLSv1.3");
+	SET(t->cipher, "TLS_AES_256_GCM_SHA384");
+	SET(t->group, "x25519");
+	t->connect_us = 210;
+	t->handshake_us = 1234;
+	t->has_cert = true;
+	SET(t->subject, "CN=localhost,O=a\\,b \"c\"");
+	SET(t->issuer, "CN=mailtrace test CA");
+	SET(t->sans, "DNS:localhost, IP:127.0.0.1, IP:::1");
+	SET(t->serial, "3A89");
+	t->not_before = 1795000000;	/* 2026-11-18T11:06:40Z */
+	t->not_after = 2110000000;	/* 2036-11-11T07:06:40Z */
+	t->days_left = 3641;
+	t->chain_len = 1;
+	t->verified = true;
+	SET(t->verify, "ok");
+}
+
+/*
+ * The facts after the other fields: text (docs/formats.md), JSONL keys
+ * in their order; connect only when set, certificate fields only with a
+ * certificate; prf unchanged.
+ */
+static void
+test_tls(void)
+{
+	struct trace_rec	 r[NRECS];
+	char			*out;
+
+	make_recs(r);
+	r[0].event = EV_POP3_FETCH_AFTER;
+	SET(r[0].intf, "--");
+	SET(r[0].opr, "");
+	r[0].has_elapsed = true;
+	r[0].elapsed_us = 1500;
+	r[0].has_tls = true;
+	tls_facts(&r[0].tls);
+	r[1] = r[0];
+	r[1].event = EV_POP3_CMD_AFTER;
+	r[1].seq = 10;
+	SET(r[1].intf, "STLS");
+	SET(r[1].opr, "+OK");
+	r[1].tls.connect_us = -1;
+	r[1].tls.has_cert = false;
+	SET(r[1].tls.group, "");
+	r[1].tls.verified = false;
+	SET(r[1].tls.verify, "self-signed certificate, hostname mismatch");
+	out = render(SINK_TEXT, &test_ri, r, 2);
+	CHECK_STR(out,
+	    "# mailtrace text 1 run=7 proto=pop3 "
+	    "target=pop3://bob@127.0.0.1:110 level=standard\n"
+	    "2026-11-23T10:00:00.123456Z  S1#9  0xAD83  A  rc=0  --  "
+	    "+1500us  tls=\"TLSv1.3 TLS_AES_256_GCM_SHA384 x25519\"  "
+	    "connect=+210us  handshake=+1234us  "
+	    "cert_subject=\"CN=localhost,O=a\\,b \"c\"\"  "
+	    "cert_issuer=\"CN=mailtrace test CA\"  "
+	    "cert_sans=\"DNS:localhost, IP:127.0.0.1, IP:::1\"  "
+	    "cert_serial=3A89  cert_not_before=2026-11-18T11:06:40Z  "
+	    "cert_not_after=2036-11-11T07:06:40Z  cert_days=3641  chain=1  "
+	    "verify=\"ok\"\n"
+	    "2026-11-23T10:00:00.123456Z  S1#10  0xAD8F  A  rc=0  STLS  "
+	    "opr=+OK  +1500us  tls=\"TLSv1.3 TLS_AES_256_GCM_SHA384\"  "
+	    "handshake=+1234us  "
+	    "verify=\"self-signed certificate, hostname mismatch\"\n");
+	free(out);
+	out = render(SINK_JSONL, &test_ri, r, 2);
+	CHECK_STR(out,
+	    "{\"run\":7,\"event\":\"0xAD83\",\"level\":\"A\",\"rc\":0,"
+	    "\"int\":\"--\",\"opr\":\"\",\"opt\":\"\","
+	    "\"time\":\"2026-11-23T10:00:00.123456Z\",\"session\":1,\"seq\":9,"
+	    "\"client\":\"127.0.0.1:40312\",\"server\":\"127.0.0.1:110\","
+	    "\"source\":\"probe\",\"elapsed_us\":1500,"
+	    "\"tls_version\":\"TLSv1.3\","
+	    "\"tls_cipher\":\"TLS_AES_256_GCM_SHA384\",\"tls_group\":\"x25519\","
+	    "\"tcp_connect_us\":210,\"tls_handshake_us\":1234,"
+	    "\"cert_subject\":\"CN=localhost,O=a\\\\,b \\\"c\\\"\","
+	    "\"cert_issuer\":\"CN=mailtrace test CA\","
+	    "\"cert_sans\":\"DNS:localhost, IP:127.0.0.1, IP:::1\","
+	    "\"cert_serial\":\"3A89\","
+	    "\"cert_not_before\":\"2026-11-18T11:06:40Z\","
+	    "\"cert_not_after\":\"2036-11-11T07:06:40Z\","
+	    "\"cert_days_left\":3641,\"cert_chain_len\":1,"
+	    "\"tls_verified\":true,\"tls_verify\":\"ok\"}\n"
+	    "{\"run\":7,\"event\":\"0xAD8F\",\"level\":\"A\",\"rc\":0,"
+	    "\"int\":\"STLS\",\"opr\":\"+OK\",\"opt\":\"\","
+	    "\"time\":\"2026-11-23T10:00:00.123456Z\",\"session\":1,"
+	    "\"seq\":10,\"client\":\"127.0.0.1:40312\","
+	    "\"server\":\"127.0.0.1:110\",\"source\":\"probe\","
+	    "\"elapsed_us\":1500,\"tls_version\":\"TLSv1.3\","
+	    "\"tls_cipher\":\"TLS_AES_256_GCM_SHA384\",\"tls_group\":\"\","
+	    "\"tls_handshake_us\":1234,\"tls_verified\":false,"
+	    "\"tls_verify\":\"self-signed certificate, hostname mismatch\"}\n");
+	free(out);
+	/* prf: the catalog's fields only */
+	out = render(SINK_PRF, &test_ri, r, 2);
+	CHECK(out != NULL && strstr(out, "TLSv1") == NULL &&
+	    strstr(out, "x25519") == NULL);
+	free(out);
+}
+
 /*
  * A run without records: text and prf still get their header, jsonl
  * writes nothing; a NULL run_info works.
@@ -375,6 +482,12 @@ test_async(void)
 		}
 		if (i % 17 == 0)
 			SET(r[i].detail, "x\x01\"y");
+		if (i % 19 == 0) {
+			r[i].has_tls = true;
+			tls_facts(&r[i].tls);
+			r[i].tls.has_cert = i % 38 == 0;
+			r[i].tls.handshake_us = (int64_t)i;
+		}
 	}
 	for (f = SINK_TEXT; f <= SINK_JSONL; f++) {
 		want = render(f, &test_ri, r, N);
@@ -489,6 +602,7 @@ main(void)
 	test_empty();
 	test_write_error();
 	test_async();
+	test_tls();
 	printf("ok\n");
 	return 0;
 }

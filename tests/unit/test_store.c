@@ -114,6 +114,30 @@ make_recs(struct trace_rec *r, uint64_t run)
 	r[3].bytes = UINT64_MAX;
 	r[3].body_end = T0 + 9999999;
 	SET(r[3].reply, "3 octets \"q\" \\\\ \\x01, cut...(+60)");
+	/* TLS facts (issue 11): with a certificate, and without one */
+	r[1].has_tls = true;
+	SET(r[1].tls.version, "TLSv1.3");
+	SET(r[1].tls.cipher, "TLS_AES_256_GCM_SHA384");
+	SET(r[1].tls.group, "x25519");
+	r[1].tls.connect_us = 123;
+	r[1].tls.handshake_us = 4567;
+	r[1].tls.has_cert = true;
+	SET(r[1].tls.subject, "CN=a\\,b \"q\",O=x\\C3\\A9");
+	SET(r[1].tls.issuer, "CN=mailtrace test CA");
+	SET(r[1].tls.sans, "DNS:localhost, IP:127.0.0.1, IP:::1");
+	SET(r[1].tls.serial, "00FF");
+	r[1].tls.not_before = -86401;		/* 1969 */
+	r[1].tls.not_after = 1700000000;
+	r[1].tls.days_left = -400;
+	r[1].tls.chain_len = 2;
+	SET(r[1].tls.verify, "certificate has expired, hostname mismatch");
+	r[3].has_tls = true;
+	SET(r[3].tls.version, "TLSv1.2");
+	SET(r[3].tls.cipher, "ECDHE-ECDSA-AES256-GCM-SHA384");
+	r[3].tls.connect_us = -1;
+	r[3].tls.handshake_us = 0;
+	r[3].tls.verified = true;
+	SET(r[3].tls.verify, "ok");
 	r[4].event = EV_NONE;
 	r[4].anomaly = AN_GAP;
 	SET(r[4].detail, "c2s 1460 bytes, \"quoted\", \\x00");
@@ -773,7 +797,9 @@ test_baseline_runs(void)
 
 	/* Back to version 5: the columns of migration 6 gone. */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "ALTER TABLE baselines DROP COLUMN nruns;"
+	CHECK(sqlite3_exec(db, "ALTER TABLE records DROP COLUMN tls;"
+	    "ALTER TABLE baseline_steps DROP COLUMN tls;"
+	    "ALTER TABLE baselines DROP COLUMN nruns;"
 	    "ALTER TABLE baselines DROP COLUMN ignore_counts;"
 	    "ALTER TABLE baselines DROP COLUMN ignore;"
 	    "PRAGMA user_version = 5;", NULL, NULL, NULL) == SQLITE_OK);
