@@ -71,6 +71,10 @@ check "/probe: the STLS step's time" has "$OUT/ok.body" '^mailtrace_step_duratio
 check "/probe: the STAT step's status" has "$OUT/ok.body" '^mailtrace_step_status\{step="(stat|folder_open)",status="\+OK"\} 1$'
 check "/probe: no failed step" hasnt "$OUT/ok.body" 'failed_step_info'
 check "promtool check metrics accepts /probe's body" promtool check metrics <"$OUT/ok.body"
+notafter=$(date -d "$(openssl x509 -enddate -noout -in "$CERTS/server.pem" | cut -d= -f2)" +%s)
+check "/probe: the TLS facts (version, cipher)" has "$OUT/ok.body" '^mailtrace_tls_info\{version="TLSv1\.[23]",cipher="[^"]+"'
+check "/probe: the certificate's expiry is the test certificate's own ($notafter)" has "$OUT/ok.body" "^mailtrace_tls_cert_not_after_timestamp_seconds $notafter\$"
+check "/probe: verified" has "$OUT/ok.body" '^mailtrace_tls_verified 1$'
 
 # --- failures are HTTP 200 with success 0, the step and the exception
 get wrong "/probe?module=pop3_wrong&target=$(urlenc "$POP")"
