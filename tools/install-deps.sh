@@ -4,13 +4,17 @@
 # SPDX-License-Identifier: BSD-2-Clause
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev libjansson-dev"
+pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev libjansson-dev
+    libmicrohttpd-dev"
 if [ "${1:-}" = --test ]; then
 	# the Dovecot and Postfix harnesses, test certificates, store inspection
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ')"
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/postfix/packages.txt" | tr '\n' ' ') openssl sqlite3"
 	# real third-party clients for the decoder's capture tests
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/decode/packages.txt" | tr '\n' ' ')"
+	# promtool and a real Prometheus for the exporter's tests (never
+	# started as a service: see the policy-rc.d below)
+	pkgs="$pkgs prometheus"
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
@@ -19,9 +23,29 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 	    missing="$missing $p"
 done
+# No service is started by a package's maintainer scripts (prometheus,
+# dovecot, postfix): the tests start their own private instances.  Without
+# systemd, invoke-rc.d asks /usr/sbin/policy-rc.d; 101 is "action forbidden".
+# One already there is put back afterwards.
+policy=/usr/sbin/policy-rc.d
+policy_keep=""
+policy_restore() {
+	if [ -n "$policy_keep" ]; then
+		$sudo mv -f "$policy_keep" "$policy"
+	else
+		$sudo rm -f "$policy"
+	fi
+}
 if [ -n "$missing" ]; then
 	echo "install-deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	if [ -e "$policy" ]; then
+		policy_keep="$policy.mailtrace-saved"
+		$sudo mv -f "$policy" "$policy_keep"
+	fi
+	trap policy_restore EXIT
+	printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+	$sudo chmod 0755 "$policy"
 	$sudo apt-get update -qq
 	# shellcheck disable=SC2086
 	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

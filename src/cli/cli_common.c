@@ -24,7 +24,6 @@ static uint64_t			  cli_check_run;
 static volatile sig_atomic_t	  cli_stop_sig;
 static void			(*cli_stop_also)(void);
 
-static bool	url_unescape(const char *, size_t, char *, size_t);
 static void	cli_on_stop(int);
 static void	cli_stop_signals(void);
 static int	run_mon_end(struct cli_run *, int, bool);
@@ -138,141 +137,31 @@ cli_common_apply(const struct cli_common *o, struct cli_target *t)
 	t->c.max_body = o->max_body;
 }
 
-/* Decode %XX escapes of a URL part into out; false when malformed. */
-static bool
-url_unescape(const char *s, size_t n, char *out, size_t outsz)
-{
-	size_t	i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned	c = (unsigned char)s[i];
-
-		if (c == '%') {
-			unsigned	hi, lo;
-
-			if (i + 2 >= n)
-				return false;
-			hi = (unsigned char)s[i + 1];
-			lo = (unsigned char)s[i + 2];
-			hi = mt_isdigit((int)hi) ? hi - '0' : (hi | 0x20) - 'a' + 10;
-			lo = mt_isdigit((int)lo) ? lo - '0' : (lo | 0x20) - 'a' + 10;
-			if (hi > 15 || lo > 15)
-				return false;
-			c = hi << 4 | lo;
-			i += 2;
-		}
-		if (c == 0 || c == '\r' || c == '\n' || c == ' ' ||
-		    o + 1 >= outsz)
-			return false;
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return o > 0;
-}
-
 int
 cli_target_parse(struct cli_target *t, const char *url, const char *plain,
     uint16_t plain_port, const char *tls, uint16_t tls_port, bool need_user)
 {
-	const char	*rest, *at, *hp, *colon, *end;
-	size_t		 hl, pl = strlen(plain), tl = strlen(tls);
-	long long	 port;
+	struct probe_schemes	sc = { plain, plain_port, tls, tls_port,
+				    need_user };
+	struct probe_target	pt;
+	struct mt_err		err;
 
-	if (strncmp(url, tls, tl) == 0 && strncmp(url + tl, "://", 3) == 0) {
-		rest = url + tl + 3;
-		t->c.port = tls_port;
-		t->c.implicit_tls = true;
-		snprintf(t->scheme, sizeof(t->scheme), "%s", tls);
-	} else if (strncmp(url, plain, pl) == 0 &&
-	    strncmp(url + pl, "://", 3) == 0) {
-		rest = url + pl + 3;
-		t->c.port = plain_port;
-		snprintf(t->scheme, sizeof(t->scheme), "%s", plain);
-	} else {
-		cli_err("\"%s\": the target must be %s://%sHOST[:PORT] or "
-		    "%s://...", url, plain, need_user ? "USER@" : "[USER@]",
-		    tls);
+	mt_err_clear(&err);
+	if (probe_target_parse(&pt, url, &sc, &err) != 0) {
+		cli_err("%s", err.msg);
 		return -1;
 	}
-	end = rest + strlen(rest);
-	if (end > rest && end[-1] == '/')
-		end--;
-	at = NULL;
-	for (hp = rest; hp < end; hp++)
-		if (*hp == '@')
-			at = hp;
-	if (at == NULL && need_user) {
-		cli_err("the target needs a user: %s://USER@HOST[:PORT]",
-		    plain);
-		return -1;
-	}
-	if (at != NULL) {
-		if (memchr(rest, ':', (size_t)(at - rest)) != NULL) {
-			/* Never echo it: it may be a password. */
-			cli_err("a password in the URL is refused (it would show "
-			    "in process lists and shell history); use "
-			    "--password-file FILE or the environment variable");
-			return -1;
-		}
-		if (!url_unescape(rest, (size_t)(at - rest), t->user,
-		    sizeof(t->user))) {
-			cli_err("the user name in the target is malformed or "
-			    "too long");
-			return -1;
-		}
-		t->c.user = t->user;
-		hp = at + 1;
-	} else
-		hp = rest;
-	if (*hp == '[') {
-		const char *rb = memchr(hp, ']', (size_t)(end - hp));
-
-		if (rb == NULL) {
-			cli_err("\"%s\": unterminated [IPv6] address", url);
-			return -1;
-		}
-		hl = (size_t)(rb - hp - 1);
-		if (hl == 0 || hl >= sizeof(t->host)) {
-			cli_err("\"%s\": bad host", url);
-			return -1;
-		}
-		memcpy(t->host, hp + 1, hl);
-		t->host[hl] = '\0';
-		colon = rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
-		if (colon == NULL && rb + 1 != end) {
-			cli_err("\"%s\": unexpected text after the host", url);
-			return -1;
-		}
-	} else {
-		colon = memchr(hp, ':', (size_t)(end - hp));
-		hl = (size_t)((colon ? colon : end) - hp);
-		if (hl == 0 || hl >= sizeof(t->host) ||
-		    memchr(hp, '/', hl) != NULL) {
-			cli_err("\"%s\": bad host", url);
-			return -1;
-		}
-		memcpy(t->host, hp, hl);
-		t->host[hl] = '\0';
-	}
-	if (colon != NULL) {
-		char	pbuf[8];
-		size_t	pn = (size_t)(end - colon - 1);
-
-		if (pn == 0 || pn >= sizeof(pbuf)) {
-			cli_err("\"%s\": bad port", url);
-			return -1;
-		}
-		memcpy(pbuf, colon + 1, pn);
-		pbuf[pn] = '\0';
-		if (cli_number("port", pbuf, 1, 65535, &port) != 0)
-			return -1;
-		t->c.port = (uint16_t)port;
-	}
+	t->c.host = NULL;
+	t->c.user = NULL;
+	t->c.port = pt.c.port;
+	t->c.implicit_tls = pt.c.implicit_tls;
+	snprintf(t->scheme, sizeof(t->scheme), "%s", pt.scheme);
+	snprintf(t->host, sizeof(t->host), "%s", pt.host);
+	snprintf(t->user, sizeof(t->user), "%s", pt.user);
+	snprintf(t->url, sizeof(t->url), "%s", pt.url);
 	t->c.host = t->host;
-	snprintf(t->url, sizeof(t->url), "%s://%.*s%s%s%s%s:%u", t->scheme,
-	    at ? (int)(at - rest) : 0, rest, at ? "@" : "",
-	    strchr(t->host, ':') ? "[" : "", t->host,
-	    strchr(t->host, ':') ? "]" : "", t->c.port);
+	if (pt.c.user != NULL)
+		t->c.user = t->user;
 	return 0;
 }
 

@@ -76,10 +76,11 @@ int	cli_common_check(const struct cli_common *);
 void	cli_common_apply(const struct cli_common *, struct cli_target *);
 
 /*
- * Parse URL into t.  schemes lists the accepted pair ("pop3" and "pop3s",
- * or "smtp" and "smtps") with their default ports; need_user says whether
- * USER@ is required.  A password in the URL is refused.  -1 on error
- * (message printed).
+ * Parse URL into t (probe_target_parse(), the exporter's parser too).
+ * schemes lists the accepted pair ("pop3" and "pop3s", or "smtp" and
+ * "smtps") with their default ports; need_user says whether USER@ is
+ * required.  A password in the URL is refused.  -1 on error (message
+ * printed).
  */
 int	cli_target_parse(struct cli_target *, const char *url,
 	    const char *plain, uint16_t plain_port, const char *tls,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_probe.h"
 
 static const char pop3_usage[] =
 "usage: mailtrace pop3 [options] pop3://USER@HOST[:PORT]\n"
@@ -61,14 +62,8 @@ CLI_MON_HELP
 "exit status: 0 every step succeeded; 1 the session failed at some step (the\n"
 "trace shows which); 2 usage or configuration error.\n";
 
-struct pop3_cli {
-	struct cli_common	 com;
-	struct cli_target	 t;
-	struct pop3_opts	 o;
-};
-
-static int
-parse_args(struct pop3_cli *c, int argc, char **argv)
+int
+cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 {
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
@@ -147,13 +142,18 @@ parse_args(struct pop3_cli *c, int argc, char **argv)
 			return cli_opt_error("pop3", ch, argv);
 		}
 	}
-	if (optind != argc - 1) {
+	if (!need_target) {
+		if (optind != argc) {
+			cli_err("pop3: \"%s\": no target here (the request "
+			    "names it)", argv[optind]);
+			return -1;
+		}
+	} else if (optind != argc - 1) {
 		cli_err(optind >= argc ? "pop3: the target is missing: "
 		    "pop3://USER@HOST[:PORT]" : "pop3: one target only");
 		return -1;
-	}
-	if (cli_target_parse(&c->t, argv[optind], "pop3", 110, "pop3s", 995,
-	    true) != 0)
+	} else if (cli_target_parse(&c->t, argv[optind], "pop3", 110, "pop3s",
+	    995, true) != 0)
 		return -1;
 	if (cli_common_check(&c->com) != 0)
 		return -1;
@@ -180,7 +180,7 @@ cli_pop3(int argc, char **argv)
 	cli_common_init(&c->com);
 	c->com.argc = argc - 1;
 	c->com.argv = argv + 1;
-	if (parse_args(c, argc, argv) != 0 ||
+	if (cli_pop3_parse(c, argc, argv, true) != 0 ||
 	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0) {
 		status = EXIT_USAGE;
 		goto done;

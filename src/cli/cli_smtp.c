@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_probe.h"
 
 static const char smtp_usage[] =
 "usage: mailtrace smtp [options] --from ADDR --to ADDR smtp://[USER@]HOST[:PORT]\n"
@@ -61,19 +62,8 @@ CLI_MON_HELP
 "exit status: 0 every recipient accepted and the message queued; 1 a step or\n"
 "a recipient failed (the trace shows which); 2 usage or configuration error.\n";
 
-struct smtp_cli {
-	struct cli_common	 com;
-	struct cli_target	 t;
-	struct smtp_opts	 o;
-	const char		*data_file;
-	char			 helo[SMTP_HELO_HARD + 1];
-	bool			 from_set;
-	uint8_t			*msg;
-	char			 token[33];
-};
-
-static int
-parse_args(struct smtp_cli *c, int argc, char **argv)
+int
+cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 {
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
@@ -147,13 +137,18 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 			return cli_opt_error("smtp", ch, argv);
 		}
 	}
-	if (optind != argc - 1) {
+	if (!need_target) {
+		if (optind != argc) {
+			cli_err("smtp: \"%s\": no target here (the request "
+			    "names it)", argv[optind]);
+			return -1;
+		}
+	} else if (optind != argc - 1) {
 		cli_err(optind >= argc ? "smtp: the target is missing: "
 		    "smtp://[USER@]HOST[:PORT]" : "smtp: one target only");
 		return -1;
-	}
-	if (cli_target_parse(&c->t, argv[optind], "smtp", 25, "smtps", 465,
-	    false) != 0)
+	} else if (cli_target_parse(&c->t, argv[optind], "smtp", 25, "smtps",
+	    465, false) != 0)
 		return -1;
 	if (!c->from_set || c->o.nto == 0) {
 		cli_err("smtp: --from and at least one --to are required");
@@ -166,8 +161,8 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 		    "start");
 		return -1;
 	}
-	if (c->t.c.user == NULL && (c->t.c.auth != PROBE_AUTH_DEFAULT ||
-	    c->t.password_file != NULL)) {
+	if (need_target && c->t.c.user == NULL &&
+	    (c->t.c.auth != PROBE_AUTH_DEFAULT || c->t.password_file != NULL)) {
 		cli_err("--auth and --password-file need a user: "
 		    "smtp://USER@HOST");
 		return -1;
@@ -176,9 +171,8 @@ parse_args(struct smtp_cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* The message: --data FILE, or the generated test message. */
-static int
-load_message(struct smtp_cli *c)
+int
+cli_smtp_message(struct smtp_cli *c)
 {
 	uint64_t	limit = c->com.max_body ? c->com.max_body :
 			    MT_BODY_DEFAULT;
@@ -250,7 +244,8 @@ cli_smtp(int argc, char **argv)
 	cli_common_init(&c->com);
 	c->com.argc = argc - 1;
 	c->com.argv = argv + 1;
-	if (parse_args(c, argc, argv) != 0 || load_message(c) != 0 ||
+	if (cli_smtp_parse(c, argc, argv, true) != 0 ||
+	    cli_smtp_message(c) != 0 ||
 	    (c->t.c.user != NULL &&
 	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0)) {
 		status = EXIT_USAGE;

@@ -42,6 +42,9 @@ static const char usage[] =
 "                                           and a baseline; see mailtrace diff --help\n"
 "  events                                   list the event catalog, the anomalies\n"
 "                                           and the exception mapping\n"
+"  exporter [--listen ADDR:PORT] [--config FILE] [probe options]\n"
+"                                           serve Prometheus /probe?target=URL and\n"
+"                                           /metrics; see mailtrace exporter --help\n"
 "\n"
 "  -h, --help      this text\n"
 "  -V, --version   the version\n"
@@ -172,6 +175,8 @@ run(int argc, char **argv)
 		return cli_baseline(argc - 1, argv + 1);
 	if (strcmp(argv[1], "events") == 0)
 		return cli_events(argc - 1, argv + 1);
+	if (strcmp(argv[1], "exporter") == 0)
+		return cli_exporter(argc - 1, argv + 1);
 	cli_err("unknown command \"%s\" (try mailtrace --help)", argv[1]);
 	return EXIT_USAGE;
 }

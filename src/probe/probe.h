@@ -141,6 +141,34 @@ void	pop3_find_free(struct pop3_find *);
 int	smtp_default_message(char *buf, size_t sz, const struct smtp_opts *,
 	    const char *token, const char *ident, mt_time now);
 
+/* A target URL's schemes: pop3:// and pop3s://, or smtp:// and smtps://. */
+struct probe_schemes {
+	const char	*plain;
+	uint16_t	 plain_port;
+	const char	*tls;
+	uint16_t	 tls_port;
+	bool		 need_user;	/* USER@ required */
+};
+extern const struct probe_schemes probe_schemes_pop3, probe_schemes_smtp;
+
+/* A parsed target: where to connect (c points into it), and its URL. */
+struct probe_target {
+	struct probe_conn c;
+	char		 scheme[8];
+	char		 host[256];
+	char		 user[256];
+	char		 url[600];	/* normalised, with the port: never a
+					   secret */
+};
+
+/*
+ * Parse url into t (c's host and user point into t; timeouts unset).  A
+ * password in the URL is refused (never echoed).  0, or -1 with the
+ * reason in err (MT_E_USAGE).  No output: the exporter answers the reason.
+ */
+int	probe_target_parse(struct probe_target *, const char *url,
+	    const struct probe_schemes *, struct mt_err *);
+
 /* The mechanism for an --auth word; false when unknown. */
 bool	probe_auth_parse(const char *, enum probe_auth *);
 const char *probe_auth_name(enum probe_auth);
