@@ -49,7 +49,7 @@ check "base: the connection fetch carries the facts, verified" \
 check "baseline saved" test "$?" = 0
 
 probe other untrusted --insecure
-"$MT" check tlsmx --run 2 >"$OUT/other.chk" 2>"$OUT/other.chk.err"
+"$MT" check tlsmx --latency-min-ms 5000 --run 2 >"$OUT/other.chk" 2>"$OUT/other.chk.err"
 rc=$?
 T_SHOW=$OUT/other.chk
 check "check against another certificate: exit 1 (got $rc)" test "$rc" = 1
@@ -59,12 +59,12 @@ check "the verification changed (recorded under --insecure)" has "$OUT/other.chk
     '^tls step 3/3 0xAD83 "--": "verify ok" -> "verify self-signed certificate"$'
 check "the subject did not change (CN=localhost both)" hasnt "$OUT/other.chk" '"subject '
 check "nothing but tls differences" has "$OUT/other.chk" '^[23] differences: [23] tls$'
-"$MT" check tlsmx --run 2 --format jsonl >"$OUT/other.jsonl" 2>&1
+"$MT" check tlsmx --latency-min-ms 5000 --run 2 --format jsonl >"$OUT/other.jsonl" 2>&1
 check "JSONL: the tls difference names its fact" has "$OUT/other.jsonl" \
     '^\{"kind":"tls","step":"--","event":"0xAD83","baseline_step":3,"now_step":3,"keyword":"verify","baseline":"verify ok","now":"verify self-signed certificate"\}$'
 
 probe same server --cafile "$CERTS/ca.pem"
-"$MT" check tlsmx --run 3 >"$OUT/same.chk" 2>&1
+"$MT" check tlsmx --latency-min-ms 5000 --run 3 >"$OUT/same.chk" 2>&1
 rc=$?
 T_SHOW=$OUT/same.chk
 check "check against the same certificate: exit 0 (got $rc), no difference" \
@@ -78,7 +78,7 @@ check "export: the other steps have tls null" has "$OUT/tlsmx.json" '"event":"0x
 "$MT" baseline delete tlsmx >/dev/null 2>&1
 "$MT" baseline import "$OUT/tlsmx.json" >/dev/null 2>"$OUT/import.err"
 check "import: exit 0" test "$?" = 0
-"$MT" check tlsmx --run 2 >"$OUT/imported.chk" 2>&1
+"$MT" check tlsmx --latency-min-ms 5000 --run 2 >"$OUT/imported.chk" 2>&1
 check "imported: the same differences" cmp "$OUT/other.chk" "$OUT/imported.chk"
 "$MT" baseline export tlsmx "$OUT/tlsmx2.json" >/dev/null 2>&1
 check "imported: exported again, the same steps" \

@@ -183,7 +183,7 @@ exec {ffd}< <("$FAKE" --script "$S/pop3-same.script" --script "$S/pop3-slow.scri
 read -r -t 10 -u "$ffd" fport
 "$MT" pop3 --password-file "$OUT/wrong.pw" --level advanced "pop3://bob@127.0.0.1:$fport" >/dev/null 2>&1
 "$MT" baseline save fake >/dev/null 2>&1
-plugin checklat CHECK 1 check fake --nagios
+plugin checklat CHECK 1 check fake --nagios --latency-min-ms 300
 check "check: a slower STAT alone is WARNING" has "$OUT/checklat.out" \
     '^CHECK WARNING - 2 differences: 2 latency; latency step 15/15 0xAD91 "STAT": '
 plugin checkunk CHECK 3 check nosuch --nagios
