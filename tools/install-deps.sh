@@ -15,6 +15,9 @@ if [ "${1:-}" = --test ]; then
 	# promtool and a real Prometheus for the exporter's tests (never
 	# started as a service: see the policy-rc.d below)
 	pkgs="$pkgs prometheus"
+	# tshark: an independent oracle for decrypted TLS (tests/tls); its
+	# dumpcap is not made setuid (the tests run as root)
+	pkgs="$pkgs tshark"
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
@@ -46,6 +49,8 @@ if [ -n "$missing" ]; then
 	trap policy_restore EXIT
 	printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
 	$sudo chmod 0755 "$policy"
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	    $sudo debconf-set-selections 2>/dev/null || true
 	$sudo apt-get update -qq
 	# shellcheck disable=SC2086
 	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -104,6 +104,13 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 			return -1;
 		o->max_time_ms = (int)v * 1000;
 		return 1;
+	case 10:
+		if (*arg == '\0') {
+			cli_err("--keylog: the file name is empty");
+			return -1;
+		}
+		o->keylog = arg;
+		return 1;
 	default:
 		return cli_mon_opt(&o->mon, ch, arg);
 	}
@@ -120,9 +127,68 @@ cli_opt_error(const char *cmd, int ch, char **argv)
 	return -1;
 }
 
-int
-cli_common_check(const struct cli_common *o)
+#define CLI_KEYLOGS_HARD	16	/* key log files one process opens */
+
+/* The key logs opened, by path: one handle each for the whole process. */
+static struct {
+	char			 path[4096];
+	struct net_keylog	*k;
+}			 cli_keylogs[CLI_KEYLOGS_HARD];
+static size_t		 cli_nkeylogs;
+
+static void
+cli_keylogs_close(void)
 {
+	size_t	i;
+
+	for (i = 0; i < cli_nkeylogs; i++)
+		net_keylog_close(cli_keylogs[i].k);
+	cli_nkeylogs = 0;
+}
+
+/* The key log of path, opened once; NULL with the reason said. */
+static struct net_keylog *
+cli_keylog(const char *path, bool from_env)
+{
+	struct mt_err	 err;
+	size_t		 i;
+
+	for (i = 0; i < cli_nkeylogs; i++)
+		if (strcmp(cli_keylogs[i].path, path) == 0)
+			return cli_keylogs[i].k;
+	if (cli_nkeylogs == CLI_KEYLOGS_HARD) {
+		cli_err("--keylog: at most %d key log files", CLI_KEYLOGS_HARD);
+		return NULL;
+	}
+	if (strlen(path) >= sizeof(cli_keylogs[0].path)) {
+		cli_err("--keylog: the file name is too long");
+		return NULL;
+	}
+	mt_err_clear(&err);
+	if (net_keylog_open(path, &cli_keylogs[cli_nkeylogs].k, &err) != 0) {
+		cli_err("%s%s", err.msg, from_env ? " (SSLKEYLOGFILE)" : "");
+		return NULL;
+	}
+	if (cli_nkeylogs == 0)
+		atexit(cli_keylogs_close);
+	snprintf(cli_keylogs[cli_nkeylogs].path,
+	    sizeof(cli_keylogs[0].path), "%s", path);
+	return cli_keylogs[cli_nkeylogs++].k;
+}
+
+int
+cli_common_check(struct cli_common *o)
+{
+	const char	*env = getenv("SSLKEYLOGFILE");
+	bool		 from_env = false;
+
+	if (o->keylog == NULL && env != NULL && *env != '\0') {
+		o->keylog = env;
+		from_env = true;
+	}
+	if (o->keylog != NULL && (o->kl = cli_keylog(o->keylog,
+	    from_env)) == NULL)
+		return -1;
 	return cli_mon_check(&o->mon, o->fmt_set);
 }
 
@@ -131,6 +197,7 @@ cli_common_apply(const struct cli_common *o, struct cli_target *t)
 {
 	t->c.cafile = o->cafile;
 	t->c.insecure = o->insecure;
+	t->c.keylog = o->kl;
 	t->c.connect_timeout_ms = o->connect_timeout_ms;
 	t->c.read_timeout_ms = o->read_timeout_ms;
 	t->c.max_time_ms = o->max_time_ms;

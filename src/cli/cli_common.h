@@ -40,6 +40,8 @@ struct cli_common {
 	/* the command's arguments after its name, stored with the run */
 	int			 argc;
 	char *const		*argv;
+	const char		*keylog;	/* --keylog FILE, else $SSLKEYLOGFILE */
+	struct net_keylog	*kl;		/* it, open (cli_common_check) */
 	bool			 level_set;	/* --level given */
 	bool			 fmt_set;	/* --format given */
 	struct cli_mon		 mon;		/* --nagios, --prom-file */
@@ -59,6 +61,16 @@ struct cli_common {
 	{ "password", required_argument, NULL, CLI_OPT_BASE + 8 },	\
 	{ "max-time", required_argument, NULL, CLI_OPT_BASE + 9 }
 
+/* --keylog: the probe commands' own (decode's --keylog reads keys). */
+#define CLI_OPT_KEYLOG		(CLI_OPT_BASE + 10)
+#define CLI_KEYLOG_OPTION						\
+	{ "keylog", required_argument, NULL, CLI_OPT_KEYLOG }
+#define CLI_KEYLOG_HELP							\
+"  --keylog FILE          append the TLS sessions' keys to FILE (NSS key\n" \
+"                         log, as SSLKEYLOGFILE, which is honoured too;\n" \
+"                         made mode 0600): it decrypts those sessions,\n" \
+"                         passwords included (docs/tls.md)\n"
+
 void	cli_common_init(struct cli_common *);
 /*
  * Handle one getopt_long() result: 1 when it was a common option, 0 when
@@ -70,8 +82,12 @@ int	cli_common_opt(struct cli_common *, int ch, const char *arg);
  * for command cmd: say so on stderr and return -1.
  */
 int	cli_opt_error(const char *cmd, int ch, char **argv);
-/* Options that contradict each other; -1 with a message. */
-int	cli_common_check(const struct cli_common *);
+/*
+ * Options that contradict each other; -1 with a message.  Opens the key log
+ * (--keylog, else $SSLKEYLOGFILE when set and not empty), kept open for the
+ * process; a key log that cannot be opened is a usage error.
+ */
+int	cli_common_check(struct cli_common *);
 /* Copy the common connection settings into a target. */
 void	cli_common_apply(const struct cli_common *, struct cli_target *);
 

@@ -54,7 +54,9 @@ static const char pop3_usage[] =
 "  --noop                 NOOP before closing\n"
 "  --max-body BYTES       fail a multi-line response larger than this\n"
 "                         (default 67108864, at most 1073741824)\n"
-CLI_MON_HELP
+;
+/* (three strings: one would pass the 4095 bytes C99 promises) */
+static const char pop3_usage_tail[] =
 "  -h, --help             this text\n"
 "\n"
 "With --retr or --top, the fetch block (0xAD8A/0xAD8B) sends LIST n for each\n"
@@ -68,6 +70,7 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
 		CLI_MON_OPTIONS,
+		CLI_KEYLOG_OPTION,
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "stls", no_argument, NULL, 's' },
@@ -136,6 +139,8 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 			break;
 		case 'h':
 			fputs(pop3_usage, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_MON_HELP, stdout);
+			fputs(pop3_usage_tail, stdout);
 			exit(0);
 		case ':':
 		default:

@@ -49,7 +49,9 @@ static const char rt_usage[] =
 "  --max-time SECONDS     a limit on each session (unset: 300; 0: none); a\n"
 "                         poll also ends at the deadline, failing the step\n"
 "                         in progress with SocketTimeoutException\n"
-CLI_MON_HELP
+;
+/* (three strings: one would pass the 4095 bytes C99 promises) */
+static const char rt_usage_tail[] =
 "  -h, --help             this text\n"
 "\n"
 "exit status: 0 the message arrived and was deleted; 1 it did not, or a\n"
@@ -77,6 +79,7 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
 		CLI_MON_OPTIONS,
+		CLI_KEYLOG_OPTION,
 		{ "smtp", required_argument, NULL, 'S' },
 		{ "pop3", required_argument, NULL, 'O' },
 		{ "from", required_argument, NULL, 'f' },
@@ -167,6 +170,8 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(rt_usage, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_MON_HELP, stdout);
+			fputs(rt_usage_tail, stdout);
 			exit(0);
 		case ':':
 		default:

@@ -53,7 +53,9 @@ static const char smtp_usage[] =
 "                         every wait ends by then, and the step in progress\n"
 "                         fails with SocketTimeoutException (no QUIT)\n"
 "  --max-body BYTES       the largest --data message (default 67108864)\n"
-CLI_MON_HELP
+;
+/* (three strings: one would pass the 4095 bytes C99 promises) */
+static const char smtp_usage_tail[] =
 "  -h, --help             this text\n"
 "\n"
 "A refused recipient does not stop the others: the message goes to the\n"
@@ -68,6 +70,7 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 	static const struct option	 longopts[] = {
 		CLI_COMMON_OPTIONS,
 		CLI_MON_OPTIONS,
+		CLI_KEYLOG_OPTION,
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "starttls", no_argument, NULL, 's' },
@@ -131,6 +134,8 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 			break;
 		case 'h':
 			fputs(smtp_usage, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_MON_HELP, stdout);
+			fputs(smtp_usage_tail, stdout);
 			exit(0);
 		case ':':
 		default:

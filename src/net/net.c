@@ -15,6 +15,7 @@
  * overwrite errno before SSL_get_error() returns).
  */
 #include "net.h"
+#include "net_int.h"
 
 #include "mt_limits.h"
 #include "trace.h"
@@ -710,6 +711,8 @@ tls_setup(struct net *n, const struct net_tls_opts *opts, struct mt_err *err)
 	if (bio_meth == NULL)
 		return mt_err_set(err, MT_E_INTERNAL, "cannot create socket BIO");
 	if ((n->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		goto ossl_fail;
+	if (opts != NULL && net_keylog_attach(n->ctx, opts->keylog) != 0)
 		goto ossl_fail;
 	if (SSL_CTX_set_min_proto_version(n->ctx, TLS1_2_VERSION) != 1)
 		goto ossl_fail;

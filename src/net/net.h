@@ -32,11 +32,26 @@
 struct net;	/* opaque: a connected TCP socket, optionally with TLS on top */
 struct rec_tls;	/* trace.h: the facts of a handshake */
 
+struct net_keylog;	/* an open NSS key log (keylog.c) */
+
 struct net_tls_opts {
 	const char	*cafile;	/* trust this CA file (PEM); NULL = system default trust store */
 	bool		 insecure;	/* skip certificate and host name verification */
 	const char	*servername;	/* SNI and host name to verify (a name or an IP literal) */
+	struct net_keylog *keylog;	/* append the session's key log lines; NULL: none */
 };
+
+/*
+ * Open path for appending NSS key log lines (SSLKEYLOGFILE format), created
+ * mode 0600 when it is not there; a file there already keeps its mode.  One
+ * key log may serve every connection of the process, on any thread: each
+ * line is one write() with O_APPEND.  MT_E_USAGE (err says why) when it
+ * cannot be opened or is not a regular file.  Close with net_keylog_close().
+ */
+int		 net_keylog_open(const char *path, struct net_keylog **out,
+		    struct mt_err *err);
+/* NULL-safe; only after every connection using it is closed. */
+void		 net_keylog_close(struct net_keylog *);
 
 /*
  * Resolve host (getaddrinfo, AF_UNSPEC, each address in the resolver's

@@ -312,6 +312,7 @@ flow_connect(struct flow *f, unsigned ev)
 		memset(&tls, 0, sizeof(tls));
 		tls.cafile = c->cafile;
 		tls.insecure = c->insecure;
+		tls.keylog = c->keylog;
 		tls.servername = c->host;
 		rc = net_tls(f->net, &tls, f->ct, &e);
 		/* This step made both: its connect and its handshake. */
@@ -388,6 +389,7 @@ flow_starttls(struct flow *f, const char *what)
 	memset(&tls, 0, sizeof(tls));
 	tls.cafile = f->c->cafile;
 	tls.insecure = f->c->insecure;
+	tls.keylog = f->c->keylog;
 	tls.servername = f->c->host;
 	mt_err_clear(&e);
 	if (net_tls(f->net, &tls, f->ct, &e) != 0) {

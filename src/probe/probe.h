@@ -14,6 +14,8 @@
 #include "mt_limits.h"
 #include "trace.h"
 
+struct net_keylog;
+
 enum probe_auth {
 	PROBE_AUTH_DEFAULT,	/* POP3: USER/PASS; SMTP: the strongest offered */
 	PROBE_AUTH_USER,	/* POP3 USER/PASS (RFC 1939 7) */
@@ -31,6 +33,8 @@ struct probe_conn {
 	bool		 starttls;		/* --stls / --starttls */
 	const char	*cafile;
 	bool		 insecure;
+	/* append each TLS session's NSS key log lines (net.h); NULL: none */
+	struct net_keylog *keylog;
 	const char	*user;			/* NULL: no authentication */
 	/* The secret: owned by the caller, wiped by the caller. */
 	const char	*password;
