@@ -49,4 +49,6 @@ check "both baselines export" test "$?" = 0
 pw=$(cat "$DOVECOT_PASSWORD_FILE")
 check "the password is in no output, export or the store" \
     test -n "$pw" -a -z "$(grep -rlaF "$pw" "$OUT"/*.out "$OUT"/*.json "$MAILTRACE_DB"* 2>/dev/null)"
+bash "$here/../postfix/settle.sh" "$PWORK" "$DWORK"
+check "every message this test sent left Postfix's queue; the mailboxes emptied" test "$?" = 0
 t_done

@@ -211,6 +211,8 @@ check "--prom-file (failed): promtool check metrics accepts it" test "$?" = 0
 "$MT" pop3 --prom-file "$OUT/no/such/dir/x.prom" --password-file "$PW" "$POP" >"$OUT/promdir.out" 2>&1
 check "--prom-file into a missing directory: exit 1, said" test "$?" = 1 -a -n "$(grep 'prom-file: ' "$OUT/promdir.out")"
 
+bash "$here/../postfix/settle.sh" "$PWORK" "$DWORK"
+check "every message this test sent left Postfix's queue; the mailboxes emptied" test "$?" = 0
 pw=$(cat "$PW")
 check "the password is in no output, textfile or the store" \
     test -n "$pw" -a -z "$(grep -rlaF "$pw" "$OUT"/*.out "$OUT"/*.prom "$MAILTRACE_DB"* 2>/dev/null)"

@@ -210,4 +210,6 @@ for f in "$OUT"/*.body "$OUT"/*.hdr "$OUT"/*.err "$OUT"/*.out; do
 done
 check "the password is in no answer, header or log" test "$leak" = 0
 check "the password is not in the store" sh -c "! grep -aqF -- '$secret' '$OUT/store.db' && ! sqlite3 '$OUT/store.db' .dump | grep -qF -- '$secret'"
+bash "$here/../postfix/settle.sh" "$PDIR" "$DDIR"
+check "every message this test sent left Postfix's queue; the mailboxes emptied" test "$?" = 0
 t_done
