@@ -67,6 +67,15 @@ struct step {
 	uint64_t	 body_bytes;
 	uint64_t	 body_lines;
 	unsigned	 flags;		/* STEP_* */
+	/*
+	 * The step's own times, from the bytes' (a decoder's capture times,
+	 * not the packet being read): the command's (the greeting's: the
+	 * connection's), and when the step ended: the reply's last line
+	 * arrived (a body's end), or the conversation ended.  t_after is
+	 * never earlier than t_before (as the "after" record's time).
+	 */
+	mt_time		 t_before;
+	mt_time		 t_after;
 };
 
 struct conv_env {
