@@ -4,8 +4,10 @@
  * each (port, then the first lines: sniff.h), the model of conv.h, and the
  * API-level points every session has: connect entry and connection fetch
  * at the handshake, teardown and the exits still open at the end of the
- * connection.  What lies between is each protocol's (decode_pop3.c,
- * decode_smtp.c), where EVENTS.md puts it for a decoder.
+ * connection, by the events of its protocol (struct df_proto).  What lies
+ * between, and the blocks still open at the end, is each protocol's own
+ * (decode_pop3.c, decode_smtp.c), where EVENTS.md puts it for a decoder,
+ * at each step's own time (struct step).
  */
 #include "decode.h"
 
@@ -257,16 +259,12 @@ df_start(struct dflow *f, mt_time t)
 	struct decoder	*d = f->d;
 	struct conv_env	 env;
 	char		 opt[MT_FIELD_HARD], host[MT_ADDR_HARD];
-	unsigned	 ev_enter, ev_fetch;
 	int		 i;
 
 	f->session_open = true;
+	f->p = f->proto == PROTO_POP3 ? &df_pop3 : &df_smtp;
 	trace_fork(d->master, &f->tr, ++d->sessions, f->client, f->server);
 	d->stats.sessions++;
-	ev_enter = f->proto == PROTO_POP3 ? EV_POP3_CONNECT_ENTER :
-	    EV_SMTP_CONNECT_ENTER;
-	ev_fetch = f->proto == PROTO_POP3 ? EV_POP3_FETCH_BEFORE :
-	    EV_SMTP_FETCH_BEFORE;
 	if (f->have_syn) {
 		/* 0xAD82/0xAD06: the timeouts are not on the wire. */
 		if (inet_ntop(f->id.af == 6 ? AF_INET6 : AF_INET, f->id.saddr,
@@ -274,10 +272,11 @@ df_start(struct dflow *f, mt_time t)
 			snprintf(host, sizeof(host), "?");
 		snprintf(opt, sizeof(opt), "%s %u -1 -1", host, f->id.sport);
 		f->t_connect = f->t_syn;
-		df_point(f, ev_enter, 0, f->t_syn, -1, NULL);
-		trace_emit(&f->tr, ev_fetch, 0, "--", NULL, opt, f->t_syn, -1);
+		df_point(f, f->p->ev_connect_enter, 0, f->t_syn, -1, NULL);
+		trace_emit(&f->tr, f->p->ev_fetch_before, 0, "--", NULL, opt,
+		    f->t_syn, -1);
 		if (f->have_ack || f->refused)
-			df_point(f, ev_fetch + 1, f->refused ?
+			df_point(f, f->p->ev_fetch_before + 1, f->refused ?
 			    MT_E_CONNREFUSED : 0, f->t_ack, f->t_syn, NULL);
 	}
 	if (f->refused)
@@ -287,8 +286,7 @@ df_start(struct dflow *f, mt_time t)
 		    f->early_detail : NULL, f->early_t);
 	if (f->kind == DK_TLS) {
 		f->encrypted = true;
-		trace_anomaly(&f->tr, AN_ENCRYPTED, f->proto == PROTO_POP3 ?
-		    "implicit TLS (POP3S)" : "implicit TLS (SMTPS)", t);
+		trace_anomaly(&f->tr, AN_ENCRYPTED, f->p->implicit, t);
 		return;
 	}
 	memset(&env, 0, sizeof(env));
@@ -494,20 +492,16 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 	struct dflow	*f = arg;
 
 	(void)has_arg;
-	if (f->proto == PROTO_POP3)
-		df_pop3_command(f, cmd, ev_before, t);
-	else
-		df_smtp_command(f, cmd, t);
+	f->p->command(f, cmd, ev_before, t);
 }
 
-/* A step completed: API points that follow it. */
+/* A step completed: API points that follow it, at its own time. */
 static void
 df_on_step(void *arg, const struct step *s)
 {
 	struct dflow	*f = arg;
-	mt_time		 t = f->d->now;
 
-	f->t_last = t;
+	f->t_last = s->t_after;
 	/* A call or block that fails carries its last failed step's class. */
 	if (s->rc != 0) {
 		f->last_rc = s->rc;
@@ -516,10 +510,7 @@ df_on_step(void *arg, const struct step *s)
 		if (f->send_in)
 			f->send_rc = s->rc;
 	}
-	if (f->proto == PROTO_POP3)
-		df_pop3_step(f, s, t);
-	else
-		df_smtp_step(f, s, t);
+	f->p->step(f, s);
 }
 
 /* The later of two times (a block ends no earlier than it began). */
@@ -612,8 +603,8 @@ static void
 df_close(void *user, enum reasm_close why, mt_time t)
 {
 	struct dflow	*f = user;
-	bool		 pop3 = f->proto == PROTO_POP3;
 	enum close_why	 cw = df_end_why(f, why);
+	bool		 may_close;
 	int		 rc;
 
 	if (f->kind == DK_UNKNOWN && (f->nsniff[0] > 0 || f->nsniff[1] > 0)) {
@@ -635,50 +626,30 @@ df_close(void *user, enum reasm_close why, mt_time t)
 	 */
 	if (f->cv != NULL)
 		conv_close(f->cv, cw, t);
-	if (f->block_in)
-		df_point(f, pop3 ? EV_POP3_FETCHALL_AFTER : EV_SMTP_RCPT_AFTER,
-		    f->block_rc, df_later(f->t_last, f->t_block), f->t_block,
-		    NULL);
-	if (f->dele_in)
-		df_point(f, EV_POP3_DELE_AFTER, f->dele_rc,
-		    df_later(f->t_last, f->t_dele), f->t_dele, NULL);
-	if (!pop3 && f->mail_in) {
-		/* The message was cut: the client was writing it, so a reset
-		 * fails it as a reset, after the server's FIN too (EPIPE). */
-		rc = why == REASM_RST ? MT_E_IO : MT_E_EOF;
-		f->last_rc = f->send_rc = rc;
-		df_point(f, EV_SMTP_MAIL_AFTER, rc, t, f->t_mail, "SEND MAIL");
-	}
-	if (!pop3 && f->send_in)
-		df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, t, f->t_send, NULL);
+	may_close = f->p->end(f, why, t);
 	/*
 	 * The close entry not yet out (no QUIT, RSET or DELE: the connection
 	 * died, or the client stopped talking after a 421 or a reply it could
 	 * not trust): before the teardown, as the probe's; its exit carries
 	 * the session's last failure.
 	 */
-	if (!f->close_in && !f->encrypted && (pop3 ? f->open_done &&
-	    f->open_rc == 0 : f->connect_done && f->connect_rc == 0)) {
+	if (!f->close_in && !f->encrypted && may_close) {
 		f->close_in = true;
 		f->t_close = t;
-		df_point(f, pop3 ? EV_POP3_CLOSE_ENTER : EV_SMTP_CLOSE_ENTER, 0,
-		    t, -1, NULL);
+		df_point(f, f->p->ev_close_enter, 0, t, -1, NULL);
 	}
 	/* Teardown: the end of the connection (EVENTS.md). */
-	df_point(f, pop3 ? EV_POP3_TERM_BEFORE : EV_SMTP_TERM_BEFORE, 0, t, -1,
-	    NULL);
-	df_point(f, pop3 ? EV_POP3_TERM_AFTER : EV_SMTP_TERM_AFTER, 0, t, t,
-	    NULL);
+	df_point(f, f->p->ev_term_before, 0, t, -1, NULL);
+	df_point(f, f->p->ev_term_after, 0, t, t, NULL);
 	if (f->close_in)
-		df_point(f, pop3 ? EV_POP3_CLOSE_EXIT : EV_SMTP_CLOSE_EXIT,
-		    f->last_rc, t, f->t_close, NULL);
+		df_point(f, f->p->ev_close_exit, f->last_rc, t, f->t_close,
+		    NULL);
 	else if (!f->connect_done && f->have_syn && !f->encrypted) {
 		/* The client left inside connect with no step failed: it
 		 * gave up, in a SASL exchange or before (docs/records.md). */
 		rc = f->connect_rc != 0 ? f->connect_rc : f->sasl_open ?
 		    MT_E_AUTH : MT_E_PROTO;
-		df_point(f, pop3 ? EV_POP3_CONNECT_EXIT : EV_SMTP_CONNECT_EXIT,
-		    rc, t, f->t_connect, NULL);
+		df_point(f, f->p->ev_connect_exit, rc, t, f->t_connect, NULL);
 	}
 	df_done(f);
 }

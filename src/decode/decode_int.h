@@ -22,12 +22,16 @@ enum dkind {
 	DK_TLS_UNLISTED		/* TLS on a port no option names: not decoded */
 };
 
+struct df_proto;
+
 struct dflow {
 	struct decoder	*d;
 	struct tracer	 tr;		/* this session's fork of the master */
 	struct conv	*cv;
 	enum dkind	 kind;
 	enum proto	 proto;
+	const struct df_proto *p;	/* proto's API points, once the session
+					   opened (df_start()) */
 	struct flow_id	 id;
 	char		 client[MT_ADDR_HARD];
 	char		 server[MT_ADDR_HARD];
@@ -62,7 +66,8 @@ struct dflow {
 	mt_time		 t_send;
 	bool		 mail_in;	/* SMTP mail block */
 	mt_time		 t_mail;
-	mt_time		 t_last;	/* the last completed step */
+	mt_time		 t_last;	/* the last completed step's end
+					   (its own time: step.t_after) */
 	int		 last_rc;	/* the last failed step (since the close
 					   entry, once that is out) */
 	bool		 fin[2];	/* each side's FIN came, in sequence */
@@ -104,11 +109,38 @@ mt_time	df_later(mt_time, mt_time);
 void	df_point(struct dflow *, unsigned ev, int rc, mt_time t, mt_time t0,
 	    const char *intf);
 
-/* A command is about to be recorded (conv_env.on_command): POP3, SMTP. */
-void	df_pop3_command(struct dflow *, int cmd, unsigned ev_before, mt_time);
-void	df_smtp_command(struct dflow *, int cmd, mt_time);
-/* A step completed at t (conv_env.on_step), after the shared part. */
-void	df_pop3_step(struct dflow *, const struct step *, mt_time);
-void	df_smtp_step(struct dflow *, const struct step *, mt_time);
+/*
+ * What one protocol's file gives the shared part of the decoder: the events
+ * of the points every session has, and the points between them, which are
+ * each protocol's own (decode_pop3.c, decode_smtp.c).
+ */
+struct df_proto {
+	const char	*implicit;	/* the encrypted anomaly's detail on a
+					   port of implicit TLS */
+	unsigned	 ev_connect_enter, ev_connect_exit;
+	unsigned	 ev_fetch_before;	/* the connection fetch; +1 after */
+	unsigned	 ev_close_enter, ev_close_exit;
+	unsigned	 ev_term_before, ev_term_after;
+	/*
+	 * A command is about to be recorded (conv_env.on_command) at t, its
+	 * own time, with its "before" event.
+	 */
+	void		(*command)(struct dflow *, int cmd, unsigned ev_before,
+			    mt_time t);
+	/*
+	 * A step completed (conv_env.on_step), after the shared part: the
+	 * points that follow it, at its own time (s->t_after).
+	 */
+	void		(*step)(struct dflow *, const struct step *s);
+	/*
+	 * The connection ended (why, at t) and the model closed: end the
+	 * blocks still open, in the probe's order.  Returns whether the
+	 * session came far enough for the client to close it (the close
+	 * entry, when not yet out, comes before the teardown).
+	 */
+	bool		(*end)(struct dflow *, enum reasm_close why, mt_time t);
+};
+
+extern const struct df_proto df_pop3, df_smtp;
 
 #endif

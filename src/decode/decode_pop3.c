@@ -8,9 +8,26 @@
  */
 #include "decode_int.h"
 
+static void	df_pop3_command(struct dflow *, int, unsigned, mt_time);
+static void	df_pop3_step(struct dflow *, const struct step *);
+static bool	df_pop3_end(struct dflow *, enum reasm_close, mt_time);
 static int	df_stat_rc(const struct step *);
 
-void
+const struct df_proto df_pop3 = {
+	.implicit = "implicit TLS (POP3S)",
+	.ev_connect_enter = EV_POP3_CONNECT_ENTER,
+	.ev_connect_exit = EV_POP3_CONNECT_EXIT,
+	.ev_fetch_before = EV_POP3_FETCH_BEFORE,
+	.ev_close_enter = EV_POP3_CLOSE_ENTER,
+	.ev_close_exit = EV_POP3_CLOSE_EXIT,
+	.ev_term_before = EV_POP3_TERM_BEFORE,
+	.ev_term_after = EV_POP3_TERM_AFTER,
+	.command = df_pop3_command,
+	.step = df_pop3_step,
+	.end = df_pop3_end
+};
+
+static void
 df_pop3_command(struct dflow *f, int cmd, unsigned ev_before, mt_time t)
 {
 	bool	envelope = cmd == POP3_C_UIDL ||
@@ -70,9 +87,11 @@ df_stat_rc(const struct step *s)
 	return s->rc;
 }
 
-void
-df_pop3_step(struct dflow *f, const struct step *s, mt_time t)
+static void
+df_pop3_step(struct dflow *f, const struct step *s)
 {
+	mt_time	t = s->t_after;
+
 	switch (s->cmd) {
 	case POP3_C__GREETING:
 	case POP3_C_USER:
@@ -119,4 +138,22 @@ df_pop3_step(struct dflow *f, const struct step *s, mt_time t)
 	default:
 		break;
 	}
+}
+
+/*
+ * The blocks still open end (after the steps inside them): the fetch
+ * block, the DELE block.  Folder.open succeeded: the client would close.
+ */
+static bool
+df_pop3_end(struct dflow *f, enum reasm_close why, mt_time t)
+{
+	(void)why;
+	(void)t;
+	if (f->block_in)
+		df_point(f, EV_POP3_FETCHALL_AFTER, f->block_rc,
+		    df_later(f->t_last, f->t_block), f->t_block, NULL);
+	if (f->dele_in)
+		df_point(f, EV_POP3_DELE_AFTER, f->dele_rc,
+		    df_later(f->t_last, f->t_dele), f->t_dele, NULL);
+	return f->open_done && f->open_rc == 0;
 }

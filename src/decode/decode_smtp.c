@@ -8,9 +8,28 @@
  */
 #include "decode_int.h"
 
-void
-df_smtp_command(struct dflow *f, int cmd, mt_time t)
+static void	df_smtp_command(struct dflow *, int, unsigned, mt_time);
+static void	df_smtp_step(struct dflow *, const struct step *);
+static bool	df_smtp_end(struct dflow *, enum reasm_close, mt_time);
+
+const struct df_proto df_smtp = {
+	.implicit = "implicit TLS (SMTPS)",
+	.ev_connect_enter = EV_SMTP_CONNECT_ENTER,
+	.ev_connect_exit = EV_SMTP_CONNECT_EXIT,
+	.ev_fetch_before = EV_SMTP_FETCH_BEFORE,
+	.ev_close_enter = EV_SMTP_CLOSE_ENTER,
+	.ev_close_exit = EV_SMTP_CLOSE_EXIT,
+	.ev_term_before = EV_SMTP_TERM_BEFORE,
+	.ev_term_after = EV_SMTP_TERM_AFTER,
+	.command = df_smtp_command,
+	.step = df_smtp_step,
+	.end = df_smtp_end
+};
+
+static void
+df_smtp_command(struct dflow *f, int cmd, unsigned ev_before, mt_time t)
 {
+	(void)ev_before;
 	if (cmd == SMTP_C_MAIL && !f->connect_done && f->connect_rc == 0) {
 		f->connect_done = true;
 		df_point(f, EV_SMTP_CONNECT_EXIT, 0, t, f->t_connect, NULL);
@@ -55,9 +74,11 @@ df_smtp_command(struct dflow *f, int cmd, mt_time t)
 	}
 }
 
-void
-df_smtp_step(struct dflow *f, const struct step *s, mt_time t)
+static void
+df_smtp_step(struct dflow *f, const struct step *s)
 {
+	mt_time	t = s->t_after;
+
 	switch (s->cmd) {
 	case SMTP_C__GREETING:
 	case SMTP_C_EHLO:
@@ -118,4 +139,29 @@ df_smtp_step(struct dflow *f, const struct step *s, mt_time t)
 	default:
 		break;
 	}
+}
+
+/*
+ * The blocks still open end (after the steps inside them): the recipient
+ * block, a message cut in its middle, sendMessage.  The connect exit came
+ * without a failure: the client would close.
+ */
+static bool
+df_smtp_end(struct dflow *f, enum reasm_close why, mt_time t)
+{
+	int	rc;
+
+	if (f->block_in)
+		df_point(f, EV_SMTP_RCPT_AFTER, f->block_rc,
+		    df_later(f->t_last, f->t_block), f->t_block, NULL);
+	if (f->mail_in) {
+		/* The message was cut: the client was writing it, so a reset
+		 * fails it as a reset, after the server's FIN too (EPIPE). */
+		rc = why == REASM_RST ? MT_E_IO : MT_E_EOF;
+		f->last_rc = f->send_rc = rc;
+		df_point(f, EV_SMTP_MAIL_AFTER, rc, t, f->t_mail, "SEND MAIL");
+	}
+	if (f->send_in)
+		df_point(f, EV_SMTP_SEND_EXIT, f->send_rc, t, f->t_send, NULL);
+	return f->connect_done && f->connect_rc == 0;
 }

@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
- * conv.c - the door into the protocol model: dispatches to the POP3 or the
- * SMTP model.
+ * conv.c - the door into the protocol model: the shared core (model.h)
+ * where the two protocols are one, the POP3 or the SMTP model for what is
+ * each one's own.
  */
 #include "conv.h"
 
@@ -22,6 +23,19 @@ struct conv {
 
 static const struct pop3_capa	no_capa;
 static const struct smtp_ehlo	no_ehlo;
+
+/* Both models begin with their core (pop3.h, smtp.h). */
+static struct model *
+conv_core(struct conv *cv)
+{
+	return cv->proto == PROTO_POP3 ? &cv->m.pop3.core : &cv->m.smtp.core;
+}
+
+static const struct model *
+conv_core_c(const struct conv *cv)
+{
+	return cv->proto == PROTO_POP3 ? &cv->m.pop3.core : &cv->m.smtp.core;
+}
 
 struct conv *
 conv_new(enum proto proto, const struct conv_env *env, mt_time t,
@@ -57,11 +71,13 @@ conv_gap(struct conv *cv, enum dir d, uint64_t nbytes, mt_time t)
 		pop3_gap(&cv->m.pop3, d, nbytes, t);
 	else
 		smtp_gap(&cv->m.smtp, d, nbytes, t);
+	model_gap(conv_core(cv), d, nbytes, t);
 }
 
 void
 conv_tls(struct conv *cv, mt_time t)
 {
+	model_tls(conv_core(cv));
 	if (cv->proto == PROTO_POP3)
 		pop3_tls(&cv->m.pop3, t);
 	else
@@ -71,10 +87,15 @@ conv_tls(struct conv *cv, mt_time t)
 void
 conv_close(struct conv *cv, enum close_why why, mt_time t)
 {
+	struct model	*m = conv_core(cv);
+
+	if (m->phase == MODEL_CLOSED)
+		return;
 	if (cv->proto == PROTO_POP3)
 		pop3_close(&cv->m.pop3, why, t);
 	else
 		smtp_close(&cv->m.smtp, why, t);
+	m->phase = MODEL_CLOSED;
 }
 
 void
@@ -82,25 +103,15 @@ conv_free(struct conv *cv)
 {
 	if (cv == NULL)
 		return;
-	if (cv->proto == PROTO_POP3) {
-		lr_free(&cv->m.pop3.lr[DIR_C2S]);
-		lr_free(&cv->m.pop3.lr[DIR_S2C]);
-		pendq_free(&cv->m.pop3.pend);
-	} else {
-		lr_free(&cv->m.smtp.lr[DIR_C2S]);
-		lr_free(&cv->m.smtp.lr[DIR_S2C]);
-		pendq_free(&cv->m.smtp.pend);
-	}
+	model_free(conv_core(cv));
 	free(cv);
 }
 
 size_t
 conv_give_up_lines(struct conv *cv, mt_time t)
 {
-	struct lr	*lr = cv->proto == PROTO_POP3 ? cv->m.pop3.lr :
-			    cv->m.smtp.lr;
-	struct tracer	*tr = cv->proto == PROTO_POP3 ? cv->m.pop3.env.tr :
-			    cv->m.smtp.env.tr;
+	struct lr	*lr = conv_core(cv)->lr;
+	struct tracer	*tr = conv_core(cv)->env.tr;
 	char		 detail[96];
 	size_t		 n = 0;
 	bool		 cut;
@@ -121,8 +132,7 @@ conv_give_up_lines(struct conv *cv, mt_time t)
 size_t
 conv_line_bytes(const struct conv *cv)
 {
-	const struct lr	*lr = cv->proto == PROTO_POP3 ? cv->m.pop3.lr :
-			    cv->m.smtp.lr;
+	const struct lr	*lr = conv_core_c(cv)->lr;
 
 	return lr_givable(&lr[DIR_C2S]) + lr_givable(&lr[DIR_S2C]);
 }
@@ -142,6 +152,5 @@ conv_smtp_ehlo(const struct conv *cv)
 unsigned
 conv_pending(const struct conv *cv)
 {
-	return cv->proto == PROTO_POP3 ? cv->m.pop3.pend.count :
-	    cv->m.smtp.pend.count;
+	return conv_core_c(cv)->pend.count;
 }

@@ -67,6 +67,15 @@ struct step {
 	uint64_t	 body_bytes;
 	uint64_t	 body_lines;
 	unsigned	 flags;		/* STEP_* */
+	/*
+	 * The step's own times, from the bytes' (a decoder's capture times,
+	 * not the packet being read): the command's (the greeting's: the
+	 * connection's), and when the step ended: the reply's last line
+	 * arrived (a body's end), or the conversation ended.  t_after is
+	 * never earlier than t_before (as the "after" record's time).
+	 */
+	mt_time		 t_before;
+	mt_time		 t_after;
 };
 
 struct conv_env {
@@ -145,9 +154,15 @@ void		 conv_bytes(struct conv *, enum dir, const uint8_t *, size_t,
 /* nbytes of one direction are missing (decoder only). */
 void		 conv_gap(struct conv *, enum dir, uint64_t nbytes, mt_time t);
 /*
- * The TLS handshake after STLS/STARTTLS completed; the bytes that follow
- * are the decrypted stream.  (A decoder never calls this: after STLS it
- * only counts bytes.)
+ * The TLS handshake after a positive STLS/STARTTLS reply completed at t:
+ * the probe calls it after its own handshake, a decoder with the session's
+ * keys at the handshake's end (its TLS layer).  Until then, from the byte
+ * after the reply on, both directions are only counted (a decoder without
+ * keys never calls it and stays there).  What the framers held is dropped,
+ * what was learned in clear is forgotten (CAPA, EHLO: RFC 2595 4, RFC 3207
+ * 4.2), and the bytes that follow, the decrypted stream, are read as lines
+ * again: the session goes on in the model as in clear, secrets masked
+ * alike (tests/unit/test_tls_switch.c).
  */
 void		 conv_tls(struct conv *, mt_time t);
 /* The connection ended; open steps fail with the class of why. */

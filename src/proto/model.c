@@ -7,6 +7,131 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The greeting is awaited: its "before" point ev and a pending entry. */
+static void
+model_greeting(struct tracer *tr, struct pendq *q, int cmd, unsigned ev,
+    mt_time t)
+{
+	struct pend	p;
+
+	memset(&p, 0, sizeof(p));
+	p.cmd = cmd;
+	p.ev_before = ev;
+	p.t_before = t;
+	snprintf(p.intf, sizeof(p.intf), "connect-mail-server");
+	trace_emit(tr, ev, 0, p.intf, NULL, NULL, t, -1);
+	pendq_push(q, &p);
+}
+
+bool
+model_init(struct model *m, const struct conv_env *env, int greet_cmd,
+    unsigned greet_ev, mt_time t)
+{
+	memset(m, 0, sizeof(*m));
+	m->env = *env;
+	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
+		m->env.max_body = MT_BODY_DEFAULT;
+	lr_init(&m->lr[DIR_C2S], env->acct);
+	lr_init(&m->lr[DIR_S2C], env->acct);
+	m->pend.acct = env->acct;
+	m->phase = MODEL_LINES;
+	if (m->env.midstream)
+		return false;
+	model_greeting(m->env.tr, &m->pend, greet_cmd, greet_ev, t);
+	return true;
+}
+
+void
+model_free(struct model *m)
+{
+	lr_free(&m->lr[DIR_C2S]);
+	lr_free(&m->lr[DIR_S2C]);
+	pendq_free(&m->pend);
+}
+
+void
+model_step(const struct model *m, struct step *s, const struct pend *p,
+    mt_time t)
+{
+	s->cmd = p->cmd;
+	s->t_before = p->t_before;
+	s->t_after = t < p->t_before ? p->t_before : t;
+	m->env.on_step(m->env.arg, s);
+}
+
+enum model_cline
+model_client_line(struct model *m, const struct lr_line *l, struct pend *p)
+{
+	if (l->flags & LR_CONT)
+		return MC_SKIP;
+	memset(p, 0, sizeof(*p));
+	p->t_before = l->t_first;
+	return sasl_client_line(&m->sasl, l->text, l->len) ? MC_SASL :
+	    MC_COMMAND;
+}
+
+void
+model_client_command(struct model *m, const struct model_verbs *kw,
+    const struct lr_line *l, const struct verb_line *v, int show,
+    const char *mechs, bool auth, const char *verb, struct pend *p,
+    char *what, size_t sz)
+{
+	const char	*sp;
+
+	p->has_arg = v->argslen > 0;
+	model_command(m->env.tr, kw, l, v, show, mechs, p->intf,
+	    sizeof(p->intf));
+	if (auth && v->argslen > 0) {
+		sp = memchr(v->args, ' ', v->argslen);
+		sasl_begin(&m->sasl, v->args, sp != NULL ?
+		    (size_t)(sp - v->args) : v->argslen, sp != NULL);
+	}
+	snprintf(what, sz, "%s command", verb != NULL ? verb : "unknown");
+}
+
+void
+model_record_command(struct model *m, const struct pend *p,
+    const struct lr_line *l, const char *what, uint64_t soft)
+{
+	if (what != NULL)
+		model_line_flags(m->env.tr, l, DIR_C2S, what, soft);
+	if (m->env.on_command != NULL)
+		m->env.on_command(m->env.arg, p->cmd, p->has_arg, p->ev_before,
+		    p->t_before);
+	trace_emit(m->env.tr, p->ev_before, 0, p->intf, NULL, NULL,
+	    p->t_before, -1);
+	if (!pendq_push(&m->pend, p))
+		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
+}
+
+unsigned
+model_tls_switch(struct model *m, const char *verb, uint64_t rest, mt_time t)
+{
+	char		detail[MT_FIELD_HARD];
+	unsigned	flags = 0;
+
+	rest += lr_held(&m->lr[DIR_S2C]) + lr_held(&m->lr[DIR_C2S]);
+	if (rest > 0) {
+		snprintf(detail, sizeof(detail), "%llu octets after the %s "
+		    "reply, before the TLS handshake", (unsigned long long)rest,
+		    verb);
+		trace_anomaly(m->env.tr, AN_PLAINTEXT_AFTER_TLS, detail, t);
+		flags |= STEP_INJECTED;
+	}
+	m->phase = MODEL_TLS_WAIT;
+	return flags;
+}
+
+void
+model_tls(struct model *m)
+{
+	lr_reset(&m->lr[DIR_C2S]);
+	lr_reset(&m->lr[DIR_S2C]);
+	m->tls_bytes = 0;
+	if (m->phase == MODEL_TLS_WAIT)
+		m->phase = MODEL_LINES;
+}
+
 enum mt_ecode
 model_close_code(enum close_why why)
 {
@@ -127,16 +252,15 @@ model_body_flags(struct tracer *tr, const struct body *b, const char *what,
 }
 
 void
-model_gap(struct tracer *tr, struct lr *lr, enum dir d, uint64_t nbytes,
-    mt_time t)
+model_gap(struct model *m, enum dir d, uint64_t nbytes, mt_time t)
 {
 	char	detail[64];
 
 	snprintf(detail, sizeof(detail), "%llu octets missing %s",
 	    (unsigned long long)nbytes, d == DIR_C2S ? "client to server" :
 	    "server to client");
-	trace_anomaly(tr, AN_GAP, detail, t);
-	lr_reset(lr);
+	trace_anomaly(m->env.tr, AN_GAP, detail, t);
+	lr_reset(&m->lr[d]);
 }
 
 void
@@ -289,19 +413,4 @@ sasl_reply(struct sasl_track *s, bool challenge)
 		s->conts++;
 	else
 		s->open = false;
-}
-
-void
-model_greeting(struct tracer *tr, struct pendq *q, int cmd, unsigned ev,
-    mt_time t)
-{
-	struct pend	p;
-
-	memset(&p, 0, sizeof(p));
-	p.cmd = cmd;
-	p.ev_before = ev;
-	p.t_before = t;
-	snprintf(p.intf, sizeof(p.intf), "connect-mail-server");
-	trace_emit(tr, ev, 0, p.intf, NULL, NULL, t, -1);
-	pendq_push(q, &p);
 }

@@ -1,7 +1,11 @@
 /*
- * model.h - what the POP3 and SMTP models share: the "after" record of a
- * pending command, the failure class of a close, anomaly reporting for
- * lines and bodies.
+ * model.h - what the POP3 and SMTP models share: the core every model is
+ * built on (its framers, pending commands and SASL exchange; recording a
+ * client command; the TLS switch and the plaintext-after-TLS check; gaps),
+ * the "after" record of a pending command, the failure class of a close,
+ * anomaly reporting for lines and bodies.  Each protocol keeps only what
+ * is its own: which command is the switch and what its reply means, its
+ * states, replies and bodies.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef MT_PROTO_MODEL_H
@@ -90,6 +94,39 @@ bool	sasl_client_line(struct sasl_track *, const char *text, size_t len);
 /* A reply to the exchange: a challenge keeps it open, anything else ends it. */
 void	sasl_reply(struct sasl_track *, bool challenge);
 
+/* Where a model's bytes go, the same for every protocol. */
+enum model_phase {
+	MODEL_LINES,		/* read as lines */
+	MODEL_TLS_WAIT,		/* the switch was accepted: bytes are TLS
+				   (counted) until conv_tls() */
+	MODEL_CLOSED		/* the conversation ended: bytes are counted */
+};
+
+/*
+ * The shared core: the first member of struct pop3 and struct smtp, so
+ * that conv.c reaches it the same way for both.
+ */
+struct model {
+	struct conv_env		 env;
+	enum model_phase	 phase;
+	struct lr		 lr[2];		/* per enum dir */
+	struct pendq		 pend;
+	struct sasl_track	 sasl;		/* an AUTH exchange */
+	uint64_t		 tls_bytes;	/* opaque bytes since the switch
+						   or the end */
+};
+
+/*
+ * Start m at t with env (copied; a body limit of 0 or over MT_BODY_HARD
+ * becomes MT_BODY_DEFAULT), empty framers and queue taking memory from
+ * env->acct.  Unless env->midstream, the greeting is awaited: its "before"
+ * point greet_ev and a pending entry for greet_cmd.  Returns whether it is.
+ */
+bool	model_init(struct model *, const struct conv_env *, int greet_cmd,
+	    unsigned greet_ev, mt_time t);
+/* Give back what the framers and the queue hold. */
+void	model_free(struct model *);
+
 /* What one protocol's keywords look like, for model_command(). */
 struct model_verbs {
 	const char	*proto;		/* "POP3", "SMTP" */
@@ -110,13 +147,73 @@ void	model_command(struct tracer *, const struct model_verbs *,
 	    const struct lr_line *, const struct verb_line *, int show,
 	    const char *mechs, char *intf, size_t sz);
 
-/* The greeting is awaited: its "before" point ev and a pending entry. */
-void	model_greeting(struct tracer *, struct pendq *, int cmd, unsigned ev,
-	    mt_time);
+/*
+ * Hand the step s of the command p to env.on_step (if any): s has its
+ * protocol's fields; cmd and the times are set here, t_after from t, the
+ * time the step ended (no earlier than p's).
+ */
+void	model_step(const struct model *, struct step *s, const struct pend *p,
+	    mt_time t);
 
-/* Bytes of one direction are missing: record it, drop the partial line. */
-void		model_gap(struct tracer *, struct lr *, enum dir, uint64_t,
-		    mt_time);
+/* What model_client_line() makes of a client line. */
+enum model_cline {
+	MC_SKIP,	/* the tail of a cut line: nothing to record */
+	MC_SASL,	/* a response of the SASL exchange (secret; counted) */
+	MC_COMMAND	/* a command: split it with the protocol's parser */
+};
+/*
+ * A client line l outside a message: p is cleared and gets the line's
+ * time; say what the line is (sasl_client_line() decides a response:
+ * RFC 4954 4, RFC 5034 4, also one sent early).
+ */
+enum model_cline model_client_line(struct model *, const struct lr_line *,
+	    struct pend *p);
+/*
+ * The command of l, split into v, into p: its int string (model_command():
+ * mechs is the server's SASL list), whether it has an argument; auth: it
+ * is the protocol's AUTH, whose argument begins an exchange (sasl_begin():
+ * its mechanism, and an initial response after a space).  what (sz bytes)
+ * names the line for model_record_command(): "VERB command", or "unknown
+ * command" for verb NULL.
+ */
+void	model_client_command(struct model *, const struct model_verbs *,
+	    const struct lr_line *, const struct verb_line *, int show,
+	    const char *mechs, bool auth, const char *verb, struct pend *p,
+	    char *what, size_t sz);
+/*
+ * Record the client command p (its cmd, has_arg, ev_before, t_before and
+ * intf are set), made from the line l: the line's oddities as what
+ * (model_line_flags() with the protocol's soft limit; what NULL: said
+ * already, as for the end of a message), the decoder's on_command, the
+ * "before" record, then the command awaits its reply (pending_overflow
+ * when too many do).
+ */
+void	model_record_command(struct model *, const struct pend *p,
+	    const struct lr_line *l, const char *what, uint64_t soft);
+
+/*
+ * The positive reply to the TLS switch (verb: "STLS", "STARTTLS") ended
+ * at t with rest more octets of its read after it: from here the bytes are
+ * TLS until conv_tls().  RFC 2595 4, RFC 3207 4, CVE-2021-22947: nothing
+ * may follow in clear, in either direction; what did (rest, and what the
+ * framers hold) is plaintext_after_stls, and STEP_INJECTED is returned for
+ * the step's flags (0 otherwise).
+ */
+unsigned	model_tls_switch(struct model *, const char *verb, uint64_t rest,
+		    mt_time t);
+/*
+ * The handshake after the switch ended (conv_tls(), before the protocol
+ * forgets what it learned in clear): what the framers hold is dropped, the
+ * opaque count starts again, and the bytes from here (the decrypted
+ * stream) are lines again, unless the conversation ended.
+ */
+void		model_tls(struct model *);
+
+/*
+ * Bytes of one direction are missing (conv_gap(), after the protocol's own
+ * part): record it, drop the partial line.
+ */
+void		model_gap(struct model *, enum dir, uint64_t, mt_time);
 /* Append one capability line to a ", " separated list (bounded). */
 void		model_keyword_add(char *list, size_t sz, const char *, size_t);
 

@@ -37,7 +37,7 @@ static void	pop3_no_greeting(struct pop3 *);
 static void	pop3_release_held(struct pop3 *);
 static void	pop3_body_line(struct pop3 *, const struct lr_line *);
 static void	pop3_step(struct pop3 *, const struct pend *, enum pop3_st,
-		    const char *, size_t, int, bool, unsigned);
+		    const char *, size_t, int, bool, unsigned, mt_time);
 static void	pop3_capa_line(struct pop3_capa *, const struct lr_line *);
 static int	pop3_status_rc(int, enum pop3_st);
 static void	pop3_set_state(struct pop3 *, enum pop3_state);
@@ -81,19 +81,8 @@ void
 pop3_init(struct pop3 *m, const struct conv_env *env, mt_time t)
 {
 	memset(m, 0, sizeof(*m));
-	m->env = *env;
-	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
-		m->env.max_body = MT_BODY_DEFAULT;
-	lr_init(&m->lr[DIR_C2S], env->acct);
-	lr_init(&m->lr[DIR_S2C], env->acct);
-	m->pend.acct = env->acct;
-	pop3_set_state(m, POP3_S_GREETING);
-	if (m->env.midstream) {
-		pop3_set_state(m, POP3_S_AUTHORIZATION);
-		return;
-	}
-	model_greeting(m->env.tr, &m->pend, POP3_C__GREETING,
-	    EV_POP3_GREET_BEFORE, t);
+	pop3_set_state(m, model_init(&m->core, env, POP3_C__GREETING,
+	    EV_POP3_GREET_BEFORE, t) ? POP3_S_GREETING : POP3_S_AUTHORIZATION);
 }
 
 /*
@@ -106,8 +95,8 @@ static bool
 pop3_body_fast(const struct pop3 *m)
 {
 	return m->in_body && m->body_pend.cmd != POP3_C_CAPA &&
-	    m->env.on_line == NULL && lr_idle(&m->lr[DIR_S2C]) &&
-	    (m->body_failed || m->body.wire <= m->env.max_body);
+	    m->core.env.on_line == NULL && lr_idle(&m->core.lr[DIR_S2C]) &&
+	    (m->body_failed || m->body.wire <= m->core.env.max_body);
 }
 
 void
@@ -118,20 +107,20 @@ pop3_bytes(struct pop3 *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
 	size_t		used;
 
 	while (n > 0) {
-		if (m->state == POP3_S_TLS_WAIT || m->state == POP3_S_CLOSED) {
-			m->tls_bytes += n;
+		if (m->core.phase != MODEL_LINES) {
+			m->core.tls_bytes += n;
 			return;
 		}
 		if (d == DIR_S2C && pop3_body_fast(m)) {
 			used = body_scan(&m->body, p, n, MT_LINE_HARD,
 			    m->body_failed ? UINT64_MAX :
-			    m->env.max_body - m->body.wire);
+			    m->core.env.max_body - m->body.wire);
 			p += used;
 			n -= used;
 			if (n == 0)
 				break;
 		}
-		used = lr_feed(&m->lr[d], p, n, t, &l, &got);
+		used = lr_feed(&m->core.lr[d], p, n, t, &l, &got);
 		p += used;
 		n -= used;
 		if (got)
@@ -157,48 +146,33 @@ pop3_c2s_line(struct pop3 *m, const struct lr_line *l)
 	enum pop3_cmd	 cmd;
 	char		 what[64];
 
-	if (l->flags & LR_CONT)
+	switch (model_client_line(&m->core, l, &p)) {
+	case MC_SKIP:
 		return;		/* the tail of a truncated command */
-	memset(&p, 0, sizeof(p));
-	p.t_before = l->t_first;
-	if (sasl_client_line(&m->sasl, l->text, l->len)) {
-		/* RFC 5034 4: a response (secret), also one sent early. */
+	case MC_SASL:
 		p.cmd = POP3_C__AUTHDATA;
 		p.ev_before = pop3_step_event(POP3_C__AUTHDATA, NULL, 0);
 		snprintf(p.intf, sizeof(p.intf), "AUTH DATA");
 		snprintf(what, sizeof(what), "AUTH DATA line");
-	} else {
+		break;
+	case MC_COMMAND:
 		pop3_cmd_parse(l->text, l->len, &cmd, &v);
 		p.cmd = (int)cmd;
-		p.has_arg = v.argslen > 0;
 		p.ev_before = pop3_step_event(cmd, v.args, v.argslen);
 		/* RFC 1939 3: keywords are three or four letters. */
-		model_command(m->env.tr, &pop3_verbs_kw, l, &v,
+		model_client_command(&m->core, &pop3_verbs_kw, l, &v,
 		    cmd == POP3_C__UNKNOWN ? -1 : pop3_cmd_info[cmd].show,
-		    m->capa.sasl, p.intf, sizeof(p.intf));
-		if (cmd == POP3_C_AUTH && v.argslen > 0) {
-			const char	*sp = memchr(v.args, ' ', v.argslen);
-
-			sasl_begin(&m->sasl, v.args, sp ? (size_t)(sp - v.args) :
-			    v.argslen, sp != NULL);
-		}
-		snprintf(what, sizeof(what), "%s command", cmd ==
-		    POP3_C__UNKNOWN ? "unknown" : pop3_cmd_verb(cmd));
+		    m->capa.sasl, cmd == POP3_C_AUTH, cmd == POP3_C__UNKNOWN ?
+		    NULL : pop3_cmd_verb(cmd), &p, what, sizeof(what));
+		break;
 	}
-	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_POP3_CMD_SOFT);
 	/* Sent before any server line: see early_multi in pop3.h. */
-	if ((q = pendq_peek(&m->pend)) != NULL &&
+	if ((q = pendq_peek(&m->core.pend)) != NULL &&
 	    q->cmd == POP3_C__GREETING && !m->greet_held && p.cmd !=
 	    POP3_C__AUTHDATA && (unsigned)p.cmd < POP3_C__COUNT)
 		m->early_multi = pop3_cmd_info[p.cmd].reply == REPLY_RM ||
 		    (pop3_cmd_info[p.cmd].reply == REPLY_RM0 && !p.has_arg);
-	if (m->env.on_command != NULL)
-		m->env.on_command(m->env.arg, p.cmd, p.has_arg, p.ev_before,
-		    p.t_before);
-	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
-	    -1);
-	if (!pendq_push(&m->pend, &p))
-		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
+	model_record_command(&m->core, &p, l, what, MT_POP3_CMD_SOFT);
 }
 
 static int
@@ -232,15 +206,15 @@ pop3_status_rc(int cmd, enum pop3_st st)
 
 static void
 pop3_step(struct pop3 *m, const struct pend *p, enum pop3_st st,
-    const char *text, size_t textlen, int rc, bool clean, unsigned flags)
+    const char *text, size_t textlen, int rc, bool clean, unsigned flags,
+    mt_time t)
 {
 	struct step	s;
 
-	if (m->env.on_step == NULL)
+	if (m->core.env.on_step == NULL)
 		return;
 	memset(&s, 0, sizeof(s));
 	s.proto = PROTO_POP3;
-	s.cmd = p->cmd;
 	s.st = st;
 	s.text = text;
 	s.textlen = textlen;
@@ -252,7 +226,7 @@ pop3_step(struct pop3 *m, const struct pend *p, enum pop3_st st,
 		s.body_bytes = m->body.wire;
 		s.body_lines = m->body.lines;
 	}
-	m->env.on_step(m->env.arg, &s);
+	model_step(&m->core, &s, p, t);
 }
 
 /*
@@ -278,7 +252,7 @@ pop3_s2c_line(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 		pop3_s2c_status(m, l, rest);
 		return;
 	}
-	q = pendq_peek(&m->pend);
+	q = pendq_peek(&m->core.pend);
 	if (m->early_multi && q != NULL && q->cmd == POP3_C__GREETING &&
 	    s.st == POP3_ST_OK && l->len <= sizeof(m->held_text) &&
 	    (l->flags & LR_TRUNCATED) == 0) {
@@ -299,12 +273,12 @@ pop3_no_greeting(struct pop3 *m)
 	struct pend	p;
 	char		detail[MT_FIELD_HARD];
 
-	if (!pendq_pop(&m->pend, &p))
+	if (!pendq_pop(&m->core.pend, &p))
 		return;
 	snprintf(detail, sizeof(detail), "the server's first line answers "
-	    "%.200s", pendq_peek(&m->pend) != NULL ?
-	    pendq_peek(&m->pend)->intf : "a command");
-	trace_anomaly(m->env.tr, AN_NO_GREETING, detail, m->held.t_first);
+	    "%.200s", pendq_peek(&m->core.pend) != NULL ?
+	    pendq_peek(&m->core.pend)->intf : "a command");
+	trace_anomaly(m->core.env.tr, AN_NO_GREETING, detail, m->held.t_first);
 	pop3_set_state(m, POP3_S_AUTHORIZATION);
 }
 
@@ -335,12 +309,12 @@ pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	}
 	if (l->flags & LR_CONT)
 		return;		/* the tail of a truncated status line */
-	model_line_flags(m->env.tr, l, DIR_S2C, "response line",
+	model_line_flags(m->core.env.tr, l, DIR_S2C, "response line",
 	    MT_POP3_RESP_SOFT);
-	if (!pendq_pop(&m->pend, &p)) {
+	if (!pendq_pop(&m->core.pend, &p)) {
 		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
 		    80);
-		trace_anomaly(m->env.tr, m->state == POP3_S_UPDATE ?
+		trace_anomaly(m->core.env.tr, m->state == POP3_S_UPDATE ?
 		    AN_DATA_AFTER_CLOSE : AN_REPLY_NO_COMMAND, shown, l->t_end);
 		return;
 	}
@@ -349,7 +323,7 @@ pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	if (s.st == POP3_ST_BAD) {
 		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
 		    80);
-		trace_anomaly(m->env.tr, AN_BAD_STATUS, shown, l->t_end);
+		trace_anomaly(m->core.env.tr, AN_BAD_STATUS, shown, l->t_end);
 	}
 	if (l->flags & LR_TRUNCATED) {
 		rc = MT_E_PROTO;
@@ -363,7 +337,7 @@ pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 	    s.st == POP3_ST_CONT ? MR_CHALLENGE : s.st == POP3_ST_BAD ?
 	    MR_MALFORMED : MR_FINAL,
 	    p.cmd == POP3_C_AUTH || p.cmd == POP3_C__AUTHDATA);
-	model_after_rec(m->env.tr, &p, s.opr, text, rc, l->t_end, &r);
+	model_after_rec(m->core.env.tr, &p, s.opr, text, rc, l->t_end, &r);
 
 	switch (p.cmd) {
 	case POP3_C__GREETING:
@@ -379,22 +353,14 @@ pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 		/* The exchange ends with anything but a continuation. */
 		if ((p.cmd == POP3_C_AUTH && p.has_arg) ||
 		    p.cmd == POP3_C__AUTHDATA)
-			sasl_reply(&m->sasl, s.st == POP3_ST_CONT);
+			sasl_reply(&m->core.sasl, s.st == POP3_ST_CONT);
 		break;
 	case POP3_C_STLS:
 		if (s.st != POP3_ST_OK)
 			break;
-		/* RFC 2595 4 / CVE-2021-22947: nothing may follow in clear. */
-		rest += lr_held(&m->lr[DIR_S2C]) + lr_held(&m->lr[DIR_C2S]);
-		if (rest > 0) {
-			snprintf(shown, sizeof(shown), "%llu octets after the "
-			    "STLS reply, before the TLS handshake",
-			    (unsigned long long)rest);
-			trace_anomaly(m->env.tr, AN_PLAINTEXT_AFTER_TLS, shown,
-			    l->t_end);
-			flags |= STEP_INJECTED;
-		}
-		pop3_set_state(m, POP3_S_TLS_WAIT);
+		/* RFC 2595 4: TLS, then AUTHORIZATION again. */
+		flags |= model_tls_switch(&m->core, "STLS", rest, l->t_end);
+		pop3_set_state(m, POP3_S_AUTHORIZATION);
 		break;
 	case POP3_C_QUIT:
 		if (s.st == POP3_ST_OK)
@@ -415,10 +381,10 @@ pop3_s2c_status(struct pop3 *m, const struct lr_line *l, uint64_t rest)
 			memset(&m->capa_new, 0, sizeof(m->capa_new));
 		return;
 	}
-	trace_emit_rec(m->env.tr, &r);
+	trace_emit_rec(m->core.env.tr, &r);
 	pop3_step(m, &p, s.st, s.text, s.textlen, rc,
 	    s.st == POP3_ST_OK || s.st == POP3_ST_ERR || s.st == POP3_ST_CONT,
-	    flags);
+	    flags, l->t_end);
 }
 
 static void
@@ -431,28 +397,28 @@ pop3_body_line(struct pop3 *m, const struct lr_line *l)
 	v = body_line(&m->body, l);
 	if (m->body_pend.cmd == POP3_C_CAPA && v == BODY_MORE)
 		pop3_capa_line(&m->capa_new, l);
-	if (v == BODY_MORE && m->env.on_line != NULL && !m->body_failed &&
+	if (v == BODY_MORE && m->core.env.on_line != NULL && !m->body_failed &&
 	    (l->flags & LR_CONT) == 0) {
 		/* RFC 1939 3: a leading dot of a content line is stuffing. */
 		size_t	skip = l->len > 0 && l->text[0] == '.' ? 1 : 0;
 
-		m->env.on_line(m->env.arg, m->body_pend.cmd, l->text + skip,
+		m->core.env.on_line(m->core.env.arg, m->body_pend.cmd, l->text + skip,
 		    l->len - skip);
 	}
-	if (!m->body_failed && m->body.wire > m->env.max_body) {
+	if (!m->body_failed && m->body.wire > m->core.env.max_body) {
 		snprintf(detail, sizeof(detail), "%.200s: over %llu octets", intf,
-		    (unsigned long long)m->env.max_body);
+		    (unsigned long long)m->core.env.max_body);
 		m->body_rec.rc = MT_E_PROTO;
 		snprintf(m->body_rec.opt, sizeof(m->body_rec.opt), "%s",
 		    mt_exc_class(MT_E_PROTO));
 		m->body_rec.has_bytes = true;
 		m->body_rec.bytes = m->body.wire;
 		m->body_rec.body_end = l->t_end;
-		trace_emit_rec(m->env.tr, &m->body_rec);
-		trace_anomaly(m->env.tr, AN_BODY_TOO_LARGE, detail, l->t_end);
+		trace_emit_rec(m->core.env.tr, &m->body_rec);
+		trace_anomaly(m->core.env.tr, AN_BODY_TOO_LARGE, detail, l->t_end);
 		m->body_failed = true;
 		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, MT_E_PROTO,
-		    false, STEP_BODY_OVER);
+		    false, STEP_BODY_OVER, l->t_end);
 	}
 	if (v != BODY_END)
 		return;
@@ -466,12 +432,13 @@ pop3_body_line(struct pop3 *m, const struct lr_line *l)
 			snprintf(m->body_rec.detail, sizeof(m->body_rec.detail),
 			    "%s", m->capa.keywords);
 		}
-		trace_emit_rec(m->env.tr, &m->body_rec);
+		trace_emit_rec(m->core.env.tr, &m->body_rec);
 	}
 	snprintf(detail, sizeof(detail), "%.200s response", intf);
-	model_body_flags(m->env.tr, &m->body, detail, l->t_end);
+	model_body_flags(m->core.env.tr, &m->body, detail, l->t_end);
 	if (!m->body_failed)
-		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, 0, true, 0);
+		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, 0, true, 0,
+		    l->t_end);
 	m->in_body = false;
 	m->body_failed = false;
 }
@@ -510,9 +477,11 @@ pop3_capa_line(struct pop3_capa *c, const struct lr_line *l)
 void
 pop3_gap(struct pop3 *m, enum dir d, uint64_t nbytes, mt_time t)
 {
+	(void)nbytes;
+	(void)t;
+	/* A held first line is the greeting after all. */
 	if (d == DIR_S2C)
 		pop3_release_held(m);
-	model_gap(m->env.tr, &m->lr[d], d, nbytes, t);
 }
 
 void
@@ -520,12 +489,7 @@ pop3_tls(struct pop3 *m, mt_time t)
 {
 	(void)t;
 	/* RFC 2595 4: forget what was learned in clear, CAPA again. */
-	lr_reset(&m->lr[DIR_C2S]);
-	lr_reset(&m->lr[DIR_S2C]);
 	memset(&m->capa, 0, sizeof(m->capa));
-	m->tls_bytes = 0;
-	if (m->state == POP3_S_TLS_WAIT)
-		pop3_set_state(m, POP3_S_AUTHORIZATION);
 }
 
 void
@@ -536,17 +500,15 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 	struct pend		p;
 	struct lr_line		l;
 
-	if (m->state == POP3_S_CLOSED)
-		return;
 	pop3_release_held(m);
 	/* A last line without its LF: still a line for a body's count. */
-	if (m->in_body && lr_finish(&m->lr[DIR_S2C], t, &l))
+	if (m->in_body && lr_finish(&m->core.lr[DIR_S2C], t, &l))
 		(void)body_line(&m->body, &l);
 	if (m->in_body && !m->body_failed && why == CLOSE_UNSEEN) {
 		/* The status line was seen: its point stands; the end is not. */
 		m->body_rec.has_bytes = true;
 		m->body_rec.bytes = m->body.wire;
-		trace_emit_rec(m->env.tr, &m->body_rec);
+		trace_emit_rec(m->core.env.tr, &m->body_rec);
 	} else if (m->in_body && !m->body_failed) {
 		m->body_rec.rc = code;
 		snprintf(m->body_rec.opt, sizeof(m->body_rec.opt), "%s",
@@ -554,18 +516,17 @@ pop3_close(struct pop3 *m, enum close_why why, mt_time t)
 		m->body_rec.has_bytes = true;
 		m->body_rec.bytes = m->body.wire;
 		m->body_rec.body_end = t;
-		trace_emit_rec(m->env.tr, &m->body_rec);
-		trace_anomaly(m->env.tr, AN_BODY_UNTERMINATED,
+		trace_emit_rec(m->core.env.tr, &m->body_rec);
+		trace_anomaly(m->core.env.tr, AN_BODY_UNTERMINATED,
 		    m->body_pend.intf, t);
 		pop3_step(m, &m->body_pend, POP3_ST_OK, NULL, 0, code, false,
-		    STEP_NO_END);
+		    STEP_NO_END, t);
 	}
 	m->in_body = false;
 	/* Open commands: no status line arrived, so opr stays empty. */
-	while (why != CLOSE_UNSEEN && pendq_pop(&m->pend, &p)) {
-		model_after_rec(m->env.tr, &p, "", NULL, code, t, &r);
-		trace_emit_rec(m->env.tr, &r);
-		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0);
+	while (why != CLOSE_UNSEEN && pendq_pop(&m->core.pend, &p)) {
+		model_after_rec(m->core.env.tr, &p, "", NULL, code, t, &r);
+		trace_emit_rec(m->core.env.tr, &r);
+		pop3_step(m, &p, POP3_ST_NONE, NULL, 0, code, false, 0, t);
 	}
-	pop3_set_state(m, POP3_S_CLOSED);
 }

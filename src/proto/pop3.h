@@ -20,11 +20,8 @@ enum pop3_state {
 };
 
 struct pop3 {
-	struct conv_env		 env;
+	struct model		 core;		/* first (conv.c) */
 	enum pop3_state		 state;
-	struct lr		 lr[2];		/* per enum dir */
-	struct pendq		 pend;
-	struct sasl_track	 sasl;		/* an AUTH exchange */
 	/* a multi-line response in progress */
 	bool			 in_body;
 	bool			 body_failed;	/* its record went out early */
@@ -33,7 +30,6 @@ struct pop3 {
 	struct trace_rec	 body_rec;	/* the held "after" record */
 	struct pop3_capa	 capa;
 	struct pop3_capa	 capa_new;	/* being collected */
-	uint64_t		 tls_bytes;	/* opaque bytes after STLS */
 	/*
 	 * A client that spoke before any server line, with a command that
 	 * gets a multi-line response (CAPA, say): is the server's first
@@ -49,8 +45,11 @@ struct pop3 {
 
 void	pop3_init(struct pop3 *, const struct conv_env *, mt_time);
 void	pop3_bytes(struct pop3 *, enum dir, const uint8_t *, size_t, mt_time);
+/* Before the shared part of conv_gap() (model_gap()). */
 void	pop3_gap(struct pop3 *, enum dir, uint64_t, mt_time);
+/* After the shared part of conv_tls() (model_tls()). */
 void	pop3_tls(struct pop3 *, mt_time);
+/* Once; the conversation's phase is MODEL_CLOSED after it. */
 void	pop3_close(struct pop3 *, enum close_why, mt_time);
 
 /*

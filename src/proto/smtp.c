@@ -35,7 +35,7 @@ static void	smtp_ehlo_line(struct smtp_ehlo *, const char *, size_t);
 static int	smtp_reply_rc(int, int);
 static bool	smtp_sasl_step(int);
 static void	smtp_step(struct smtp *, const struct pend *, int, const char *,
-		    size_t, int, bool, unsigned);
+		    size_t, int, bool, unsigned, mt_time);
 
 unsigned
 smtp_step_event(enum smtp_cmd cmd)
@@ -60,19 +60,8 @@ void
 smtp_init(struct smtp *m, const struct conv_env *env, mt_time t)
 {
 	memset(m, 0, sizeof(*m));
-	m->env = *env;
-	if (m->env.max_body == 0 || m->env.max_body > MT_BODY_HARD)
-		m->env.max_body = MT_BODY_DEFAULT;
-	lr_init(&m->lr[DIR_C2S], env->acct);
-	lr_init(&m->lr[DIR_S2C], env->acct);
-	m->pend.acct = env->acct;
-	m->state = SMTP_S_GREETING;
-	if (m->env.midstream) {
-		m->state = SMTP_S_READY;
-		return;
-	}
-	model_greeting(m->env.tr, &m->pend, SMTP_C__GREETING,
-	    EV_SMTP_GREET_BEFORE, t);
+	m->state = model_init(&m->core, env, SMTP_C__GREETING,
+	    EV_SMTP_GREET_BEFORE, t) ? SMTP_S_GREETING : SMTP_S_READY;
 }
 
 void
@@ -83,8 +72,8 @@ smtp_bytes(struct smtp *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
 	size_t		used;
 
 	while (n > 0) {
-		if (m->state == SMTP_S_TLS_WAIT || m->state == SMTP_S_CLOSED) {
-			m->tls_bytes += n;
+		if (m->core.phase != MODEL_LINES) {
+			m->core.tls_bytes += n;
 			return;
 		}
 		if (d == DIR_C2S && m->bdat_left > 0) {
@@ -101,7 +90,7 @@ smtp_bytes(struct smtp *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
 		 * byte, one over the RFC's text limit).
 		 */
 		if (d == DIR_C2S && m->state == SMTP_S_BODY &&
-		    lr_idle(&m->lr[d])) {
+		    lr_idle(&m->core.lr[d])) {
 			used = body_scan(&m->body, p, n, MT_SMTP_TEXT_SOFT - 1,
 			    UINT64_MAX);
 			p += used;
@@ -109,7 +98,7 @@ smtp_bytes(struct smtp *m, enum dir d, const uint8_t *p, size_t n, mt_time t)
 			if (n == 0)
 				break;
 		}
-		used = lr_feed(&m->lr[d], p, n, t, &l, &got);
+		used = lr_feed(&m->core.lr[d], p, n, t, &l, &got);
 		p += used;
 		n -= used;
 		if (!got)
@@ -133,29 +122,24 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 		smtp_body_line(m, l);
 		return;
 	}
-	if (l->flags & LR_CONT)
+	switch (model_client_line(&m->core, l, &p)) {
+	case MC_SKIP:
 		return;
-	memset(&p, 0, sizeof(p));
-	p.t_before = l->t_first;
-	if (sasl_client_line(&m->sasl, l->text, l->len)) {
-		/* RFC 4954 4: a response (secret), also one sent early. */
+	case MC_SASL:
 		p.cmd = SMTP_C__AUTHDATA;
 		snprintf(p.intf, sizeof(p.intf), "%s", l->len == 1 &&
-		    l->text[0] == '*' ? "AUTH END" : sasl_resp_name(&m->sasl));
+		    l->text[0] == '*' ? "AUTH END" :
+		    sasl_resp_name(&m->core.sasl));
 		snprintf(what, sizeof(what), "AUTH response line");
-	} else {
+		break;
+	case MC_COMMAND:
 		smtp_cmd_parse(l->text, l->len, &cmd, &v);
 		p.cmd = (int)cmd;
-		p.has_arg = v.argslen > 0;
-		model_command(m->env.tr, &smtp_verbs_kw, l, &v,
+		model_client_command(&m->core, &smtp_verbs_kw, l, &v,
 		    cmd == SMTP_C__UNKNOWN ? -1 : smtp_cmd_info[cmd].show,
-		    m->ehlo.auth, p.intf, sizeof(p.intf));
-		if (cmd == SMTP_C_AUTH && v.argslen > 0) {
-			const char	*sp = memchr(v.args, ' ', v.argslen);
-			size_t		 ml = sp ? (size_t)(sp - v.args) : v.argslen;
-
-			sasl_begin(&m->sasl, v.args, ml, sp != NULL);
-		} else if (cmd == SMTP_C_BDAT) {
+		    m->ehlo.auth, cmd == SMTP_C_AUTH, cmd == SMTP_C__UNKNOWN ?
+		    NULL : smtp_cmd_verb(cmd), &p, what, sizeof(what));
+		if (cmd == SMTP_C_BDAT) {
 			const char	*sp = memchr(v.args, ' ', v.argslen);
 			size_t		 nl = sp ? (size_t)(sp - v.args) : v.argslen;
 			size_t		 el = sp ? v.argslen - nl - 1 : 0;
@@ -171,11 +155,9 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 			    mt_casecmp_n(sp + 1, "LAST", 4))))
 				m->bdat_left = size;
 			else
-				trace_anomaly(m->env.tr, AN_BAD_BDAT, p.intf,
+				trace_anomaly(m->core.env.tr, AN_BAD_BDAT, p.intf,
 				    l->t_first);
 		}
-		snprintf(what, sizeof(what), "%s command", cmd ==
-		    SMTP_C__UNKNOWN ? "unknown" : smtp_cmd_verb(cmd));
 		/*
 		 * RFC 2920 3.1: DATA ends a group; whatever the client sends
 		 * before its reply is the message (a client that does not
@@ -187,16 +169,10 @@ smtp_c2s_line(struct smtp *m, const struct lr_line *l)
 			m->data_unanswered = true;
 			body_open(&m->body);
 		}
+		break;
 	}
 	p.ev_before = smtp_step_event((enum smtp_cmd)p.cmd);
-	model_line_flags(m->env.tr, l, DIR_C2S, what, MT_SMTP_LINE_SOFT);
-	if (m->env.on_command != NULL)
-		m->env.on_command(m->env.arg, p.cmd, p.has_arg, p.ev_before,
-		    p.t_before);
-	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
-	    -1);
-	if (!pendq_push(&m->pend, &p))
-		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
+	model_record_command(&m->core, &p, l, what, MT_SMTP_LINE_SOFT);
 }
 
 /* A line of the message after DATA's 354 (RFC 5321 4.1.1.4, 4.5.2). */
@@ -204,6 +180,7 @@ static void
 smtp_body_line(struct smtp *m, const struct lr_line *l)
 {
 	struct pend	p;
+	char		detail[96];
 
 	if (body_line(&m->body, l) != BODY_END) {
 		if ((l->flags & LR_CONT) == 0 && l->wire > MT_SMTP_TEXT_SOFT &&
@@ -219,21 +196,15 @@ smtp_body_line(struct smtp *m, const struct lr_line *l)
 	p.bytes = m->body.wire;
 	p.body_end = l->t_end;
 	snprintf(p.intf, sizeof(p.intf), ".");
-	model_body_flags(m->env.tr, &m->body, "message", l->t_first);
-	if (m->env.on_command != NULL)
-		m->env.on_command(m->env.arg, p.cmd, false, p.ev_before,
-		    p.t_before);
-	if (m->body.wire > m->env.max_body) {
-		char	detail[96];
-
+	model_body_flags(m->core.env.tr, &m->body, "message", l->t_first);
+	if (m->body.wire > m->core.env.max_body) {
 		snprintf(detail, sizeof(detail), "message of %llu octets",
 		    (unsigned long long)m->body.wire);
-		trace_anomaly(m->env.tr, AN_BODY_TOO_LARGE, detail, l->t_first);
+		trace_anomaly(m->core.env.tr, AN_BODY_TOO_LARGE, detail,
+		    l->t_first);
 	}
-	trace_emit(m->env.tr, p.ev_before, 0, p.intf, NULL, NULL, p.t_before,
-	    -1);
-	if (!pendq_push(&m->pend, &p))
-		trace_anomaly(m->env.tr, AN_PENDING_OVERFLOW, NULL, l->t_first);
+	/* The "." line's oddities are the message's (body_line()). */
+	model_record_command(&m->core, &p, l, NULL, 0);
 }
 
 /* Is cmd a step of a SASL exchange (AUTH, a response)? */
@@ -287,15 +258,14 @@ smtp_reply_rc(int cmd, int code)
 
 static void
 smtp_step(struct smtp *m, const struct pend *p, int code, const char *text,
-    size_t textlen, int rc, bool clean, unsigned flags)
+    size_t textlen, int rc, bool clean, unsigned flags, mt_time t)
 {
 	struct step	s;
 
-	if (m->env.on_step == NULL)
+	if (m->core.env.on_step == NULL)
 		return;
 	memset(&s, 0, sizeof(s));
 	s.proto = PROTO_SMTP;
-	s.cmd = p->cmd;
 	s.code = code;
 	s.text = text;
 	s.textlen = textlen;
@@ -304,7 +274,7 @@ smtp_step(struct smtp *m, const struct pend *p, int code, const char *text,
 	s.flags = flags;
 	s.multi = m->reply_lines > 1;
 	s.body_bytes = p->bytes;
-	m->env.on_step(m->env.arg, &s);
+	model_step(&m->core, &s, p, t);
 }
 
 static void
@@ -317,11 +287,11 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 
 	if (l->flags & LR_CONT)
 		return;
-	model_line_flags(m->env.tr, l, DIR_S2C, "reply line",
+	model_line_flags(m->core.env.tr, l, DIR_S2C, "reply line",
 	    MT_SMTP_LINE_SOFT);
 	if (m->state == SMTP_S_BODY && !m->data_unanswered) {
 		/* Trust the server: it is not reading a message any more. */
-		trace_anomaly(m->env.tr, AN_REPLY_DURING_BODY, NULL, l->t_end);
+		trace_anomaly(m->core.env.tr, AN_REPLY_DURING_BODY, NULL, l->t_end);
 		m->state = SMTP_S_READY;
 	}
 	if (m->in_reply && m->reply_failed) {
@@ -332,10 +302,10 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 		}
 		return;
 	}
-	if ((p = pendq_peek(&m->pend)) == NULL) {
+	if ((p = pendq_peek(&m->core.pend)) == NULL) {
 		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
 		    80);
-		trace_anomaly(m->env.tr, m->state == SMTP_S_DONE ?
+		trace_anomaly(m->core.env.tr, m->state == SMTP_S_DONE ?
 		    AN_DATA_AFTER_CLOSE : AN_REPLY_NO_COMMAND, shown, l->t_end);
 		return;
 	}
@@ -343,7 +313,7 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 	if (!ok) {
 		mt_show(shown, sizeof(shown), (const uint8_t *)l->text, l->len,
 		    80);
-		trace_anomaly(m->env.tr, AN_BAD_STATUS, shown, l->t_end);
+		trace_anomaly(m->core.env.tr, AN_BAD_STATUS, shown, l->t_end);
 		smtp_final(m, l, &r, false, rest);
 		return;
 	}
@@ -374,17 +344,17 @@ smtp_s2c_line(struct smtp *m, const struct lr_line *l, uint64_t rest)
 		char			opr[8];
 
 		/* Fail the step now; swallow the rest of this reply. */
-		pendq_pop(&m->pend, &q);
+		pendq_pop(&m->core.pend, &q);
 		snprintf(shown, sizeof(shown), "%.200s: over %d lines", q.intf,
 		    MT_REPLY_LINES_HARD);
-		trace_anomaly(m->env.tr, AN_REPLY_TOO_LONG, shown, l->t_end);
+		trace_anomaly(m->core.env.tr, AN_REPLY_TOO_LONG, shown, l->t_end);
 		snprintf(opr, sizeof(opr), "%03d", r.code);
-		model_after_rec(m->env.tr, &q, opr, m->reply_text, MT_E_PROTO,
+		model_after_rec(m->core.env.tr, &q, opr, m->reply_text, MT_E_PROTO,
 		    l->t_end, &rec);
-		trace_emit_rec(m->env.tr, &rec);
+		trace_emit_rec(m->core.env.tr, &rec);
 		m->reply_failed = true;
 		smtp_step(m, &q, r.code, NULL, 0, MT_E_PROTO, false,
-		    STEP_TOO_LONG);
+		    STEP_TOO_LONG, l->t_end);
 	}
 }
 
@@ -401,7 +371,7 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	bool			first = !m->in_reply;
 
 	m->in_reply = false;
-	if (!pendq_pop(&m->pend, &p))
+	if (!pendq_pop(&m->core.pend, &p))
 		return;
 	/* A reply of one line: it is its own first line. */
 	if (first)
@@ -420,7 +390,7 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	if (wellformed && m->reply_mismatch) {
 		snprintf(shown, sizeof(shown), "%.200s: the last line says %03d",
 		    p.intf, r->code);
-		trace_anomaly(m->env.tr, AN_REPLY_CODE_MISMATCH, shown,
+		trace_anomaly(m->core.env.tr, AN_REPLY_CODE_MISMATCH, shown,
 		    l->t_end);
 		rc = MT_E_PROTO;
 	}
@@ -428,7 +398,7 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 		rc = MT_E_PROTO;
 		flags |= STEP_TRUNCATED;
 	}
-	model_after_rec(m->env.tr, &p, opr, m->reply_text, rc, l->t_end,
+	model_after_rec(m->core.env.tr, &p, opr, m->reply_text, rc, l->t_end,
 	    &rec);
 	if (p.cmd == SMTP_C__DOT) {
 		rec.has_bytes = true;
@@ -450,7 +420,7 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	case SMTP_C_AUTH:
 	case SMTP_C__AUTHDATA:
 		/* The exchange ends with anything but a 334. */
-		sasl_reply(&m->sasl, wellformed && r->code == 334);
+		sasl_reply(&m->core.sasl, wellformed && r->code == 334);
 		break;
 	case SMTP_C_DATA:
 		/* The message began when DATA was sent; only 354 keeps it. */
@@ -461,17 +431,10 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	case SMTP_C_STARTTLS:
 		if (!wellformed || r->code != 220)
 			break;
-		/* RFC 3207 4 / CVE-2021-22947: nothing may follow in clear. */
-		rest += lr_held(&m->lr[DIR_S2C]) + lr_held(&m->lr[DIR_C2S]);
-		if (rest > 0) {
-			snprintf(shown, sizeof(shown), "%llu octets after the "
-			    "STARTTLS reply, before the TLS handshake",
-			    (unsigned long long)rest);
-			trace_anomaly(m->env.tr, AN_PLAINTEXT_AFTER_TLS, shown,
-			    l->t_end);
-			flags |= STEP_INJECTED;
-		}
-		m->state = SMTP_S_TLS_WAIT;
+		/* RFC 3207 4: TLS, then commands again (EHLO first). */
+		flags |= model_tls_switch(&m->core, "STARTTLS", rest,
+		    l->t_end);
+		m->state = SMTP_S_READY;
 		break;
 	case SMTP_C_QUIT:
 		if (wellformed && r->code == 221)
@@ -480,9 +443,10 @@ smtp_final(struct smtp *m, const struct lr_line *l, const struct smtp_rline *r,
 	default:
 		break;
 	}
-	trace_emit_rec(m->env.tr, &rec);
+	trace_emit_rec(m->core.env.tr, &rec);
 	smtp_step(m, &p, wellformed ? r->code : 0, wellformed ? r->text :
-	    l->text, wellformed ? r->textlen : l->len, rc, wellformed, flags);
+	    l->text, wellformed ? r->textlen : l->len, rc, wellformed, flags,
+	    l->t_end);
 }
 
 static void
@@ -516,7 +480,7 @@ smtp_ehlo_line(struct smtp_ehlo *e, const char *s, size_t n)
 void
 smtp_gap(struct smtp *m, enum dir d, uint64_t nbytes, mt_time t)
 {
-	model_gap(m->env.tr, &m->lr[d], d, nbytes, t);
+	(void)t;
 	/*
 	 * RFC 3030 2: the missing bytes were the chunk's first; what follows
 	 * the chunk is read as commands again.
@@ -530,12 +494,7 @@ smtp_tls(struct smtp *m, mt_time t)
 {
 	(void)t;
 	/* RFC 3207 4.2: forget what was learned in clear; EHLO again. */
-	lr_reset(&m->lr[DIR_C2S]);
-	lr_reset(&m->lr[DIR_S2C]);
 	memset(&m->ehlo, 0, sizeof(m->ehlo));
-	m->tls_bytes = 0;
-	if (m->state == SMTP_S_TLS_WAIT)
-		m->state = SMTP_S_READY;
 }
 
 void
@@ -547,19 +506,14 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 	char			opr[MT_OPR_HARD];
 	const char		*reply;
 
-	if (m->state == SMTP_S_CLOSED)
-		return;
-	if (why == CLOSE_UNSEEN) {
-		/* Nothing is known of the end: no point is made up for it. */
-		m->state = SMTP_S_CLOSED;
-		return;
-	}
+	if (why == CLOSE_UNSEEN)
+		return;	/* nothing is known of the end: no point made up */
 	/* (DATA unanswered with nothing after it: no message was begun.) */
 	if (m->state == SMTP_S_BODY && (!m->data_unanswered ||
 	    m->body.wire > 0))
-		trace_anomaly(m->env.tr, AN_BODY_UNTERMINATED, "message", t);
+		trace_anomaly(m->core.env.tr, AN_BODY_UNTERMINATED, "message", t);
 	/* Open commands; a reply cut after some lines still has a code. */
-	while (pendq_pop(&m->pend, &p)) {
+	while (pendq_pop(&m->core.pend, &p)) {
 		opr[0] = '\0';
 		reply = NULL;
 		if (m->in_reply && !m->reply_failed) {
@@ -567,14 +521,13 @@ smtp_close(struct smtp *m, enum close_why why, mt_time t)
 			reply = m->reply_text;
 		}
 		m->in_reply = false;
-		model_after_rec(m->env.tr, &p, opr, reply, code, t, &rec);
+		model_after_rec(m->core.env.tr, &p, opr, reply, code, t, &rec);
 		if (p.cmd == SMTP_C__DOT) {
 			rec.has_bytes = true;
 			rec.bytes = p.bytes;
 			rec.body_end = p.body_end;
 		}
-		trace_emit_rec(m->env.tr, &rec);
-		smtp_step(m, &p, 0, NULL, 0, code, false, 0);
+		trace_emit_rec(m->core.env.tr, &rec);
+		smtp_step(m, &p, 0, NULL, 0, code, false, 0, t);
 	}
-	m->state = SMTP_S_CLOSED;
 }

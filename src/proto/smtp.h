@@ -20,12 +20,8 @@ enum smtp_state {
 };
 
 struct smtp {
-	struct conv_env		 env;
+	struct model		 core;		/* first (conv.c) */
 	enum smtp_state		 state;
-	struct lr		 lr[2];
-	struct pendq		 pend;
-	/* SASL exchange (RFC 4954 4) */
-	struct sasl_track	 sasl;		/* an AUTH exchange */
 	/* the reply being read */
 	bool			 in_reply;
 	bool			 reply_mismatch;
@@ -40,13 +36,15 @@ struct smtp {
 	struct body		 body;
 	bool			 data_unanswered; /* in BODY, DATA's reply not in */
 	uint64_t		 bdat_left;
-	uint64_t		 tls_bytes;
 };
 
 void	smtp_init(struct smtp *, const struct conv_env *, mt_time);
 void	smtp_bytes(struct smtp *, enum dir, const uint8_t *, size_t, mt_time);
+/* Before the shared part of conv_gap() (model_gap()). */
 void	smtp_gap(struct smtp *, enum dir, uint64_t, mt_time);
+/* After the shared part of conv_tls() (model_tls()). */
 void	smtp_tls(struct smtp *, mt_time);
+/* Once; the conversation's phase is MODEL_CLOSED after it. */
 void	smtp_close(struct smtp *, enum close_why, mt_time);
 
 /* Which "before" event a command gets (EVENTS.md); "after" is the next id. */

@@ -1,4 +1,4 @@
-foreach(t lr pop3_model smtp_model)
+foreach(t lr pop3_model smtp_model tls_switch)
   add_executable(test_${t} ${CMAKE_SOURCE_DIR}/tests/unit/test_${t}.c)
   target_include_directories(test_${t} PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
   target_link_libraries(test_${t} PRIVATE mt_proto)

@@ -13,6 +13,7 @@
 #include "check.h"
 #include "memsink.h"
 
+/* bytes NULL: the TLS handshake after STLS/STARTTLS ended (conv_tls()). */
 struct piece {
 	enum dir	 dir;
 	const char	*bytes;
@@ -61,7 +62,13 @@ run(enum proto proto, const struct piece *pc, size_t np, enum level lvl,
 	cv = conv_new(proto, &env, 0, NULL);
 	for (i = 0; i < np; i++) {
 		const uint8_t	*p = (const uint8_t *)pc[i].bytes;
-		size_t		 n = strlen(pc[i].bytes), k;
+		size_t		 n, k;
+
+		if (pc[i].bytes == NULL) {
+			conv_tls(cv, (mt_time)i);
+			continue;
+		}
+		n = strlen(pc[i].bytes);
 
 		while (n > 0) {
 			if (cut == 0)
