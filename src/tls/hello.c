@@ -52,6 +52,12 @@ static const struct {
 static void
 rd_init(struct rd *r, const uint8_t *p, size_t n)
 {
+	static const uint8_t	empty[1];
+
+	if (p == NULL) {		/* an empty message has no buffer */
+		p = empty;
+		n = 0;
+	}
 	r->p = p;
 	r->end = p + n;
 	r->bad = false;
