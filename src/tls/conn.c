@@ -519,7 +519,11 @@ on_content(struct tls_conn *c, enum tls_dir dir, unsigned type,
 
 	switch (type) {
 	case 20:			/* change_cipher_spec */
-		if (prot || n != 1 || p[0] != 1) {
+		if (prot && c->version == TLS_V12 && n == 1 && p[0] == 1) {
+			anomaly(c, AN_TLS_UNSUPPORTED, t, "a renegotiation by "
+			    "the %s is not followed", dir_names[dir]);
+			kill_dir(c, dir);
+		} else if (prot || n != 1 || p[0] != 1) {
 			anomaly(c, AN_TLS_BAD_RECORD, t, "a malformed "
 			    "ChangeCipherSpec from the %s", dir_names[dir]);
 			kill_dir(c, dir);

@@ -9,6 +9,8 @@
  */
 #include "tls.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,9 @@
 #define KL_CHUNK	1024
 #define KL_CHUNKS	(MT_TLS_KEYS_HARD / KL_CHUNK)
 #define KL_READ		(64 * 1024)
+
+/* docs/tls.md's memory bound counts on it. */
+_Static_assert(sizeof(struct tls_keys) == 277, "struct tls_keys grew");
 
 struct tls_keylog {
 	struct tls_keys		*chunk[KL_CHUNKS];
@@ -345,6 +350,7 @@ tls_keylog_load_file(struct tls_keylog *kl, const char *path,
     struct mt_err *err)
 {
 	struct kl_parse	 p;
+	struct stat	 sb;
 	FILE		*fp;
 	char		*buf;
 	size_t		 n, total = 0;
@@ -353,6 +359,13 @@ tls_keylog_load_file(struct tls_keylog *kl, const char *path,
 	if ((fp = fopen(path, "r")) == NULL)
 		return mt_err_set(err, MT_E_USAGE, "%s: %s", path,
 		    strerror(errno));
+	/* A regular file too long is refused before a line of it is taken. */
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > MT_TLS_KEYLOG_FILE_HARD) {
+		fclose(fp);
+		return mt_err_set(err, MT_E_USAGE, "%s: a key log of more "
+		    "than %d MiB", path, MT_TLS_KEYLOG_FILE_HARD / (1024 * 1024));
+	}
 	if ((buf = malloc(KL_READ)) == NULL) {
 		fclose(fp);
 		return mt_err_set(err, MT_E_INTERNAL, "out of memory");

@@ -65,8 +65,8 @@ struct tls_keylog;
 
 /*
  * An empty key log.  Memory: at most MT_TLS_KEYS_HARD sessions of
- * sizeof(struct tls_keys) (about 280 bytes) each, plus an index of 8 bytes
- * a session: under 24 MiB for a whole process, whatever the input.
+ * sizeof(struct tls_keys) (277 bytes) each, plus an index of at most 8
+ * bytes a session: under 19 MiB for a whole process, whatever the input.
  * NULL on allocation failure (err filled; err may be NULL).
  */
 struct tls_keylog *tls_keylog_new(struct mt_err *);

@@ -15,6 +15,7 @@
 #include "tlsgen.h"
 
 #include <stdint.h>
+#include <unistd.h>
 
 #define MAXAN	64
 
@@ -352,6 +353,15 @@ test_keylog(void)
 	CHECK(tls_keylog_load_file(kl, path, &err) == 0);
 	tls_keylog_stats(kl, &st);
 	CHECK(st.sessions == 2 && st.bad == 6);
+	/* Longer than the bound (a sparse file): refused, nothing taken. */
+	tls_keylog_free(kl);
+	kl = keylog_of(NULL, 0);
+	if (truncate(path, (off_t)MT_TLS_KEYLOG_FILE_HARD + 1) != 0)
+		tg_die("truncate");
+	CHECK(tls_keylog_load_file(kl, path, &err) == -MT_E_USAGE);
+	CHECK(strstr(err.msg, "a key log of more than 64 MiB") != NULL);
+	tls_keylog_stats(kl, &st);
+	CHECK(st.sessions == 0);
 	remove(path);
 	CHECK(tls_keylog_load_file(kl, path, &err) == -MT_E_USAGE);
 	CHECK(strstr(err.msg, path) != NULL &&
@@ -718,6 +728,24 @@ test_alert(void)
 	struct tg_opt		 o;
 	struct got		 got;
 	struct tls_keylog	*kl;
+
+	/* A TLS 1.2 renegotiation: not followed, said once a direction. */
+	memset(&o, 0, sizeof(o));
+	o.version = TLS1_2_VERSION;
+	o.app = 2000;
+	o.renegotiate = true;
+	tg_make(&g, &o);
+	CHECK(g.ok);
+	kl = keylog_of(g.keylog, g.klen);
+	decode(&g, kl, &plain_feed, &got);
+	CHECK(count_an(&got, AN_TLS_UNSUPPORTED) == 2 && got.nan == 2);
+	CHECK_STR(an_detail(&got, AN_TLS_UNSUPPORTED), "a renegotiation by "
+	    "the client is not followed");
+	CHECK(plain_prefix(&got, &g, 0) && plain_prefix(&got, &g, 1));
+	CHECK(got.n[0] == 1000 && got.n[1] == 1000);
+	got_free(&got);
+	tls_keylog_free(kl);
+	tg_free(&g);
 
 	/* A TLS 1.2 client, a TLS 1.3 server: a cleartext alert. */
 	memset(&o, 0, sizeof(o));

@@ -53,6 +53,7 @@ struct tg_opt {
 	size_t		 app_s2c;	/* ... server to client; 0: app */
 	bool		 keyupdate;	/* SSL_key_update halfway */
 	bool		 shutdown;	/* close_notify both ways */
+	bool		 renegotiate;	/* TLS 1.2: the client renegotiates halfway */
 };
 
 static EVP_PKEY	*tg_eckey, *tg_rsakey;
@@ -255,6 +256,8 @@ tg_make(struct tg *g, const struct tg_opt *o)
 		tg_die("client groups");
 	if (o->sgroups != NULL && SSL_CTX_set1_groups_list(sctx, o->sgroups) != 1)
 		tg_die("server groups");
+	if (o->renegotiate)		/* off by default since OpenSSL 3.0 */
+		SSL_CTX_set_options(sctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
 	c = SSL_new(cctx);
 	s = SSL_new(sctx);
 	cr = BIO_new(BIO_s_mem());
@@ -292,6 +295,21 @@ tg_make(struct tg *g, const struct tg_opt *o)
 				tg_die("SSL_key_update");
 			SSL_do_handshake(c);
 			tg_pump(g, cw, sr, 0);
+		}
+		if (o->renegotiate) {
+			uint8_t	rb[256];
+
+			if (SSL_renegotiate(c) != 1)
+				tg_die("SSL_renegotiate");
+			for (i = 0; i < 20 && SSL_renegotiate_pending(c); i++) {
+				SSL_do_handshake(c);
+				tg_pump(g, cw, sr, 0);
+				(void)SSL_read(s, rb, sizeof(rb));
+				tg_pump(g, sw, cr, 1);
+				(void)SSL_read(c, rb, sizeof(rb));
+			}
+			if (SSL_renegotiate_pending(c))
+				tg_die("renegotiation");
 		}
 		tg_talk(g, c, s, cw, cr, sw, sr, o->app - o->app / 2,
 		    ns - ns / 2);
