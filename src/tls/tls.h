@@ -145,7 +145,8 @@ const char	*tls_alert_name(uint8_t);
  * What a connection's decoder tells its owner.  Every callback is optional
  * (NULL).  Pointers passed to them are valid only during the call.  Calls
  * come only from inside tls_conn_bytes(), tls_conn_gap() and
- * tls_conn_end(), in stream order per direction.
+ * tls_conn_end(), in stream order per direction; a callback must not call
+ * a tls_conn_ function of the same conn (free it after the call returns).
  */
 struct tls_conn_env {
 	/* Decrypted application data of dir, in order, at t (the time of the
