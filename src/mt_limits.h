@@ -54,6 +54,15 @@
 #define MT_TLS_SANS_HARD	512		/* its subjectAltNames, "DNS:a, IP:1.2.3.4"; with NUL */
 #define MT_TLS_SERIAL_HARD	72		/* its serial in hex (RFC 5280: 20 octets); with NUL */
 
+/* The decoder's TLS layer (src/tls, docs/tls.md). */
+#define MT_TLS_LIST_HARD	64		/* offered versions / suites kept of a ClientHello */
+#define MT_TLS_KEYS_HARD	65536		/* sessions one key log holds (~280 bytes each) */
+#define MT_TLS_KEYLOG_FILE_HARD	(64 * 1024 * 1024)	/* bytes of one key log file */
+#define MT_TLS_KEYLOG_LINE_HARD	512		/* a key log line; longer is malformed */
+#define MT_TLS_REC13_HARD	(16384 + 256)	/* RFC 8446 5.2: TLSCiphertext.length */
+#define MT_TLS_REC12_HARD	(16384 + 2048)	/* RFC 5246 6.2.3: TLSCiphertext.length */
+#define MT_TLS_HS_HARD		(64 * 1024)	/* a handshake message's body kept for parsing */
+
 /* The comparison (src/check). */
 #define MT_CHK_TEXT_HARD	4096		/* text normalised at once; longer is cut */
 #define MT_CHK_RULES_HARD	64		/* normalisation rules, defaults and added */
