@@ -111,6 +111,16 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 		}
 		o->keylog = arg;
 		return 1;
+	case 11:
+		if (strcmp(arg, "1.2") == 0)
+			o->tls_max = 0x0303;	/* TLS1_2_VERSION */
+		else if (strcmp(arg, "1.3") == 0)
+			o->tls_max = 0;
+		else {
+			cli_err("--tls-max: \"%s\" is not 1.2 or 1.3", arg);
+			return -1;
+		}
+		return 1;
 	default:
 		return cli_mon_opt(&o->mon, ch, arg);
 	}
@@ -198,6 +208,7 @@ cli_common_apply(const struct cli_common *o, struct cli_target *t)
 	t->c.cafile = o->cafile;
 	t->c.insecure = o->insecure;
 	t->c.keylog = o->kl;
+	t->c.tls_max = o->tls_max;
 	t->c.connect_timeout_ms = o->connect_timeout_ms;
 	t->c.read_timeout_ms = o->read_timeout_ms;
 	t->c.max_time_ms = o->max_time_ms;

@@ -42,6 +42,7 @@ struct cli_common {
 	char *const		*argv;
 	const char		*keylog;	/* --keylog FILE, else $SSLKEYLOGFILE */
 	struct net_keylog	*kl;		/* it, open (cli_common_check) */
+	int			 tls_max;	/* --tls-max: 0 or 0x0303 */
 	bool			 level_set;	/* --level given */
 	bool			 fmt_set;	/* --format given */
 	struct cli_mon		 mon;		/* --nagios, --prom-file */
@@ -63,13 +64,17 @@ struct cli_common {
 
 /* --keylog: the probe commands' own (decode's --keylog reads keys). */
 #define CLI_OPT_KEYLOG		(CLI_OPT_BASE + 10)
+#define CLI_OPT_TLS_MAX		(CLI_OPT_BASE + 11)
 #define CLI_KEYLOG_OPTION						\
-	{ "keylog", required_argument, NULL, CLI_OPT_KEYLOG }
+	{ "keylog", required_argument, NULL, CLI_OPT_KEYLOG },		\
+	{ "tls-max", required_argument, NULL, CLI_OPT_TLS_MAX }
 #define CLI_KEYLOG_HELP							\
 "  --keylog FILE          append the TLS sessions' keys to FILE (NSS key\n" \
 "                         log, as SSLKEYLOGFILE, which is honoured too;\n" \
 "                         made mode 0600): it decrypts those sessions,\n" \
-"                         passwords included (docs/tls.md)\n"
+"                         passwords included (docs/tls.md)\n" \
+"  --tls-max VERSION      1.2 or 1.3 (default): the highest TLS version\n" \
+"                         offered (1.2 is the lowest ever offered)\n"
 
 void	cli_common_init(struct cli_common *);
 /*

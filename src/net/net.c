@@ -716,6 +716,9 @@ tls_setup(struct net *n, const struct net_tls_opts *opts, struct mt_err *err)
 		goto ossl_fail;
 	if (SSL_CTX_set_min_proto_version(n->ctx, TLS1_2_VERSION) != 1)
 		goto ossl_fail;
+	if (opts != NULL && opts->max_version != 0 &&
+	    SSL_CTX_set_max_proto_version(n->ctx, opts->max_version) != 1)
+		goto ossl_fail;
 	/*
 	 * The trust is loaded under insecure too: a client's handshake
 	 * verifies the chain with SSL_VERIFY_NONE as well, only it does not

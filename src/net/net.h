@@ -39,6 +39,7 @@ struct net_tls_opts {
 	bool		 insecure;	/* skip certificate and host name verification */
 	const char	*servername;	/* SNI and host name to verify (a name or an IP literal) */
 	struct net_keylog *keylog;	/* append the session's key log lines; NULL: none */
+	int		 max_version;	/* 0: OpenSSL's highest; TLS1_2_VERSION: 1.2 at most */
 };
 
 /*

@@ -313,6 +313,7 @@ flow_connect(struct flow *f, unsigned ev)
 		tls.cafile = c->cafile;
 		tls.insecure = c->insecure;
 		tls.keylog = c->keylog;
+		tls.max_version = c->tls_max;
 		tls.servername = c->host;
 		rc = net_tls(f->net, &tls, f->ct, &e);
 		/* This step made both: its connect and its handshake. */
@@ -390,6 +391,7 @@ flow_starttls(struct flow *f, const char *what)
 	tls.cafile = f->c->cafile;
 	tls.insecure = f->c->insecure;
 	tls.keylog = f->c->keylog;
+	tls.max_version = f->c->tls_max;
 	tls.servername = f->c->host;
 	mt_err_clear(&e);
 	if (net_tls(f->net, &tls, f->ct, &e) != 0) {

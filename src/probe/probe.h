@@ -35,6 +35,7 @@ struct probe_conn {
 	bool		 insecure;
 	/* append each TLS session's NSS key log lines (net.h); NULL: none */
 	struct net_keylog *keylog;
+	int		 tls_max;		/* 0: the highest; 0x0303: TLS 1.2 */
 	const char	*user;			/* NULL: no authentication */
 	/* The secret: owned by the caller, wiped by the caller. */
 	const char	*password;

@@ -51,6 +51,17 @@ fake 1
 probe >"$OUT/p4.out" 2>&1
 check "without either: no key log anywhere" test -z "$(ls "$OUT" | grep -v -e '^k1.log$' -e '^env.log$' | grep '\.log$')"
 
+# --tls-max 1.2: a TLS 1.2 session, its key log line is CLIENT_RANDOM.
+fake 1
+probe --tls-max 1.2 --keylog "$OUT/k12.log" >"$OUT/p12.out" 2>&1
+check "--tls-max 1.2: exit 0" test "$?" = 0
+T_SHOW=$OUT/p12.out
+check "--tls-max 1.2: the session was TLS 1.2" has "$OUT/p12.out" '0xAD83  A  rc=0  --  .*tls="TLSv1\.2 '
+T_SHOW=$OUT/k12.log
+check "--tls-max 1.2: one CLIENT_RANDOM line" test "$(grep -cE '^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$' "$OUT/k12.log")" = 1 -a "$(wc -l <"$OUT/k12.log")" = 1
+"$MT" pop3 --password-file "$OUT/pw" --tls-max 1.1 "pop3s://bob@localhost:9" >"$OUT/tlsmax.out" 2>&1
+check "--tls-max 1.1: exit 2" test "$?" = 2 -a -n "$(grep 'is not 1.2 or 1.3' "$OUT/tlsmax.out")"
+
 # Four probes at once into one key log: whole lines only.
 fake 4
 for i in 1 2 3 4; do
@@ -79,6 +90,22 @@ read -r -t 30 -u "$cfd" ready
 check "the loopback capture started" test "$ready" = ready
 probe --keylog "$OUT/cap.log" >"$OUT/cap.out" 2>&1
 check "the captured probe exits 0" test "$?" = 0
+port13=$port
+fake 1
+exec {cfd2}< <("$LCAP" -i lo -w "$OUT/cap12.pcap" -s "$((stop + 1))" -t 60 \
+    -f "tcp port $port or tcp port $((stop + 1))" 2>"$OUT/lcap12.err"; echo "lcap-exit $?")
+read -r -t 30 -u "$cfd2" ready
+probe --tls-max 1.2 --keylog "$OUT/cap12.log" >"$OUT/cap12.out" 2>&1
+check "the captured TLS 1.2 probe exits 0" test "$?" = 0
+(exec 3<>"/dev/tcp/127.0.0.1/$((stop + 1))") 2>/dev/null
+while read -r -t 30 -u "$cfd2" l; do :; done
+tshark -r "$OUT/cap12.pcap" -o "tls.keylog_file:$OUT/cap12.log" -d "tcp.port==$port,tls" \
+    -d "tls.port==$port,pop" -Y pop.request.command -T fields -e pop.request.command \
+    >"$OUT/tshark12.out" 2>"$OUT/tshark12.err"
+T_SHOW=$OUT/tshark12.out
+check "tshark with the TLS 1.2 key log reads the POP3 commands" \
+    test "$(tr '\n' ' ' <"$OUT/tshark12.out")" = "CAPA USER PASS STAT QUIT "
+port=$port13
 (exec 3<>"/dev/tcp/127.0.0.1/$stop") 2>/dev/null
 while read -r -t 30 -u "$cfd" l; do :; done
 tshark -r "$OUT/cap.pcap" -o "tls.keylog_file:$OUT/cap.log" -d "tcp.port==$port,tls" \
