@@ -435,7 +435,7 @@ serve_start(struct serve_conf *conf, struct mt_err *err)
 	struct sockaddr_storage	 ss;
 	const union MHD_DaemonInfo *di;
 	struct serve		*s;
-	socklen_t		 sl;
+	socklen_t		 sl = 0;
 	char			 host[256];
 	unsigned		 flags;
 

@@ -594,6 +594,11 @@ test_damage(void)
 		 * tag's last byte (5 close_notify-free records follow). */
 		r = app_record(&g, recs, nr, 1, 6);
 		CHECK(r != NULL);
+		if (r == NULL) {
+			tg_free(&g);
+			tls_keylog_free(kl);
+			continue;
+		}
 		f = plain_feed;
 		f.flip = r->off + 5 + r->len - 1;
 		decode(&g, kl, &f, &got);
