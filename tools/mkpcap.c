@@ -15,7 +15,12 @@
  * RFC 1071 (Internet checksum), IEEE 802.1Q / 802.1ad (VLAN tags),
  * draft-ietf-opsawg-pcapng 4.1, 4.2, 4.3 (SHB, IDB, EPB).
  *
- * Usage: mkpcap [-o OUT] [SCRIPT]; docs/capture.md has the script language.
+ * With "tls", the flow's data is a real TLS session (mktls.c: OpenSSL over
+ * memory BIOs), its key log appended to -k KEYLOG; its bytes are not
+ * deterministic (TLS randomness), what they decrypt to is.
+ *
+ * Usage: mkpcap [-o OUT] [-k KEYLOG] [SCRIPT]; docs/capture.md has the script
+ * language.
  */
 #include <sys/socket.h>
 
@@ -33,6 +38,8 @@
 #include <unistd.h>
 
 #include <pcap/pcap.h>
+
+#include "mktls.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2	276
@@ -117,12 +124,24 @@ struct mk {
 	bool		 frag;
 	uint16_t	 ipid;
 	uint64_t	 npkt;
+	/* tls: the flow's TLS session (mktls.c) and what to do to its bytes */
+	struct mktls	*tls;
+	bool		 tls_ghost;	/* keys logged, nothing written */
+	FILE		*keylog;	/* -k FILE */
+	size_t		 tls_seg;	/* segment size; 0: a chunk whole */
+	bool		 tls_corrupt;	/* flip the next chunk's last byte */
+	long		 tls_cut;	/* >= 0: write only that many bytes of
+					   the next chunk, then nothing */
+	bool		 tls_dead;	/* cut: nothing more of the session */
+	size_t		 gap_off, gap_len;	/* the next chunk loses these */
 };
 
 static void	usage(void) __attribute__((noreturn));
 static void	fail(struct mk *, const char *, ...)
 		    __attribute__((format(printf, 2, 3), noreturn));
 static void	line(struct mk *, char *);
+static void	tls_line(struct mk *, const char *, char *);
+static void	tls_emit(void *, int, const uint8_t *, size_t);
 static char	*next_tok(char **);
 static void	no_more(struct mk *, char *);
 static uint64_t	num(struct mk *, const char *, uint64_t);
@@ -164,10 +183,18 @@ main(int argc, char *argv[])
 	mk.dlt = DLT_EN10MB;
 	mk.now = MK_T0;
 	mk.ipid = 1;
-	while ((ch = getopt(argc, argv, "ho:")) != -1) {
+	mk.tls_cut = -1;
+	while ((ch = getopt(argc, argv, "hk:o:")) != -1) {
 		switch (ch) {
 		case 'o':
 			mk.out = optarg;
+			break;
+		case 'k':
+			if ((mk.keylog = fopen(optarg, "a")) == NULL) {
+				fprintf(stderr, "mkpcap: %s: %s\n", optarg,
+				    strerror(errno));
+				return 2;
+			}
 			break;
 		case 'h':
 		default:
@@ -204,6 +231,11 @@ main(int argc, char *argv[])
 	if (in != stdin)
 		(void)fclose(in);
 
+	mktls_free(mk.tls);
+	if (mk.keylog != NULL && fclose(mk.keylog) != 0) {
+		fprintf(stderr, "mkpcap: the key log: write error\n");
+		return 1;
+	}
 	if (!mk.open)
 		open_dump(&mk);			/* an empty capture */
 	if (mk.ng) {
@@ -226,7 +258,7 @@ main(int argc, char *argv[])
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: mkpcap [-o OUT] [SCRIPT]\n");
+	fprintf(stderr, "usage: mkpcap [-o OUT] [-k KEYLOG] [SCRIPT]\n");
 	exit(2);
 }
 
@@ -331,12 +363,23 @@ line(struct mk *mk, char *s)
 		no_more(mk, s);
 		tcp(mk, MK_C2S, mk->side[MK_C2S].nxt, mk->side[MK_S2C].nxt,
 		    TH_ACK, NULL, 0);
+	} else if (strncmp(kw, "tls", 3) == 0 && (kw[3] == '\0' ||
+	    kw[3] == '-')) {
+		tls_line(mk, kw, s);
 	} else if (strcmp(kw, "c2s") == 0 || strcmp(kw, "s2c") == 0) {
+		char	err[512];
+
 		need_flow(mk);
 		d = dir_of(mk, kw, "");
 		me = &mk->side[d];
 		peer = &mk->side[!d];
 		n = text(mk, s, payload);
+		if (mk->tls != NULL) {
+			if (mktls_write(mk->tls, d, payload, n, err,
+			    sizeof(err)) != 0)
+				fail(mk, "%s", err);
+			return;
+		}
 		tcp(mk, d, me->nxt, peer->nxt, TH_PSH | TH_ACK, payload, n);
 		me->nxt += (uint32_t)n;
 	} else if (strcmp(kw, "c2s-at") == 0 || strcmp(kw, "s2c-at") == 0) {
@@ -409,6 +452,118 @@ line(struct mk *mk, char *s)
 }
 
 /* A link type by its script name. */
+/*
+ * The TLS keywords (docs/capture.md): tls VERSION SUITE [ghost], tls-off,
+ * tls-seg N, tls-corrupt, tls-cut N, tls-gap OFFSET N,
+ * tls-keyupdate c2s|s2c.
+ */
+static void
+tls_line(struct mk *mk, const char *kw, char *s)
+{
+	char	*a, *b, *g, err[512];
+
+	need_flow(mk);
+	if (strcmp(kw, "tls") == 0) {
+		if ((a = next_tok(&s)) == NULL || (b = next_tok(&s)) == NULL)
+			fail(mk, "tls: VERSION SUITE [ghost]");
+		g = next_tok(&s);
+		no_more(mk, s);
+		if (g != NULL && strcmp(g, "ghost") != 0)
+			fail(mk, "tls: \"ghost\" or nothing after the suite");
+		if (mk->tls != NULL)
+			fail(mk, "tls: a session is on already (tls-off)");
+		mk->tls_ghost = g != NULL;
+		mk->tls_dead = false;
+		if ((mk->tls = mktls_new(a, b, mk->keylog, tls_emit, mk, err,
+		    sizeof(err))) == NULL)
+			fail(mk, "%s", err);
+		if (mk->tls_ghost) {	/* its keys only: another session */
+			mktls_free(mk->tls);
+			mk->tls = NULL;
+			mk->tls_ghost = false;
+		}
+	} else if (strcmp(kw, "tls-off") == 0) {
+		no_more(mk, s);
+		mktls_free(mk->tls);
+		mk->tls = NULL;
+	} else if (strcmp(kw, "tls-seg") == 0) {
+		if ((a = next_tok(&s)) == NULL)
+			fail(mk, "tls-seg: size missing");
+		no_more(mk, s);
+		mk->tls_seg = (size_t)num(mk, a, MK_TEXT_MAX);
+	} else if (strcmp(kw, "tls-corrupt") == 0) {
+		no_more(mk, s);
+		mk->tls_corrupt = true;
+	} else if (strcmp(kw, "tls-cut") == 0) {
+		if ((a = next_tok(&s)) == NULL)
+			fail(mk, "tls-cut: byte count missing");
+		no_more(mk, s);
+		mk->tls_cut = (long)num(mk, a, MK_TEXT_MAX);
+	} else if (strcmp(kw, "tls-gap") == 0) {
+		if ((a = next_tok(&s)) == NULL || (b = next_tok(&s)) == NULL)
+			fail(mk, "tls-gap: OFFSET N");
+		no_more(mk, s);
+		mk->gap_off = (size_t)num(mk, a, MK_TEXT_MAX);
+		mk->gap_len = (size_t)num(mk, b, MK_TEXT_MAX);
+	} else if (strcmp(kw, "tls-keyupdate") == 0) {
+		if ((a = next_tok(&s)) == NULL)
+			fail(mk, "tls-keyupdate: c2s or s2c");
+		no_more(mk, s);
+		if (mk->tls == NULL)
+			fail(mk, "tls-keyupdate: no TLS session (tls)");
+		if (mktls_keyupdate(mk->tls, strcmp(a, "s2c") == 0, err,
+		    sizeof(err)) != 0)
+			fail(mk, "%s", err);
+	} else
+		fail(mk, "unknown keyword \"%s\"", kw);
+}
+
+/* One chunk of TLS bytes of dir as the flow's segments, as told. */
+static void
+tls_emit(void *arg, int dir, const uint8_t *p, size_t n)
+{
+	struct mk	*mk = arg;
+	struct mk_side	*me = &mk->side[dir], *peer = &mk->side[!dir];
+	uint8_t		 buf[MK_TEXT_MAX];
+	size_t		 off, k, seg;
+
+	if (mk->tls_ghost || mk->tls_dead || n == 0)
+		return;
+	if (n > sizeof(buf))
+		fail(mk, "tls: a chunk of %zu bytes (at most %d)", n,
+		    MK_TEXT_MAX);
+	memcpy(buf, p, n);
+	if (mk->tls_corrupt) {
+		buf[n - 1] ^= 0x01;
+		mk->tls_corrupt = false;
+	}
+	if (mk->tls_cut >= 0) {
+		if ((size_t)mk->tls_cut < n)
+			n = (size_t)mk->tls_cut;
+		mk->tls_cut = -1;
+		mk->tls_dead = true;
+	}
+	seg = mk->tls_seg != 0 ? mk->tls_seg : n;
+	for (off = 0; off < n; off += k) {
+		k = n - off < seg ? n - off : seg;
+		if (mk->gap_len != 0 && off <= mk->gap_off &&
+		    mk->gap_off < off + k && mk->gap_off + mk->gap_len <= n) {
+			/* up to the gap, the gap itself unsent, then on */
+			k = mk->gap_off - off;
+			if (k > 0)
+				tcp(mk, dir, me->nxt, peer->nxt,
+				    TH_PSH | TH_ACK, buf + off, k);
+			me->nxt += (uint32_t)(k + mk->gap_len);
+			k += mk->gap_len;
+			mk->gap_len = 0;
+			continue;
+		}
+		tcp(mk, dir, me->nxt, peer->nxt, TH_PSH | TH_ACK, buf + off,
+		    k);
+		me->nxt += (uint32_t)k;
+	}
+}
+
 static int
 lt_of(struct mk *mk, const char *name)
 {
