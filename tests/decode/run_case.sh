@@ -23,6 +23,8 @@
 #                   refused; they are kept (show gives them back)
 #   has: REGEX      a line of the text output matches, time column and
 #                   elapsed included (what the .rec leaves out); repeatable
+#   keylog: yes     the capture's TLS keys (mkpcap -k, made with it: a TLS
+#                   capture is new each time) go to decode --keylog
 # The test never writes the .rec file: tests/decode/regen.sh does.
 set -u
 MT=$1 MKPCAP=$2 OUT=$3 CASE=$4
@@ -44,6 +46,9 @@ cut=$(directive cut | head -1)
 input=$(directive input | head -1)
 snap=$(directive snap | head -1)
 partial=$(directive partial | head -1)
+keylog=$(directive keylog | head -1)
+# kl VARIANT: the decode option of the variant's key log, if the case has one
+kl() { [ "$keylog" = yes ] && printf '%s\n' "--keylog" "$O/$1.keys"; }
 snap_gaps=
 case $snap in *" gaps") snap_gaps=1 snap=${snap% gaps} ;; esac
 
@@ -69,8 +74,10 @@ build() {
 		cp "$CASE" "$O/$v.pcap"
 		return 0
 	fi
+	rm -f "$O/$v.keys"
 	{ [ -n "$sl" ] && echo "snaplen $sl"; cat "$CASE"; } |
-	    "$MKPCAP" -o "$O/$v.pcap" - 2>"$O/$v.mkpcap.err" || return 1
+	    "$MKPCAP" -o "$O/$v.pcap" ${keylog:+-k "$O/$v.keys"} - \
+	    2>"$O/$v.mkpcap.err" || return 1
 	if [ -n "$cut" ]; then
 		local size
 		size=$(stat -c %s "$O/$v.pcap")
@@ -82,7 +89,7 @@ build() {
 decode() {
 	local v=$1
 	# shellcheck disable=SC2086
-	"$MT" decode --db "$O/$v.db" --level advanced $args "$O/$v.pcap" \
+	"$MT" decode --db "$O/$v.db" --level advanced $args $(kl "$v") "$O/$v.pcap" \
 	    >"$O/$v.txt" 2>"$O/$v.err"
 	echo $? >"$O/$v.rc"
 	canon <"$O/$v.txt" >"$O/$v.got"
@@ -120,7 +127,7 @@ else
 fi
 # The decoder's JSONL: every line a record with the documented keys.
 # shellcheck disable=SC2086
-"$MT" decode --db "$O/jsonl.db" --level advanced --format jsonl $args \
+"$MT" decode --db "$O/jsonl.db" --level advanced --format jsonl $args $(kl full) \
     "$O/full.pcap" >"$O/full.jsonl" 2>/dev/null
 python3 "$here/../jsonl_check.py" "$O/full.jsonl" 2>"$O/jsonl.check"
 ok $? "$name: every jsonl line is a record with the documented keys" "$O/jsonl.check"
