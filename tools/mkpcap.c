@@ -453,7 +453,7 @@ line(struct mk *mk, char *s)
 
 /* A link type by its script name. */
 /*
- * The TLS keywords (docs/capture.md): tls VERSION SUITE [ghost], tls-off,
+ * The TLS keywords (docs/capture.md): tls VERSION SUITE [ghost|nokeys], tls-off,
  * tls-seg N, tls-corrupt, tls-cut N, tls-gap OFFSET N,
  * tls-keyupdate c2s|s2c.
  */
@@ -468,14 +468,16 @@ tls_line(struct mk *mk, const char *kw, char *s)
 			fail(mk, "tls: VERSION SUITE [ghost]");
 		g = next_tok(&s);
 		no_more(mk, s);
-		if (g != NULL && strcmp(g, "ghost") != 0)
-			fail(mk, "tls: \"ghost\" or nothing after the suite");
+		if (g != NULL && strcmp(g, "ghost") != 0 &&
+		    strcmp(g, "nokeys") != 0)
+			fail(mk, "tls: \"ghost\", \"nokeys\" or nothing after "
+			    "the suite");
 		if (mk->tls != NULL)
 			fail(mk, "tls: a session is on already (tls-off)");
-		mk->tls_ghost = g != NULL;
+		mk->tls_ghost = g != NULL && g[0] == 'g';
 		mk->tls_dead = false;
-		if ((mk->tls = mktls_new(a, b, mk->keylog, tls_emit, mk, err,
-		    sizeof(err))) == NULL)
+		if ((mk->tls = mktls_new(a, b, g != NULL && g[0] == 'n' ? NULL :
+		    mk->keylog, tls_emit, mk, err, sizeof(err))) == NULL)
 			fail(mk, "%s", err);
 		if (mk->tls_ghost) {	/* its keys only: another session */
 			mktls_free(mk->tls);
