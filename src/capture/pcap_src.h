@@ -89,4 +89,18 @@ uint64_t	 cap_drops(const struct cap_src *);
 /* Close the capture and free it.  NULL-safe. */
 void		 cap_close(struct cap_src *);
 
+/*
+ * The TLS key logs in a pcapng file's Decryption Secrets Blocks (type
+ * "TLSK"), which libpcap skips: fn gets each one's text (not
+ * NUL-terminated) and its number among the file's DSBs, 1-based; a
+ * non-zero return stops the walk and is returned.  Walks block headers
+ * only, in either byte order, every length checked against the file; at
+ * the first block that is not sound (or a file that is not pcapng, or
+ * "-") it stops and returns 0: libpcap says what is wrong with the file.
+ * A file that cannot be opened: MT_E_USAGE.
+ */
+int		 cap_pcapng_secrets(const char *path, int (*fn)(void *arg,
+		    const char *text, size_t len, unsigned n), void *arg,
+		    struct mt_err *err);
+
 #endif

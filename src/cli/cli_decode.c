@@ -14,6 +14,7 @@
 #include "cli_common.h"
 #include "decode.h"
 #include "pcap_src.h"
+#include "tls.h"
 
 static const char decode_usage[] =
 "usage: mailtrace decode [options] FILE...    pcap or pcapng files; - is stdin\n"
@@ -34,6 +35,12 @@ static const char decode_usage[] =
 "                         A port is one protocol (the same N for two is\n"
 "                         refused; a default port leaves its default).\n"
 "                         Other ports are recognised by their first line\n"
+"  --keylog FILE          TLS secrets (NSS key log, SSLKEYLOGFILE) to decrypt\n"
+"                         implicit TLS, STLS and STARTTLS sessions with;\n"
+"                         repeatable.  The key logs in a pcapng file's\n"
+"                         Decryption Secrets Blocks are used too.  Without\n"
+"                         keys a TLS session shows its handshake's facts\n"
+"                         and then only that it is encrypted\n"
 "  --count N              stop a live capture after N packets\n"
 "  --duration S           stop a live capture after S seconds\n"
 "  --level LEVEL          standard (A events, default) or advanced (A and B)\n"
@@ -78,6 +85,7 @@ struct dec_cli {
 	long long		 count;
 	long long		 duration;
 	char			 target[1024];
+	struct tls_keylog	*keys;		/* --keylog and the DSBs; NULL none */
 	/* the protocol each --port gave a port: 0 none, else 1 + index */
 	uint8_t			 given[65536];
 };
@@ -231,6 +239,58 @@ parse_port(struct dec_cli *c, const char *arg)
 	return 0;
 }
 
+/* The key log, made at the first one given. */
+static int
+need_keys(struct dec_cli *c)
+{
+	struct mt_err	err;
+
+	mt_err_clear(&err);
+	if (c->keys == NULL && (c->keys = tls_keylog_new(&err)) == NULL) {
+		cli_err("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --keylog FILE: every secret line of it, into the one key log. */
+static int
+add_keylog(struct dec_cli *c, const char *path)
+{
+	struct mt_err	err;
+
+	if (need_keys(c) != 0)
+		return -1;
+	mt_err_clear(&err);
+	if (tls_keylog_load_file(c->keys, path, &err) != 0) {
+		cli_err("--keylog: %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct dsb_arg {
+	struct dec_cli	*c;
+	const char	*file;
+};
+
+/* One Decryption Secrets Block's key log; one that has no line is said. */
+static int
+add_dsb(void *arg, const char *text, size_t len, unsigned n)
+{
+	struct dsb_arg	*a = arg;
+	struct mt_err	 err;
+	char		 what[64];
+
+	if (need_keys(a->c) != 0)
+		return -1;
+	snprintf(what, sizeof(what), "decryption secrets block %u", n);
+	mt_err_clear(&err);
+	if (tls_keylog_add_text(a->c->keys, text, len, what, &err) != 0)
+		cli_err("%s: %s (skipped)", a->file, err.msg);
+	return 0;
+}
+
 /* "tcp port (110 or 25 or ...)" from the configured ports. */
 static void
 default_filter(const struct dec_opts *o, char *buf, size_t sz)
@@ -262,6 +322,7 @@ parse_args(struct dec_cli *c, int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "keylog", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -294,6 +355,10 @@ parse_args(struct dec_cli *c, int argc, char **argv)
 		case 'd':
 			if (cli_number("--duration", optarg, 1, 31536000,
 			    &c->duration) != 0)
+				return -1;
+			break;
+		case 'k':
+			if (add_keylog(c, optarg) != 0)
 				return -1;
 			break;
 		case 'h':
@@ -389,6 +454,7 @@ cli_decode(int argc, char **argv)
 	dec_opts_default(&c->o);
 	memset(&total, 0, sizeof(total));
 	if (parse_args(c, argc, argv) != 0) {
+		tls_keylog_free(c->keys);
 		free(c);
 		return EXIT_USAGE;
 	}
@@ -402,6 +468,20 @@ cli_decode(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
+	/* The key logs inside the files count from the first packet on. */
+	for (i = 0; i < nfiles; i++) {
+		struct dsb_arg	da = { c, argv[optind + i] };
+
+		mt_err_clear(&err);
+		if (cap_pcapng_secrets(argv[optind + i], add_dsb, &da, &err) !=
+		    0) {
+			cli_err("%s", err.msg[0] != '\0' ? err.msg :
+			    "out of memory");
+			status = EXIT_USAGE;
+			goto done;
+		}
+	}
+	c->o.keys = c->keys;
 	if (c->iface != NULL)
 		snprintf(c->target, sizeof(c->target), "live:%s", c->iface);
 	for (i = 0; i < nfiles && o < sizeof(c->target); i++) {
@@ -526,6 +606,7 @@ done:
 	for (i = 0; srcs != NULL && i < nsrc; i++)
 		cap_close(srcs[i]);
 	free(srcs);
+	tls_keylog_free(c->keys);
 	free(c);
 	return status;
 }

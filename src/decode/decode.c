@@ -251,20 +251,24 @@ df_new(void *arg, const struct flow_id *id, mt_time t)
 
 /*
  * The protocol is known: open the session (connection points from the
- * handshake) and the model; replay what was sniffed.
+ * handshake) and the model; replay what was sniffed.  Implicit TLS: the
+ * bytes go through the TLS layer (decode_tls.c), the connection fetch's
+ * "after" point waits for its facts, the model starts when the handshake
+ * ended with keys.
  */
 static void
 df_start(struct dflow *f, mt_time t)
 {
 	struct decoder	*d = f->d;
-	struct conv_env	 env;
 	char		 opt[MT_FIELD_HARD], host[MT_ADDR_HARD];
-	int		 i;
+	bool		 tls;
 
 	f->session_open = true;
 	f->p = f->proto == PROTO_POP3 ? &df_pop3 : &df_smtp;
 	trace_fork(d->master, &f->tr, ++d->sessions, f->client, f->server);
 	d->stats.sessions++;
+	tls = f->kind == DK_TLS && !f->refused &&
+	    df_tls_begin(f, DT_IMPLICIT, t);
 	if (f->have_syn) {
 		/* 0xAD82/0xAD06: the timeouts are not on the wire. */
 		if (inet_ntop(f->id.af == 6 ? AF_INET6 : AF_INET, f->id.saddr,
@@ -275,12 +279,15 @@ df_start(struct dflow *f, mt_time t)
 		df_point(f, f->p->ev_connect_enter, 0, f->t_syn, -1, NULL);
 		trace_emit(&f->tr, f->p->ev_fetch_before, 0, "--", NULL, opt,
 		    f->t_syn, -1);
-		if (f->have_ack || f->refused)
+		if (tls && f->have_ack)
+			f->fetch_due = true;
+		else if (f->have_ack || f->refused)
 			df_point(f, f->p->ev_fetch_before + 1, f->refused ?
 			    MT_E_CONNREFUSED : 0, f->t_ack, f->t_syn, NULL);
 	}
-	if (f->refused)
-		return;		/* no conversation: df_close() ends it */
+	if (f->refused || tls)
+		return;		/* no conversation: df_close() ends it; or
+				   the TLS layer decides (decode_tls.c) */
 	if (f->early_an != AN_NONE)
 		trace_anomaly(&f->tr, f->early_an, f->early_detail[0] != '\0' ?
 		    f->early_detail : NULL, f->early_t);
@@ -289,6 +296,16 @@ df_start(struct dflow *f, mt_time t)
 		trace_anomaly(&f->tr, AN_ENCRYPTED, f->p->implicit, t);
 		return;
 	}
+	df_model(f, f->have_ack ? f->t_ack : t);
+}
+
+void
+df_model(struct dflow *f, mt_time t)
+{
+	struct decoder	*d = f->d;
+	struct conv_env	 env;
+	int		 i;
+
 	memset(&env, 0, sizeof(env));
 	env.tr = &f->tr;
 	env.on_step = df_on_step;
@@ -297,8 +314,7 @@ df_start(struct dflow *f, mt_time t)
 	env.midstream = !f->have_syn;
 	f->acct.b = &d->budget;
 	env.acct = &f->acct;
-	if ((f->cv = conv_new(f->proto, &env, f->have_ack ? f->t_ack : t,
-	    NULL)) == NULL) {
+	if ((f->cv = conv_new(f->proto, &env, t, NULL)) == NULL) {
 		f->kind = DK_IGNORE;
 		return;
 	}
@@ -435,6 +451,12 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 	}
 	if (!f->session_open)
 		df_start(f, t);		/* mid-connection, port known */
+	if (f->tls.tc != NULL) {
+		df_tls_bytes(f, dir, p, n, t);
+		return;
+	}
+	if (f->encrypted)
+		return;
 	/*
 	 * The client has ended its side and awaits nothing: what the server
 	 * sends now answers no command and nobody reads it (the probe has
@@ -452,7 +474,13 @@ df_gap(void *user, enum reasm_dir dir, uint64_t nbytes, mt_time t)
 {
 	struct dflow	*f = user;
 
-	if (f->cv != NULL)
+	/*
+	 * Inside TLS the layer says it (tls_gap), once; without keys the
+	 * layer says nothing and the model's gap is recorded as before.
+	 */
+	if (f->tls.tc != NULL)
+		df_tls_gap(f, dir, nbytes, t);
+	if (f->cv != NULL && (f->tls.mode == DT_NONE || f->d->o.keys == NULL))
 		conv_gap(f->cv, (enum dir)dir, nbytes, t);
 }
 
@@ -463,6 +491,8 @@ df_anomaly(void *user, enum an a, const char *detail, mt_time t)
 
 	if (f->kind == DK_IGNORE || f->kind == DK_TLS_UNLISTED)
 		return;
+	if (f->session_open && df_tls_defer(f, a, detail, t))
+		return;		/* after the connection fetch's point */
 	if (f->session_open)
 		trace_anomaly(&f->tr, a, detail, t);
 	else if (f->early_an == AN_NONE) {
@@ -480,8 +510,9 @@ df_fin(void *user, enum reasm_dir dir, mt_time t)
 {
 	struct dflow	*f = user;
 
-	(void)t;
 	f->fin[dir] = true;
+	if (f->tls.tc != NULL)
+		df_tls_fin(f, dir, t);
 }
 
 /* A command is about to be recorded: API points that come before it. */
@@ -492,6 +523,8 @@ df_on_command(void *arg, int cmd, bool has_arg, unsigned ev_before,
 	struct dflow	*f = arg;
 
 	(void)has_arg;
+	if (cmd == f->p->tls_cmd)
+		df_tls_command(f, f->p->ev_cmd_after);
 	f->p->command(f, cmd, ev_before, t);
 }
 
@@ -530,6 +563,13 @@ void
 df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
     const char *intf)
 {
+	df_point_tls(f, ev, rc, t, t0, intf, NULL);
+}
+
+void
+df_point_tls(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
+    const char *intf, const struct rec_tls *tls)
+{
 	struct trace_rec	r;
 
 	if (t0 >= 0 && t < t0)
@@ -547,6 +587,10 @@ df_point(struct dflow *f, unsigned ev, int rc, mt_time t, mt_time t0,
 		r.has_elapsed = true;
 		r.elapsed_us = t - t0;
 	}
+	if (tls != NULL) {
+		r.has_tls = true;
+		r.tls = *tls;
+	}
 	trace_emit_rec(&f->tr, &r);
 }
 
@@ -560,6 +604,7 @@ df_unseen_end(struct dflow *f, mt_time t)
 	struct decoder	*d = f->d;
 
 	d->stats.unfinished++;
+	df_tls_close(f, t);
 	if (f->cv != NULL)
 		conv_close(f->cv, CLOSE_UNSEEN, t);
 	trace_anomaly(&f->tr, AN_END_NOT_CAPTURED, NULL, t);
@@ -572,6 +617,11 @@ df_done(struct dflow *f)
 {
 	struct decoder	*d = f->d;
 
+	/* A record held for TLS facts goes out; the fork's hold is freed
+	 * here (a fork is never trace_close()d). */
+	trace_release(&f->tr, NULL);
+	free(f->tr.hold_rec);
+	f->tr.hold_rec = NULL;
 	if (f->tr.failed && !d->sink_failed) {
 		d->sink_failed = true;
 		d->sink_err = f->tr.err;
@@ -580,6 +630,7 @@ df_done(struct dflow *f)
 		trace_flush(d->master, NULL);
 	if (f->cv != NULL)
 		df_unlist(f);
+	df_tls_free(f);
 	conv_free(f->cv);
 	free(f);
 }
@@ -615,6 +666,8 @@ df_close(void *user, enum reasm_close why, mt_time t)
 		free(f);
 		return;
 	}
+	if (why != REASM_END)
+		df_tls_close(f, t);
 	if (why == REASM_END) {
 		df_unseen_end(f, t);
 		return;
@@ -625,7 +678,7 @@ df_close(void *user, enum reasm_close why, mt_time t)
 	 * the steps inside them.
 	 */
 	if (f->cv != NULL)
-		conv_close(f->cv, cw, t);
+		conv_close(f->cv, f->tls.dead ? CLOSE_UNSEEN : cw, t);
 	may_close = f->p->end(f, why, t);
 	/*
 	 * The close entry not yet out (no QUIT, RSET or DELE: the connection

@@ -18,6 +18,8 @@
 
 #define DEC_PORTS_HARD	32
 
+struct tls_keylog;
+
 struct dec_opts {
 	uint16_t	 pop3[DEC_PORTS_HARD];	/* plain POP3 server ports */
 	size_t		 npop3;
@@ -34,6 +36,10 @@ struct dec_opts {
 						   (0: MT_FLOW_BYTES_TOTAL) */
 	bool		 flush_sessions;	/* live captures: flush the sinks
 						   after every packet */
+	/* TLS secrets to decrypt with (docs/tls.md "Decrypting"); NULL:
+	 * none, TLS sessions only show their cleartext facts.  Not owned;
+	 * must outlive the decoder. */
+	const struct tls_keylog *keys;
 };
 
 #define DEC_SKIP_PORTS	8	/* server ports listed per kind of skipped flow */

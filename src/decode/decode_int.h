@@ -11,8 +11,49 @@
 
 #include "conv.h"
 #include "reasm.h"
+#include "tls.h"
 
 #define DEC_SNIFF_HARD	512	/* bytes held per direction to pick a protocol */
+#define DEC_TLS_HOLD_HARD 65536	/* bytes of a direction held until the other
+				   side's hello was fed (decode_tls.c) */
+#define DEC_TLS_PEND	4	/* TLS anomalies held until the session's
+				   TLS record is out */
+
+/* Where a flow's TLS layer started (decode_tls.c). */
+enum dtls {
+	DT_NONE,
+	DT_IMPLICIT,		/* from the handshake on: 0xAD83 / 0xAD07 */
+	DT_SWITCH		/* after STLS / STARTTLS: its "after" record */
+};
+
+/* A TLS anomaly said once the session's TLS record is out. */
+struct dtls_an {
+	enum an		 an;
+	mt_time		 t;
+	char		 detail[MT_FIELD_HARD];
+};
+
+/* A flow's TLS layer, between reassembly and the model (decode_tls.c). */
+struct dtls_state {
+	enum dtls	 mode;
+	struct tls_conn	*tc;
+	bool		 open;		/* the TLS record is out */
+	bool		 up;		/* decrypting: plaintext to the model */
+	bool		 dead;		/* failed after up: the session stays
+					   encrypted, open steps unseen */
+	bool		 drop;		/* free tc once the layer returns */
+	bool		 ended[2];	/* tls_conn_end() given */
+	bool		 seen_ch, seen_sh;
+	mt_time		 t_hello;	/* the first ClientHello */
+	bool		 have_facts;
+	struct rec_tls	 facts;
+	/* bytes of a direction that came before the other side's hello */
+	uint8_t		*held[2];
+	size_t		 nheld[2];
+	mt_time		 theld[2];
+	struct dtls_an	 pend[DEC_TLS_PEND];
+	size_t		 npend;
+};
 
 enum dkind {
 	DK_UNKNOWN,		/* waiting for content to decide */
@@ -78,6 +119,9 @@ struct dflow {
 	enum an		 early_an;
 	mt_time		 early_t;
 	char		 early_detail[64];
+	bool		 fetch_due;	/* implicit TLS: the connection fetch's
+					   "after" point waits for the facts */
+	struct dtls_state tls;
 	/* what the model holds, in the decoder's budget; flows with a
 	 * model are listed so the one holding the most can be found */
 	struct mt_acct	 acct;
@@ -108,6 +152,35 @@ mt_time	df_later(mt_time, mt_time);
  */
 void	df_point(struct dflow *, unsigned ev, int rc, mt_time t, mt_time t0,
 	    const char *intf);
+/* The same with TLS facts (tls may be NULL). */
+void	df_point_tls(struct dflow *, unsigned ev, int rc, mt_time t, mt_time t0,
+	    const char *intf, const struct rec_tls *tls);
+/* The model starts at t (conv_new()); what was sniffed is replayed. */
+void	df_model(struct dflow *, mt_time t);
+
+/*
+ * The TLS layer (decode_tls.c).  df_tls_begin(): the flow's bytes go
+ * through a tls_conn from now on (implicit TLS at the handshake, or after
+ * the positive STLS / STARTTLS reply whose "after" record is held);
+ * false when none could be made.  df_tls_bytes(), df_tls_gap(),
+ * df_tls_fin(): reassembly's callbacks while it runs.  df_tls_close():
+ * the connection ended: what is still undecided is decided.  df_tls_free():
+ * NULL-safe cleanup.  df_tls_command(): a command is about to be recorded
+ * (STLS / STARTTLS hold their "after" record for the facts).
+ */
+bool	df_tls_begin(struct dflow *, enum dtls, mt_time t);
+void	df_tls_bytes(struct dflow *, enum reasm_dir, const uint8_t *, size_t,
+	    mt_time t);
+void	df_tls_gap(struct dflow *, enum reasm_dir, uint64_t, mt_time t);
+void	df_tls_fin(struct dflow *, enum reasm_dir, mt_time t);
+void	df_tls_close(struct dflow *, mt_time t);
+void	df_tls_free(struct dflow *);
+void	df_tls_command(struct dflow *, unsigned ev_after);
+/* An anomaly of reassembly while implicit TLS's fetch point waits: said
+ * after it (true), or now (false). */
+bool	df_tls_defer(struct dflow *, enum an, const char *, mt_time);
+/* A positive STLS / STARTTLS reply (verb) at t: the switch. */
+void	df_tls_switch(struct dflow *, const char *verb, mt_time t);
 
 /*
  * What one protocol's file gives the shared part of the decoder: the events
@@ -117,6 +190,9 @@ void	df_point(struct dflow *, unsigned ev, int rc, mt_time t, mt_time t0,
 struct df_proto {
 	const char	*implicit;	/* the encrypted anomaly's detail on a
 					   port of implicit TLS */
+	const char	*tls_verb;	/* "STLS", "STARTTLS" */
+	int		 tls_cmd;	/* STLS, STARTTLS */
+	unsigned	 ev_cmd_after;	/* the switch's "after" record */
 	unsigned	 ev_connect_enter, ev_connect_exit;
 	unsigned	 ev_fetch_before;	/* the connection fetch; +1 after */
 	unsigned	 ev_close_enter, ev_close_exit;

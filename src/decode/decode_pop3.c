@@ -14,6 +14,9 @@ static bool	df_pop3_end(struct dflow *, enum reasm_close, mt_time);
 static int	df_stat_rc(const struct step *);
 
 const struct df_proto df_pop3 = {
+	.tls_verb = "STLS",
+	.tls_cmd = POP3_C_STLS,
+	.ev_cmd_after = EV_POP3_CMD_AFTER,
 	.implicit = "implicit TLS (POP3S)",
 	.ev_connect_enter = EV_POP3_CONNECT_ENTER,
 	.ev_connect_exit = EV_POP3_CONNECT_EXIT,
@@ -118,10 +121,8 @@ df_pop3_step(struct dflow *f, const struct step *s)
 		    NULL);
 		break;
 	case POP3_C_STLS:
-		if (s->st == POP3_ST_OK) {
-			f->encrypted = true;
-			trace_anomaly(&f->tr, AN_ENCRYPTED, "STLS", t);
-		}
+		if (s->st == POP3_ST_OK)
+			df_tls_switch(f, "STLS", t);
 		break;
 	case POP3_C_STAT:
 		if (f->open_in && !f->open_done) {

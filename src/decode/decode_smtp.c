@@ -13,6 +13,9 @@ static void	df_smtp_step(struct dflow *, const struct step *);
 static bool	df_smtp_end(struct dflow *, enum reasm_close, mt_time);
 
 const struct df_proto df_smtp = {
+	.tls_verb = "STARTTLS",
+	.tls_cmd = SMTP_C_STARTTLS,
+	.ev_cmd_after = EV_SMTP_CMD_AFTER,
 	.implicit = "implicit TLS (SMTPS)",
 	.ev_connect_enter = EV_SMTP_CONNECT_ENTER,
 	.ev_connect_exit = EV_SMTP_CONNECT_EXIT,
@@ -87,10 +90,9 @@ df_smtp_step(struct dflow *f, const struct step *s)
 			f->connect_rc = s->rc;
 		break;
 	case SMTP_C_STARTTLS:
-		if (s->code == 220) {
-			f->encrypted = true;
-			trace_anomaly(&f->tr, AN_ENCRYPTED, "STARTTLS", t);
-		} else if (s->rc != 0 && f->connect_rc == 0)
+		if (s->code == 220)
+			df_tls_switch(f, "STARTTLS", t);
+		else if (s->rc != 0 && f->connect_rc == 0)
 			f->connect_rc = s->rc;
 		break;
 	case SMTP_C_AUTH:

@@ -159,6 +159,11 @@ usage decode-badport2 decode --port smtp=0 "$OUT/text.pcap"
 usage decode-count-file decode --count 5 "$OUT/text.pcap"
 usage decode-both decode -i lo "$OUT/text.pcap"
 usage decode-empty decode /dev/null
+usage decode-keylog-missing decode --keylog "$OUT/no-such.log" "$OUT/text.pcap"
+check "decode-keylog-missing: names the key log" has "$OUT/decode-keylog-missing.err" "^mailtrace: --keylog: .*no-such.log"
+printf 'not a key log\n' >"$OUT/bad.keylog"
+usage decode-keylog-bad decode --keylog "$OUT/bad.keylog" "$OUT/text.pcap"
+check "decode-keylog-bad: no valid line, said" has "$OUT/decode-keylog-bad.err" "no valid key log line"
 # A port is one protocol: the same N for two --port options is refused
 # (the first list that has it used to win silently).
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$OUT/empty.pcap"

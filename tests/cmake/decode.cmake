@@ -11,6 +11,16 @@ set_tests_properties(decode.same PROPERTIES
   RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt;dovecot-dele" RUN_SERIAL TRUE
   TIMEOUT 180)
 
+# The same through TLS, decrypted with the probe's key log (issue 12).
+add_test(NAME decode.same-tls
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/same_tls.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:lcap> ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix
+          ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(decode.same-tls PROPERTIES
+  FIXTURES_REQUIRED "postfix;dovecot;certs"
+  RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt;dovecot-dele" RUN_SERIAL TRUE
+  TIMEOUT 180)
+
 # The same for sessions that end unusually: every probe fault case marked
 # "#! same" (tests/fake/cases) run against fakesrv under a capture of its
 # port only, and decoded (tests/decode/same_fake.sh).

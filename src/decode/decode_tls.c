@@ -1,0 +1,432 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * decode_tls.c - the decoder's TLS layer between reassembly and the model
+ * (docs/tls.md "Decrypting"): a flow on an implicit TLS port, or after a
+ * positive STLS / STARTTLS reply, gives its bytes to a tls_conn (src/tls);
+ * with the session's keys, the decrypted application bytes feed the model
+ * as cleartext does, the switch is conv_tls().  The facts the handshake
+ * shows go on the record the probe puts them on: the connection fetch's
+ * "after" point (implicit TLS) or the switch command's (held with
+ * trace_hold() until they are known).  Without keys, or when the layer
+ * fails, the session is "encrypted" from there, as before.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode_int.h"
+
+static void	dt_plain(void *, enum tls_dir, const uint8_t *, size_t, mt_time);
+static void	dt_established(void *, enum tls_dir, mt_time);
+static void	dt_anomaly(void *, enum an, const char *, mt_time);
+static void	dt_client_hello(void *, const struct tls_client_hello *,
+		    mt_time);
+static void	dt_server_hello(void *, const struct tls_server_hello *,
+		    mt_time);
+static void	dt_certificate(void *, const struct tls_cert *, mt_time);
+static void	dt_open(struct dflow *, bool, mt_time);
+static void	dt_after(struct dflow *, mt_time);
+static void	dt_feed(struct dflow *, enum reasm_dir, const uint8_t *,
+		    size_t, mt_time);
+static bool	dt_must_hold(const struct dflow *, enum reasm_dir);
+static void	dt_give_held(struct dflow *, enum reasm_dir);
+
+bool
+df_tls_begin(struct dflow *f, enum dtls mode, mt_time t)
+{
+	struct tls_conn_env	env;
+
+	(void)t;
+	memset(&env, 0, sizeof(env));
+	env.plain = dt_plain;
+	env.established = dt_established;
+	env.anomaly = dt_anomaly;
+	env.client_hello = dt_client_hello;
+	env.server_hello = dt_server_hello;
+	env.certificate = dt_certificate;
+	env.arg = f;
+	env.keys = f->d->o.keys;
+	f->acct.b = &f->d->budget;
+	env.acct = &f->acct;
+	f->tls.mode = mode;
+	if ((f->tls.tc = tls_conn_new(&env, NULL)) == NULL)
+		return false;
+	return true;
+}
+
+/*
+ * A command is about to be recorded: STLS / STARTTLS hold their "after"
+ * record until the handshake that follows shows its facts (as the probe
+ * does); a negative reply releases it as it is (df_tls_switch() is not
+ * called, the next record sends it).
+ */
+void
+df_tls_command(struct dflow *f, unsigned ev_after)
+{
+	(void)trace_hold(&f->tr, ev_after);
+}
+
+void
+df_tls_switch(struct dflow *f, const char *verb, mt_time t)
+{
+	(void)verb;
+	if (f->tls.mode != DT_NONE || !df_tls_begin(f, DT_SWITCH, t)) {
+		/* no layer: as without keys, at once */
+		trace_release(&f->tr, NULL);
+		f->encrypted = true;
+		trace_anomaly(&f->tr, AN_ENCRYPTED, f->p->tls_verb, t);
+	}
+}
+
+/*
+ * The session's TLS record goes out (with the facts known so far), and
+ * the session either goes on decrypted (up: the model starts, or
+ * conv_tls()) or stays encrypted (the anomalies held, then encrypted).
+ */
+static void
+dt_open(struct dflow *f, bool up, mt_time t)
+{
+	struct dtls_state	*s = &f->tls;
+	struct rec_tls		*facts = s->have_facts ? &s->facts : NULL;
+	size_t			 i;
+
+	if (s->open)
+		return;
+	s->open = true;
+	s->up = up;
+	if (facts != NULL) {
+		s->facts.handshake_us = s->t_hello > 0 && t > s->t_hello ?
+		    t - s->t_hello : 0;
+		s->facts.connect_us = s->mode == DT_IMPLICIT && f->have_syn &&
+		    f->have_ack ? f->t_ack - f->t_syn : -1;
+	}
+	if (s->mode == DT_IMPLICIT) {
+		if (f->fetch_due) {
+			/* With the handshake seen to its end, the fetch ends
+			 * there, as the probe's (TCP connect and handshake). */
+			df_point_tls(f, f->p->ev_fetch_before + 1, 0,
+			    up ? df_later(t, f->t_ack) : f->t_ack, f->t_syn,
+			    NULL, facts);
+			f->fetch_due = false;
+		}
+		if (f->early_an != AN_NONE)
+			trace_anomaly(&f->tr, f->early_an,
+			    f->early_detail[0] != '\0' ? f->early_detail :
+			    NULL, f->early_t);
+	} else
+		trace_release(&f->tr, facts);
+	for (i = 0; i < s->npend; i++)
+		trace_anomaly(&f->tr, s->pend[i].an, s->pend[i].detail[0] !=
+		    '\0' ? s->pend[i].detail : NULL, s->pend[i].t);
+	s->npend = 0;
+	if (up) {
+		if (s->mode == DT_IMPLICIT)
+			df_model(f, t);
+		else if (f->cv != NULL)
+			conv_tls(f->cv, t);
+		return;
+	}
+	f->encrypted = true;
+	s->drop = true;
+	trace_anomaly(&f->tr, AN_ENCRYPTED, s->mode == DT_IMPLICIT ?
+	    f->p->implicit : f->p->tls_verb, t);
+}
+
+static void
+dt_plain(void *arg, enum tls_dir dir, const uint8_t *p, size_t n, mt_time t)
+{
+	struct dflow	*f = arg;
+
+	if (!f->tls.up || f->tls.dead || f->cv == NULL)
+		return;
+	/* As for cleartext: after the client's FIN, nobody reads this. */
+	if (dir == TLS_S2C && f->fin[REASM_C2S] && conv_pending(f->cv) == 0)
+		return;
+	conv_bytes(f->cv, (enum dir)dir, p, n, t);
+}
+
+static void
+dt_established(void *arg, enum tls_dir dir, mt_time t)
+{
+	struct dflow	*f = arg;
+
+	(void)dir;
+	if (!f->tls.open)
+		dt_open(f, true, t);
+}
+
+/*
+ * A named anomaly of the layer.  Without keys the layer only gathers
+ * facts and the session records what it did before: its anomalies are
+ * not said.  Before the TLS record is out they wait for it.
+ */
+static void
+dt_anomaly(void *arg, enum an a, const char *detail, mt_time t)
+{
+	struct dflow		*f = arg;
+	struct dtls_state	*s = &f->tls;
+	struct dtls_an		*q;
+
+	if (f->d->o.keys == NULL || s->dead)
+		return;
+	if (s->open) {
+		trace_anomaly(&f->tr, a, detail, t);
+		return;
+	}
+	if (s->npend >= DEC_TLS_PEND)
+		return;
+	q = &s->pend[s->npend++];
+	q->an = a;
+	q->t = t;
+	snprintf(q->detail, sizeof(q->detail), "%s", detail != NULL ? detail :
+	    "");
+}
+
+bool
+df_tls_defer(struct dflow *f, enum an a, const char *detail, mt_time t)
+{
+	struct dtls_state	*s = &f->tls;
+	struct dtls_an		*q;
+
+	if (s->mode != DT_IMPLICIT || s->open || !f->fetch_due ||
+	    s->npend >= DEC_TLS_PEND)
+		return false;
+	q = &s->pend[s->npend++];
+	q->an = a;
+	q->t = t;
+	snprintf(q->detail, sizeof(q->detail), "%s", detail != NULL ? detail :
+	    "");
+	return true;
+}
+
+static void
+dt_client_hello(void *arg, const struct tls_client_hello *ch, mt_time t)
+{
+	struct dflow	*f = arg;
+
+	(void)ch;
+	if (!f->tls.seen_ch)
+		f->tls.t_hello = t;
+	f->tls.seen_ch = true;
+}
+
+static void
+dt_server_hello(void *arg, const struct tls_server_hello *sh, mt_time t)
+{
+	struct dflow	*f = arg;
+	struct rec_tls	*r = &f->tls.facts;
+	char		 buf[16];
+	const char	*v;
+
+	(void)t;
+	if (sh->hrr)
+		return;
+	f->tls.seen_sh = true;
+	if (!f->tls.have_facts) {
+		memset(r, 0, sizeof(*r));
+		r->connect_us = -1;
+	}
+	f->tls.have_facts = true;
+	v = tls_version_name(sh->version);
+	trace_str(r->version, sizeof(r->version), v != NULL ? v : "");
+	trace_str(r->cipher, sizeof(r->cipher), tls_suite_name(sh->suite,
+	    buf, sizeof(buf)));
+}
+
+static void
+dt_certificate(void *arg, const struct tls_cert *c, mt_time t)
+{
+	struct dflow	*f = arg;
+	struct rec_tls	*r = &f->tls.facts;
+	int64_t		 left;
+
+	if (!f->tls.have_facts)
+		return;		/* no ServerHello: not this session's */
+	r->has_cert = true;
+	trace_str(r->subject, sizeof(r->subject), c->subject);
+	trace_str(r->issuer, sizeof(r->issuer), c->issuer);
+	trace_str(r->serial, sizeof(r->serial), c->serial);
+	r->not_before = c->not_before;
+	r->not_after = c->not_after;
+	r->chain_len = c->chain_len;
+	/* days left at the capture's time; the decoder verifies nothing */
+	left = c->not_after - t / 1000000;
+	r->days_left = left >= 0 ? left / 86400 : -((-left + 86399) / 86400);
+}
+
+/*
+ * After the layer returned: decide what is undecided.  A direction dead
+ * before the switch, or any protected record without keys, ends the
+ * wait (encrypted); one dead after it stops the session there.
+ */
+static void
+dt_after(struct dflow *f, mt_time t)
+{
+	struct dtls_state	*s = &f->tls;
+	struct tls_dir_stats	 st[2];
+	int			 i;
+
+	if (s->tc == NULL)
+		return;
+	for (i = 0; i < 2; i++)
+		tls_conn_stats(s->tc, (enum tls_dir)i, &st[i]);
+	if (!s->open && (st[0].dead || st[1].dead || (f->d->o.keys == NULL &&
+	    (st[0].encrypted || st[1].encrypted))))
+		dt_open(f, false, t);
+	else if (!s->open && f->d->o.keys != NULL && s->npend > 0)
+		for (i = 0; i < (int)s->npend; i++)
+			if (s->pend[i].an == AN_TLS_NO_KEY ||
+			    s->pend[i].an == AN_TLS_UNSUPPORTED) {
+				dt_open(f, false, t);
+				break;
+			}
+	if (s->open && s->up && !s->dead && (st[0].dead || st[1].dead)) {
+		s->dead = true;
+		f->encrypted = true;
+		s->drop = true;
+	}
+	if (s->drop) {
+		tls_conn_free(s->tc);
+		s->tc = NULL;
+		for (i = 0; i < 2; i++) {
+			free(s->held[i]);
+			s->held[i] = NULL;
+			s->nheld[i] = 0;
+		}
+	}
+}
+
+/*
+ * Reassembly gives each direction in order, not the two in capture order:
+ * a client record behind the server's ServerHello can come first when the
+ * server's segment waited for a hole.  Until the other side's hello was
+ * fed, a direction's bytes wait: the server's before the ClientHello, the
+ * client's after it before the ServerHello (bounded; past the bound they
+ * are fed as they come).
+ */
+static bool
+dt_must_hold(const struct dflow *f, enum reasm_dir dir)
+{
+	const struct dtls_state	*s = &f->tls;
+
+	if (s->open)
+		return false;
+	return dir == REASM_S2C ? !s->seen_ch : s->seen_ch && !s->seen_sh;
+}
+
+static void
+dt_feed(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
+    mt_time t)
+{
+	tls_conn_bytes(f->tls.tc, (enum tls_dir)dir, p, n, t);
+	dt_after(f, t);
+}
+
+void
+df_tls_bytes(struct dflow *f, enum reasm_dir dir, const uint8_t *p,
+    size_t n, mt_time t)
+{
+	struct dtls_state	*s = &f->tls;
+	int			 o;
+
+	if (s->tc == NULL)
+		return;
+	if (dt_must_hold(f, dir) && s->nheld[dir] + n <= DEC_TLS_HOLD_HARD) {
+		if (s->held[dir] == NULL && (s->held[dir] =
+		    malloc(DEC_TLS_HOLD_HARD)) == NULL)
+			goto feed;
+		memcpy(s->held[dir] + s->nheld[dir], p, n);
+		s->nheld[dir] += n;
+		s->theld[dir] = t;
+		return;
+	}
+feed:
+	dt_give_held(f, dir);
+	if (s->tc == NULL)
+		return;
+	dt_feed(f, dir, p, n, t);
+	/* What the other side held may go now (each at most once). */
+	for (o = 0; o < 2 && s->tc != NULL; o++) {
+		enum reasm_dir	od = (enum reasm_dir)o;
+
+		if (!dt_must_hold(f, od))
+			dt_give_held(f, od);
+	}
+}
+
+/* A lost segment inside TLS: the layer's tls_gap, and no second one. */
+void
+df_tls_gap(struct dflow *f, enum reasm_dir dir, uint64_t nbytes, mt_time t)
+{
+	if (f->tls.tc == NULL)
+		return;
+	tls_conn_gap(f->tls.tc, (enum tls_dir)dir, nbytes, t);
+	dt_after(f, t);
+}
+
+/* Give what a direction held, whatever the other side showed. */
+static void
+dt_give_held(struct dflow *f, enum reasm_dir dir)
+{
+	struct dtls_state	*s = &f->tls;
+	uint8_t			*b;
+
+	if (s->tc == NULL || s->nheld[dir] == 0)
+		return;
+	b = s->held[dir];
+	s->held[dir] = NULL;
+	dt_feed(f, dir, b, s->nheld[dir], s->theld[dir]);
+	s->nheld[dir] = 0;
+	free(b);
+}
+
+/* Give what a direction held, then end it. */
+static void
+dt_end(struct dflow *f, enum reasm_dir dir, mt_time t)
+{
+	struct dtls_state	*s = &f->tls;
+
+	if (s->tc == NULL || s->ended[dir])
+		return;
+	dt_give_held(f, (enum reasm_dir)(1 - dir));
+	dt_give_held(f, dir);
+	if (s->tc == NULL)
+		return;
+	s->ended[dir] = true;
+	tls_conn_end(s->tc, (enum tls_dir)dir, t);
+	dt_after(f, t);
+}
+
+void
+df_tls_fin(struct dflow *f, enum reasm_dir dir, mt_time t)
+{
+	dt_end(f, dir, t);
+}
+
+void
+df_tls_close(struct dflow *f, mt_time t)
+{
+	if (f->tls.mode == DT_NONE)
+		return;
+	dt_end(f, REASM_C2S, t);
+	dt_end(f, REASM_S2C, t);
+	if (!f->tls.open)
+		dt_open(f, false, t);
+	if (f->tls.tc != NULL) {
+		tls_conn_free(f->tls.tc);
+		f->tls.tc = NULL;
+	}
+}
+
+void
+df_tls_free(struct dflow *f)
+{
+	int	i;
+
+	tls_conn_free(f->tls.tc);
+	f->tls.tc = NULL;
+	for (i = 0; i < 2; i++) {
+		free(f->tls.held[i]);
+		f->tls.held[i] = NULL;
+	}
+}
