@@ -84,8 +84,13 @@ self_cert(EVP_PKEY *k)
 		return NULL;
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 0x4d54);
-	X509_gmtime_adj(X509_getm_notBefore(x), 0);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 30);
+	/* Fixed dates around mkpcap's clock (2023-11-14): stable records. */
+	if (ASN1_TIME_set_string(X509_getm_notBefore(x),
+	    "20231101000000Z") != 1 || ASN1_TIME_set_string(
+	    X509_getm_notAfter(x), "20241101000000Z") != 1) {
+		X509_free(x);
+		return NULL;
+	}
 	nm = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
 	    (const unsigned char *)"mkpcap.mail.test", -1, -1, 0);

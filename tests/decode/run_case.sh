@@ -52,9 +52,13 @@ kl() { [ "$keylog" = yes ] && printf '%s\n' "--keylog" "$O/$1.keys"; }
 snap_gaps=
 case $snap in *" gaps") snap_gaps=1 snap=${snap% gaps} ;; esac
 
-# canon < text > canonical: no header line, no time column, no +NNNus.
+# canon < text > canonical: no header line, no time column, no +NNNus; a
+# TLS client random (new in every TLS capture mkpcap makes) as <random>, and
+# the TLS handshake's and connect's times (their packet counts vary with the
+# handshake's size) as +<us>.
 canon() {
-	awk -F '  ' '
+	sed -E -e 's/client random [0-9a-f]{64}/client random <random>/' \
+	    -e 's/  (handshake|connect)=\+[0-9]+us/  \1=+<us>/g' | awk -F '  ' '
 	/^#/ { next }
 	{
 		out = $2
