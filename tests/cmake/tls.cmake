@@ -17,3 +17,14 @@ target_include_directories(test_tls PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
 target_link_libraries(test_tls PRIVATE mt_tls)
 add_test(NAME unit.tls COMMAND test_tls)
 set_tests_properties(unit.tls PROPERTIES TIMEOUT 120 LABELS unit)
+
+# Third-party clients' TLS sessions (python3 poplib/smtplib, curl) decrypted
+# with their own SSLKEYLOGFILE key log (tests/tls/clients.sh).  It captures
+# the servers' shared loopback ports: run alone, as decode.clients.
+add_test(NAME tls.clients
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/tls/clients.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:lcap> ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix
+          ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(tls.clients PROPERTIES
+  FIXTURES_REQUIRED "postfix;dovecot;certs"
+  RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt" RUN_SERIAL TRUE TIMEOUT 120)

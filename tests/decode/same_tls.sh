@@ -136,4 +136,6 @@ check "tshark with the key log: the SMTPS commands are the decoder's ($(cmds smt
 secret=$(cat "$PW")
 check "the password is in no output" \
     test -z "$(grep -rlaF -e "$secret" "$OUT"/*.jsonl "$OUT"/*.err "$OUT"/*.out "$OUT/store.db" 2>/dev/null)"
+# The capture with its key logs decrypts to the password: not kept.
+rm -f "$OUT/cap.pcap" "$OUT/dsb.pcapng" "$KL"
 t_done

@@ -121,4 +121,6 @@ T_SHOW=$OUT/tshark-nokey.out
 check "tshark without it reads none" test ! -s "$OUT/tshark-nokey.out"
 check "no password in any output or key log" \
     test -z "$(grep -rlaF "$secret" "$OUT"/*.out "$OUT"/*.log "$MAILTRACE_DB"* 2>/dev/null)"
+# The captures with their key logs decrypt to the test's password: not kept.
+rm -f "$OUT/cap.pcap" "$OUT/cap12.pcap" "$OUT"/*.log
 t_done
