@@ -9,6 +9,7 @@
 # probe's on the same records.  The same capture without the key log gives
 # the old encrypted records; tshark with the key log is the oracle for the
 # decrypted commands.
+# Each session twice: TLS 1.3, and TLS 1.2 (--tls-max 1.2).
 # SPDX-License-Identifier: BSD-2-Clause
 # usage: same_tls.sh MAILTRACE LCAP DOVECOT_WORKDIR POSTFIX_WORKDIR CERTDIR OUTDIR
 set -u
@@ -48,7 +49,13 @@ probe smtps-login smtp --password-file "$PW" --auth login --from rcpt@example.te
     --to "$POSTFIX_RCPT" --helo probe.test "smtps://rcpt@127.0.0.1:$SMS"
 probe sub-starttls-plain smtp --password-file "$PW" --auth plain --starttls \
     --from rcpt@example.test --to "$POSTFIX_RCPT" --helo probe.test "smtp://rcpt@127.0.0.1:$SUB"
-bash "$here/../postfix/settle.sh" "$PWORK" >/dev/null 2>&1
+# The same four over TLS 1.2 (--tls-max 1.2: CLIENT_RANDOM master secrets).
+probe pop3s-12 pop3 --tls-max 1.2 --password-file "$PW" --uidl --top 1 --retr 1 "pop3s://bob@127.0.0.1:$P3S"
+probe pop3-stls-12 pop3 --tls-max 1.2 --password-file "$PW" --stls "pop3://bob@127.0.0.1:$P3"
+probe smtps-login-12 smtp --tls-max 1.2 --password-file "$PW" --auth login --from rcpt@example.test \
+    --to "$POSTFIX_RCPT" --helo probe.test "smtps://rcpt@127.0.0.1:$SMS"
+probe sub-starttls-plain-12 smtp --tls-max 1.2 --password-file "$PW" --auth plain --starttls \
+    --from rcpt@example.test --to "$POSTFIX_RCPT" --helo probe.test "smtp://rcpt@127.0.0.1:$SUB"
 
 (exec 3<>"/dev/tcp/127.0.0.1/$stop") 2>/dev/null
 lcap_status=""
@@ -110,6 +117,11 @@ for r in "${runs[@]}"; do
 done
 T_SHOW=$OUT/decoded.jsonl
 check "no tls_ anomaly with the key log" test -z "$(grep '"anomaly":"tls_' "$OUT/decoded.jsonl")"
+check "the -12 runs were TLS 1.2, the others TLS 1.3" \
+    test "$(cat "$OUT"/*-12.jsonl | grep -c '"tls_version":"TLSv1.2"')" = 4 \
+    -a "$(cat "$OUT"/pop3s.jsonl "$OUT"/pop3-stls.jsonl "$OUT"/smtps-login.jsonl "$OUT"/sub-starttls-plain.jsonl | grep -c '"tls_version":"TLSv1.3"')" = 4
+bash "$here/../postfix/settle.sh" "$PWORK" "$DWORK"
+check "the messages left Postfix's queue; the mailboxes emptied" test "$?" = 0
 
 # The oracle: tshark's decrypted commands equal the decoder's.
 tshark -r "$OUT/cap.pcap" -o "tls.keylog_file:$KL" -d "tcp.port==$P3S,tls" \
@@ -125,14 +137,14 @@ cmds() {
 	    grep -v -x -e SEND -e '' | tr '\n' ' '
 }
 T_SHOW=$OUT/tshark-pop3s.out
-check "tshark with the key log: the POP3S commands are the decoder's ($(cmds pop3s))" \
-    test "$(tr '\n' ' ' <"$OUT/tshark-pop3s.out")" = "$(cmds pop3s)"
+check "tshark with the key log: the POP3S commands are the decoder's ($(cmds pop3s)$(cmds pop3s-12))" \
+    test "$(tr '\n' ' ' <"$OUT/tshark-pop3s.out")" = "$(cmds pop3s)$(cmds pop3s-12)"
 tshark -r "$OUT/cap.pcap" -o "tls.keylog_file:$KL" -d "tcp.port==$SMS,tls" \
     -d "tls.port==$SMS,smtp" -Y smtp.req.command -T fields -e smtp.req.command \
     >"$OUT/tshark-smtps.out" 2>>"$OUT/tshark.err"
 T_SHOW=$OUT/tshark-smtps.out
-check "tshark with the key log: the SMTPS commands are the decoder's ($(cmds smtps-login))" \
-    test "$(tr '\n' ' ' <"$OUT/tshark-smtps.out")" = "$(cmds smtps-login)"
+check "tshark with the key log: the SMTPS commands are the decoder's ($(cmds smtps-login)$(cmds smtps-login-12))" \
+    test "$(tr '\n' ' ' <"$OUT/tshark-smtps.out")" = "$(cmds smtps-login)$(cmds smtps-login-12)"
 secret=$(cat "$PW")
 check "the password is in no output" \
     test -z "$(grep -rlaF -e "$secret" "$OUT"/*.jsonl "$OUT"/*.err "$OUT"/*.out "$OUT/store.db" 2>/dev/null)"
