@@ -45,6 +45,8 @@ struct dtls_state {
 	bool		 ended[2];	/* tls_conn_end() given */
 	bool		 seen_ch, seen_sh;
 	mt_time		 t_hello;	/* the first ClientHello */
+	/* the ClientHello's cleartext: "sni NAME; offered V1 V2, N suites" */
+	char		 hello[MT_TLS_NAME_HARD + 96];
 	bool		 have_facts;
 	struct rec_tls	 facts;
 	/* bytes of a direction that came before the other side's hello */

@@ -128,8 +128,15 @@ dt_open(struct dflow *f, bool up, mt_time t)
 	}
 	f->encrypted = true;
 	s->drop = true;
-	trace_anomaly(&f->tr, AN_ENCRYPTED, s->mode == DT_IMPLICIT ?
-	    f->p->implicit : f->p->tls_verb, t);
+	if (s->seen_ch) {
+		char	d[MT_FIELD_HARD];
+
+		snprintf(d, sizeof(d), "%s; %s", s->mode == DT_IMPLICIT ?
+		    f->p->implicit : f->p->tls_verb, s->hello);
+		trace_anomaly(&f->tr, AN_ENCRYPTED, d, t);
+	} else
+		trace_anomaly(&f->tr, AN_ENCRYPTED, s->mode == DT_IMPLICIT ?
+		    f->p->implicit : f->p->tls_verb, t);
 }
 
 static void
@@ -203,11 +210,24 @@ static void
 dt_client_hello(void *arg, const struct tls_client_hello *ch, mt_time t)
 {
 	struct dflow	*f = arg;
+	char		*h = f->tls.hello;
+	size_t		 sz = sizeof(f->tls.hello), n = 0, i;
+	const char	*v;
 
-	(void)ch;
 	if (!f->tls.seen_ch)
 		f->tls.t_hello = t;
 	f->tls.seen_ch = true;
+	/* What the client offered, for the record of a session not decrypted. */
+	if (ch->sni[0] != '\0')
+		n = (size_t)snprintf(h, sz, "sni %s; ", ch->sni);
+	n += (size_t)snprintf(h + (n < sz ? n : sz - 1), n < sz ? sz - n : 1,
+	    "offered");
+	for (i = 0; i < ch->nversions && n < sz; i++)
+		if ((v = tls_version_name(ch->versions[i])) != NULL)
+			n += (size_t)snprintf(h + n, sz - n, " %s", v);
+	if (n < sz)
+		snprintf(h + n, sz - n, ", %zu suite%s", ch->nsuites,
+		    ch->nsuites == 1 ? "" : "s");
 }
 
 static void
