@@ -30,6 +30,7 @@ static void	dt_feed(struct dflow *, enum reasm_dir, const uint8_t *,
 		    size_t, mt_time);
 static bool	dt_must_hold(const struct dflow *, enum reasm_dir);
 static void	dt_give_held(struct dflow *, enum reasm_dir);
+static void	dt_free_held(struct dflow *, int);
 
 bool
 df_tls_begin(struct dflow *f, enum dtls mode, mt_time t)
@@ -308,11 +309,8 @@ dt_after(struct dflow *f, mt_time t)
 	if (s->drop) {
 		tls_conn_free(s->tc);
 		s->tc = NULL;
-		for (i = 0; i < 2; i++) {
-			free(s->held[i]);
-			s->held[i] = NULL;
-			s->nheld[i] = 0;
-		}
+		for (i = 0; i < 2; i++)
+			dt_free_held(f, i);
 	}
 }
 
@@ -352,9 +350,18 @@ df_tls_bytes(struct dflow *f, enum reasm_dir dir, const uint8_t *p,
 	if (s->tc == NULL)
 		return;
 	if (dt_must_hold(f, dir) && s->nheld[dir] + n <= DEC_TLS_HOLD_HARD) {
-		if (s->held[dir] == NULL && (s->held[dir] =
-		    malloc(DEC_TLS_HOLD_HARD)) == NULL)
-			goto feed;
+		/* The hold is the decoder's memory too: its budget's. */
+		if (s->held[dir] == NULL) {
+			if (!mt_budget_take(&f->d->budget, &f->acct,
+			    DEC_TLS_HOLD_HARD))
+				goto feed;
+			if ((s->held[dir] = malloc(DEC_TLS_HOLD_HARD)) ==
+			    NULL) {
+				mt_budget_give(&f->d->budget, &f->acct,
+				    DEC_TLS_HOLD_HARD);
+				goto feed;
+			}
+		}
 		memcpy(s->held[dir] + s->nheld[dir], p, n);
 		s->nheld[dir] += n;
 		s->theld[dir] = t;
@@ -398,6 +405,19 @@ dt_give_held(struct dflow *f, enum reasm_dir dir)
 	dt_feed(f, dir, b, s->nheld[dir], s->theld[dir]);
 	s->nheld[dir] = 0;
 	free(b);
+	mt_budget_give(&f->d->budget, &f->acct, DEC_TLS_HOLD_HARD);
+}
+
+/* Free direction i's held bytes unfed, and give their budget back. */
+static void
+dt_free_held(struct dflow *f, int i)
+{
+	if (f->tls.held[i] == NULL)
+		return;
+	free(f->tls.held[i]);
+	f->tls.held[i] = NULL;
+	f->tls.nheld[i] = 0;
+	mt_budget_give(&f->d->budget, &f->acct, DEC_TLS_HOLD_HARD);
 }
 
 /* Give what a direction held, then end it. */
@@ -445,8 +465,6 @@ df_tls_free(struct dflow *f)
 
 	tls_conn_free(f->tls.tc);
 	f->tls.tc = NULL;
-	for (i = 0; i < 2; i++) {
-		free(f->tls.held[i]);
-		f->tls.held[i] = NULL;
-	}
+	for (i = 0; i < 2; i++)
+		dt_free_held(f, i);
 }
