@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 struct mktls {
 	SSL_CTX		*cctx, *sctx;
@@ -79,6 +80,7 @@ self_cert(EVP_PKEY *k)
 {
 	X509		*x;
 	X509_NAME	*nm;
+	X509_EXTENSION	*ext;
 
 	if ((x = X509_new()) == NULL)
 		return NULL;
@@ -96,6 +98,15 @@ self_cert(EVP_PKEY *k)
 	    (const unsigned char *)"mkpcap.mail.test", -1, -1, 0);
 	X509_set_issuer_name(x, nm);
 	X509_set_pubkey(x, k);
+	/* A name and an address, as a server's certificate carries them. */
+	if ((ext = X509V3_EXT_conf_nid(NULL, NULL, NID_subject_alt_name,
+	    "DNS:mkpcap.mail.test, IP:192.0.2.110")) == NULL ||
+	    X509_add_ext(x, ext, -1) != 1) {
+		X509_EXTENSION_free(ext);
+		X509_free(x);
+		return NULL;
+	}
+	X509_EXTENSION_free(ext);
 	if (X509_sign(x, k, EVP_sha256()) == 0) {
 		X509_free(x);
 		return NULL;

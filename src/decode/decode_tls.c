@@ -266,6 +266,7 @@ dt_certificate(void *arg, const struct tls_cert *c, mt_time t)
 	r->has_cert = true;
 	trace_str(r->subject, sizeof(r->subject), c->subject);
 	trace_str(r->issuer, sizeof(r->issuer), c->issuer);
+	trace_str(r->sans, sizeof(r->sans), c->sans);
 	trace_str(r->serial, sizeof(r->serial), c->serial);
 	r->not_before = c->not_before;
 	r->not_after = c->not_after;

@@ -7,6 +7,7 @@
  */
 #include "tls.h"
 #include "tls_int.h"
+#include "x509_facts.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -235,64 +236,12 @@ tls_parse_server_hello(const uint8_t *p, size_t n, struct tls_server_hello *h)
 	return rd_done(&r) ? 0 : -1;
 }
 
-/* A name as RFC 2253 says, as the probe records it (net.c's tls_name). */
-static void
-cert_name(char *dst, size_t sz, const X509_NAME *nm)
-{
-	BIO	*b;
-	char	*p;
-	long	 n;
-
-	dst[0] = '\0';
-	if (nm == NULL || (b = BIO_new(BIO_s_mem())) == NULL)
-		return;
-	if (X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253) >= 0 &&
-	    (n = BIO_get_mem_data(b, &p)) > 0)
-		mt_copy_printable(dst, sz, p, (size_t)n);
-	BIO_free(b);
-}
-
-static void
-cert_serial(char *dst, size_t sz, const ASN1_INTEGER *a)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*d;
-	size_t			 o = 0;
-	int			 i, n;
-
-	dst[0] = '\0';
-	if (a == NULL)
-		return;
-	d = ASN1_STRING_get0_data(a);
-	n = ASN1_STRING_length(a);
-	if (ASN1_STRING_type(a) == V_ASN1_NEG_INTEGER && o + 1 < sz)
-		dst[o++] = '-';
-	for (i = 0; i < n && o + 2 < sz; i++) {
-		dst[o++] = hex[d[i] >> 4];
-		dst[o++] = hex[d[i] & 15];
-	}
-	dst[o] = '\0';
-}
-
-static int64_t
-cert_time(const ASN1_TIME *t)
-{
-	ASN1_TIME	*e;
-	int		 day = 0, sec = 0;
-
-	if (t == NULL || (e = ASN1_TIME_set(NULL, 0)) == NULL)
-		return 0;
-	if (ASN1_TIME_diff(&day, &sec, e, t) != 1)
-		day = sec = 0;
-	ASN1_TIME_free(e);
-	return (int64_t)day * 86400 + sec;
-}
-
 int
 tls_parse_certificate(const uint8_t *p, size_t n, bool tls13,
     struct tls_cert *c)
 {
 	struct rd		 r, list, one, ext;
+	struct rec_tls		 xf;
 	const unsigned char	*der;
 	X509			*x;
 	size_t			 len;
@@ -316,12 +265,16 @@ tls_parse_certificate(const uint8_t *p, size_t n, bool tls13,
 	der = one.p;
 	if ((x = d2i_X509(NULL, &der, one.end - one.p)) == NULL)
 		return -1;
-	cert_name(c->subject, sizeof(c->subject), X509_get_subject_name(x));
-	cert_name(c->issuer, sizeof(c->issuer), X509_get_issuer_name(x));
-	cert_serial(c->serial, sizeof(c->serial), X509_get0_serialNumber(x));
-	c->not_before = cert_time(X509_get0_notBefore(x));
-	c->not_after = cert_time(X509_get0_notAfter(x));
+	/* The probe's own writer of these fields (src/x509). */
+	memset(&xf, 0, sizeof(xf));
+	(void)mt_x509_facts(x, &xf);
 	X509_free(x);
+	memcpy(c->subject, xf.subject, sizeof(c->subject));
+	memcpy(c->issuer, xf.issuer, sizeof(c->issuer));
+	memcpy(c->sans, xf.sans, sizeof(c->sans));
+	memcpy(c->serial, xf.serial, sizeof(c->serial));
+	c->not_before = xf.not_before;
+	c->not_after = xf.not_after;
 	c->chain_len = 1;
 	for (;;) {
 		if (tls13) {

@@ -123,6 +123,7 @@ struct tls_server_hello {
 struct tls_cert {
 	char		 subject[MT_TLS_NAME_HARD];	/* RFC 2253 */
 	char		 issuer[MT_TLS_NAME_HARD];
+	char		 sans[MT_TLS_SANS_HARD];	/* "DNS:a, IP:1.2.3.4" */
 	char		 serial[MT_TLS_SERIAL_HARD];	/* hex, upper case */
 	int64_t		 not_before;			/* seconds since the epoch */
 	int64_t		 not_after;
