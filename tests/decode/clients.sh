@@ -13,6 +13,7 @@ set -u
 MT=$1 LCAP=$2 DWORK=$3 PWORK=$4 OUT=$5/decode-clients
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
+. "$here/steps.sh"
 . "$DWORK/env"
 . "$PWORK/env"
 rm -rf "$OUT"
@@ -126,12 +127,6 @@ check "one session per client run (${#clients[@]})" \
 
 # What each client sends: "event int opr" of every command/response record.
 declare -A want
-G3="0xAD92 connect-mail-server|0xAD93 connect-mail-server +OK"
-G5="0xAD14 connect-mail-server|0xAD15 connect-mail-server 220"
-CAPA="0xAD8E CAPA|0xAD8F CAPA +OK"
-CRAM3="0xAD8E AUTH CRAM-MD5|0xAD8F AUTH CRAM-MD5 +|0xAD90 AUTH DATA|0xAD91 AUTH DATA +OK"
-Q3="0xAD90 QUIT|0xAD91 QUIT +OK"
-Q5="0xAD12 QUIT|0xAD13 QUIT 221"
 ENV5() { echo "0xAD10 MAIL FROM:<$1>$2|0xAD11 MAIL FROM:<$1>$2 250|0xAD10 RCPT TO:<$POSTFIX_RCPT>|0xAD11 RCPT TO:<$POSTFIX_RCPT> 250|0xAD10 DATA|0xAD11 DATA 354|0xAD12 .|0xAD13 . 250"; }
 # curl 7.88: CAPA, the strongest SASL mechanism offered (CRAM-MD5), then
 # RETR n or LIST, QUIT.
@@ -154,19 +149,10 @@ want[fetchmail]="$FM|$Q3"
 # Anomalies these clients are known to cause (extended regex; none so far).
 KNOWN_ANOMALIES='^$'
 
-# pairs N: the command/response records of session N as "event int opr".
-pairs() {
-	awk -F '  ' -v s="S$1#" '
-	index($2, s) == 1 && $3 ~ /^0xAD(8E|8F|9[0-3]|1[0-5])$/ {
-		out = $3 " " $6
-		if ($7 ~ /^opr=/) out = out " " substr($7, 5)
-		print out
-	}' "$OUT/decoded.txt"
-}
 k=0
 for c in "${clients[@]}"; do
 	k=$((k + 1))
-	pairs $k >"$OUT/$c.got"
+	pairs "$OUT/decoded.txt" $k >"$OUT/$c.got"
 	tr '|' '\n' <<<"${want[$c]}" >"$OUT/$c.want"
 	diff "$OUT/$c.want" "$OUT/$c.got" >"$OUT/$c.diff" 2>&1
 	T_SHOW=$OUT/$c.diff

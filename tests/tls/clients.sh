@@ -12,6 +12,7 @@ set -u
 MT=$1 LCAP=$2 DWORK=$3 PWORK=$4 CERTS=$5 OUT=$6/tls-clients
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
+. "$here/../decode/steps.sh"
 . "$DWORK/env"
 . "$PWORK/env"
 rm -rf "$OUT"
@@ -84,28 +85,14 @@ check "one session per client run (${#clients[@]})" \
     test "$(sed -n 's/^[^ ]*  S\([0-9]*\)#.*/\1/p' "$OUT/decoded.txt" | sort -un | wc -l)" = ${#clients[@]}
 
 declare -A want
-G3="0xAD92 connect-mail-server|0xAD93 connect-mail-server +OK"
-G5="0xAD14 connect-mail-server|0xAD15 connect-mail-server 220"
-CAPA="0xAD8E CAPA|0xAD8F CAPA +OK"
-CRAM3="0xAD8E AUTH CRAM-MD5|0xAD8F AUTH CRAM-MD5 +|0xAD90 AUTH DATA|0xAD91 AUTH DATA +OK"
-Q3="0xAD90 QUIT|0xAD91 QUIT +OK"
-Q5="0xAD12 QUIT|0xAD13 QUIT 221"
 want[py-pop3s]="$G3|0xAD8E USER bob|0xAD8F USER bob +OK|0xAD90 PASS|0xAD91 PASS +OK|0xAD90 STAT|0xAD91 STAT +OK|0xAD8E LIST|0xAD8F LIST +OK|0xAD8E RETR 1|0xAD8F RETR 1 +OK|$Q3"
 # smtplib: EHLO, STARTTLS, EHLO again, login() with CRAM-MD5, the message.
 want[py-starttls]="$G5|0xAD10 EHLO py.test|0xAD11 EHLO py.test 250|0xAD10 STARTTLS|0xAD11 STARTTLS 220|0xAD10 EHLO py.test|0xAD11 EHLO py.test 250|0xAD10 AUTH CRAM-MD5|0xAD11 AUTH CRAM-MD5 334|0xAD12 SEND USER PASS|0xAD13 SEND USER PASS 235|0xAD10 MAIL FROM:<$POSTFIX_RCPT> size=31|0xAD11 MAIL FROM:<$POSTFIX_RCPT> size=31 250|0xAD10 RCPT TO:<$POSTFIX_RCPT>|0xAD11 RCPT TO:<$POSTFIX_RCPT> 250|0xAD10 DATA|0xAD11 DATA 354|0xAD12 .|0xAD13 . 250|$Q5"
 want[curl-pop3s]="$G3|$CAPA|$CRAM3|0xAD8E RETR 1|0xAD8F RETR 1 +OK|$Q3"
-pairs() {
-	awk -F '  ' -v s="S$1#" '
-	index($2, s) == 1 && $3 ~ /^0xAD(8E|8F|9[0-3]|1[0-5])$/ {
-		out = $3 " " $6
-		if ($7 ~ /^opr=/) out = out " " substr($7, 5)
-		print out
-	}' "$OUT/decoded.txt"
-}
 k=0
 for c in "${clients[@]}"; do
 	k=$((k + 1))
-	pairs $k >"$OUT/$c.got"
+	pairs "$OUT/decoded.txt" $k >"$OUT/$c.got"
 	tr '|' '\n' <<<"${want[$c]}" >"$OUT/$c.want"
 	diff "$OUT/$c.want" "$OUT/$c.got" >"$OUT/$c.diff" 2>&1
 	T_SHOW=$OUT/$c.diff
