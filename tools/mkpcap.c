@@ -340,6 +340,9 @@ line(struct mk *mk, char *s)
 		mk->snaplen = strcmp(arg, "off") == 0 ? 0 :
 		    (size_t)num(mk, arg, MK_SNAPLEN);
 	} else if (strcmp(kw, "flow") == 0) {
+		/* a TLS session is its flow's: a new flow has none */
+		mktls_free(mk->tls);
+		mk->tls = NULL;
 		flow(mk, s);
 	} else if (strcmp(kw, "seq-c2s") == 0 || strcmp(kw, "seq-s2c") == 0) {
 		need_flow(mk);

@@ -30,9 +30,7 @@ static void	 df_gap(void *, enum reasm_dir, uint64_t, mt_time);
 static void	 df_anomaly(void *, enum an, const char *, mt_time);
 static void	 df_fin(void *, enum reasm_dir, mt_time);
 static void	 df_close(void *, enum reasm_close, mt_time);
-static void	 df_start(struct dflow *, mt_time);
 static void	 df_unseen_end(struct dflow *, mt_time);
-static void	 df_skipped(struct dflow *);
 static void	 df_done(struct dflow *);
 static void	 df_on_step(void *, const struct step *);
 static void	 df_on_command(void *, int, bool, unsigned, mt_time);
@@ -256,7 +254,7 @@ df_new(void *arg, const struct flow_id *id, mt_time t)
  * "after" point waits for its facts, the model starts when the handshake
  * ended with keys.
  */
-static void
+void
 df_start(struct dflow *f, mt_time t)
 {
 	struct decoder	*d = f->d;
@@ -267,8 +265,8 @@ df_start(struct dflow *f, mt_time t)
 	f->p = f->proto == PROTO_POP3 ? &df_pop3 : &df_smtp;
 	trace_fork(d->master, &f->tr, ++d->sessions, f->client, f->server);
 	d->stats.sessions++;
-	tls = f->kind == DK_TLS && !f->refused &&
-	    df_tls_begin(f, DT_IMPLICIT, t);
+	tls = f->kind == DK_TLS && !f->refused && (f->tls.tc != NULL ||
+	    df_tls_begin(f, DT_IMPLICIT, t));
 	if (f->have_syn) {
 		/* 0xAD82/0xAD06: the timeouts are not on the wire. */
 		if (inet_ntop(f->id.af == 6 ? AF_INET6 : AF_INET, f->id.saddr,
@@ -369,7 +367,7 @@ df_handshake(void *user, int stage, mt_time t)
  * first, with the models' own framer and parsers (sniff.h: positive
  * evidence from the client is needed).
  */
-static enum dkind
+enum dkind
 df_sniff(struct dflow *f)
 {
 	struct sniff_in	in;
@@ -399,7 +397,7 @@ df_sniff(struct dflow *f)
 }
 
 /* A flow with data was not decoded: count it, and its server port. */
-static void
+void
 df_skipped(struct dflow *f)
 {
 	struct dec_skipped	*k = f->kind == DK_TLS_UNLISTED ?
@@ -426,6 +424,10 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 	if (f->kind == DK_IGNORE || f->kind == DK_TLS_UNLISTED ||
 	    f->encrypted)
 		return;
+	if (f->kind == DK_TLS_PROBE) {
+		df_tls_bytes(f, dir, p, n, t);
+		return;
+	}
 	if (f->kind == DK_UNKNOWN) {
 		take = DEC_SNIFF_HARD - f->nsniff[dir];
 		if (take > n)
@@ -437,6 +439,13 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 		memcpy(f->sniff[dir] + f->nsniff[dir], p, take);
 		f->nsniff[dir] += take;
 		f->kind = df_sniff(f);
+		if (f->kind == DK_TLS_UNLISTED && f->d->o.keys != NULL &&
+		    df_tls_probe(f, t)) {
+			/* what was sniffed went in; the rest follows it */
+			if (n > take)
+				df_tls_bytes(f, dir, p + take, n - take, t);
+			return;
+		}
 		if (f->kind == DK_IGNORE || f->kind == DK_TLS_UNLISTED) {
 			df_skipped(f);
 			return;
@@ -661,6 +670,11 @@ df_close(void *user, enum reasm_close why, mt_time t)
 	if (f->kind == DK_UNKNOWN && (f->nsniff[0] > 0 || f->nsniff[1] > 0)) {
 		f->kind = DK_IGNORE;
 		df_skipped(f);
+	} else if (f->kind == DK_TLS_PROBE) {
+		/* no plaintext line said what it was: as without keys */
+		f->kind = DK_TLS_UNLISTED;
+		df_skipped(f);
+		df_tls_free(f);
 	}
 	if (!f->session_open) {
 		free(f);

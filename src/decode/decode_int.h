@@ -44,6 +44,8 @@ struct dtls_state {
 	bool		 drop;		/* free tc once the layer returns */
 	bool		 ended[2];	/* tls_conn_end() given */
 	bool		 seen_ch, seen_sh;
+	bool		 est;		/* probing: the handshake ended at t_est */
+	mt_time		 t_est;
 	mt_time		 t_hello;	/* the first ClientHello */
 	/* the ClientHello's cleartext: "sni NAME; offered V1 V2, N suites" */
 	char		 hello[MT_TLS_NAME_HARD + 96];
@@ -62,7 +64,10 @@ enum dkind {
 	DK_MAIL,		/* POP3 or SMTP through the model */
 	DK_TLS,			/* implicit TLS: connection-level records only */
 	DK_IGNORE,		/* not mail */
-	DK_TLS_UNLISTED		/* TLS on a port no option names: not decoded */
+	DK_TLS_UNLISTED,	/* TLS on a port no option names: not decoded */
+	DK_TLS_PROBE		/* TLS on such a port, with key logs: the
+				   layer runs, the first plaintext lines
+				   decide the protocol (decode_tls.c) */
 };
 
 struct df_proto;
@@ -159,6 +164,12 @@ void	df_point_tls(struct dflow *, unsigned ev, int rc, mt_time t, mt_time t0,
 	    const char *intf, const struct rec_tls *tls);
 /* The model starts at t (conv_new()); what was sniffed is replayed. */
 void	df_model(struct dflow *, mt_time t);
+/* The protocol is known: the session opens (decode.c). */
+void	df_start(struct dflow *, mt_time t);
+/* What the sniffed bytes say the flow is (DK_UNKNOWN: not yet). */
+enum dkind df_sniff(struct dflow *);
+/* A flow with data is not decoded: counted, with its server port. */
+void	df_skipped(struct dflow *);
 
 /*
  * The TLS layer (decode_tls.c).  df_tls_begin(): the flow's bytes go
@@ -183,6 +194,14 @@ void	df_tls_command(struct dflow *, unsigned ev_after);
 bool	df_tls_defer(struct dflow *, enum an, const char *, mt_time);
 /* A positive STLS / STARTTLS reply (verb) at t: the switch. */
 void	df_tls_switch(struct dflow *, const char *verb, mt_time t);
+/*
+ * TLS on an unlisted port, key logs given: the flow (DK_TLS_PROBE) goes
+ * through the layer with no session open; what was sniffed is fed to it,
+ * and the first plaintext lines pick the protocol as cleartext's do
+ * (then the session opens as on a port of implicit TLS, its records the
+ * same), or the flow is skipped as without keys.  False: no layer.
+ */
+bool	df_tls_probe(struct dflow *, mt_time t);
 
 /*
  * What one protocol's file gives the shared part of the decoder: the events

@@ -31,6 +31,9 @@ static void	dt_feed(struct dflow *, enum reasm_dir, const uint8_t *,
 static bool	dt_must_hold(const struct dflow *, enum reasm_dir);
 static void	dt_give_held(struct dflow *, enum reasm_dir);
 static void	dt_free_held(struct dflow *, int);
+static void	dt_sniff(struct dflow *, enum reasm_dir, const uint8_t *,
+		    size_t, mt_time);
+static void	dt_give_up(struct dflow *);
 
 bool
 df_tls_begin(struct dflow *f, enum dtls mode, mt_time t)
@@ -53,6 +56,80 @@ df_tls_begin(struct dflow *f, enum dtls mode, mt_time t)
 	if ((f->tls.tc = tls_conn_new(&env, NULL)) == NULL)
 		return false;
 	return true;
+}
+
+bool
+df_tls_probe(struct dflow *f, mt_time t)
+{
+	uint8_t		 raw[2][DEC_SNIFF_HARD];
+	size_t		 nraw[2];
+	mt_time		 traw[2];
+	int		 i, first = f->first_dir == REASM_S2C ? 1 : 0;
+
+	if (!df_tls_begin(f, DT_IMPLICIT, t))
+		return false;
+	f->kind = DK_TLS_PROBE;
+	/* The sniff buffers are the plaintext's from now on. */
+	for (i = 0; i < 2; i++) {
+		nraw[i] = f->nsniff[i];
+		traw[i] = f->tsniff[i];
+		memcpy(raw[i], f->sniff[i], nraw[i]);
+		f->nsniff[i] = 0;
+	}
+	for (i = 0; i < 2; i++) {
+		int	dir = i == 0 ? first : 1 - first;
+
+		if (nraw[dir] > 0)
+			df_tls_bytes(f, (enum reasm_dir)dir, raw[dir],
+			    nraw[dir], traw[dir]);
+	}
+	return true;
+}
+
+/*
+ * Probing: the plaintext is sniffed as cleartext is.  Mail: the session
+ * opens as on a port of implicit TLS (df_start()), its TLS record at the
+ * handshake's end, and the model gets what was sniffed; anything else: the
+ * flow is skipped.
+ */
+static void
+dt_sniff(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
+    mt_time t)
+{
+	size_t	take = DEC_SNIFF_HARD - f->nsniff[dir];
+
+	if (take > n)
+		take = n;
+	if (f->nsniff[0] == 0 && f->nsniff[1] == 0)
+		f->first_dir = dir;
+	if (f->nsniff[dir] == 0)
+		f->tsniff[dir] = t;
+	memcpy(f->sniff[dir] + f->nsniff[dir], p, take);
+	f->nsniff[dir] += take;
+	switch (df_sniff(f)) {
+	case DK_UNKNOWN:
+		return;
+	case DK_MAIL:
+		break;
+	default:
+		dt_give_up(f);
+		return;
+	}
+	f->kind = DK_TLS;
+	df_start(f, t);
+	dt_open(f, true, f->tls.est ? f->tls.t_est : t);
+	if (n > take)
+		dt_plain(f, (enum tls_dir)dir, p + take, n - take, t);
+}
+
+/* Probing ended with no mail found: skipped as without keys. */
+static void
+dt_give_up(struct dflow *f)
+{
+	f->kind = DK_TLS_UNLISTED;
+	f->nsniff[0] = f->nsniff[1] = 0;
+	f->tls.drop = true;
+	df_skipped(f);
 }
 
 /*
@@ -91,6 +168,10 @@ dt_open(struct dflow *f, bool up, mt_time t)
 	struct rec_tls		*facts = s->have_facts ? &s->facts : NULL;
 	size_t			 i;
 
+	if (f->kind == DK_TLS_PROBE) {
+		dt_give_up(f);	/* no plaintext: the protocol is unknown */
+		return;
+	}
 	if (s->open)
 		return;
 	s->open = true;
@@ -145,6 +226,10 @@ dt_plain(void *arg, enum tls_dir dir, const uint8_t *p, size_t n, mt_time t)
 {
 	struct dflow	*f = arg;
 
+	if (f->kind == DK_TLS_PROBE) {
+		dt_sniff(f, (enum reasm_dir)dir, p, n, t);
+		return;
+	}
 	if (!f->tls.up || f->tls.dead || f->cv == NULL)
 		return;
 	/* As for cleartext: after the client's FIN, nobody reads this. */
@@ -159,6 +244,13 @@ dt_established(void *arg, enum tls_dir dir, mt_time t)
 	struct dflow	*f = arg;
 
 	(void)dir;
+	if (f->kind == DK_TLS_PROBE) {
+		/* the session's records wait for the protocol */
+		if (!f->tls.est)
+			f->tls.t_est = t;
+		f->tls.est = true;
+		return;
+	}
 	if (!f->tls.open)
 		dt_open(f, true, t);
 }

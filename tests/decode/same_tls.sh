@@ -82,6 +82,11 @@ check "editcap made a pcapng with the secrets" test -s "$OUT/dsb.pcapng"
 "$MT" decode --level advanced --format jsonl "${ports[@]}" "$OUT/dsb.pcapng" \
     >"$OUT/dsb.jsonl" 2>"$OUT/dsb.err"
 check "decode of the pcapng with its DSB exits 0" test $? = 0
+# No port named at all: with the key log, TLS on those ports is found by
+# its first plaintext lines, and cleartext by its own (sniff.h).
+"$MT" decode --level advanced --format jsonl --keylog "$KL" "$OUT/cap.pcap" \
+    >"$OUT/unlisted.jsonl" 2>"$OUT/unlisted.err"
+check "decode --keylog with no --port exits 0" test $? = 0
 dropmeta() { sed 's/"run":[0-9]*,//; s/"time":"[^"]*",//'; }
 T_SHOW=$OUT/dsb.diff
 diff <(dropmeta <"$OUT/decoded.jsonl") <(dropmeta <"$OUT/dsb.jsonl") >"$OUT/dsb.diff" 2>&1
@@ -109,6 +114,11 @@ for r in "${runs[@]}"; do
 	diff "$OUT/$r.fwant" "$OUT/$r.fgot" >"$OUT/$r.fdiff" 2>&1
 	check "$r: the TLS facts' version and cipher on the probe's record" \
 	    test -s "$OUT/$r.fwant" -a ! -s "$OUT/$r.fdiff"
+	grep -F -- "$client" "$OUT/unlisted.jsonl" | fields >"$OUT/$r.ugot"
+	T_SHOW=$OUT/$r.udiff
+	diff "$OUT/$r.want" "$OUT/$r.ugot" >"$OUT/$r.udiff" 2>&1
+	check "$r: on ports no option names, the same records" \
+	    test -s "$OUT/$r.want" -a ! -s "$OUT/$r.udiff"
 	grep -F -- "$client" "$OUT/nokey.jsonl" >"$OUT/$r.nokey"
 	T_SHOW=$OUT/$r.nokey
 	check "$r: without the key log, encrypted as before" \
@@ -117,6 +127,8 @@ for r in "${runs[@]}"; do
 done
 T_SHOW=$OUT/decoded.jsonl
 check "no tls_ anomaly with the key log" test -z "$(grep '"anomaly":"tls_' "$OUT/decoded.jsonl")"
+T_SHOW=$OUT/unlisted.err
+check "with the key log and no --port, nothing was left undecoded" test ! -s "$OUT/unlisted.err"
 check "the -12 runs were TLS 1.2, the others TLS 1.3" \
     test "$(cat "$OUT"/*-12.jsonl | grep -c '"tls_version":"TLSv1.2"')" = 4 \
     -a "$(cat "$OUT"/pop3s.jsonl "$OUT"/pop3-stls.jsonl "$OUT"/smtps-login.jsonl "$OUT"/sub-starttls-plain.jsonl | grep -c '"tls_version":"TLSv1.3"')" = 4
