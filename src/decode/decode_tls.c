@@ -24,6 +24,7 @@ static void	dt_client_hello(void *, const struct tls_client_hello *,
 static void	dt_server_hello(void *, const struct tls_server_hello *,
 		    mt_time);
 static void	dt_certificate(void *, const struct tls_cert *, mt_time);
+static void	dt_group(void *, uint16_t, mt_time);
 static void	dt_open(struct dflow *, bool, mt_time);
 static void	dt_after(struct dflow *, mt_time);
 static void	dt_feed(struct dflow *, enum reasm_dir, const uint8_t *,
@@ -48,6 +49,7 @@ df_tls_begin(struct dflow *f, enum dtls mode, mt_time t)
 	env.client_hello = dt_client_hello;
 	env.server_hello = dt_server_hello;
 	env.certificate = dt_certificate;
+	env.group = dt_group;
 	env.arg = f;
 	env.keys = f->d->o.keys;
 	f->acct.b = &f->d->budget;
@@ -366,6 +368,20 @@ dt_certificate(void *arg, const struct tls_cert *c, mt_time t)
 	/* days left at the capture's time; the decoder verifies nothing */
 	left = c->not_after - t / 1000000;
 	r->days_left = left >= 0 ? left / 86400 : -((-left + 86399) / 86400);
+}
+
+/* The key exchange's group, named as the probe names it. */
+static void
+dt_group(void *arg, uint16_t group, mt_time t)
+{
+	struct dflow	*f = arg;
+	char		 buf[16];
+
+	(void)t;
+	if (!f->tls.have_facts)
+		return;		/* no ServerHello: not this session's */
+	trace_str(f->tls.facts.group, sizeof(f->tls.facts.group),
+	    tls_group_name(group, buf, sizeof(buf)));
 }
 
 /*

@@ -38,6 +38,8 @@ struct tg {
 	size_t		 nsent[2], scap[2];
 	uint16_t	 suite;		/* what was negotiated; 0: failed */
 	int		 version;
+	char		 group[64];	/* its group as the probe names it
+					   (src/net/net.c): "" none */
 	bool		 ok;		/* the handshake completed */
 };
 
@@ -54,6 +56,7 @@ struct tg_opt {
 	bool		 keyupdate;	/* SSL_key_update halfway */
 	bool		 shutdown;	/* close_notify both ways */
 	bool		 renegotiate;	/* TLS 1.2: the client renegotiates halfway */
+	bool		 dhe;		/* the server has DH parameters (DHE) */
 };
 
 static EVP_PKEY	*tg_eckey, *tg_rsakey;
@@ -219,6 +222,19 @@ tg_talk(struct tg *g, SSL *c, SSL *s, BIO *cw, BIO *cr, BIO *sw, BIO *sr,
 	}
 }
 
+/* The negotiated group's name, exactly as the probe finds it (net.c). */
+static void
+tg_group(struct tg *g, SSL *c)
+{
+	const char	*name = NULL;
+	int		 nid;
+
+	nid = SSL_get_negotiated_group(c);
+	if (nid > 0 && (name = SSL_group_to_name(c, nid)) == NULL)
+		name = OBJ_nid2sn(nid);
+	snprintf(g->group, sizeof(g->group), "%s", name != NULL ? name : "");
+}
+
 static void
 tg_make(struct tg *g, const struct tg_opt *o)
 {
@@ -256,6 +272,8 @@ tg_make(struct tg *g, const struct tg_opt *o)
 		tg_die("client groups");
 	if (o->sgroups != NULL && SSL_CTX_set1_groups_list(sctx, o->sgroups) != 1)
 		tg_die("server groups");
+	if (o->dhe)
+		SSL_CTX_set_dh_auto(sctx, 1);
 	if (o->renegotiate)		/* off by default since OpenSSL 3.0 */
 		SSL_CTX_set_options(sctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
 	c = SSL_new(cctx);
@@ -289,6 +307,7 @@ tg_make(struct tg *g, const struct tg_opt *o)
 	if (g->ok) {
 		g->suite = SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(c));
 		g->version = SSL_version(c);
+		tg_group(g, c);
 		tg_talk(g, c, s, cw, cr, sw, sr, o->app / 2, ns / 2);
 		if (o->keyupdate) {
 			if (SSL_key_update(c, SSL_KEY_UPDATE_REQUESTED) != 1)
