@@ -26,6 +26,16 @@ enum dtls {
 	DT_SWITCH		/* after STLS / STARTTLS: its "after" record */
 };
 
+/*
+ * Which hello the layer waits for (decode_tls.c's hold): the side that
+ * speaks next in the handshake has its bytes fed, the other side's wait.
+ */
+enum dtls_wait {
+	DW_CH,			/* a ClientHello: the server's bytes wait */
+	DW_SH,			/* its ServerHello: the client's bytes wait */
+	DW_NONE			/* the ServerHello was fed: nothing waits */
+};
+
 /* A TLS anomaly said once the session's TLS record is out. */
 struct dtls_an {
 	enum an		 an;
@@ -43,7 +53,8 @@ struct dtls_state {
 					   encrypted, open steps unseen */
 	bool		 drop;		/* free tc once the layer returns */
 	bool		 ended[2];	/* tls_conn_end() given */
-	bool		 seen_ch, seen_sh;
+	bool		 seen_ch;	/* a ClientHello was seen */
+	enum dtls_wait	 wait;		/* a HelloRetryRequest: DW_CH again */
 	bool		 est;		/* probing: the handshake ended at t_est */
 	mt_time		 t_est;
 	mt_time		 t_hello;	/* the first ClientHello */

@@ -312,6 +312,8 @@ dt_client_hello(void *arg, const struct tls_client_hello *ch, mt_time t)
 	if (!f->tls.seen_ch)
 		f->tls.t_hello = t;
 	f->tls.seen_ch = true;
+	if (f->tls.wait == DW_CH)
+		f->tls.wait = DW_SH;
 	/* What the client offered, for the record of a session not decrypted. */
 	if (ch->sni[0] != '\0')
 		n = (size_t)snprintf(h, sz, "sni %s; ", ch->sni);
@@ -334,9 +336,13 @@ dt_server_hello(void *arg, const struct tls_server_hello *sh, mt_time t)
 	const char	*v;
 
 	(void)t;
-	if (sh->hrr)
+	if (sh->hrr) {
+		/* The client answers with a second ClientHello, the server
+		 * with the real ServerHello: the server's bytes wait again. */
+		f->tls.wait = DW_CH;
 		return;
-	f->tls.seen_sh = true;
+	}
+	f->tls.wait = DW_NONE;
 	if (!f->tls.have_facts) {
 		memset(r, 0, sizeof(*r));
 		r->connect_us = -1;
@@ -428,8 +434,9 @@ dt_after(struct dflow *f, mt_time t)
  * a client record behind the server's ServerHello can come first when the
  * server's segment waited for a hole.  Until the other side's hello was
  * fed, a direction's bytes wait: the server's before the ClientHello, the
- * client's after it before the ServerHello (bounded; past the bound they
- * are fed as they come).
+ * client's after it before the ServerHello; after a HelloRetryRequest the
+ * server's again, until the second ClientHello (bounded; past the bound
+ * they are fed as they come).
  */
 static bool
 dt_must_hold(const struct dflow *f, enum reasm_dir dir)
@@ -438,7 +445,7 @@ dt_must_hold(const struct dflow *f, enum reasm_dir dir)
 
 	if (s->open)
 		return false;
-	return dir == REASM_S2C ? !s->seen_ch : s->seen_ch && !s->seen_sh;
+	return s->wait == (dir == REASM_S2C ? DW_CH : DW_SH);
 }
 
 static void
