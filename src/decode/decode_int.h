@@ -55,6 +55,7 @@ struct dtls_state {
 	bool		 ended[2];	/* tls_conn_end() given */
 	bool		 seen_ch;	/* a ClientHello was seen */
 	enum dtls_wait	 wait;		/* a HelloRetryRequest: DW_CH again */
+	bool		 hold_refused[2]; /* the budget had no room: said */
 	bool		 est;		/* probing: the handshake ended at t_est */
 	mt_time		 t_est;
 	mt_time		 t_hello;	/* the first ClientHello */

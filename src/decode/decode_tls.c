@@ -30,6 +30,7 @@ static void	dt_after(struct dflow *, mt_time);
 static void	dt_feed(struct dflow *, enum reasm_dir, const uint8_t *,
 		    size_t, mt_time);
 static bool	dt_must_hold(const struct dflow *, enum reasm_dir);
+static void	dt_hold_refused(struct dflow *, enum reasm_dir, mt_time);
 static void	dt_give_held(struct dflow *, enum reasm_dir);
 static void	dt_free_held(struct dflow *, int);
 static void	dt_sniff(struct dflow *, enum reasm_dir, const uint8_t *,
@@ -469,12 +470,15 @@ df_tls_bytes(struct dflow *f, enum reasm_dir dir, const uint8_t *p,
 		/* The hold is the decoder's memory too: its budget's. */
 		if (s->held[dir] == NULL) {
 			if (!mt_budget_take(&f->d->budget, &f->acct,
-			    DEC_TLS_HOLD_HARD))
+			    DEC_TLS_HOLD_HARD)) {
+				dt_hold_refused(f, dir, t);
 				goto feed;
+			}
 			if ((s->held[dir] = malloc(DEC_TLS_HOLD_HARD)) ==
 			    NULL) {
 				mt_budget_give(&f->d->budget, &f->acct,
 				    DEC_TLS_HOLD_HARD);
+				dt_hold_refused(f, dir, t);
 				goto feed;
 			}
 		}
@@ -505,6 +509,24 @@ df_tls_gap(struct dflow *f, enum reasm_dir dir, uint64_t nbytes, mt_time t)
 		return;
 	tls_conn_gap(f->tls.tc, (enum tls_dir)dir, nbytes, t);
 	dt_after(f, t);
+}
+
+/*
+ * The budget has no room to hold dir's bytes: they go to the layer at
+ * once, before the other side's hello, and the layer will most likely
+ * fail on them (tls_bad_record, tls_no_key).  Said first, once a
+ * direction, so that the record names the cause.
+ */
+static void
+dt_hold_refused(struct dflow *f, enum reasm_dir dir, mt_time t)
+{
+	if (f->tls.hold_refused[dir])
+		return;
+	f->tls.hold_refused[dir] = true;
+	dt_anomaly(f, AN_MEM_BUDGET, dir == REASM_S2C ? "no room to hold the "
+	    "server's TLS bytes until the ClientHello: fed at once" :
+	    "no room to hold the client's TLS bytes until the ServerHello: "
+	    "fed at once", t);
 }
 
 /* Give what a direction held, whatever the other side showed. */

@@ -10,6 +10,9 @@
  *   HRR, the server waits for the second ClientHello, and that one is not
  *   held), in capture order and with the second ServerHello before or
  *   after the client's second flight.
+ * - The hold at the budget's limit: many flows hold at once; what all
+ *   flows hold stays within the shared byte budget, and each session
+ *   either decodes or says memory_budget_exceeded.
  */
 #include "check.h"
 #include "decode.h"
@@ -305,9 +308,80 @@ test_hrr(void)
 	tg_free(&g);
 }
 
+#define NFLOWS		64
+#define TOTAL		(1024 * 1024)
+
+/*
+ * The hold at the budget's limit: NFLOWS flows each hold a direction at
+ * once (64 KiB each: 4 MiB wanted) under a budget of 1 MiB.  The
+ * flights: 0 C ClientHello, 1 S ServerHello to Finished, 2 C Finished,
+ * then POP3.  Half the flows: the client's Finished before the
+ * ServerHello; the other half: the server's flight before the ClientHello.
+ */
+static void
+test_budget(void)
+{
+	static const size_t	client_first[] = { 0, 2, 1 };
+	static const size_t	server_first[] = { 1, 0, 2 };
+	struct tg		 g;
+	struct tls_keylog	*kl;
+	struct mt_err		 err;
+	struct rsink		 rs;
+	size_t			 peak;
+	unsigned		 i, decoded, budget;
+	int			 v;
+
+	make(&g, false);
+	CHECK(dirs_are(&g, "CSCS"));
+	if ((kl = tls_keylog_new(&err)) == NULL ||
+	    tls_keylog_add_text(kl, g.keylog, g.klen, "test", &err) != 0)
+		tg_die("key log");
+	for (v = 0; v < 2; v++) {
+		const size_t	*ord = v == 0 ? client_first : server_first;
+
+		/*
+		 * Unbounded: every flow holds (the holds are in the budget:
+		 * the peak has them all) and every session decodes.
+		 */
+		peak = run(&g, kl, ord, 3, NFLOWS, SIZE_MAX / 2, &rs);
+		show(&rs, "unbounded");
+		CHECK(all_decoded(&rs, NFLOWS, "x25519"));
+		CHECK(peak >= (size_t)NFLOWS * DEC_TLS_HOLD_HARD);
+
+		/*
+		 * 1 MiB: the peak stays within it; a flow whose hold found
+		 * no room says so (its bytes went in at once, out of order:
+		 * it does not decode), every other decodes.
+		 */
+		peak = run(&g, kl, ord, 3, NFLOWS, TOTAL, &rs);
+		printf("%s first: peak %zu of %d bytes\n", v == 0 ? "client" :
+		    "server", peak, TOTAL);
+		CHECK(peak <= TOTAL);
+		CHECK(rs.nsess == NFLOWS);
+		decoded = budget = 0;
+		for (i = 1; i <= NFLOWS; i++) {
+			if (rs.s[i].quit_ok && rs.s[i].nan == 0)
+				decoded++;
+			else if (rs.s[i].budget > 0)
+				budget++;
+			else
+				fprintf(stderr, "session %u: %s\n", i,
+				    rs.s[i].first_an);
+		}
+		printf("  %u decoded, %u memory_budget_exceeded\n", decoded,
+		    budget);
+		CHECK(decoded + budget == NFLOWS);
+		CHECK(decoded >= TOTAL / DEC_TLS_HOLD_HARD / 2);
+		CHECK(budget >= NFLOWS - TOTAL / DEC_TLS_HOLD_HARD);
+	}
+	tls_keylog_free(kl);
+	tg_free(&g);
+}
+
 int
 main(void)
 {
 	test_hrr();
+	test_budget();
 	return check_done();
 }
