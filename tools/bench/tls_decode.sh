@@ -12,7 +12,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # usage: tls_decode.sh BUILD [N] [REPS]
 set -eu
-command -v perf >/dev/null || { echo "tls_decode.sh: needs perf (apt-get install linux-perf)" >&2; exit 2; }
+# perf stat (package linux-perf) times each run
+if ! command -v perf >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y linux-perf >/dev/null ||
+	    { echo "tls_decode.sh: cannot install linux-perf" >&2; exit 2; }
+fi
 B=${1:?usage: tls_decode.sh BUILD [N] [REPS]} N=${2:-4000} REPS=${3:-5}
 MT=$B/src/cli/mailtrace MK=$B/tools/mkpcap
 T=$(mktemp -d)
