@@ -16,6 +16,7 @@
 #define DEC_SNIFF_HARD	512	/* bytes held per direction to pick a protocol */
 #define DEC_TLS_HOLD_HARD 65536	/* bytes of a direction held until the other
 				   side's hello was fed (decode_tls.c) */
+#define DEC_TLS_HOLD_MIN 2048	/* a hold's first allocation; it doubles */
 #define DEC_TLS_PEND	4	/* TLS anomalies held until the session's
 				   TLS record is out */
 
@@ -66,6 +67,7 @@ struct dtls_state {
 	/* bytes of a direction that came before the other side's hello */
 	uint8_t		*held[2];
 	size_t		 nheld[2];
+	size_t		 heldcap[2];	/* allocated, from the budget */
 	mt_time		 theld[2];
 	struct dtls_an	 pend[DEC_TLS_PEND];
 	size_t		 npend;

@@ -33,6 +33,7 @@ static bool	dt_must_hold(const struct dflow *, enum reasm_dir);
 static void	dt_hold_refused(struct dflow *, enum reasm_dir, mt_time);
 static void	dt_give_held(struct dflow *, enum reasm_dir);
 static void	dt_free_held(struct dflow *, int);
+static bool	dt_hold_room(struct dflow *, enum reasm_dir, size_t);
 static void	dt_sniff(struct dflow *, enum reasm_dir, const uint8_t *,
 		    size_t, mt_time);
 static void	dt_give_up(struct dflow *);
@@ -467,20 +468,9 @@ df_tls_bytes(struct dflow *f, enum reasm_dir dir, const uint8_t *p,
 	if (s->tc == NULL)
 		return;
 	if (dt_must_hold(f, dir) && s->nheld[dir] + n <= DEC_TLS_HOLD_HARD) {
-		/* The hold is the decoder's memory too: its budget's. */
-		if (s->held[dir] == NULL) {
-			if (!mt_budget_take(&f->d->budget, &f->acct,
-			    DEC_TLS_HOLD_HARD)) {
-				dt_hold_refused(f, dir, t);
-				goto feed;
-			}
-			if ((s->held[dir] = malloc(DEC_TLS_HOLD_HARD)) ==
-			    NULL) {
-				mt_budget_give(&f->d->budget, &f->acct,
-				    DEC_TLS_HOLD_HARD);
-				dt_hold_refused(f, dir, t);
-				goto feed;
-			}
+		if (!dt_hold_room(f, dir, s->nheld[dir] + n)) {
+			dt_hold_refused(f, dir, t);
+			goto feed;
 		}
 		memcpy(s->held[dir] + s->nheld[dir], p, n);
 		s->nheld[dir] += n;
@@ -499,6 +489,37 @@ feed:
 		if (!dt_must_hold(f, od))
 			dt_give_held(f, od);
 	}
+}
+
+/*
+ * Room for need bytes in dir's hold: it grows as bytes come (doubling,
+ * from DEC_TLS_HOLD_MIN, at most DEC_TLS_HOLD_HARD), each growth from the decoder's
+ * byte budget, which the hold is part of.
+ */
+static bool
+dt_hold_room(struct dflow *f, enum reasm_dir dir, size_t need)
+{
+	struct dtls_state	*s = &f->tls;
+	size_t			 cap = s->heldcap[dir];
+	uint8_t			*nb;
+
+	if (need <= cap)
+		return true;
+	if (cap == 0)
+		cap = DEC_TLS_HOLD_MIN;
+	while (cap < need)
+		cap *= 2;
+	if (cap > DEC_TLS_HOLD_HARD)
+		cap = DEC_TLS_HOLD_HARD;
+	if (!mt_budget_take(&f->d->budget, &f->acct, cap - s->heldcap[dir]))
+		return false;
+	if ((nb = realloc(s->held[dir], cap)) == NULL) {
+		mt_budget_give(&f->d->budget, &f->acct, cap - s->heldcap[dir]);
+		return false;
+	}
+	s->held[dir] = nb;
+	s->heldcap[dir] = cap;
+	return true;
 }
 
 /* A lost segment inside TLS: the layer's tls_gap, and no second one. */
@@ -535,15 +556,18 @@ dt_give_held(struct dflow *f, enum reasm_dir dir)
 {
 	struct dtls_state	*s = &f->tls;
 	uint8_t			*b;
+	size_t			 cap;
 
 	if (s->tc == NULL || s->nheld[dir] == 0)
 		return;
 	b = s->held[dir];
+	cap = s->heldcap[dir];
 	s->held[dir] = NULL;
+	s->heldcap[dir] = 0;
 	dt_feed(f, dir, b, s->nheld[dir], s->theld[dir]);
 	s->nheld[dir] = 0;
 	free(b);
-	mt_budget_give(&f->d->budget, &f->acct, DEC_TLS_HOLD_HARD);
+	mt_budget_give(&f->d->budget, &f->acct, cap);
 }
 
 /* Free direction i's held bytes unfed, and give their budget back. */
@@ -555,7 +579,8 @@ dt_free_held(struct dflow *f, int i)
 	free(f->tls.held[i]);
 	f->tls.held[i] = NULL;
 	f->tls.nheld[i] = 0;
-	mt_budget_give(&f->d->budget, &f->acct, DEC_TLS_HOLD_HARD);
+	mt_budget_give(&f->d->budget, &f->acct, f->tls.heldcap[i]);
+	f->tls.heldcap[i] = 0;
 }
 
 /* Give what a direction held, then end it. */
