@@ -20,6 +20,9 @@
 #define DEC_TLS_PEND	4	/* TLS anomalies held until the session's
 				   TLS record is out */
 
+/* memory_budget_exceeded's detail when a flow's TLS layer was not made */
+#define DF_TLS_NO_ROOM	"no memory for the TLS layer: not decrypted"
+
 /* Where a flow's TLS layer started (decode_tls.c). */
 enum dtls {
 	DT_NONE,
@@ -142,7 +145,7 @@ struct dflow {
 	char		 early_detail[64];
 	bool		 fetch_due;	/* implicit TLS: the connection fetch's
 					   "after" point waits for the facts */
-	struct dtls_state tls;
+	struct dtls_state *tls;		/* the TLS layer's, while it has one */
 	/* what the model holds, in the decoder's budget; flows with a
 	 * model are listed so the one holding the most can be found */
 	struct mt_acct	 acct;

@@ -56,9 +56,19 @@ df_tls_begin(struct dflow *f, enum dtls mode, mt_time t)
 	env.keys = f->d->o.keys;
 	f->acct.b = &f->d->budget;
 	env.acct = &f->acct;
-	f->tls.mode = mode;
-	if ((f->tls.tc = tls_conn_new(&env, NULL)) == NULL)
+	/*
+	 * The layer's state is the flow's only while it has one: a flow
+	 * without TLS carries none of it.  Like the flow's own, it is
+	 * bounded by the flow table's size; the bytes the layer holds
+	 * (records, messages, holds) come from the byte budget.
+	 */
+	if (f->tls != NULL || (f->tls = calloc(1, sizeof(*f->tls))) == NULL)
 		return false;
+	f->tls->mode = mode;
+	if ((f->tls->tc = tls_conn_new(&env, NULL)) == NULL) {
+		df_tls_free(f);
+		return false;
+	}
 	return true;
 }
 
@@ -121,7 +131,7 @@ dt_sniff(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
 	}
 	f->kind = DK_TLS;
 	df_start(f, t);
-	dt_open(f, true, f->tls.est ? f->tls.t_est : t);
+	dt_open(f, true, f->tls->est ? f->tls->t_est : t);
 	if (n > take)
 		dt_plain(f, (enum tls_dir)dir, p + take, n - take, t);
 }
@@ -132,7 +142,7 @@ dt_give_up(struct dflow *f)
 {
 	f->kind = DK_TLS_UNLISTED;
 	f->nsniff[0] = f->nsniff[1] = 0;
-	f->tls.drop = true;
+	f->tls->drop = true;
 	df_skipped(f);
 }
 
@@ -152,9 +162,12 @@ void
 df_tls_switch(struct dflow *f, const char *verb, mt_time t)
 {
 	(void)verb;
-	if (f->tls.mode != DT_NONE || !df_tls_begin(f, DT_SWITCH, t)) {
+	if (f->tls != NULL || !df_tls_begin(f, DT_SWITCH, t)) {
 		/* no layer: as without keys, at once */
 		trace_release(&f->tr, NULL);
+		if (f->d->o.keys != NULL)
+			trace_anomaly(&f->tr, AN_MEM_BUDGET, DF_TLS_NO_ROOM,
+			    t);
 		f->encrypted = true;
 		trace_anomaly(&f->tr, AN_ENCRYPTED, f->p->tls_verb, t);
 	}
@@ -168,7 +181,7 @@ df_tls_switch(struct dflow *f, const char *verb, mt_time t)
 static void
 dt_open(struct dflow *f, bool up, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct rec_tls		*facts = s->have_facts ? &s->facts : NULL;
 	size_t			 i;
 
@@ -234,7 +247,7 @@ dt_plain(void *arg, enum tls_dir dir, const uint8_t *p, size_t n, mt_time t)
 		dt_sniff(f, (enum reasm_dir)dir, p, n, t);
 		return;
 	}
-	if (!f->tls.up || f->tls.dead || f->cv == NULL)
+	if (!f->tls->up || f->tls->dead || f->cv == NULL)
 		return;
 	/* As for cleartext: after the client's FIN, nobody reads this. */
 	if (dir == TLS_S2C && f->fin[REASM_C2S] && conv_pending(f->cv) == 0)
@@ -250,12 +263,12 @@ dt_established(void *arg, enum tls_dir dir, mt_time t)
 	(void)dir;
 	if (f->kind == DK_TLS_PROBE) {
 		/* the session's records wait for the protocol */
-		if (!f->tls.est)
-			f->tls.t_est = t;
-		f->tls.est = true;
+		if (!f->tls->est)
+			f->tls->t_est = t;
+		f->tls->est = true;
 		return;
 	}
-	if (!f->tls.open)
+	if (!f->tls->open)
 		dt_open(f, true, t);
 }
 
@@ -268,7 +281,7 @@ static void
 dt_anomaly(void *arg, enum an a, const char *detail, mt_time t)
 {
 	struct dflow		*f = arg;
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct dtls_an		*q;
 
 	if (f->d->o.keys == NULL || s->dead)
@@ -289,10 +302,10 @@ dt_anomaly(void *arg, enum an a, const char *detail, mt_time t)
 bool
 df_tls_defer(struct dflow *f, enum an a, const char *detail, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct dtls_an		*q;
 
-	if (s->mode != DT_IMPLICIT || s->open || !f->fetch_due ||
+	if (s == NULL || s->mode != DT_IMPLICIT || s->open || !f->fetch_due ||
 	    s->npend >= DEC_TLS_PEND)
 		return false;
 	q = &s->pend[s->npend++];
@@ -307,15 +320,15 @@ static void
 dt_client_hello(void *arg, const struct tls_client_hello *ch, mt_time t)
 {
 	struct dflow	*f = arg;
-	char		*h = f->tls.hello;
-	size_t		 sz = sizeof(f->tls.hello), n = 0, i;
+	char		*h = f->tls->hello;
+	size_t		 sz = sizeof(f->tls->hello), n = 0, i;
 	const char	*v;
 
-	if (!f->tls.seen_ch)
-		f->tls.t_hello = t;
-	f->tls.seen_ch = true;
-	if (f->tls.wait == DW_CH)
-		f->tls.wait = DW_SH;
+	if (!f->tls->seen_ch)
+		f->tls->t_hello = t;
+	f->tls->seen_ch = true;
+	if (f->tls->wait == DW_CH)
+		f->tls->wait = DW_SH;
 	/* What the client offered, for the record of a session not decrypted. */
 	if (ch->sni[0] != '\0')
 		n = (size_t)snprintf(h, sz, "sni %s; ", ch->sni);
@@ -333,7 +346,7 @@ static void
 dt_server_hello(void *arg, const struct tls_server_hello *sh, mt_time t)
 {
 	struct dflow	*f = arg;
-	struct rec_tls	*r = &f->tls.facts;
+	struct rec_tls	*r = &f->tls->facts;
 	char		 buf[16];
 	const char	*v;
 
@@ -341,15 +354,15 @@ dt_server_hello(void *arg, const struct tls_server_hello *sh, mt_time t)
 	if (sh->hrr) {
 		/* The client answers with a second ClientHello, the server
 		 * with the real ServerHello: the server's bytes wait again. */
-		f->tls.wait = DW_CH;
+		f->tls->wait = DW_CH;
 		return;
 	}
-	f->tls.wait = DW_NONE;
-	if (!f->tls.have_facts) {
+	f->tls->wait = DW_NONE;
+	if (!f->tls->have_facts) {
 		memset(r, 0, sizeof(*r));
 		r->connect_us = -1;
 	}
-	f->tls.have_facts = true;
+	f->tls->have_facts = true;
 	v = tls_version_name(sh->version);
 	trace_str(r->version, sizeof(r->version), v != NULL ? v : "");
 	trace_str(r->cipher, sizeof(r->cipher), tls_suite_name(sh->suite,
@@ -360,10 +373,10 @@ static void
 dt_certificate(void *arg, const struct tls_cert *c, mt_time t)
 {
 	struct dflow	*f = arg;
-	struct rec_tls	*r = &f->tls.facts;
+	struct rec_tls	*r = &f->tls->facts;
 	int64_t		 left;
 
-	if (!f->tls.have_facts)
+	if (!f->tls->have_facts)
 		return;		/* no ServerHello: not this session's */
 	r->has_cert = true;
 	trace_str(r->subject, sizeof(r->subject), c->subject);
@@ -386,9 +399,9 @@ dt_group(void *arg, uint16_t group, mt_time t)
 	char		 buf[16];
 
 	(void)t;
-	if (!f->tls.have_facts)
+	if (!f->tls->have_facts)
 		return;		/* no ServerHello: not this session's */
-	trace_str(f->tls.facts.group, sizeof(f->tls.facts.group),
+	trace_str(f->tls->facts.group, sizeof(f->tls->facts.group),
 	    tls_group_name(group, buf, sizeof(buf)));
 }
 
@@ -400,7 +413,7 @@ dt_group(void *arg, uint16_t group, mt_time t)
 static void
 dt_after(struct dflow *f, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct tls_dir_stats	 st[2];
 	int			 i;
 
@@ -443,7 +456,7 @@ dt_after(struct dflow *f, mt_time t)
 static bool
 dt_must_hold(const struct dflow *f, enum reasm_dir dir)
 {
-	const struct dtls_state	*s = &f->tls;
+	const struct dtls_state	*s = f->tls;
 
 	if (s->open)
 		return false;
@@ -454,7 +467,7 @@ static void
 dt_feed(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
     mt_time t)
 {
-	tls_conn_bytes(f->tls.tc, (enum tls_dir)dir, p, n, t);
+	tls_conn_bytes(f->tls->tc, (enum tls_dir)dir, p, n, t);
 	dt_after(f, t);
 }
 
@@ -462,10 +475,10 @@ void
 df_tls_bytes(struct dflow *f, enum reasm_dir dir, const uint8_t *p,
     size_t n, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	int			 o;
 
-	if (s->tc == NULL)
+	if (s == NULL || s->tc == NULL)
 		return;
 	if (dt_must_hold(f, dir) && s->nheld[dir] + n <= DEC_TLS_HOLD_HARD) {
 		if (!dt_hold_room(f, dir, s->nheld[dir] + n)) {
@@ -499,7 +512,7 @@ feed:
 static bool
 dt_hold_room(struct dflow *f, enum reasm_dir dir, size_t need)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	size_t			 cap = s->heldcap[dir];
 	uint8_t			*nb;
 
@@ -526,9 +539,9 @@ dt_hold_room(struct dflow *f, enum reasm_dir dir, size_t need)
 void
 df_tls_gap(struct dflow *f, enum reasm_dir dir, uint64_t nbytes, mt_time t)
 {
-	if (f->tls.tc == NULL)
+	if (f->tls == NULL || f->tls->tc == NULL)
 		return;
-	tls_conn_gap(f->tls.tc, (enum tls_dir)dir, nbytes, t);
+	tls_conn_gap(f->tls->tc, (enum tls_dir)dir, nbytes, t);
 	dt_after(f, t);
 }
 
@@ -541,9 +554,9 @@ df_tls_gap(struct dflow *f, enum reasm_dir dir, uint64_t nbytes, mt_time t)
 static void
 dt_hold_refused(struct dflow *f, enum reasm_dir dir, mt_time t)
 {
-	if (f->tls.hold_refused[dir])
+	if (f->tls->hold_refused[dir])
 		return;
-	f->tls.hold_refused[dir] = true;
+	f->tls->hold_refused[dir] = true;
 	dt_anomaly(f, AN_MEM_BUDGET, dir == REASM_S2C ? "no room to hold the "
 	    "server's TLS bytes until the ClientHello: fed at once" :
 	    "no room to hold the client's TLS bytes until the ServerHello: "
@@ -554,7 +567,7 @@ dt_hold_refused(struct dflow *f, enum reasm_dir dir, mt_time t)
 static void
 dt_give_held(struct dflow *f, enum reasm_dir dir)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	uint8_t			*b;
 	size_t			 cap;
 
@@ -574,22 +587,22 @@ dt_give_held(struct dflow *f, enum reasm_dir dir)
 static void
 dt_free_held(struct dflow *f, int i)
 {
-	if (f->tls.held[i] == NULL)
+	if (f->tls->held[i] == NULL)
 		return;
-	free(f->tls.held[i]);
-	f->tls.held[i] = NULL;
-	f->tls.nheld[i] = 0;
-	mt_budget_give(&f->d->budget, &f->acct, f->tls.heldcap[i]);
-	f->tls.heldcap[i] = 0;
+	free(f->tls->held[i]);
+	f->tls->held[i] = NULL;
+	f->tls->nheld[i] = 0;
+	mt_budget_give(&f->d->budget, &f->acct, f->tls->heldcap[i]);
+	f->tls->heldcap[i] = 0;
 }
 
 /* Give what a direction held, then end it. */
 static void
 dt_end(struct dflow *f, enum reasm_dir dir, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 
-	if (s->tc == NULL || s->ended[dir])
+	if (s == NULL || s->tc == NULL || s->ended[dir])
 		return;
 	dt_give_held(f, (enum reasm_dir)(1 - dir));
 	dt_give_held(f, dir);
@@ -609,15 +622,15 @@ df_tls_fin(struct dflow *f, enum reasm_dir dir, mt_time t)
 void
 df_tls_close(struct dflow *f, mt_time t)
 {
-	if (f->tls.mode == DT_NONE)
+	if (f->tls == NULL)
 		return;
 	dt_end(f, REASM_C2S, t);
 	dt_end(f, REASM_S2C, t);
-	if (!f->tls.open)
+	if (!f->tls->open)
 		dt_open(f, false, t);
-	if (f->tls.tc != NULL) {
-		tls_conn_free(f->tls.tc);
-		f->tls.tc = NULL;
+	if (f->tls->tc != NULL) {
+		tls_conn_free(f->tls->tc);
+		f->tls->tc = NULL;
 	}
 }
 
@@ -626,8 +639,11 @@ df_tls_free(struct dflow *f)
 {
 	int	i;
 
-	tls_conn_free(f->tls.tc);
-	f->tls.tc = NULL;
+	if (f->tls == NULL)
+		return;
+	tls_conn_free(f->tls->tc);
 	for (i = 0; i < 2; i++)
 		dt_free_held(f, i);
+	free(f->tls);
+	f->tls = NULL;
 }
