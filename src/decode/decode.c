@@ -265,7 +265,7 @@ df_start(struct dflow *f, mt_time t)
 	f->p = f->proto == PROTO_POP3 ? &df_pop3 : &df_smtp;
 	trace_fork(d->master, &f->tr, ++d->sessions, f->client, f->server);
 	d->stats.sessions++;
-	tls = f->kind == DK_TLS && !f->refused && (f->tls.tc != NULL ||
+	tls = f->kind == DK_TLS && !f->refused && (f->tls != NULL ||
 	    df_tls_begin(f, DT_IMPLICIT, t));
 	if (f->have_syn) {
 		/* 0xAD82/0xAD06: the timeouts are not on the wire. */
@@ -290,6 +290,9 @@ df_start(struct dflow *f, mt_time t)
 		trace_anomaly(&f->tr, f->early_an, f->early_detail[0] != '\0' ?
 		    f->early_detail : NULL, f->early_t);
 	if (f->kind == DK_TLS) {
+		if (d->o.keys != NULL)
+			trace_anomaly(&f->tr, AN_MEM_BUDGET, DF_TLS_NO_ROOM,
+			    t);
 		f->encrypted = true;
 		trace_anomaly(&f->tr, AN_ENCRYPTED, f->p->implicit, t);
 		return;
@@ -460,7 +463,7 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 	}
 	if (!f->session_open)
 		df_start(f, t);		/* mid-connection, port known */
-	if (f->tls.tc != NULL) {
+	if (f->tls != NULL && f->tls->tc != NULL) {
 		df_tls_bytes(f, dir, p, n, t);
 		return;
 	}
@@ -487,9 +490,9 @@ df_gap(void *user, enum reasm_dir dir, uint64_t nbytes, mt_time t)
 	 * Inside TLS the layer says it (tls_gap), once; without keys the
 	 * layer says nothing and the model's gap is recorded as before.
 	 */
-	if (f->tls.tc != NULL)
+	if (f->tls != NULL)
 		df_tls_gap(f, dir, nbytes, t);
-	if (f->cv != NULL && (f->tls.mode == DT_NONE || f->d->o.keys == NULL))
+	if (f->cv != NULL && (f->tls == NULL || f->d->o.keys == NULL))
 		conv_gap(f->cv, (enum dir)dir, nbytes, t);
 }
 
@@ -520,7 +523,7 @@ df_fin(void *user, enum reasm_dir dir, mt_time t)
 	struct dflow	*f = user;
 
 	f->fin[dir] = true;
-	if (f->tls.tc != NULL)
+	if (f->tls != NULL)
 		df_tls_fin(f, dir, t);
 }
 
@@ -692,7 +695,7 @@ df_close(void *user, enum reasm_close why, mt_time t)
 	 * the steps inside them.
 	 */
 	if (f->cv != NULL)
-		conv_close(f->cv, f->tls.dead ? CLOSE_UNSEEN : cw, t);
+		conv_close(f->cv, f->tls != NULL && f->tls->dead ? CLOSE_UNSEEN : cw, t);
 	may_close = f->p->end(f, why, t);
 	/*
 	 * The close entry not yet out (no QUIT, RSET or DELE: the connection

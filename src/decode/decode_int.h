@@ -16,14 +16,28 @@
 #define DEC_SNIFF_HARD	512	/* bytes held per direction to pick a protocol */
 #define DEC_TLS_HOLD_HARD 65536	/* bytes of a direction held until the other
 				   side's hello was fed (decode_tls.c) */
+#define DEC_TLS_HOLD_MIN 2048	/* a hold's first allocation; it doubles */
 #define DEC_TLS_PEND	4	/* TLS anomalies held until the session's
 				   TLS record is out */
+
+/* memory_budget_exceeded's detail when a flow's TLS layer was not made */
+#define DF_TLS_NO_ROOM	"no memory for the TLS layer: not decrypted"
 
 /* Where a flow's TLS layer started (decode_tls.c). */
 enum dtls {
 	DT_NONE,
 	DT_IMPLICIT,		/* from the handshake on: 0xAD83 / 0xAD07 */
 	DT_SWITCH		/* after STLS / STARTTLS: its "after" record */
+};
+
+/*
+ * Which hello the layer waits for (decode_tls.c's hold): the side that
+ * speaks next in the handshake has its bytes fed, the other side's wait.
+ */
+enum dtls_wait {
+	DW_CH,			/* a ClientHello: the server's bytes wait */
+	DW_SH,			/* its ServerHello: the client's bytes wait */
+	DW_NONE			/* the ServerHello was fed: nothing waits */
 };
 
 /* A TLS anomaly said once the session's TLS record is out. */
@@ -43,7 +57,9 @@ struct dtls_state {
 					   encrypted, open steps unseen */
 	bool		 drop;		/* free tc once the layer returns */
 	bool		 ended[2];	/* tls_conn_end() given */
-	bool		 seen_ch, seen_sh;
+	bool		 seen_ch;	/* a ClientHello was seen */
+	enum dtls_wait	 wait;		/* a HelloRetryRequest: DW_CH again */
+	bool		 hold_refused[2]; /* the budget had no room: said */
 	bool		 est;		/* probing: the handshake ended at t_est */
 	mt_time		 t_est;
 	mt_time		 t_hello;	/* the first ClientHello */
@@ -54,6 +70,7 @@ struct dtls_state {
 	/* bytes of a direction that came before the other side's hello */
 	uint8_t		*held[2];
 	size_t		 nheld[2];
+	size_t		 heldcap[2];	/* allocated, from the budget */
 	mt_time		 theld[2];
 	struct dtls_an	 pend[DEC_TLS_PEND];
 	size_t		 npend;
@@ -128,7 +145,7 @@ struct dflow {
 	char		 early_detail[64];
 	bool		 fetch_due;	/* implicit TLS: the connection fetch's
 					   "after" point waits for the facts */
-	struct dtls_state tls;
+	struct dtls_state *tls;		/* the TLS layer's, while it has one */
 	/* what the model holds, in the decoder's budget; flows with a
 	 * model are listed so the one holding the most can be found */
 	struct mt_acct	 acct;

@@ -24,13 +24,16 @@ static void	dt_client_hello(void *, const struct tls_client_hello *,
 static void	dt_server_hello(void *, const struct tls_server_hello *,
 		    mt_time);
 static void	dt_certificate(void *, const struct tls_cert *, mt_time);
+static void	dt_group(void *, uint16_t, mt_time);
 static void	dt_open(struct dflow *, bool, mt_time);
 static void	dt_after(struct dflow *, mt_time);
 static void	dt_feed(struct dflow *, enum reasm_dir, const uint8_t *,
 		    size_t, mt_time);
 static bool	dt_must_hold(const struct dflow *, enum reasm_dir);
+static void	dt_hold_refused(struct dflow *, enum reasm_dir, mt_time);
 static void	dt_give_held(struct dflow *, enum reasm_dir);
 static void	dt_free_held(struct dflow *, int);
+static bool	dt_hold_room(struct dflow *, enum reasm_dir, size_t);
 static void	dt_sniff(struct dflow *, enum reasm_dir, const uint8_t *,
 		    size_t, mt_time);
 static void	dt_give_up(struct dflow *);
@@ -48,13 +51,24 @@ df_tls_begin(struct dflow *f, enum dtls mode, mt_time t)
 	env.client_hello = dt_client_hello;
 	env.server_hello = dt_server_hello;
 	env.certificate = dt_certificate;
+	env.group = dt_group;
 	env.arg = f;
 	env.keys = f->d->o.keys;
 	f->acct.b = &f->d->budget;
 	env.acct = &f->acct;
-	f->tls.mode = mode;
-	if ((f->tls.tc = tls_conn_new(&env, NULL)) == NULL)
+	/*
+	 * The layer's state is the flow's only while it has one: a flow
+	 * without TLS carries none of it.  Like the flow's own, it is
+	 * bounded by the flow table's size; the bytes the layer holds
+	 * (records, messages, holds) come from the byte budget.
+	 */
+	if (f->tls != NULL || (f->tls = calloc(1, sizeof(*f->tls))) == NULL)
 		return false;
+	f->tls->mode = mode;
+	if ((f->tls->tc = tls_conn_new(&env, NULL)) == NULL) {
+		df_tls_free(f);
+		return false;
+	}
 	return true;
 }
 
@@ -117,7 +131,7 @@ dt_sniff(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
 	}
 	f->kind = DK_TLS;
 	df_start(f, t);
-	dt_open(f, true, f->tls.est ? f->tls.t_est : t);
+	dt_open(f, true, f->tls->est ? f->tls->t_est : t);
 	if (n > take)
 		dt_plain(f, (enum tls_dir)dir, p + take, n - take, t);
 }
@@ -128,7 +142,7 @@ dt_give_up(struct dflow *f)
 {
 	f->kind = DK_TLS_UNLISTED;
 	f->nsniff[0] = f->nsniff[1] = 0;
-	f->tls.drop = true;
+	f->tls->drop = true;
 	df_skipped(f);
 }
 
@@ -148,9 +162,12 @@ void
 df_tls_switch(struct dflow *f, const char *verb, mt_time t)
 {
 	(void)verb;
-	if (f->tls.mode != DT_NONE || !df_tls_begin(f, DT_SWITCH, t)) {
+	if (f->tls != NULL || !df_tls_begin(f, DT_SWITCH, t)) {
 		/* no layer: as without keys, at once */
 		trace_release(&f->tr, NULL);
+		if (f->d->o.keys != NULL)
+			trace_anomaly(&f->tr, AN_MEM_BUDGET, DF_TLS_NO_ROOM,
+			    t);
 		f->encrypted = true;
 		trace_anomaly(&f->tr, AN_ENCRYPTED, f->p->tls_verb, t);
 	}
@@ -164,7 +181,7 @@ df_tls_switch(struct dflow *f, const char *verb, mt_time t)
 static void
 dt_open(struct dflow *f, bool up, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct rec_tls		*facts = s->have_facts ? &s->facts : NULL;
 	size_t			 i;
 
@@ -230,7 +247,7 @@ dt_plain(void *arg, enum tls_dir dir, const uint8_t *p, size_t n, mt_time t)
 		dt_sniff(f, (enum reasm_dir)dir, p, n, t);
 		return;
 	}
-	if (!f->tls.up || f->tls.dead || f->cv == NULL)
+	if (!f->tls->up || f->tls->dead || f->cv == NULL)
 		return;
 	/* As for cleartext: after the client's FIN, nobody reads this. */
 	if (dir == TLS_S2C && f->fin[REASM_C2S] && conv_pending(f->cv) == 0)
@@ -246,12 +263,12 @@ dt_established(void *arg, enum tls_dir dir, mt_time t)
 	(void)dir;
 	if (f->kind == DK_TLS_PROBE) {
 		/* the session's records wait for the protocol */
-		if (!f->tls.est)
-			f->tls.t_est = t;
-		f->tls.est = true;
+		if (!f->tls->est)
+			f->tls->t_est = t;
+		f->tls->est = true;
 		return;
 	}
-	if (!f->tls.open)
+	if (!f->tls->open)
 		dt_open(f, true, t);
 }
 
@@ -264,7 +281,7 @@ static void
 dt_anomaly(void *arg, enum an a, const char *detail, mt_time t)
 {
 	struct dflow		*f = arg;
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct dtls_an		*q;
 
 	if (f->d->o.keys == NULL || s->dead)
@@ -285,10 +302,10 @@ dt_anomaly(void *arg, enum an a, const char *detail, mt_time t)
 bool
 df_tls_defer(struct dflow *f, enum an a, const char *detail, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct dtls_an		*q;
 
-	if (s->mode != DT_IMPLICIT || s->open || !f->fetch_due ||
+	if (s == NULL || s->mode != DT_IMPLICIT || s->open || !f->fetch_due ||
 	    s->npend >= DEC_TLS_PEND)
 		return false;
 	q = &s->pend[s->npend++];
@@ -303,13 +320,15 @@ static void
 dt_client_hello(void *arg, const struct tls_client_hello *ch, mt_time t)
 {
 	struct dflow	*f = arg;
-	char		*h = f->tls.hello;
-	size_t		 sz = sizeof(f->tls.hello), n = 0, i;
+	char		*h = f->tls->hello;
+	size_t		 sz = sizeof(f->tls->hello), n = 0, i;
 	const char	*v;
 
-	if (!f->tls.seen_ch)
-		f->tls.t_hello = t;
-	f->tls.seen_ch = true;
+	if (!f->tls->seen_ch)
+		f->tls->t_hello = t;
+	f->tls->seen_ch = true;
+	if (f->tls->wait == DW_CH)
+		f->tls->wait = DW_SH;
 	/* What the client offered, for the record of a session not decrypted. */
 	if (ch->sni[0] != '\0')
 		n = (size_t)snprintf(h, sz, "sni %s; ", ch->sni);
@@ -327,19 +346,23 @@ static void
 dt_server_hello(void *arg, const struct tls_server_hello *sh, mt_time t)
 {
 	struct dflow	*f = arg;
-	struct rec_tls	*r = &f->tls.facts;
+	struct rec_tls	*r = &f->tls->facts;
 	char		 buf[16];
 	const char	*v;
 
 	(void)t;
-	if (sh->hrr)
+	if (sh->hrr) {
+		/* The client answers with a second ClientHello, the server
+		 * with the real ServerHello: the server's bytes wait again. */
+		f->tls->wait = DW_CH;
 		return;
-	f->tls.seen_sh = true;
-	if (!f->tls.have_facts) {
+	}
+	f->tls->wait = DW_NONE;
+	if (!f->tls->have_facts) {
 		memset(r, 0, sizeof(*r));
 		r->connect_us = -1;
 	}
-	f->tls.have_facts = true;
+	f->tls->have_facts = true;
 	v = tls_version_name(sh->version);
 	trace_str(r->version, sizeof(r->version), v != NULL ? v : "");
 	trace_str(r->cipher, sizeof(r->cipher), tls_suite_name(sh->suite,
@@ -350,10 +373,10 @@ static void
 dt_certificate(void *arg, const struct tls_cert *c, mt_time t)
 {
 	struct dflow	*f = arg;
-	struct rec_tls	*r = &f->tls.facts;
+	struct rec_tls	*r = &f->tls->facts;
 	int64_t		 left;
 
-	if (!f->tls.have_facts)
+	if (!f->tls->have_facts)
 		return;		/* no ServerHello: not this session's */
 	r->has_cert = true;
 	trace_str(r->subject, sizeof(r->subject), c->subject);
@@ -368,6 +391,20 @@ dt_certificate(void *arg, const struct tls_cert *c, mt_time t)
 	r->days_left = left >= 0 ? left / 86400 : -((-left + 86399) / 86400);
 }
 
+/* The key exchange's group, named as the probe names it. */
+static void
+dt_group(void *arg, uint16_t group, mt_time t)
+{
+	struct dflow	*f = arg;
+	char		 buf[16];
+
+	(void)t;
+	if (!f->tls->have_facts)
+		return;		/* no ServerHello: not this session's */
+	trace_str(f->tls->facts.group, sizeof(f->tls->facts.group),
+	    tls_group_name(group, buf, sizeof(buf)));
+}
+
 /*
  * After the layer returned: decide what is undecided.  A direction dead
  * before the switch, or any protected record without keys, ends the
@@ -376,7 +413,7 @@ dt_certificate(void *arg, const struct tls_cert *c, mt_time t)
 static void
 dt_after(struct dflow *f, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	struct tls_dir_stats	 st[2];
 	int			 i;
 
@@ -412,24 +449,25 @@ dt_after(struct dflow *f, mt_time t)
  * a client record behind the server's ServerHello can come first when the
  * server's segment waited for a hole.  Until the other side's hello was
  * fed, a direction's bytes wait: the server's before the ClientHello, the
- * client's after it before the ServerHello (bounded; past the bound they
- * are fed as they come).
+ * client's after it before the ServerHello; after a HelloRetryRequest the
+ * server's again, until the second ClientHello (bounded; past the bound
+ * they are fed as they come).
  */
 static bool
 dt_must_hold(const struct dflow *f, enum reasm_dir dir)
 {
-	const struct dtls_state	*s = &f->tls;
+	const struct dtls_state	*s = f->tls;
 
 	if (s->open)
 		return false;
-	return dir == REASM_S2C ? !s->seen_ch : s->seen_ch && !s->seen_sh;
+	return s->wait == (dir == REASM_S2C ? DW_CH : DW_SH);
 }
 
 static void
 dt_feed(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
     mt_time t)
 {
-	tls_conn_bytes(f->tls.tc, (enum tls_dir)dir, p, n, t);
+	tls_conn_bytes(f->tls->tc, (enum tls_dir)dir, p, n, t);
 	dt_after(f, t);
 }
 
@@ -437,23 +475,15 @@ void
 df_tls_bytes(struct dflow *f, enum reasm_dir dir, const uint8_t *p,
     size_t n, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	int			 o;
 
-	if (s->tc == NULL)
+	if (s == NULL || s->tc == NULL)
 		return;
 	if (dt_must_hold(f, dir) && s->nheld[dir] + n <= DEC_TLS_HOLD_HARD) {
-		/* The hold is the decoder's memory too: its budget's. */
-		if (s->held[dir] == NULL) {
-			if (!mt_budget_take(&f->d->budget, &f->acct,
-			    DEC_TLS_HOLD_HARD))
-				goto feed;
-			if ((s->held[dir] = malloc(DEC_TLS_HOLD_HARD)) ==
-			    NULL) {
-				mt_budget_give(&f->d->budget, &f->acct,
-				    DEC_TLS_HOLD_HARD);
-				goto feed;
-			}
+		if (!dt_hold_room(f, dir, s->nheld[dir] + n)) {
+			dt_hold_refused(f, dir, t);
+			goto feed;
 		}
 		memcpy(s->held[dir] + s->nheld[dir], p, n);
 		s->nheld[dir] += n;
@@ -474,52 +504,105 @@ feed:
 	}
 }
 
+/*
+ * Room for need bytes in dir's hold: it grows as bytes come (doubling,
+ * from DEC_TLS_HOLD_MIN, at most DEC_TLS_HOLD_HARD), each growth from the decoder's
+ * byte budget, which the hold is part of.
+ */
+static bool
+dt_hold_room(struct dflow *f, enum reasm_dir dir, size_t need)
+{
+	struct dtls_state	*s = f->tls;
+	size_t			 cap = s->heldcap[dir];
+	uint8_t			*nb;
+
+	if (need <= cap)
+		return true;
+	if (cap == 0)
+		cap = DEC_TLS_HOLD_MIN;
+	while (cap < need)
+		cap *= 2;
+	if (cap > DEC_TLS_HOLD_HARD)
+		cap = DEC_TLS_HOLD_HARD;
+	if (!mt_budget_take(&f->d->budget, &f->acct, cap - s->heldcap[dir]))
+		return false;
+	if ((nb = realloc(s->held[dir], cap)) == NULL) {
+		mt_budget_give(&f->d->budget, &f->acct, cap - s->heldcap[dir]);
+		return false;
+	}
+	s->held[dir] = nb;
+	s->heldcap[dir] = cap;
+	return true;
+}
+
 /* A lost segment inside TLS: the layer's tls_gap, and no second one. */
 void
 df_tls_gap(struct dflow *f, enum reasm_dir dir, uint64_t nbytes, mt_time t)
 {
-	if (f->tls.tc == NULL)
+	if (f->tls == NULL || f->tls->tc == NULL)
 		return;
-	tls_conn_gap(f->tls.tc, (enum tls_dir)dir, nbytes, t);
+	tls_conn_gap(f->tls->tc, (enum tls_dir)dir, nbytes, t);
 	dt_after(f, t);
+}
+
+/*
+ * The budget has no room to hold dir's bytes: they go to the layer at
+ * once, before the other side's hello, and the layer will most likely
+ * fail on them (tls_bad_record, tls_no_key).  Said first, once a
+ * direction, so that the record names the cause.
+ */
+static void
+dt_hold_refused(struct dflow *f, enum reasm_dir dir, mt_time t)
+{
+	if (f->tls->hold_refused[dir])
+		return;
+	f->tls->hold_refused[dir] = true;
+	dt_anomaly(f, AN_MEM_BUDGET, dir == REASM_S2C ? "no room to hold the "
+	    "server's TLS bytes until the ClientHello: fed at once" :
+	    "no room to hold the client's TLS bytes until the ServerHello: "
+	    "fed at once", t);
 }
 
 /* Give what a direction held, whatever the other side showed. */
 static void
 dt_give_held(struct dflow *f, enum reasm_dir dir)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 	uint8_t			*b;
+	size_t			 cap;
 
 	if (s->tc == NULL || s->nheld[dir] == 0)
 		return;
 	b = s->held[dir];
+	cap = s->heldcap[dir];
 	s->held[dir] = NULL;
+	s->heldcap[dir] = 0;
 	dt_feed(f, dir, b, s->nheld[dir], s->theld[dir]);
 	s->nheld[dir] = 0;
 	free(b);
-	mt_budget_give(&f->d->budget, &f->acct, DEC_TLS_HOLD_HARD);
+	mt_budget_give(&f->d->budget, &f->acct, cap);
 }
 
 /* Free direction i's held bytes unfed, and give their budget back. */
 static void
 dt_free_held(struct dflow *f, int i)
 {
-	if (f->tls.held[i] == NULL)
+	if (f->tls->held[i] == NULL)
 		return;
-	free(f->tls.held[i]);
-	f->tls.held[i] = NULL;
-	f->tls.nheld[i] = 0;
-	mt_budget_give(&f->d->budget, &f->acct, DEC_TLS_HOLD_HARD);
+	free(f->tls->held[i]);
+	f->tls->held[i] = NULL;
+	f->tls->nheld[i] = 0;
+	mt_budget_give(&f->d->budget, &f->acct, f->tls->heldcap[i]);
+	f->tls->heldcap[i] = 0;
 }
 
 /* Give what a direction held, then end it. */
 static void
 dt_end(struct dflow *f, enum reasm_dir dir, mt_time t)
 {
-	struct dtls_state	*s = &f->tls;
+	struct dtls_state	*s = f->tls;
 
-	if (s->tc == NULL || s->ended[dir])
+	if (s == NULL || s->tc == NULL || s->ended[dir])
 		return;
 	dt_give_held(f, (enum reasm_dir)(1 - dir));
 	dt_give_held(f, dir);
@@ -539,15 +622,15 @@ df_tls_fin(struct dflow *f, enum reasm_dir dir, mt_time t)
 void
 df_tls_close(struct dflow *f, mt_time t)
 {
-	if (f->tls.mode == DT_NONE)
+	if (f->tls == NULL)
 		return;
 	dt_end(f, REASM_C2S, t);
 	dt_end(f, REASM_S2C, t);
-	if (!f->tls.open)
+	if (!f->tls->open)
 		dt_open(f, false, t);
-	if (f->tls.tc != NULL) {
-		tls_conn_free(f->tls.tc);
-		f->tls.tc = NULL;
+	if (f->tls->tc != NULL) {
+		tls_conn_free(f->tls->tc);
+		f->tls->tc = NULL;
 	}
 }
 
@@ -556,8 +639,11 @@ df_tls_free(struct dflow *f)
 {
 	int	i;
 
-	tls_conn_free(f->tls.tc);
-	f->tls.tc = NULL;
+	if (f->tls == NULL)
+		return;
+	tls_conn_free(f->tls->tc);
 	for (i = 0; i < 2; i++)
 		dt_free_held(f, i);
+	free(f->tls);
+	f->tls = NULL;
 }

@@ -68,7 +68,7 @@ struct tls_conn {
 	bool			 hrr;
 	uint8_t			 crandom[32];
 	uint8_t			 srandom[32];
-	uint16_t		 version, suite;
+	uint16_t		 version, suite, group;
 	const struct tls_suite	*s;		/* NULL: not decryptable */
 	bool			 nokey_said;
 };
@@ -199,6 +199,23 @@ tls_conn_suite(const struct tls_conn *c)
 	return c->suite;
 }
 
+uint16_t
+tls_conn_group(const struct tls_conn *c)
+{
+	return c->group;
+}
+
+/* The key exchange's group is known. */
+static void
+on_group(struct tls_conn *c, uint16_t group, mt_time t)
+{
+	if (group == 0)
+		return;
+	c->group = group;
+	if (c->env.group != NULL)
+		c->env.group(c->env.arg, group, t);
+}
+
 /* This session's secrets, or NULL. */
 static const struct tls_keys *
 keys_of(struct tls_conn *c)
@@ -286,6 +303,8 @@ on_server_hello(struct tls_conn *c, const uint8_t *p, size_t n, mt_time t)
 	}
 	c->version = sh.version;
 	c->suite = sh.suite;
+	if (sh.version == TLS_V13)
+		on_group(c, sh.group, t);
 	memcpy(c->srandom, sh.random, 32);
 	c->s = tls_suite_find(sh.version, sh.suite);
 	if (c->s == NULL && c->env.keys != NULL) {
@@ -344,6 +363,7 @@ on_message(struct tls_conn *c, enum tls_dir dir, mt_time t)
 	struct tls_cert		 cert;
 	uint8_t			*m = d->mbuf;
 	size_t			 i;
+	uint16_t		 group;
 
 	switch (d->mhdr[0]) {
 	case 1:				/* ClientHello */
@@ -391,6 +411,17 @@ on_message(struct tls_conn *c, enum tls_dir dir, mt_time t)
 		}
 		if (c->env.certificate != NULL)
 			c->env.certificate(c->env.arg, &cert, t);
+		break;
+	case 12:			/* TLS 1.2 ServerKeyExchange */
+		if (dir != TLS_S2C || d->enc || c->version != TLS_V12 ||
+		    !tls_suite_ecdhe(c->suite))
+			break;
+		if (tls_parse_server_key_exchange(m, d->mkeep, &group) != 0) {
+			anomaly(c, AN_TLS_BAD_HANDSHAKE, t, "a malformed "
+			    "ServerKeyExchange");
+			break;
+		}
+		on_group(c, group, t);
 		break;
 	case 20:			/* Finished */
 		if (!d->enc || d->st.established)
@@ -448,10 +479,12 @@ on_handshake(struct tls_conn *c, enum tls_dir dir, const uint8_t *p, size_t n,
 			d->mlen = (uint32_t)d->mhdr[1] << 16 |
 			    (uint32_t)d->mhdr[2] << 8 | d->mhdr[3];
 			d->mgot = 0;
-			/* Kept: what is parsed; the rest is only skipped. */
+			/* Kept: what is parsed; the rest is only skipped
+			 * (of a ServerKeyExchange, its curve's 3 bytes). */
 			d->mkeep = type == 1 || type == 2 || type == 11 ||
 			    type == 24 ? (d->mlen < MT_TLS_HS_HARD ? d->mlen :
-			    MT_TLS_HS_HARD) : 0;
+			    MT_TLS_HS_HARD) : type == 12 ? (d->mlen < 3 ?
+			    d->mlen : 3) : 0;
 			if (d->mkeep > 0 && take(c, d, d->mkeep) &&
 			    (d->mbuf = malloc(d->mkeep)) == NULL)
 				give(c, d, d->mkeep);

@@ -1,9 +1,9 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
  * hello.c - the handshake's cleartext facts: ClientHello, ServerHello
- * and HelloRetryRequest, the server's Certificate (d2i_X509), read
- * through a bounded cursor; the names of versions, suites and alerts; the
- * ClientHello sniff.
+ * and HelloRetryRequest, TLS 1.2's ServerKeyExchange (its named curve),
+ * the server's Certificate (d2i_X509), read through a bounded cursor; the
+ * names of versions, suites, groups and alerts; the ClientHello sniff.
  */
 #include "tls.h"
 #include "tls_int.h"
@@ -197,6 +197,25 @@ tls_parse_client_hello(const uint8_t *p, size_t n, struct tls_client_hello *h)
 	return rd_done(&r) ? 0 : -1;
 }
 
+/*
+ * RFC 8446 4.2.8: a ServerHello's key_share is one KeyShareEntry (its
+ * group, then key_exchange<1..2^16-1>); a HelloRetryRequest's, the
+ * selected group alone.
+ */
+static int
+ext_key_share(struct rd *e, struct tls_server_hello *h)
+{
+	struct rd	key;
+
+	h->group = (uint16_t)rd_uint(e, 2);
+	if (!h->hrr) {
+		rd_vec(e, 2, &key);
+		if (key.bad || key.p == key.end)
+			return -1;
+	}
+	return rd_done(e) ? 0 : -1;
+}
+
 int
 tls_parse_server_hello(const uint8_t *p, size_t n, struct tls_server_hello *h)
 {
@@ -229,11 +248,29 @@ tls_parse_server_hello(const uint8_t *p, size_t n, struct tls_server_hello *h)
 				if (!rd_done(&e))
 					return -1;
 			}
+			if (type == 51 && ext_key_share(&e, h) != 0)
+				return -1;
 		}
 		if (!rd_done(&exts))
 			return -1;
 	}
 	return rd_done(&r) ? 0 : -1;
+}
+
+int
+tls_parse_server_key_exchange(const uint8_t *p, size_t n, uint16_t *group)
+{
+	struct rd	r;
+	unsigned	type;
+
+	rd_init(&r, p, n);
+	type = rd_uint(&r, 1);			/* ECCurveType */
+	*group = (uint16_t)rd_uint(&r, 2);
+	if (r.bad)
+		return -1;
+	if (type != 3)				/* named_curve */
+		*group = 0;
+	return 0;
 }
 
 int
@@ -336,6 +373,44 @@ tls_suite_name(uint16_t id, char *buf, size_t sz)
 		return SSL_CIPHER_get_name(c);
 	snprintf(buf, sz, "0x%04X", id);
 	return buf;
+}
+
+/*
+ * OpenSSL's own table, the one behind the probe's SSL_group_to_name() of
+ * SSL_get_negotiated_group(): an id it has no NID for is passed as
+ * TLSEXT_nid_unknown | id (SSL_get_shared_group()'s convention), which
+ * SSL_group_to_name() reads as the TLS id, so every id is looked up the
+ * same way.
+ */
+const char *
+tls_group_name(uint16_t id, char *buf, size_t sz)
+{
+	const char	*name = NULL;
+
+	if (CRYPTO_THREAD_run_once(&names_once, names_init) == 1 &&
+	    names_ssl != NULL && id != 0)
+		name = SSL_group_to_name(names_ssl, TLSEXT_nid_unknown | id);
+	if (name != NULL)
+		return name;
+	snprintf(buf, sz, "0x%04X", id);
+	return buf;
+}
+
+bool
+tls_suite_ecdhe(uint16_t id)
+{
+	const SSL_CIPHER	*c = NULL;
+	unsigned char		 b[2] = { (unsigned char)(id >> 8),
+				    (unsigned char)id };
+	int			 kx;
+
+	if (CRYPTO_THREAD_run_once(&names_once, names_init) == 1 &&
+	    names_ssl != NULL)
+		c = SSL_CIPHER_find(names_ssl, b);
+	if (c == NULL)
+		return false;
+	kx = SSL_CIPHER_get_kx_nid(c);
+	return kx == NID_kx_ecdhe || kx == NID_kx_ecdhe_psk;
 }
 
 const char *

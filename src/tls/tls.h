@@ -116,6 +116,9 @@ struct tls_server_hello {
 	uint16_t	 version;		/* chosen: supported_versions or legacy */
 	uint16_t	 suite;
 	uint8_t		 random[32];
+	/* key_share (RFC 8446 4.2.8): the server's group; a
+	 * HelloRetryRequest's, the group it asks for; 0: none */
+	uint16_t	 group;
 };
 
 /* The server's leaf certificate: sent in cleartext in TLS 1.2, decrypted
@@ -135,6 +138,13 @@ const char	*tls_version_name(uint16_t);
 /* The suite's OpenSSL name ("TLS_AES_128_GCM_SHA256",
  * "ECDHE-RSA-AES128-GCM-SHA256"), else "0xC0FF" in buf (size >= 8). */
 const char	*tls_suite_name(uint16_t, char *buf, size_t);
+/*
+ * The key exchange group's name (RFC 8446 4.2.7, RFC 8422 5.1.1 named
+ * curves: 0x001D) as OpenSSL names it, so as the probe records it
+ * (SSL_group_to_name(): "x25519", "secp256r1", "ffdhe2048"); else "0x11EC"
+ * in buf (size >= 8).
+ */
+const char	*tls_group_name(uint16_t, char *buf, size_t);
 /* Does this layer decrypt the suite under the version? */
 bool		 tls_suite_supported(uint16_t version, uint16_t suite);
 /* The alert description's name (RFC 8446 6): "unknown_ca"; NULL unknown. */
@@ -166,6 +176,11 @@ struct tls_conn_env {
 	void	(*server_hello)(void *arg, const struct tls_server_hello *,
 		    mt_time t);
 	void	(*certificate)(void *arg, const struct tls_cert *, mt_time t);
+	/* The key exchange's group (IANA id, tls_group_name()): the real
+	 * ServerHello's key_share in TLS 1.3, the ServerKeyExchange's named
+	 * curve in TLS 1.2 ECDHE (cleartext there); not for other TLS 1.2
+	 * key exchanges (DHE, RSA), as OpenSSL tells none. */
+	void	(*group)(void *arg, uint16_t group, mt_time t);
 	void	*arg;
 	/*
 	 * The secrets to decrypt with; NULL: only the cleartext facts (and no
@@ -210,9 +225,11 @@ void		 tls_conn_gap(struct tls_conn *, enum tls_dir, uint64_t nbytes,
 void		 tls_conn_end(struct tls_conn *, enum tls_dir, mt_time t);
 void		 tls_conn_stats(const struct tls_conn *, enum tls_dir,
 		    struct tls_dir_stats *);
-/* The chosen version and suite; 0 until the ServerHello. */
+/* The chosen version and suite; 0 until the ServerHello.  The group: 0
+ * until it was seen (env.group). */
 uint16_t	 tls_conn_version(const struct tls_conn *);
 uint16_t	 tls_conn_suite(const struct tls_conn *);
+uint16_t	 tls_conn_group(const struct tls_conn *);
 /* NULL-safe; gives the buffers back to the budget. */
 void		 tls_conn_free(struct tls_conn *);
 

@@ -78,6 +78,13 @@ int	tls_parse_client_hello(const uint8_t *, size_t,
 int	tls_parse_server_hello(const uint8_t *, size_t,
 	    struct tls_server_hello *);
 /*
+ * A TLS 1.2 ServerKeyExchange of an ECDHE suite (RFC 8422 5.4): its named
+ * curve in *group (0: an explicit curve, not named); -1 when too short.
+ */
+int	tls_parse_server_key_exchange(const uint8_t *, size_t, uint16_t *group);
+/* The suite's key exchange is ECDHE (OpenSSL's SSL_CIPHER_get_kx_nid()). */
+bool	tls_suite_ecdhe(uint16_t suite);
+/*
  * A Certificate message's leaf (RFC 5246 7.4.2; RFC 8446 4.4.2 when
  * tls13), from its first n bytes (the message may have been longer than
  * what was kept: only its chain length is then a lower bound).

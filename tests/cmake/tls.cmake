@@ -18,6 +18,16 @@ target_link_libraries(test_tls PRIVATE mt_tls)
 add_test(NAME unit.tls COMMAND test_tls)
 set_tests_properties(unit.tls PROPERTIES TIMEOUT 120 LABELS unit)
 
+# The decoder's TLS layer through dec_packet() with real POP3S sessions
+# (tests/unit/tlsgen.h) whose flights are reordered: the hold after a
+# HelloRetryRequest, and many flows holding at once at the byte budget's
+# limit.
+add_executable(test_dec_tls ${PROJECT_SOURCE_DIR}/tests/unit/test_dec_tls.c)
+target_include_directories(test_dec_tls PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
+target_link_libraries(test_dec_tls PRIVATE mt_decode)
+add_test(NAME unit.dec_tls COMMAND test_dec_tls)
+set_tests_properties(unit.dec_tls PROPERTIES TIMEOUT 120 LABELS unit)
+
 # Third-party clients' TLS sessions (python3 poplib/smtplib, curl) decrypted
 # with their own SSLKEYLOGFILE key log (tests/tls/clients.sh).  It captures
 # the servers' shared loopback ports: run alone, as decode.clients.

@@ -5,7 +5,7 @@
 # PLAIN) with --keylog while capturing loopback, decode the capture with
 # the key log, and require every session's records to equal the probe's
 # under decode.same's rule (event, level, rc, int, opr, opt, reply), and
-# the TLS facts the decoder can know (version, cipher) to equal the
+# the TLS facts the decoder can know (version, cipher, group) to equal the
 # probe's on the same records.  The same capture without the key log gives
 # the old encrypted records; tshark with the key log is the oracle for the
 # decrypted commands.
@@ -92,10 +92,10 @@ T_SHOW=$OUT/dsb.diff
 diff <(dropmeta <"$OUT/decoded.jsonl") <(dropmeta <"$OUT/dsb.jsonl") >"$OUT/dsb.diff" 2>&1
 check "... its records equal those decoded with --keylog" test ! -s "$OUT/dsb.diff"
 
-# decode.same's comparable part, and the TLS facts' version and cipher
+# decode.same's comparable part, and the TLS facts' version, cipher and group
 fields() { rec_fields; }
 facts() {
-	sed -n 's/^.*\("event":"[^"]*"\).*\("tls_version":"[^"]*","tls_cipher":"[^"]*"\).*/\1 \2/p'
+	sed -n 's/^.*\("event":"[^"]*"\).*\("tls_version":"[^"]*","tls_cipher":"[^"]*","tls_group":"[^"]*"\).*/\1 \2/p'
 }
 for r in "${runs[@]}"; do
 	client=$(grep -o '"client":"[^"]\+"' "$OUT/$r.jsonl" | head -1)
@@ -109,8 +109,10 @@ for r in "${runs[@]}"; do
 	grep -F -- "$client" "$OUT/decoded.jsonl" | facts >"$OUT/$r.fgot"
 	T_SHOW=$OUT/$r.fdiff
 	diff "$OUT/$r.fwant" "$OUT/$r.fgot" >"$OUT/$r.fdiff" 2>&1
-	check "$r: the TLS facts' version and cipher on the probe's record" \
+	check "$r: the TLS facts' version, cipher and group on the probe's record" \
 	    test -s "$OUT/$r.fwant" -a ! -s "$OUT/$r.fdiff"
+	check "$r: ... the group named ($(grep -o '"tls_group":"[^"]*"' "$OUT/$r.fwant" | head -1))" \
+	    hasnt "$OUT/$r.fwant" '"tls_group":""'
 	grep -F -- "$client" "$OUT/unlisted.jsonl" | fields >"$OUT/$r.ugot"
 	T_SHOW=$OUT/$r.udiff
 	diff "$OUT/$r.want" "$OUT/$r.ugot" >"$OUT/$r.udiff" 2>&1

@@ -34,6 +34,8 @@ struct got {
 	int			 ncert;
 	struct tls_dir_stats	 st[2];
 	uint16_t		 version, suite;
+	uint16_t		 group;		/* env.group's, the last */
+	int			 ngroup;
 };
 
 struct feed {
@@ -107,6 +109,16 @@ cb_cert(void *arg, const struct tls_cert *c, mt_time t)
 	g->ncert++;
 }
 
+static void
+cb_group(void *arg, uint16_t group, mt_time t)
+{
+	struct got	*g = arg;
+
+	(void)t;
+	g->group = group;
+	g->ngroup++;
+}
+
 static const struct feed plain_feed = { 0, SIZE_MAX, 0, 0, SIZE_MAX, NULL };
 
 static size_t
@@ -147,6 +159,7 @@ decode(const struct tg *g, const struct tls_keylog *kl, const struct feed *f,
 	env.client_hello = cb_ch;
 	env.server_hello = cb_sh;
 	env.certificate = cb_cert;
+	env.group = cb_group;
 	env.arg = got;
 	env.keys = kl;
 	env.acct = f->acct;
@@ -190,6 +203,7 @@ done:
 	tls_conn_stats(c, TLS_S2C, &got->st[1]);
 	got->version = tls_conn_version(c);
 	got->suite = tls_conn_suite(c);
+	CHECK(tls_conn_group(c) == got->group);
 	tls_conn_free(c);
 }
 
@@ -696,6 +710,83 @@ test_nokey(void)
 	}
 }
 
+/*
+ * The key exchange's group, from the wire (TLS 1.3's key_share, TLS 1.2's
+ * ServerKeyExchange), named as the probe names the same handshake's
+ * (tlsgen's tg_group(): SSL_get_negotiated_group(), SSL_group_to_name()),
+ * with and without keys; none where OpenSSL tells none (TLS 1.2 DHE, RSA).
+ */
+static void
+test_groups(void)
+{
+	static const struct {
+		int		 version;
+		const char	*suite, *groups;
+		bool		 rsa;
+		uint16_t	 id;		/* 0: none */
+		const char	*name;
+	} gc[] = {
+		{ TLS1_3_VERSION, NULL, NULL, false, 0x001d, "x25519" },
+		{ TLS1_3_VERSION, NULL, "P-256", false, 0x0017, "secp256r1" },
+		{ TLS1_3_VERSION, NULL, "P-384", false, 0x0018, "secp384r1" },
+		{ TLS1_3_VERSION, NULL, "P-521", false, 0x0019, "secp521r1" },
+		{ TLS1_3_VERSION, NULL, "X448", false, 0x001e, "x448" },
+		{ TLS1_3_VERSION, NULL, "ffdhe2048", false, 0x0100, "ffdhe2048" },
+		{ TLS1_3_VERSION, NULL, "ffdhe3072", false, 0x0101, "ffdhe3072" },
+		{ TLS1_2_VERSION, "ECDHE-ECDSA-AES128-GCM-SHA256", NULL, false,
+		    0x001d, "x25519" },
+		{ TLS1_2_VERSION, "ECDHE-RSA-AES256-GCM-SHA384", "P-384", true,
+		    0x0018, "secp384r1" },
+		{ TLS1_2_VERSION, "ECDHE-RSA-CHACHA20-POLY1305", "X448", true,
+		    0x001e, "x448" },
+		{ TLS1_2_VERSION, "ECDHE-ECDSA-AES256-GCM-SHA384", "P-256",
+		    false, 0x0017, "secp256r1" },
+		{ TLS1_2_VERSION, "DHE-RSA-AES128-GCM-SHA256", NULL, true, 0,
+		    "" },
+		{ TLS1_2_VERSION, "AES128-GCM-SHA256", NULL, true, 0, "" },
+	};
+	struct tg		 g;
+	struct tg_opt		 o;
+	struct got		 got;
+	struct tls_keylog	*kl;
+	struct feed		 f = plain_feed;
+	char			 b[8];
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < sizeof(gc) / sizeof(gc[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.version = gc[i].version;
+		o.ciphers = gc[i].suite;
+		o.cgroups = o.sgroups = gc[i].groups;
+		o.rsa = gc[i].rsa;
+		o.dhe = true;
+		o.app = 300;
+		tg_make(&g, &o);
+		CHECK(g.ok);
+		/* What the probe would record for this very handshake. */
+		CHECK_STR(g.group, gc[i].name);
+		kl = keylog_of(g.keylog, g.klen);
+		for (k = 0; k < 2; k++) {
+			f.seg = k == 0 ? 0 : 1;
+			decode(&g, k == 0 ? kl : NULL, &f, &got);
+			CHECK(got.nan == 0);
+			CHECK(got.group == gc[i].id);
+			CHECK(got.ngroup == (gc[i].id != 0 ? 1 : 0));
+			if (gc[i].id != 0)
+				CHECK_STR(tls_group_name(got.group, b,
+				    sizeof(b)), g.group);
+			got_free(&got);
+		}
+		tls_keylog_free(kl);
+		tg_free(&g);
+	}
+	/* Ids OpenSSL has no name for: the suites' form. */
+	CHECK_STR(tls_group_name(0x1234, b, sizeof(b)), "0x1234");
+	CHECK_STR(tls_group_name(0xfafa, b, sizeof(b)), "0xFAFA");
+	CHECK_STR(tls_group_name(0, b, sizeof(b)), "0x0000");
+}
+
 static void
 test_hrr(void)
 {
@@ -719,6 +810,10 @@ test_hrr(void)
 		CHECK(got.nan == 0);
 		CHECK(got.nsh == 2 && got.sh[0].hrr && !got.sh[1].hrr);
 		CHECK(got.nch == 2 && !got.ch[0].retry && got.ch[1].retry);
+		/* The group asked for, and the one used: the second
+		 * ServerHello's (only it is said). */
+		CHECK(got.sh[0].group == 0x0017 && got.sh[1].group == 0x0017);
+		CHECK(got.group == 0x0017 && got.ngroup == 1);
 		CHECK(plain_eq(&got, &g, 0) && plain_eq(&got, &g, 1));
 		got_free(&got);
 	}
@@ -1096,6 +1191,7 @@ main(int argc, char **argv)
 	test_keyupdate();
 	test_damage();
 	test_nokey();
+	test_groups();
 	test_hrr();
 	test_alert();
 	test_limits();

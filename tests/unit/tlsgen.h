@@ -38,6 +38,8 @@ struct tg {
 	size_t		 nsent[2], scap[2];
 	uint16_t	 suite;		/* what was negotiated; 0: failed */
 	int		 version;
+	char		 group[64];	/* its group as the probe names it
+					   (src/net/net.c): "" none */
 	bool		 ok;		/* the handshake completed */
 };
 
@@ -54,6 +56,10 @@ struct tg_opt {
 	bool		 keyupdate;	/* SSL_key_update halfway */
 	bool		 shutdown;	/* close_notify both ways */
 	bool		 renegotiate;	/* TLS 1.2: the client renegotiates halfway */
+	bool		 dhe;		/* the server has DH parameters (DHE) */
+	/* Instead of app: these texts, "C..." written by the client, "S..."
+	 * by the server, in order; NULL-terminated. */
+	const char *const *say;
 };
 
 static EVP_PKEY	*tg_eckey, *tg_rsakey;
@@ -172,9 +178,10 @@ tg_fill(uint8_t *p, size_t n, int dir, size_t off)
 		    ((off + i) >> 8));
 }
 
-/* w writes n bytes of dir; r reads them all. */
+/* w writes n bytes of dir (text, or the pattern); r reads them all. */
 static void
-tg_send(struct tg *g, SSL *w, SSL *r, BIO *wout, BIO *rin, int dir, size_t n)
+tg_send_text(struct tg *g, SSL *w, SSL *r, BIO *wout, BIO *rin, int dir,
+    const char *text, size_t n)
 {
 	uint8_t		*buf;
 	size_t		 done = 0;
@@ -185,7 +192,10 @@ tg_send(struct tg *g, SSL *w, SSL *r, BIO *wout, BIO *rin, int dir, size_t n)
 	g->sent[dir] = tg_grow(g->sent[dir], &g->scap[dir], g->nsent[dir] + n,
 	    1);
 	buf = g->sent[dir] + g->nsent[dir];
-	tg_fill(buf, n, dir, g->nsent[dir]);
+	if (text != NULL)
+		memcpy(buf, text, n);
+	else
+		tg_fill(buf, n, dir, g->nsent[dir]);
 	if (SSL_write(w, buf, (int)n) != (int)n)
 		tg_die("SSL_write");
 	g->nsent[dir] += n;
@@ -198,6 +208,12 @@ tg_send(struct tg *g, SSL *w, SSL *r, BIO *wout, BIO *rin, int dir, size_t n)
 	}
 	if (done != n)
 		tg_die("SSL_read");
+}
+
+static void
+tg_send(struct tg *g, SSL *w, SSL *r, BIO *wout, BIO *rin, int dir, size_t n)
+{
+	tg_send_text(g, w, r, wout, rin, dir, NULL, n);
 }
 
 /* Application data of n bytes in messages of varied sizes. */
@@ -217,6 +233,19 @@ tg_talk(struct tg *g, SSL *c, SSL *s, BIO *cw, BIO *cr, BIO *sw, BIO *sr,
 		ns -= k;
 		i++;
 	}
+}
+
+/* The negotiated group's name, exactly as the probe finds it (net.c). */
+static void
+tg_group(struct tg *g, SSL *c)
+{
+	const char	*name = NULL;
+	int		 nid;
+
+	nid = SSL_get_negotiated_group(c);
+	if (nid > 0 && (name = SSL_group_to_name(c, nid)) == NULL)
+		name = OBJ_nid2sn(nid);
+	snprintf(g->group, sizeof(g->group), "%s", name != NULL ? name : "");
 }
 
 static void
@@ -256,6 +285,8 @@ tg_make(struct tg *g, const struct tg_opt *o)
 		tg_die("client groups");
 	if (o->sgroups != NULL && SSL_CTX_set1_groups_list(sctx, o->sgroups) != 1)
 		tg_die("server groups");
+	if (o->dhe)
+		SSL_CTX_set_dh_auto(sctx, 1);
 	if (o->renegotiate)		/* off by default since OpenSSL 3.0 */
 		SSL_CTX_set_options(sctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
 	c = SSL_new(cctx);
@@ -289,6 +320,14 @@ tg_make(struct tg *g, const struct tg_opt *o)
 	if (g->ok) {
 		g->suite = SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(c));
 		g->version = SSL_version(c);
+		tg_group(g, c);
+		for (i = 0; o->say != NULL && o->say[i] != NULL; i++) {
+			int	d = o->say[i][0] == 'S';
+
+			tg_send_text(g, d ? s : c, d ? c : s, d ? sw : cw,
+			    d ? cr : sr, d, o->say[i] + 1,
+			    strlen(o->say[i] + 1));
+		}
 		tg_talk(g, c, s, cw, cr, sw, sr, o->app / 2, ns / 2);
 		if (o->keyupdate) {
 			if (SSL_key_update(c, SSL_KEY_UPDATE_REQUESTED) != 1)
@@ -354,6 +393,9 @@ struct tg_rec {
 };
 
 /* The records of g, in order (each chunk holds whole records). */
+static size_t	tg_records(const struct tg *, struct tg_rec *, size_t)
+		    __attribute__((unused));
+
 static size_t
 tg_records(const struct tg *g, struct tg_rec *r, size_t max)
 {
