@@ -677,9 +677,9 @@ df_close(void *user, enum reasm_close why, mt_time t)
 		/* no plaintext line said what it was: as without keys */
 		f->kind = DK_TLS_UNLISTED;
 		df_skipped(f);
-		df_tls_free(f);
 	}
 	if (!f->session_open) {
+		df_tls_free(f);		/* a probe's, given up or not */
 		free(f);
 		return;
 	}
