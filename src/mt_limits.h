@@ -12,7 +12,8 @@
 #define MT_LINE_HARD		(64 * 1024)	/* framer buffer, each direction */
 #define MT_CMD_HARD		1024		/* longest command the probe will format */
 #define MT_FIELD_HARD		512		/* int / opt text in one record */
-#define MT_OPR_HARD		8		/* opr: "+OK", "-ERR", "250", 4 chars */
+#define MT_OPR_HARD		16		/* opr: "+OK", "-ERR", "250", 4 chars;
+						   a DNS answer "NOT_OFFERED" */
 #define MT_REPLY_SHOW		440		/* reply text octets a record keeps (the
 						   rest as "...(+N)"); the field is
 						   MT_FIELD_HARD */

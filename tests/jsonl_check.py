@@ -14,7 +14,7 @@ FIRST = ["run", "event", "level", "rc", "int", "opr", "opt", "time",
          "session", "seq", "client", "server", "source"]
 # Then, each only when it applies, in this order.
 OPTIONAL = ["elapsed_us", "bytes", "body_end", "reply", "explanation",
-            "anomaly", "detail",
+            "anomaly", "dns", "detail",
             "tls_version", "tls_cipher", "tls_group", "tcp_connect_us",
             "tls_handshake_us", "cert_subject", "cert_issuer", "cert_sans",
             "cert_serial", "cert_not_before", "cert_not_after",
@@ -27,7 +27,7 @@ CERT = {"cert_subject": str, "cert_issuer": str, "cert_sans": str,
         "cert_serial": str, "cert_not_before": str, "cert_not_after": str,
         "cert_days_left": int, "cert_chain_len": int}
 DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-EVENT = re.compile(r"^(0x[0-9A-F]{4}|anomaly)$")
+EVENT = re.compile(r"^(0x[0-9A-F]{4}|anomaly|dns)$")
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 NUMBERS = ["run", "rc", "session", "seq"]
 

@@ -43,6 +43,8 @@ explain_kind_name(enum explain_kind k)
 		return "TLS";
 	case EXPLAIN_EXC:
 		return "EXC";
+	case EXPLAIN_DNS:
+		return "DNS";
 	}
 	return "?";
 }
@@ -254,6 +256,21 @@ explain_find(int rc, const char *opr, const char *reply, const char *detail,
 	return find_row(EXPLAIN_EXC, mt_ecode_name((enum mt_ecode)rc));
 }
 
+const struct explain_row *
+explain_dns(int rc, const char *answer, char *code)
+{
+	const struct explain_row	*x;
+
+	code[0] = '\0';
+	if (rc == 0)
+		return NULL;
+	if (answer != NULL && (x = find_row(EXPLAIN_DNS, answer)) != NULL) {
+		trace_str(code, EXPLAIN_CODE_MAX, answer);
+		return x;
+	}
+	return find_row(EXPLAIN_EXC, mt_ecode_name((enum mt_ecode)rc));
+}
+
 /* Append s to dst (n bytes used of sz), cut to fit; the new length. */
 static size_t
 put(char *dst, size_t n, size_t sz, const char *s)
@@ -299,8 +316,12 @@ explain_rec(struct trace_rec *r)
 	r->explanation[0] = '\0';
 	if (r->rc == 0 || r->anomaly != AN_NONE)
 		return;
-	if ((x = explain_find(r->rc, r->opr, r->reply, r->detail, code)) !=
-	    NULL)
+	if (r->dns != DNSQ_NONE)
+		x = explain_dns(r->rc, r->opr, code);
+	else
+		x = explain_find(r->rc, r->opr, r->reply, r->detail, code);
+	if (x != NULL)
 		explain_format(x, code, r->explanation,
 		    sizeof(r->explanation));
 }
+

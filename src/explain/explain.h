@@ -23,7 +23,8 @@ enum explain_kind {
 	EXPLAIN_ENH,		/* an RFC 3463 enhanced status code */
 	EXPLAIN_CODE,		/* an SMTP reply code, or its class */
 	EXPLAIN_TLS,		/* words of a failed handshake's reason */
-	EXPLAIN_EXC		/* a failure class (events/exceptions.def) */
+	EXPLAIN_EXC,		/* a failure class (events/exceptions.def) */
+	EXPLAIN_DNS		/* a DNS lookup's answer (events/dns.def) */
 };
 
 /* One row of events/explain.def (its header says what each column means). */
@@ -59,8 +60,17 @@ size_t		 explain_format(const struct explain_row *, const char *code,
 		    char *dst, size_t sz);
 
 /*
+ * The row that explains a failed DNS lookup (rc != 0) whose answer is the
+ * events/dns.def word answer ("NXDOMAIN"): its DNS row, else the EXC row
+ * of rc; NULL when rc is 0.  code gets the answer (EXPLAIN_CODE_MAX bytes).
+ */
+const struct explain_row *explain_dns(int rc, const char *answer,
+		    char *code);
+
+/*
  * Fill r->explanation from r's fields: "" for a record that did not fail
- * (rc 0) or an anomaly.  The tracer's explain hook.
+ * (rc 0) or an anomaly; a DNS lookup's by explain_dns().  The tracer's
+ * explain hook.
  */
 void		 explain_rec(struct trace_rec *r);
 

@@ -64,6 +64,7 @@ struct async_fix {
 	uint64_t	 bytes;
 	mt_time		 body_end;
 	int		 anomaly;
+	int		 dns;
 };
 
 struct async_sink {
@@ -279,6 +280,7 @@ async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	f.bytes = r->bytes;
 	f.body_end = r->body_end;
 	f.anomaly = (int)r->anomaly;
+	f.dns = (int)r->dns;
 	w = start + sizeof(h);
 	memcpy(w, &f, sizeof(f));
 	w += sizeof(f);
@@ -374,6 +376,7 @@ async_deliver(struct async_sink *a, const uint8_t *p)
 	r->bytes = f.bytes;
 	r->body_end = f.body_end;
 	r->anomaly = (enum an)f.anomaly;
+	r->dns = (enum dnsq)f.dns;
 	p = async_get_str(p, r->intf);
 	p = async_get_str(p, r->opr);
 	p = async_get_str(p, r->opt);

@@ -134,6 +134,8 @@ jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 	jb_u64(b, r->run);
 	if (anomaly)
 		jb_kstr(b, "event", "anomaly");
+	else if (sink_is_dns(r))
+		jb_kstr(b, "event", "dns");
 	else {
 		static const char	hex[] = "0123456789ABCDEF";
 		unsigned		e = r->event;
@@ -184,6 +186,8 @@ jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 		jb_kstr(b, "explanation", r->explanation);
 	if (anomaly)
 		jb_kstr(b, "anomaly", an_name(r->anomaly));
+	if (sink_is_dns(r))
+		jb_kstr(b, "dns", dnsq_name(r->dns));
 	if (anomaly || r->detail[0] != '\0')
 		jb_kstr(b, "detail", r->detail);
 	if (r->has_tls && sizeof(b->b) - b->n >= TRACE_TLS_JSON_MAX + 2)

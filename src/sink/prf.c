@@ -5,7 +5,8 @@
  *
  * The header row identifies the format (version 1); there is no separate
  * version line, because PRF tools expect the header row first.  Anomaly
- * records are not PRF events and are left out.
+ * records and DNS lookups are not PRF events and are left out (the PRF
+ * Event column holds a catalog id).
  */
 #include "sink.h"
 
@@ -138,7 +139,7 @@ prf_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 	time_t		 secs;
 	long		 us;
 
-	if (sink_is_anomaly(r))
+	if (sink_is_anomaly(r) || sink_is_dns(r))
 		return 0;
 	prf_header(p);
 

@@ -41,4 +41,12 @@ sink_is_anomaly(const struct trace_rec *r)
 	return r->event == EV_NONE && r->anomaly != AN_NONE;
 }
 
+/* A DNS lookup's record (trace_dns()). */
+static inline bool
+sink_is_dns(const struct trace_rec *r)
+{
+	return r->event == EV_NONE && r->anomaly == AN_NONE &&
+	    r->dns != DNSQ_NONE;
+}
+
 #endif

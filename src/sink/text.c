@@ -23,6 +23,7 @@ static int	text_flush(struct sink *, struct mt_err *);
 static void	text_close(struct sink *);
 static void	text_header(struct sink_text *);
 static void	text_tls(FILE *, const struct rec_tls *);
+static void	text_dns(FILE *, const struct trace_rec *);
 
 struct sink *
 sink_text_new(FILE *fp, const struct run_info *ri, struct mt_err *err)
@@ -68,7 +69,9 @@ text_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 		fprintf(t->fp, "  anomaly  %s", an_name(r->anomaly));
 		if (r->detail[0] != '\0')
 			fprintf(t->fp, "  %s", r->detail);
-	} else {
+	} else if (sink_is_dns(r))
+		text_dns(t->fp, r);
+	else {
 		fprintf(t->fp, "  0x%04X  %c  rc=%d  %s", r->event,
 		    r->level != '\0' ? r->level : '-', r->rc, r->intf);
 		if (r->opr[0] != '\0')
@@ -90,6 +93,23 @@ text_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 	}
 	fputc('\n', t->fp);
 	return sink_io_check(t->fp, "text", err);
+}
+
+/*
+ * A DNS lookup (docs/formats.md): "dns  MX  rc=0  example.test
+ * answer=NOERROR  resolver=127.0.0.1:53  +812us  records="10 mx1.test."".
+ */
+static void
+text_dns(FILE *fp, const struct trace_rec *r)
+{
+	fprintf(fp, "  dns  %s  rc=%d  %s  answer=%s  resolver=%s",
+	    dnsq_name(r->dns), r->rc, r->intf, r->opr, r->opt);
+	if (r->has_elapsed)
+		fprintf(fp, "  +%" PRId64 "us", r->elapsed_us);
+	if (r->detail[0] != '\0')
+		fprintf(fp, "  records=\"%s\"", r->detail);
+	if (r->explanation[0] != '\0')
+		fprintf(fp, "  explanation=\"%s\"", r->explanation);
 }
 
 /* A handshake's facts, after the other fields (docs/formats.md). */

@@ -37,7 +37,7 @@ enum store_stmt {
  */
 #define STORE_BATCH	16
 #define STORE_COMMIT_EVERY	4096	/* records (a multiple of STORE_BATCH) */
-#define STORE_REC_COLS	21
+#define STORE_REC_COLS	22
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_INS] =
@@ -55,13 +55,13 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_REC_INS] =
 	    "INSERT INTO records (run, session, seq, event, level, rc, intf, "
 	    "opr, opt, time, client, server, source, elapsed_us, bytes, "
-	    "body_end, anomaly, detail, reply, tls, explanation) VALUES (?1, "
-	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	    "?16, ?17, ?18, ?19, ?20, ?21)",
+	    "body_end, anomaly, detail, reply, tls, explanation, dns) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 	[STMT_REC_ALL] =
 	    "SELECT session, seq, event, level, rc, intf, opr, opt, time, "
 	    "client, server, source, elapsed_us, bytes, body_end, anomaly, "
-	    "detail, reply, tls, explanation FROM records WHERE run = ?1 "
+	    "detail, reply, tls, explanation, dns FROM records WHERE run = ?1 "
 	    "ORDER BY rowid",
 	[STMT_REC_BATCH] = NULL,	/* built by store_batch_sql() */
 };
@@ -204,6 +204,13 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE records ADD COLUMN explanation TEXT NULL;"
 	"ALTER TABLE baseline_steps ADD COLUMN explanation TEXT NULL;",
+	/*
+	 * 9: a DNS lookup's record (issue 13, events/dns.def): its query
+	 * type ("MX"); NULL for every other record.  The rest of the lookup
+	 * is in the columns every record has (intf the name, opr the
+	 * answer, opt the resolver, detail the records, elapsed_us).
+	 */
+	"ALTER TABLE records ADD COLUMN dns TEXT NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -249,6 +256,7 @@ struct store_row {
 	uint64_t	 bytes;
 	mt_time		 body_end;
 	enum an		 anomaly;
+	enum dnsq	 dns;
 	const char	*text[ROW__TEXTS];
 	int		 len[ROW__TEXTS];
 };
@@ -546,7 +554,7 @@ store_batch_sql(char *buf)
 	static const char	 head[] = "INSERT INTO records (run, session, "
 	    "seq, event, level, rc, intf, opr, opt, time, client, server, "
 	    "source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls, "
-	    "explanation) VALUES ";
+	    "explanation, dns) VALUES ";
 	char			*w = buf;
 	int			 r, c;
 
@@ -925,7 +933,7 @@ store_bind_row_text(sqlite3_stmt *s, int i, const struct store_row *w, int k)
 	sqlite3_bind_text(s, i, w->text[k], w->len[k], SQLITE_STATIC);
 }
 
-/* Bind w's 20 columns to parameters base+1 ... base+20 of s. */
+/* Bind w's 22 columns to parameters base+1 ... base+22 of s. */
 static void
 store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
 {
@@ -977,6 +985,11 @@ store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
 		store_bind_row_text(s, base + 21, w, ROW_EXPL);
 	else
 		sqlite3_bind_null(s, base + 21);
+	if (w->dns != DNSQ_NONE)
+		sqlite3_bind_text(s, base + 22, dnsq_name(w->dns), -1,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, base + 22);
 }
 
 /* Hold r for the next batch (the batch has room). */
@@ -1008,6 +1021,7 @@ store_sink_hold(struct store_sink *ss, const struct trace_rec *r)
 	w->bytes = r->bytes;
 	w->body_end = r->body_end;
 	w->anomaly = r->anomaly;
+	w->dns = r->dns;
 	/* Each string is shorter than its array: the arena has room. */
 	for (k = 0; k < ROW_TLS; k++) {
 		size_t	n = strnlen(src[k], cap[k] - 1);
@@ -1254,6 +1268,7 @@ store_replay(struct store *st, uint64_t run, struct sink *sk,
 	sqlite3_stmt		*s = st->stmt[STMT_REC_ALL];
 	struct store_run	 sr;
 	struct trace_rec	 r;
+	char			 buf[16];
 	bool			 fits;
 	int			 rc;
 
@@ -1262,6 +1277,8 @@ store_replay(struct store *st, uint64_t run, struct sink *sk,
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		fits = store_read_rec(s, &r);
+		fits &= store_col_text(s, 20, buf, sizeof(buf));
+		r.dns = dnsq_by_name(buf);
 		r.run = run;
 		if (!fits) {
 			sqlite3_reset(s);

@@ -22,6 +22,27 @@ static const struct {
 #undef AN
 };
 
+static const struct {
+	const char	*name;
+	int		 type;
+	const char	*desc;
+} dnsq_table[DNSQ__COUNT] = {
+	[DNSQ_NONE] = { "", 0, "" },
+#define DNSQ(name, type, desc)	[DNSQ_##name] = { #name, type, desc },
+#include "dns.def"
+#undef DNSQ
+};
+
+static const struct {
+	const char	*name;
+	bool		 failed;
+	const char	*desc;
+} dnss_table[DNSS__COUNT] = {
+#define DNSS(name, failed, desc)	[DNSS_##name] = { #name, failed, desc },
+#include "dns.def"
+#undef DNSS
+};
+
 const struct ev_info *
 ev_catalog(size_t *n)
 {
@@ -61,4 +82,51 @@ an_by_name(const char *s)
 		if (strcmp(an_table[i].wire, s) == 0)
 			return (enum an)i;
 	return AN_NONE;
+}
+
+const char *
+dnsq_name(enum dnsq q)
+{
+	return (unsigned)q < DNSQ__COUNT ? dnsq_table[q].name : "";
+}
+
+int
+dnsq_type(enum dnsq q)
+{
+	return (unsigned)q < DNSQ__COUNT ? dnsq_table[q].type : 0;
+}
+
+const char *
+dnsq_desc(enum dnsq q)
+{
+	return (unsigned)q < DNSQ__COUNT ? dnsq_table[q].desc : "";
+}
+
+enum dnsq
+dnsq_by_name(const char *s)
+{
+	unsigned	i;
+
+	for (i = 1; i < DNSQ__COUNT; i++)
+		if (strcmp(dnsq_table[i].name, s) == 0)
+			return (enum dnsq)i;
+	return DNSQ_NONE;
+}
+
+const char *
+dnss_name(enum dnss s)
+{
+	return (unsigned)s < DNSS__COUNT ? dnss_table[s].name : "";
+}
+
+const char *
+dnss_desc(enum dnss s)
+{
+	return (unsigned)s < DNSS__COUNT ? dnss_table[s].desc : "";
+}
+
+bool
+dnss_failed(enum dnss s)
+{
+	return (unsigned)s < DNSS__COUNT && dnss_table[s].failed;
 }

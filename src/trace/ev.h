@@ -23,6 +23,22 @@ enum an {
 	AN__COUNT
 };
 
+/* DNS lookups (events/dns.def): the query type, and the answer. */
+enum dnsq {
+	DNSQ_NONE = 0,		/* not a DNS record */
+#define DNSQ(name, type, desc)	DNSQ_##name,
+#include "dns.def"
+#undef DNSQ
+	DNSQ__COUNT
+};
+
+enum dnss {
+#define DNSS(name, failed, desc)	DNSS_##name,
+#include "dns.def"
+#undef DNSS
+	DNSS__COUNT
+};
+
 struct ev_info {
 	unsigned	 id;
 	char		 level;		/* 'A' or 'B' */
@@ -40,5 +56,16 @@ const char		*an_name(enum an);
 const char		*an_desc(enum an);
 /* Look an anomaly up by wire name; AN_NONE when unknown. */
 enum an			 an_by_name(const char *);
+
+/* A query type's name ("MX"), RR type number and description; "" / 0 for
+ * DNSQ_NONE.  dnsq_by_name(): DNSQ_NONE when unknown. */
+const char		*dnsq_name(enum dnsq);
+int			 dnsq_type(enum dnsq);
+const char		*dnsq_desc(enum dnsq);
+enum dnsq		 dnsq_by_name(const char *);
+/* An answer's word ("NXDOMAIN"), description, and whether it fails. */
+const char		*dnss_name(enum dnss);
+const char		*dnss_desc(enum dnss);
+bool			 dnss_failed(enum dnss);
 
 #endif

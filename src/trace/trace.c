@@ -144,6 +144,7 @@ trace_emit_rec(struct tracer *tr, struct trace_rec *r)
 		return 0;
 	r->level = ei->level;
 	r->anomaly = AN_NONE;
+	r->dns = DNSQ_NONE;
 	if (r->intf[0] == '\0')
 		trace_str(r->intf, sizeof(r->intf), "--");
 	trace_dispatch(tr, r);
@@ -172,6 +173,7 @@ trace_rec_clear(struct trace_rec *r)
 	r->bytes = 0;
 	r->body_end = 0;
 	r->anomaly = AN_NONE;
+	r->dns = DNSQ_NONE;
 	r->detail[0] = '\0';
 	r->reply[0] = '\0';
 	r->has_tls = false;
@@ -208,6 +210,18 @@ trace_emit(struct tracer *tr, unsigned event, int rc, const char *intf,
 		r.elapsed_us = elapsed;
 	}
 	return trace_emit_rec(tr, &r);
+}
+
+uint32_t
+trace_dns(struct tracer *tr, struct trace_rec *r)
+{
+	r->event = EV_NONE;
+	r->level = 'A';		/* lookups are shown at every level */
+	r->anomaly = AN_NONE;
+	if (r->intf[0] == '\0')
+		trace_str(r->intf, sizeof(r->intf), "--");
+	trace_dispatch(tr, r);
+	return r->seq;
 }
 
 uint32_t

@@ -78,7 +78,11 @@ size_t	trace_tls_json(char *dst, const struct rec_tls *);
 
 /*
  * One trace record.  Strings are NUL-terminated and owned by the record.
- * An anomaly record has event EV_NONE and anomaly != AN_NONE.
+ * An anomaly record has event EV_NONE and anomaly != AN_NONE.  A DNS
+ * lookup's record (trace_dns()) has event EV_NONE, anomaly AN_NONE and
+ * dns != DNSQ_NONE: intf the name asked for, opr the answer (events/dns.def's
+ * DNSS words), opt the resolver, detail the records found, elapsed the time
+ * the lookup took (docs/records.md "DNS lookups").
  */
 struct trace_rec {
 	unsigned	 event;			/* 0xAD80...; 0 for an anomaly */
@@ -101,6 +105,7 @@ struct trace_rec {
 	uint64_t	 bytes;			/* multi-line body, wire bytes */
 	mt_time		 body_end;		/* when the body's "." arrived */
 	enum an		 anomaly;		/* anomaly records only */
+	enum dnsq	 dns;			/* DNS records only: the type */
 	char		 detail[MT_FIELD_HARD];	/* anomaly detail, escaped */
 	char		 reply[MT_FIELD_HARD];	/* "after" points: the reply's
 						   first line, escaped */
@@ -196,6 +201,12 @@ uint32_t trace_emit(struct tracer *, unsigned event, int rc, const char *intf,
 	    const char *opr, const char *opt, mt_time t, int64_t elapsed);
 /* Emit a fully prepared record (body extras); fills level, seq, session. */
 uint32_t trace_emit_rec(struct tracer *, struct trace_rec *);
+/*
+ * Emit a DNS lookup's record (r->dns set, its fields filled as above):
+ * shown at every level, explained by the hook when it failed (rc != 0).
+ * Fills level, seq, session.  Returns the seq given.
+ */
+uint32_t trace_dns(struct tracer *, struct trace_rec *);
 /* Emit an anomaly record; detail is escaped text, may be NULL. */
 uint32_t trace_anomaly(struct tracer *, enum an, const char *detail, mt_time t);
 /*

@@ -332,6 +332,35 @@ static const struct tcase cases[] = {
 };
 
 /*
+ * Failed DNS lookups (events/dns.def's answers, as src/dns records them):
+ * each DNS row by its answer, and an answer without a row by its class.
+ */
+static const struct {
+	const char	*answer;
+	int		 rc;
+	enum dnsq	 q;
+	enum explain_kind kind;
+	const char	*key;
+	const char	*code;
+} dns_cases[] = {
+	{ "NXDOMAIN", MT_E_NOHOST, DNSQ_MX, EXPLAIN_DNS, "NXDOMAIN", "NXDOMAIN" },
+	{ "NULL_MX", MT_E_NOHOST, DNSQ_MX, EXPLAIN_DNS, "NULL_MX", "NULL_MX" },
+	{ "NOT_OFFERED", MT_E_NOHOST, DNSQ_SRV, EXPLAIN_DNS, "NOT_OFFERED",
+	    "NOT_OFFERED" },
+	{ "NODATA", MT_E_NOHOST, DNSQ_AAAA, EXPLAIN_DNS, "NODATA", "NODATA" },
+	{ "SERVFAIL", MT_E_NOHOST, DNSQ_A, EXPLAIN_DNS, "SERVFAIL", "SERVFAIL" },
+	{ "REFUSED", MT_E_NOHOST, DNSQ_MX, EXPLAIN_DNS, "REFUSED", "REFUSED" },
+	{ "TIMEOUT", MT_E_TIMEOUT, DNSQ_MX, EXPLAIN_DNS, "TIMEOUT", "TIMEOUT" },
+	{ "UNREACHABLE", MT_E_NOHOST, DNSQ_SRV, EXPLAIN_DNS, "UNREACHABLE",
+	    "UNREACHABLE" },
+	{ "BAD_ANSWER", MT_E_NOHOST, DNSQ_MX, EXPLAIN_DNS, "BAD_ANSWER",
+	    "BAD_ANSWER" },
+	{ "FAILED", MT_E_NOHOST, DNSQ_A, EXPLAIN_DNS, "FAILED", "FAILED" },
+	{ "WHATEVER", MT_E_NOHOST, DNSQ_A, EXPLAIN_EXC, "NOHOST", "" },
+	{ "NOERROR", 0, DNSQ_MX, EXPLAIN_DNS, NULL, "" },
+};
+
+/*
  * A reply line as the models record it: opr the status or code, reply the
  * text after it and its one space (docs/records.md "reply").
  */
@@ -403,6 +432,30 @@ test_cases(void)
 		/* "CODE: meaning; hint", built from the table and the code */
 		snprintf(want, sizeof(want), "%s%s%s%s%s", c->code,
 		    c->code[0] != '\0' ? ": " : "", x->meaning,
+		    x->hint[0] != '\0' ? "; " : "", x->hint);
+		CHECK_STR(r.explanation, want);
+	}
+	for (i = 0; i < sizeof(dns_cases) / sizeof(dns_cases[0]); i++) {
+		trace_rec_clear(&r);
+		r.dns = dns_cases[i].q;
+		r.rc = dns_cases[i].rc;
+		trace_str(r.opr, sizeof(r.opr), dns_cases[i].answer);
+		trace_str(r.intf, sizeof(r.intf), "example.test");
+		x = explain_dns(r.rc, r.opr, code);
+		explain_rec(&r);
+		if (dns_cases[i].key == NULL) {
+			CHECK(x == NULL);
+			CHECK_STR(r.explanation, "");
+			continue;
+		}
+		CHECK(x != NULL && x->kind == dns_cases[i].kind &&
+		    strcmp(x->key, dns_cases[i].key) == 0);
+		if (x == NULL)
+			continue;
+		hit[x - explain_rows] = true;
+		CHECK_STR(code, dns_cases[i].code);
+		snprintf(want, sizeof(want), "%s%s%s%s%s", dns_cases[i].code,
+		    dns_cases[i].code[0] != '\0' ? ": " : "", x->meaning,
 		    x->hint[0] != '\0' ? "; " : "", x->hint);
 		CHECK_STR(r.explanation, want);
 	}

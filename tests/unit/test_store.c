@@ -42,7 +42,7 @@
 } while (0)
 
 #define T0	((mt_time)1795428000 * 1000000)	/* 2026-11-23T10:00:00Z */
-#define NRECS	7
+#define NRECS	8
 
 static char	 tmpdir[] = "/tmp/mt-store-XXXXXX";
 static char	 dbpath[256];
@@ -153,6 +153,19 @@ make_recs(struct trace_rec *r, uint64_t run)
 	SET(r[6].intf, "MAIL FROM:<a,\"b\"@x\x01\xe9>");
 	SET(r[6].client, "[::1]:5000");
 	SET(r[6].server, "[::1]:25");
+	/* a DNS lookup (issue 13, migration 9), failed and explained */
+	r[7].event = EV_NONE;
+	r[7].dns = DNSQ_MX;
+	r[7].rc = MT_E_NOHOST;
+	r[7].session = 2;
+	r[7].seq = 2;
+	SET(r[7].intf, "nx.example.test");
+	SET(r[7].opr, "NXDOMAIN");
+	SET(r[7].opt, "127.0.0.1:5353");
+	SET(r[7].detail, "10 mx1.example.test.");
+	r[7].has_elapsed = true;
+	r[7].elapsed_us = 812;
+	SET(r[7].explanation, "NXDOMAIN: the domain does not exist");
 }
 
 static char *
@@ -797,9 +810,10 @@ test_baseline_runs(void)
 	    err.code == MT_E_USAGE);
 	store_close(st);
 
-	/* Back to version 5: the columns of migrations 6 to 8 gone. */
+	/* Back to version 5: the columns of migrations 6 to 9 gone. */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "ALTER TABLE records DROP COLUMN explanation;"
+	CHECK(sqlite3_exec(db, "ALTER TABLE records DROP COLUMN dns;"
+	    "ALTER TABLE records DROP COLUMN explanation;"
 	    "ALTER TABLE baseline_steps DROP COLUMN explanation;"
 	    "ALTER TABLE records DROP COLUMN tls;"
 	    "ALTER TABLE baseline_steps DROP COLUMN tls;"
