@@ -5,7 +5,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev libjansson-dev
-    libmicrohttpd-dev"
+    libmicrohttpd-dev libc-ares-dev"
 if [ "${1:-}" = --test ]; then
 	# the Dovecot and Postfix harnesses, test certificates, store inspection
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ')"
@@ -15,6 +15,9 @@ if [ "${1:-}" = --test ]; then
 	# promtool and a real Prometheus for the exporter's tests (never
 	# started as a service: see the policy-rc.d below)
 	pkgs="$pkgs prometheus"
+	# dnsmasq (dnsmasq-base: the binary, no service) is the tests' DNS
+	# server for MX and SRV lookups (tests/dns)
+	pkgs="$pkgs dnsmasq-base"
 	# tshark: an independent oracle for decrypted TLS (tests/tls); its
 	# dumpcap is not made setuid (the tests run as root)
 	pkgs="$pkgs tshark"
