@@ -38,6 +38,7 @@ cli_common_init(struct cli_common *o)
 	o->connect_timeout_ms = -1;
 	o->read_timeout_ms = -1;
 	o->max_time_ms = -1;
+	o->dns_timeout_ms = -1;
 	cli_mon_init(&o->mon);
 }
 
@@ -46,6 +47,7 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 {
 	struct mt_err	e;
 	long long	v;
+	char		norm[DNS_SERVER_HARD];
 
 	switch (ch - CLI_OPT_BASE) {
 	case 0:
@@ -111,6 +113,19 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 			return -1;
 		}
 		o->keylog = arg;
+		return 1;
+	case 12:
+		mt_err_clear(&e);
+		if (dns_server_parse(arg, norm, &e) != 0) {
+			cli_err("%s", e.msg);
+			return -1;
+		}
+		o->dns_server = arg;
+		return 1;
+	case 13:
+		if (cli_number("--dns-timeout", arg, 1, 600000, &v) != 0)
+			return -1;
+		o->dns_timeout_ms = (int)v;
 		return 1;
 	case 11:
 		if (strcmp(arg, "1.2") == 0)
@@ -216,6 +231,20 @@ cli_common_apply(const struct cli_common *o, struct cli_target *t)
 	t->c.max_body = o->max_body;
 }
 
+void
+cli_dns_conf(const struct cli_common *o, struct dns_conf *dc)
+{
+	int64_t	ms;
+
+	memset(dc, 0, sizeof(*dc));
+	dc->server = o->dns_server;
+	dc->timeout_ms = o->dns_timeout_ms > 0 ? o->dns_timeout_ms :
+	    DNS_TIMEOUT_DEFAULT;
+	ms = o->max_time_ms < 0 ? (int64_t)MT_MAX_TIME_DEFAULT * 1000 :
+	    o->max_time_ms;
+	dc->deadline_us = ms > 0 ? dns_mono_us() + ms * 1000 : 0;
+}
+
 int
 cli_target_parse(struct cli_target *t, const char *url, const char *plain,
     uint16_t plain_port, const char *tls, uint16_t tls_port, bool need_user)
@@ -241,6 +270,30 @@ cli_target_parse(struct cli_target *t, const char *url, const char *plain,
 	t->c.host = t->host;
 	if (pt.c.user != NULL)
 		t->c.user = t->user;
+	return 0;
+}
+
+int
+cli_srv_target(struct cli_target *t, const char *url, const char *plain)
+{
+	const char	*h, *at;
+
+	if (strcmp(t->scheme, plain) != 0) {
+		cli_err("--srv takes %s://DOMAIN: the SRV records say which "
+		    "servers use TLS", plain);
+		return -1;
+	}
+	h = strstr(url, "://");
+	h = h != NULL ? h + 3 : url;
+	if ((at = strrchr(h, '@')) != NULL)
+		h = at + 1;
+	if (h[0] == '[' || strchr(h, ':') != NULL) {
+		cli_err("--srv: the URL names a domain, without a port (the "
+		    "SRV records give the ports)");
+		return -1;
+	}
+	snprintf(t->url, sizeof(t->url), "srv:%s://%s%s%s", plain, t->user,
+	    t->user[0] != '\0' ? "@" : "", t->host);
 	return 0;
 }
 
@@ -523,6 +576,44 @@ cli_session_err(const char *target, const struct mt_err *err)
 
 	cli_err("%s: %s (%s)", target, err->msg, cls[0] ? cls :
 	    "no exception class");
+}
+
+int
+cli_found_run(struct cli_run *r, const struct probe_found *f,
+    const struct probe_conn *base, bool srv, bool all, cli_session_fn one,
+    void *arg)
+{
+	const struct probe_attempt	*at;
+	struct probe_conn		 c;
+	struct mt_err			 err;
+	char				 label[DNS_NAME_HARD + DNS_IP_HARD + 16];
+	size_t				 i, ok = 0;
+
+	for (i = 0; i < f->n; i++) {
+		at = &f->at[i];
+		c = *base;
+		c.host = at->ip;
+		c.tls_name = at->name;
+		c.port = at->port;
+		if (srv) {
+			c.implicit_tls = at->implicit_tls;
+			if (c.implicit_tls)
+				c.starttls = false;
+		}
+		mt_err_clear(&err);
+		if (one(arg, &c, &r->tr, &err) == 0) {
+			ok++;
+			if (!all)
+				return 0;
+			continue;
+		}
+		snprintf(label, sizeof(label), strchr(at->ip, ':') != NULL ?
+		    "%s [%s]:%u" : "%s %s:%u", at->name, at->ip, at->port);
+		cli_session_err(label, &err);
+		if (!all && !probe_try_next(&err))
+			return EXIT_SESSION;
+	}
+	return all && ok == f->n ? 0 : EXIT_SESSION;
 }
 
 /*

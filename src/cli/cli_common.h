@@ -46,6 +46,8 @@ struct cli_common {
 	bool			 level_set;	/* --level given */
 	bool			 fmt_set;	/* --format given */
 	struct cli_mon		 mon;		/* --nagios, --prom-file */
+	const char		*dns_server;	/* --dns-server; NULL: the system's */
+	int			 dns_timeout_ms;	/* --dns-timeout; -1: unset */
 };
 
 /* Long options of struct cli_common; values are CLI_OPT_* below. */
@@ -76,7 +78,25 @@ struct cli_common {
 "  --tls-max VERSION      1.2 or 1.3 (default): the highest TLS version\n" \
 "                         offered (1.2 is the lowest ever offered)\n"
 
+/* Finding the servers (pop3 and smtp): the resolver and its timeout. */
+#define CLI_OPT_DNS_SERVER	(CLI_OPT_BASE + 12)
+#define CLI_OPT_DNS_TIMEOUT	(CLI_OPT_BASE + 13)
+#define CLI_DNS_OPTIONS							\
+	{ "dns-server", required_argument, NULL, CLI_OPT_DNS_SERVER },	\
+	{ "dns-timeout", required_argument, NULL, CLI_OPT_DNS_TIMEOUT }
+#define CLI_DNS_HELP							\
+"  --dns-server ADDR[:PORT]  the resolver for MX and SRV lookups (IPv4, or\n" \
+"                         [IPv6]:PORT; default port 53); default: the\n" \
+"                         system's (/etc/resolv.conf)\n"		\
+"  --dns-timeout MS       each DNS lookup's limit (unset: 5000; 1 to\n" \
+"                         600000); --max-time still bounds them all\n"
+
 void	cli_common_init(struct cli_common *);
+/*
+ * The lookups' settings from the common options: --dns-server,
+ * --dns-timeout, and --max-time's limit from now (docs/cli.md).
+ */
+void	cli_dns_conf(const struct cli_common *, struct dns_conf *);
 /*
  * Handle one getopt_long() result: 1 when it was a common option, 0 when
  * not, -1 on a bad value (message printed).
@@ -106,6 +126,13 @@ void	cli_common_apply(const struct cli_common *, struct cli_target *);
 int	cli_target_parse(struct cli_target *, const char *url,
 	    const char *plain, uint16_t plain_port, const char *tls,
 	    uint16_t tls_port, bool need_user);
+/*
+ * --srv: t (parsed from url) names a domain: plain's scheme only (the SRV
+ * records say which servers use TLS), no port; t->url becomes
+ * "srv:plain://[USER@]DOMAIN".  -1 with a message.
+ */
+int	cli_srv_target(struct cli_target *, const char *url,
+	    const char *plain);
 /*
  * The password for t: t->password_file (a file, or - for stdin), else the
  * environment variable env.  -1 on error (message printed).  Wiped by
@@ -198,6 +225,20 @@ int	cli_stopped(void);
  * as they were).
  */
 int	cli_run_async(struct cli_run *);
+/*
+ * The servers found (MX, SRV) tried in order, one session each on the
+ * run's tracer: one() runs a session with c (base with the attempt's
+ * address as host, its name as tls_name, its port; for SRV, srv true, its
+ * implicit TLS).  Stops at the first session that succeeds, unless all;
+ * moves on after a failure only when probe_try_next() says the server
+ * could not be talked to.  Each failure is said on stderr.  0 when one
+ * succeeded (all: every one), else EXIT_SESSION.
+ */
+typedef int (*cli_session_fn)(void *, const struct probe_conn *,
+    struct tracer *, struct mt_err *);
+int	cli_found_run(struct cli_run *, const struct probe_found *,
+	    const struct probe_conn *base, bool srv, bool all,
+	    cli_session_fn one, void *arg);
 /* "mailtrace: TARGET: message (exception class)" */
 void	cli_session_err(const char *target, const struct mt_err *);
 

@@ -14,12 +14,17 @@
 static const char pop3_usage[] =
 "usage: mailtrace pop3 [options] pop3://USER@HOST[:PORT]\n"
 "       mailtrace pop3 [options] pop3s://USER@HOST[:PORT]\n"
+"       mailtrace pop3 [options] --srv pop3://USER@DOMAIN\n"
 "\n"
 "Runs one POP3 session in the JavaMail call order (Store.connect: connect,\n"
 "greeting, CAPA, STLS if asked, authentication; Folder.open: STAT; the\n"
 "fetches asked for; Folder.close: RSET, DELE, QUIT; teardown), prints its\n"
 "trace and stores it.  Default ports: 110 (pop3://), 995 (pop3s://).\n"
 "HOST may be a name, an IPv4 address or [IPv6]; USER may use %XX escapes.\n"
+"With --srv the URL's host is a domain whose RFC 6186 SRV records name the\n"
+"servers and ports (_pop3s._tcp with implicit TLS, then _pop3._tcp, with\n"
+"STLS when --stls is given), tried in order, one session each; every DNS\n"
+"lookup is a record, and the certificate must name the SRV target.\n"
 "\n"
 "  --password-file FILE   read the password from FILE (first line; - is\n"
 "                         stdin); else the MAILTRACE_PASSWORD variable.\n"
@@ -52,6 +57,7 @@ static const char pop3_usage[] =
 "  --dele                 DELE the same messages when closing (all, or N)\n"
 "  --rset                 RSET when closing, before the DELE block\n"
 "  --noop                 NOOP before closing\n"
+"  --srv                  the URL names a domain: find its servers by SRV\n"
 "  --max-body BYTES       fail a multi-line response larger than this\n"
 "                         (default 67108864, at most 1073741824)\n"
 ;
@@ -71,6 +77,8 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 		CLI_COMMON_OPTIONS,
 		CLI_MON_OPTIONS,
 		CLI_KEYLOG_OPTION,
+		CLI_DNS_OPTIONS,
+		{ "srv", no_argument, NULL, 'S' },
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "stls", no_argument, NULL, 's' },
@@ -137,9 +145,12 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 		case 'n':
 			c->o.noop = true;
 			break;
+		case 'S':
+			c->srv = true;
+			break;
 		case 'h':
 			fputs(pop3_usage, stdout);
-			fputs(CLI_KEYLOG_HELP CLI_MON_HELP, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_MON_HELP, stdout);
 			fputs(pop3_usage_tail, stdout);
 			exit(0);
 		case ':':
@@ -153,13 +164,25 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 			    "names it)", argv[optind]);
 			return -1;
 		}
+		if (c->srv || c->com.dns_server != NULL ||
+		    c->com.dns_timeout_ms >= 0) {
+			cli_err("pop3: --srv and --dns-* are not for the "
+			    "exporter (a request names its server)");
+			return -1;
+		}
 	} else if (optind != argc - 1) {
 		cli_err(optind >= argc ? "pop3: the target is missing: "
 		    "pop3://USER@HOST[:PORT]" : "pop3: one target only");
 		return -1;
 	} else if (cli_target_parse(&c->t, argv[optind], "pop3", 110, "pop3s",
-	    995, true) != 0)
+	    995, true) != 0 || (c->srv && cli_srv_target(&c->t, argv[optind],
+	    "pop3") != 0))
 		return -1;
+	if (need_target && !c->srv && (c->com.dns_server != NULL ||
+	    c->com.dns_timeout_ms >= 0)) {
+		cli_err("--dns-server and --dns-timeout are for --srv");
+		return -1;
+	}
 	if (cli_common_check(&c->com) != 0)
 		return -1;
 	if (c->t.c.starttls && c->t.c.implicit_tls) {
@@ -168,6 +191,44 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 	}
 	cli_common_apply(&c->com, &c->t);
 	return 0;
+}
+
+/* One session of the servers found. */
+static int
+pop3_one(void *arg, const struct probe_conn *pc, struct tracer *tr,
+    struct mt_err *err)
+{
+	struct pop3_cli	*c = arg;
+
+	c->o.c = *pc;
+	return probe_pop3(&c->o, tr, err);
+}
+
+/* --srv: the domain's POP3 servers by RFC 6186, tried in order. */
+static int
+pop3_found(struct pop3_cli *c, struct cli_run *run)
+{
+	struct probe_found	*f;
+	struct dns_conf		 dc;
+	struct mt_err		 err;
+	struct probe_conn	 base = c->t.c;
+	int			 rc;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		cli_err("out of memory");
+		return EXIT_SESSION;
+	}
+	cli_dns_conf(&c->com, &dc);
+	mt_err_clear(&err);
+	if (probe_find_srv(&dc, &run->tr, "pop3s", "pop3", c->t.host, f,
+	    &err) != 0) {
+		cli_session_err(c->t.url, &err);
+		free(f);
+		return EXIT_SESSION;
+	}
+	rc = cli_found_run(run, f, &base, true, false, pop3_one, c);
+	free(f);
+	return rc;
 }
 
 int
@@ -194,9 +255,14 @@ cli_pop3(int argc, char **argv)
 		goto done;
 	c->o.c = c->t.c;
 	mt_err_clear(&err);
-	status = probe_pop3(&c->o, &run.tr, &err) == 0 ? 0 : EXIT_SESSION;
-	if (status != 0)
-		cli_session_err(c->t.url, &err);
+	if (c->srv)
+		status = pop3_found(c, &run);
+	else {
+		status = probe_pop3(&c->o, &run.tr, &err) == 0 ? 0 :
+		    EXIT_SESSION;
+		if (status != 0)
+			cli_session_err(c->t.url, &err);
+	}
 	status = cli_run_end(&run, status);
 done:
 	cli_target_wipe(&c->t);

@@ -16,6 +16,7 @@ struct pop3_cli {
 	struct cli_common	 com;
 	struct cli_target	 t;
 	struct pop3_opts	 o;
+	bool			 srv;		/* --srv: the URL names a domain */
 };
 
 struct smtp_cli {
@@ -27,13 +28,20 @@ struct smtp_cli {
 	bool			 from_set;
 	uint8_t			*msg;
 	char			 token[33];
+	bool			 srv;		/* --srv: the URL names a domain */
+	bool			 mx;		/* no URL: the --to domain's MX */
+	bool			 mx_all;	/* --mx-all */
+	uint16_t		 mx_port;	/* --mx-port; 0: 25 */
+	char			 domain[DNS_NAME_HARD];	/* MX: --to's domain */
+	char			 label[DNS_NAME_HARD + 8];	/* "mx:DOMAIN" */
 };
 
 /*
  * Parse the command's options (argv[0] its name; c set up with
  * cli_common_init()) into c, with getopt_long().  need_target: exactly
- * one target URL follows the options (parsed into c->t); else none may
- * (the exporter's requests name it).  The common settings are applied to
+ * one target URL follows the options (parsed into c->t; with --srv it
+ * names a domain), or for smtp none, the --to domain's MX (c->mx); else
+ * none may (the exporter's requests name it; no --srv, --mx-*, --dns-*).  The common settings are applied to
  * c->t.c.  -1 with the message said on stderr.  -h prints the command's
  * usage and exits 0.
  */

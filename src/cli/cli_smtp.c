@@ -8,19 +8,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli_common.h"
 #include "cli_probe.h"
 
+static int	cli_smtp_mx(struct smtp_cli *);
+
 static const char smtp_usage[] =
 "usage: mailtrace smtp [options] --from ADDR --to ADDR smtp://[USER@]HOST[:PORT]\n"
 "       mailtrace smtp [options] --from ADDR --to ADDR smtps://[USER@]HOST[:PORT]\n"
+"       mailtrace smtp [options] --from ADDR --to USER@DOMAIN\n"
+"       mailtrace smtp [options] --srv --from ADDR --to ADDR smtp://[USER@]DOMAIN\n"
 "\n"
 "Sends one message in the JavaMail call order (Transport.connect: connect,\n"
 "greeting, EHLO (HELO if EHLO is refused), STARTTLS and EHLO again if asked,\n"
 "AUTH when USER@ is given; sendMessage: MAIL, one RCPT per recipient, DATA,\n"
 "the message, the end-of-data reply; close: QUIT, teardown), prints its\n"
 "trace and stores it.  Default ports: 25 (smtp://), 465 (smtps://).\n"
+"Without a URL, the --to domain's MX records (RFC 5321 5.1; none: the\n"
+"domain's own address; a null MX: it accepts no mail) name the servers,\n"
+"tried in order as an MTA does, one session each; with --srv, the URL's\n"
+"host is a domain whose RFC 6186 SRV records name them (_submissions._tcp\n"
+"with implicit TLS, then _submission._tcp).  Every DNS lookup is a record.\n"
 "\n"
 "  --from ADDR            envelope sender (required; \"\" for the null sender)\n"
 "  --to ADDR              recipient; repeat for more (1 to 100)\n"
@@ -53,6 +63,12 @@ static const char smtp_usage[] =
 "                         every wait ends by then, and the step in progress\n"
 "                         fails with SocketTimeoutException (no QUIT)\n"
 "  --max-body BYTES       the largest --data message (default 67108864)\n"
+"  --mx-all               without a URL: probe every MX address, not only\n"
+"                         up to the first that accepts the message\n"
+"  --mx-port N            without a URL: the MX servers' port (default 25)\n"
+"  --srv                  the URL's host is a domain: its SRV records name\n"
+"                         the servers and ports (--starttls for those of\n"
+"                         _submission; the certificate must name the target)\n"
 ;
 /* (three strings: one would pass the 4095 bytes C99 promises) */
 static const char smtp_usage_tail[] =
@@ -71,6 +87,10 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 		CLI_COMMON_OPTIONS,
 		CLI_MON_OPTIONS,
 		CLI_KEYLOG_OPTION,
+		CLI_DNS_OPTIONS,
+		{ "mx-all", no_argument, NULL, 'M' },
+		{ "mx-port", required_argument, NULL, 'p' },
+		{ "srv", no_argument, NULL, 'S' },
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "starttls", no_argument, NULL, 's' },
@@ -81,7 +101,8 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	ch, k;
+	long long	v;
+	int		ch, k;
 
 	opterr = 0;
 	optind = 1;
@@ -127,6 +148,17 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 		case 'D':
 			c->data_file = optarg;
 			break;
+		case 'M':
+			c->mx_all = true;
+			break;
+		case 'p':
+			if (cli_number("--mx-port", optarg, 1, 65535, &v) != 0)
+				return -1;
+			c->mx_port = (uint16_t)v;
+			break;
+		case 'S':
+			c->srv = true;
+			break;
 		case 'H':
 			if (cli_check_helo(optarg, c->helo, sizeof(c->helo)) !=
 			    0)
@@ -134,7 +166,7 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 			break;
 		case 'h':
 			fputs(smtp_usage, stdout);
-			fputs(CLI_KEYLOG_HELP CLI_MON_HELP, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_MON_HELP, stdout);
 			fputs(smtp_usage_tail, stdout);
 			exit(0);
 		case ':':
@@ -148,13 +180,35 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 			    "names it)", argv[optind]);
 			return -1;
 		}
+		if (c->srv || c->mx_all || c->mx_port != 0 ||
+		    c->com.dns_server != NULL || c->com.dns_timeout_ms >= 0) {
+			cli_err("smtp: --srv, --mx-all, --mx-port and --dns-* "
+			    "are not for the exporter (a request names its "
+			    "server)");
+			return -1;
+		}
+	} else if (optind == argc && !c->srv) {
+		if (cli_smtp_mx(c) != 0)
+			return -1;
 	} else if (optind != argc - 1) {
 		cli_err(optind >= argc ? "smtp: the target is missing: "
 		    "smtp://[USER@]HOST[:PORT]" : "smtp: one target only");
 		return -1;
 	} else if (cli_target_parse(&c->t, argv[optind], "smtp", 25, "smtps",
-	    465, false) != 0)
+	    465, false) != 0 || (c->srv && cli_srv_target(&c->t, argv[optind],
+	    "smtp") != 0))
 		return -1;
+	if (!c->mx && (c->mx_all || c->mx_port != 0)) {
+		cli_err("--mx-all and --mx-port are for MX lookups: no URL, "
+		    "the --to domain's servers");
+		return -1;
+	}
+	if (!c->mx && !c->srv && (c->com.dns_server != NULL ||
+	    c->com.dns_timeout_ms >= 0)) {
+		cli_err("--dns-server and --dns-timeout are for finding the "
+		    "servers: MX (no URL) or --srv");
+		return -1;
+	}
 	if (!c->from_set || c->o.nto == 0) {
 		cli_err("smtp: --from and at least one --to are required");
 		return -1;
@@ -173,6 +227,47 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 		return -1;
 	}
 	cli_common_apply(&c->com, &c->t);
+	return 0;
+}
+
+/*
+ * No URL: the servers of the --to addresses' domain (one domain: an MTA
+ * sends to each domain's servers apart).
+ */
+static int
+cli_smtp_mx(struct smtp_cli *c)
+{
+	const char	*at, *d;
+	size_t		 i;
+
+	if (c->o.nto == 0) {
+		cli_err("smtp: the target is missing: smtp://[USER@]HOST[:PORT], "
+		    "or --to USER@DOMAIN for the domain's MX");
+		return -1;
+	}
+	for (i = 0; i < c->o.nto; i++) {
+		if ((at = strrchr(c->o.to[i], '@')) == NULL || at[1] == '\0') {
+			cli_err("smtp: without a URL every --to needs a domain "
+			    "(USER@DOMAIN) for its MX");
+			return -1;
+		}
+		d = at + 1;
+		if (i == 0) {
+			if (strlen(d) >= sizeof(c->domain) || d[0] == '[') {
+				cli_err("smtp: --to's domain is not a domain "
+				    "name");
+				return -1;
+			}
+			snprintf(c->domain, sizeof(c->domain), "%s", d);
+		} else if (strcasecmp(d, c->domain) != 0) {
+			cli_err("smtp: without a URL every --to is of one "
+			    "domain (%s): run one probe per domain", c->domain);
+			return -1;
+		}
+	}
+	c->mx = true;
+	snprintf(c->label, sizeof(c->label), "mx:%s", c->domain);
+	snprintf(c->t.url, sizeof(c->t.url), "%s", c->label);
 	return 0;
 }
 
@@ -233,6 +328,50 @@ cli_smtp_message(struct smtp_cli *c)
 	return 0;
 }
 
+/* One session of the servers found. */
+static int
+smtp_one(void *arg, const struct probe_conn *pc, struct tracer *tr,
+    struct mt_err *err)
+{
+	struct smtp_cli		*c = arg;
+	struct smtp_result	 res;
+
+	c->o.c = *pc;
+	return probe_smtp(&c->o, tr, &res, err);
+}
+
+/* The MX or SRV servers of the domain, tried in order. */
+static int
+smtp_found(struct smtp_cli *c, struct cli_run *run)
+{
+	struct probe_found	*f;
+	struct dns_conf		 dc;
+	struct mt_err		 err;
+	struct probe_conn	 base = c->t.c;
+	int			 rc;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		cli_err("out of memory");
+		return EXIT_SESSION;
+	}
+	cli_dns_conf(&c->com, &dc);
+	mt_err_clear(&err);
+	if (c->mx)
+		rc = probe_find_mx(&dc, &run->tr, c->domain, c->mx_port ?
+		    c->mx_port : 25, f, &err);
+	else
+		rc = probe_find_srv(&dc, &run->tr, "submissions",
+		    "submission", c->t.host, f, &err);
+	if (rc != 0) {
+		cli_session_err(c->t.url, &err);
+		free(f);
+		return EXIT_SESSION;
+	}
+	rc = cli_found_run(run, f, &base, c->srv, c->mx_all, smtp_one, c);
+	free(f);
+	return rc;
+}
+
 int
 cli_smtp(int argc, char **argv)
 {
@@ -260,10 +399,14 @@ cli_smtp(int argc, char **argv)
 		goto done;
 	c->o.c = c->t.c;
 	mt_err_clear(&err);
-	status = probe_smtp(&c->o, &run.tr, &res, &err) == 0 ? 0 :
-	    EXIT_SESSION;
-	if (status != 0)
-		cli_session_err(c->t.url, &err);
+	if (c->mx || c->srv)
+		status = smtp_found(c, &run);
+	else {
+		status = probe_smtp(&c->o, &run.tr, &res, &err) == 0 ? 0 :
+		    EXIT_SESSION;
+		if (status != 0)
+			cli_session_err(c->t.url, &err);
+	}
 	status = cli_run_end(&run, status);
 done:
 	cli_target_wipe(&c->t);

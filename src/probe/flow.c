@@ -317,7 +317,8 @@ flow_connect(struct flow *f, unsigned ev)
 		tls.insecure = c->insecure;
 		tls.keylog = c->keylog;
 		tls.max_version = c->tls_max;
-		tls.servername = c->host;
+		tls.servername = c->tls_name != NULL ? c->tls_name :
+		    c->host;
 		rc = net_tls(f->net, &tls, f->ct, &e);
 		/* This step made both: its connect and its handshake. */
 		has_facts = rc == 0 && net_tls_facts(f->net, &facts);
@@ -396,7 +397,8 @@ flow_starttls(struct flow *f, const char *what)
 	tls.insecure = f->c->insecure;
 	tls.keylog = f->c->keylog;
 	tls.max_version = f->c->tls_max;
-	tls.servername = f->c->host;
+	tls.servername = f->c->tls_name != NULL ? f->c->tls_name :
+	    f->c->host;
 	mt_err_clear(&e);
 	if (net_tls(f->net, &tls, f->ct, &e) != 0) {
 		trace_release(f->tr, NULL);	/* no facts */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns.h"
 #include "mt.h"
 #include "mt_limits.h"
 #include "trace.h"
@@ -28,6 +29,10 @@ enum probe_auth {
 /* Where to connect and how: shared by both probes. */
 struct probe_conn {
 	const char	*host;
+	const char	*tls_name;		/* the name the certificate must
+						   hold (SNI too); NULL: host.  A
+						   found server's (MX, SRV) name
+						   while host is its address */
 	uint16_t	 port;
 	bool		 implicit_tls;		/* pop3s:// smtps:// */
 	bool		 starttls;		/* --stls / --starttls */
@@ -173,6 +178,53 @@ struct probe_target {
  */
 int	probe_target_parse(struct probe_target *, const char *url,
 	    const struct probe_schemes *, struct mt_err *);
+
+/*
+ * Finding the servers (issue 13, src/probe/find.c): the connections to
+ * try, in order, each lookup a record of its own on tr (session 0, before
+ * the first connection).
+ */
+#define PROBE_ATTEMPTS_HARD	32
+
+struct probe_attempt {
+	char		 ip[DNS_IP_HARD];	/* where to connect */
+	char		 name[DNS_NAME_HARD];	/* the MX host or SRV target: the
+						   name the certificate must hold */
+	uint16_t	 port;
+	bool		 implicit_tls;		/* an SRV record of _pop3s or
+						   _submissions */
+};
+
+struct probe_found {
+	struct probe_attempt	 at[PROBE_ATTEMPTS_HARD];
+	size_t			 n;
+};
+
+/*
+ * domain's mail exchangers in RFC 5321 5.1's order (the implicit MX when
+ * there is none), each host's addresses (A, then AAAA), on port.  0 with
+ * f->n >= 1; -1 with err when there is nothing to try: NXDOMAIN, a null MX
+ * ("accepts no mail"), a failed lookup, no host with an address.
+ */
+int	probe_find_mx(const struct dns_conf *, struct tracer *,
+	    const char *domain, uint16_t port, struct probe_found *,
+	    struct mt_err *);
+/*
+ * RFC 6186: the SRV targets of _TLS._tcp.DOMAIN (implicit TLS), then of
+ * _PLAIN._tcp.DOMAIN, each in RFC 2782's order, with their addresses and
+ * the records' ports.  0 with f->n >= 1; -1 with err when neither name
+ * gives a server with an address (a target "." is "not offered").
+ */
+int	probe_find_srv(const struct dns_conf *, struct tracer *,
+	    const char *tls_service, const char *plain_service,
+	    const char *domain, struct probe_found *, struct mt_err *);
+/*
+ * Whether a failed session moves on to the next server found, as an MTA
+ * does: the server could not be talked to (refused, timeout, TLS, reset,
+ * closed).  A server's own refusal (AUTH, PROTO, SEND) ends the search: it
+ * answered for the domain.
+ */
+bool	probe_try_next(const struct mt_err *);
 
 /* The mechanism for an --auth word; false when unknown. */
 bool	probe_auth_parse(const char *, enum probe_auth *);
