@@ -181,14 +181,15 @@ check "--help exits 0" test $? = 0
 check "--help lists the commands" has "$OUT/help.out" "^  pop3 .*pop3://USER@HOST"
 "$MT" pop3 --help >"$OUT/pop3help.out" 2>&1
 check "pop3 --help exits 0" test $? = 0
-for o in password-file auth stls cafile insecure level format db connect-timeout timeout max-time retr top uidl dele rset noop max-body; do
+for o in password-file auth stls cafile insecure level format db connect-timeout timeout max-time retr top uidl dele rset noop max-body srv dns-server dns-timeout; do
 	check "pop3 --help documents --$o" has "$OUT/pop3help.out" "--$o"
 	check "docs/cli.md documents --$o" has "$here/../../docs/cli.md" "\`--$o"
 done
 "$MT" smtp --help >"$OUT/smtphelp.out" 2>&1
 check "smtp --help exits 0" test $? = 0
-for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-time max-body; do
+for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-time max-body mx-all mx-port srv dns-server dns-timeout; do
 	check "smtp --help documents --$o" has "$OUT/smtphelp.out" "--$o"
+	check "docs/cli.md documents smtp --$o" has "$here/../../docs/cli.md" "\`--$o"
 done
 "$MT" roundtrip --help >"$OUT/rthelp.out" 2>&1
 check "roundtrip --help exits 0" test $? = 0
