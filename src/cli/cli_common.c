@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -270,6 +271,35 @@ cli_target_parse(struct cli_target *t, const char *url, const char *plain,
 	t->c.host = t->host;
 	if (pt.c.user != NULL)
 		t->c.user = t->user;
+	return 0;
+}
+
+int
+cli_mx_domain(const char *cmd, const char *const *to, size_t n, char *domain)
+{
+	const char	*at, *d;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if ((at = strrchr(to[i], '@')) == NULL || at[1] == '\0') {
+			cli_err("%s: without a URL every --to needs a domain "
+			    "(USER@DOMAIN) for its MX", cmd);
+			return -1;
+		}
+		d = at + 1;
+		if (i == 0) {
+			if (strlen(d) >= DNS_NAME_HARD || d[0] == '[') {
+				cli_err("%s: --to's domain is not a domain name",
+				    cmd);
+				return -1;
+			}
+			snprintf(domain, DNS_NAME_HARD, "%s", d);
+		} else if (strcasecmp(d, domain) != 0) {
+			cli_err("%s: without a URL every --to is of one domain "
+			    "(%s): run one probe per domain", cmd, domain);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -579,7 +609,7 @@ cli_session_err(const char *target, const struct mt_err *err)
 }
 
 int
-cli_found_run(struct cli_run *r, const struct probe_found *f,
+cli_found_run(struct tracer *tr, const struct probe_found *f,
     const struct probe_conn *base, bool srv, bool all, cli_session_fn one,
     void *arg)
 {
@@ -601,7 +631,7 @@ cli_found_run(struct cli_run *r, const struct probe_found *f,
 				c.starttls = false;
 		}
 		mt_err_clear(&err);
-		if (one(arg, &c, &r->tr, &err) == 0) {
+		if (one(arg, &c, tr, &err) == 0) {
 			ok++;
 			if (!all)
 				return 0;

@@ -127,6 +127,13 @@ int	cli_target_parse(struct cli_target *, const char *url,
 	    const char *plain, uint16_t plain_port, const char *tls,
 	    uint16_t tls_port, bool need_user);
 /*
+ * The domain of the --to addresses (n of them) for their MX, into domain
+ * (DNS_NAME_HARD): every one USER@DOMAIN of one domain.  -1 with a
+ * message (cmd names the command).
+ */
+int	cli_mx_domain(const char *cmd, const char *const *to, size_t n,
+	    char *domain);
+/*
  * --srv: t (parsed from url) names a domain: plain's scheme only (the SRV
  * records say which servers use TLS), no port; t->url becomes
  * "srv:plain://[USER@]DOMAIN".  -1 with a message.
@@ -227,7 +234,7 @@ int	cli_stopped(void);
 int	cli_run_async(struct cli_run *);
 /*
  * The servers found (MX, SRV) tried in order, one session each on the
- * run's tracer: one() runs a session with c (base with the attempt's
+ * run's tracer tr: one() runs a session with c (base with the attempt's
  * address as host, its name as tls_name, its port; for SRV, srv true, its
  * implicit TLS).  Stops at the first session that succeeds, unless all;
  * moves on after a failure only when probe_try_next() says the server
@@ -236,7 +243,7 @@ int	cli_run_async(struct cli_run *);
  */
 typedef int (*cli_session_fn)(void *, const struct probe_conn *,
     struct tracer *, struct mt_err *);
-int	cli_found_run(struct cli_run *, const struct probe_found *,
+int	cli_found_run(struct tracer *, const struct probe_found *,
 	    const struct probe_conn *base, bool srv, bool all,
 	    cli_session_fn one, void *arg);
 /* "mailtrace: TARGET: message (exception class)" */

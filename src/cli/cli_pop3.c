@@ -226,7 +226,7 @@ pop3_found(struct pop3_cli *c, struct cli_run *run)
 		free(f);
 		return EXIT_SESSION;
 	}
-	rc = cli_found_run(run, f, &base, true, false, pop3_one, c);
+	rc = cli_found_run(&run->tr, f, &base, true, false, pop3_one, c);
 	free(f);
 	return rc;
 }

@@ -17,6 +17,7 @@
 
 static const char rt_usage[] =
 "usage: mailtrace roundtrip --smtp URL --pop3 URL --from ADDR --to ADDR [options]\n"
+"       mailtrace roundtrip --pop3 URL --from ADDR --to USER@DOMAIN [options]\n"
 "\n"
 "Sends a uniquely marked test message over SMTP, then polls the POP3\n"
 "mailbox until that message arrives or the deadline passes.  Sessions, all\n"
@@ -27,7 +28,10 @@ static const char rt_usage[] =
 "fetch block exit (0xAD8B) of the poll that found it carries the delivery\n"
 "latency (from the SMTP end-of-data reply to its headers over POP3).\n"
 "\n"
-"  --smtp URL             smtp://[USER@]HOST[:PORT] or smtps://...\n"
+"  --smtp URL             smtp://[USER@]HOST[:PORT] or smtps://...; without\n"
+"                         it, the --to domain's MX servers, tried in order\n"
+"                         (as mailtrace smtp without a URL)\n"
+"  --mx-port N            without --smtp: the MX servers' port (default 25)\n"
 "  --pop3 URL             pop3://USER@HOST[:PORT] or pop3s://...\n"
 "  --from ADDR            envelope sender (required)\n"
 "  --to ADDR              the recipient whose mailbox --pop3 reads (required)\n"
@@ -71,6 +75,11 @@ struct rt_cli {
 	char			 target[1300];
 	long long		 deadline_s;
 	long long		 interval_ms;
+	bool			 mx;		/* no --smtp: the --to domain's MX */
+	uint16_t		 mx_port;	/* --mx-port; 0: 25 */
+	char			 domain[DNS_NAME_HARD];
+	struct probe_found	 found;		/* mx: the servers found */
+	struct smtp_result	 res;		/* the send that queued */
 };
 
 static int
@@ -80,6 +89,8 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		CLI_MON_OPTIONS,
 		CLI_KEYLOG_OPTION,
+		CLI_DNS_OPTIONS,
+		{ "mx-port", required_argument, NULL, 'm' },
 		{ "smtp", required_argument, NULL, 'S' },
 		{ "pop3", required_argument, NULL, 'O' },
 		{ "from", required_argument, NULL, 'f' },
@@ -96,7 +107,8 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	ch, k;
+	long long	v;
+	int		ch, k;
 
 	opterr = 0;
 	optind = 1;
@@ -108,6 +120,11 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			continue;
 		}
 		switch (ch) {
+		case 'm':
+			if (cli_number("--mx-port", optarg, 1, 65535, &v) != 0)
+				return -1;
+			c->mx_port = (uint16_t)v;
+			break;
 		case 'S':
 			c->smtp_url = optarg;
 			break;
@@ -170,7 +187,7 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(rt_usage, stdout);
-			fputs(CLI_KEYLOG_HELP CLI_MON_HELP, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_MON_HELP, stdout);
 			fputs(rt_usage_tail, stdout);
 			exit(0);
 		case ':':
@@ -182,16 +199,35 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 		cli_err("roundtrip: unexpected argument \"%s\"", argv[optind]);
 		return -1;
 	}
-	if (c->smtp_url == NULL || c->pop3_url == NULL || c->so.from == NULL ||
-	    c->so.nto == 0) {
-		cli_err("roundtrip: --smtp, --pop3, --from and --to are "
-		    "required");
+	if (c->pop3_url == NULL || c->so.from == NULL || c->so.nto == 0) {
+		cli_err("roundtrip: --pop3, --from and --to are required (and "
+		    "--smtp, or the --to domain's MX without it)");
 		return -1;
 	}
-	if (cli_target_parse(&c->smtp, c->smtp_url, "smtp", 25, "smtps", 465,
-	    false) != 0 || cli_target_parse(&c->pop3, c->pop3_url, "pop3",
-	    110, "pop3s", 995, true) != 0)
+	if (c->smtp_url == NULL) {
+		/* the --to domain's MX, as mailtrace smtp without a URL */
+		if (cli_mx_domain("roundtrip", c->so.to, c->so.nto,
+		    c->domain) != 0 || cli_target_parse(&c->smtp,
+		    "smtp://localhost", "smtp", 25, "smtps", 465, false) != 0)
+			return -1;
+		c->mx = true;
+		snprintf(c->smtp.url, sizeof(c->smtp.url), "mx:%s", c->domain);
+	} else if (cli_target_parse(&c->smtp, c->smtp_url, "smtp", 25, "smtps",
+	    465, false) != 0)
 		return -1;
+	if (cli_target_parse(&c->pop3, c->pop3_url, "pop3", 110, "pop3s", 995,
+	    true) != 0)
+		return -1;
+	if (!c->mx && (c->mx_port != 0 || c->com.dns_server != NULL ||
+	    c->com.dns_timeout_ms >= 0)) {
+		cli_err("--mx-port, --dns-server and --dns-timeout are for the "
+		    "--to domain's MX: without --smtp");
+		return -1;
+	}
+	if (c->mx && c->smtp.password_file != NULL) {
+		cli_err("--smtp-password-file needs --smtp URL with USER@");
+		return -1;
+	}
 	if (cli_common_check(&c->com) != 0)
 		return -1;
 	if ((c->smtp.c.starttls && c->smtp.c.implicit_tls) ||
@@ -269,6 +305,21 @@ rt_poll_limit(struct rt_cli *c, mt_time deadline, char *name, size_t sz)
 	}
 }
 
+/* One send to a server found: it counts when the message was queued. */
+static int
+rt_send_one(void *arg, const struct probe_conn *pc, struct tracer *tr,
+    struct mt_err *err)
+{
+	struct rt_cli	*c = arg;
+
+	c->so.c = *pc;
+	if (probe_smtp(&c->so, tr, &c->res, err) != 0)
+		return -1;
+	if (!c->res.queued)
+		return mt_err_set(err, MT_E_SEND, "the message was not queued");
+	return 0;
+}
+
 static int
 rt_run(struct rt_cli *c, struct tracer *tr)
 {
@@ -284,12 +335,28 @@ rt_run(struct rt_cli *c, struct tracer *tr)
 	c->po.c = c->pop3.c;
 	c->so.c = c->smtp.c;
 	mt_err_clear(&err);
+	/* The lookups first: they are the run's session 0. */
+	if (c->mx) {
+		struct dns_conf	dc;
+
+		cli_dns_conf(&c->com, &dc);
+		if (probe_find_mx(&dc, tr, c->domain, c->mx_port ? c->mx_port :
+		    25, &c->found, &err) != 0) {
+			cli_session_err(c->smtp.url, &err);
+			goto done;
+		}
+	}
 	/* What is there already is never looked at again. */
 	if (probe_pop3_find(&c->po, &pf, tr, &err) != 0) {
 		cli_session_err(c->pop3.url, &err);
 		goto done;
 	}
-	if (probe_smtp(&c->so, tr, &res, &err) != 0 || !res.queued) {
+	if (c->mx) {
+		if (cli_found_run(tr, &c->found, &c->smtp.c, false, false,
+		    rt_send_one, c) != 0)
+			goto done;
+		res = c->res;
+	} else if (probe_smtp(&c->so, tr, &res, &err) != 0 || !res.queued) {
 		cli_session_err(c->smtp.url, &err);
 		goto done;
 	}

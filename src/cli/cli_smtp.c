@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli_common.h"
 #include "cli_probe.h"
@@ -237,34 +236,13 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 static int
 cli_smtp_mx(struct smtp_cli *c)
 {
-	const char	*at, *d;
-	size_t		 i;
-
 	if (c->o.nto == 0) {
 		cli_err("smtp: the target is missing: smtp://[USER@]HOST[:PORT], "
 		    "or --to USER@DOMAIN for the domain's MX");
 		return -1;
 	}
-	for (i = 0; i < c->o.nto; i++) {
-		if ((at = strrchr(c->o.to[i], '@')) == NULL || at[1] == '\0') {
-			cli_err("smtp: without a URL every --to needs a domain "
-			    "(USER@DOMAIN) for its MX");
-			return -1;
-		}
-		d = at + 1;
-		if (i == 0) {
-			if (strlen(d) >= sizeof(c->domain) || d[0] == '[') {
-				cli_err("smtp: --to's domain is not a domain "
-				    "name");
-				return -1;
-			}
-			snprintf(c->domain, sizeof(c->domain), "%s", d);
-		} else if (strcasecmp(d, c->domain) != 0) {
-			cli_err("smtp: without a URL every --to is of one "
-			    "domain (%s): run one probe per domain", c->domain);
-			return -1;
-		}
-	}
+	if (cli_mx_domain("smtp", c->o.to, c->o.nto, c->domain) != 0)
+		return -1;
 	c->mx = true;
 	snprintf(c->label, sizeof(c->label), "mx:%s", c->domain);
 	snprintf(c->t.url, sizeof(c->t.url), "%s", c->label);
@@ -367,7 +345,7 @@ smtp_found(struct smtp_cli *c, struct cli_run *run)
 		free(f);
 		return EXIT_SESSION;
 	}
-	rc = cli_found_run(run, f, &base, c->srv, c->mx_all, smtp_one, c);
+	rc = cli_found_run(&run->tr, f, &base, c->srv, c->mx_all, smtp_one, c);
 	free(f);
 	return rc;
 }

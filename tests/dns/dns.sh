@@ -114,6 +114,23 @@ mx() {
 	check "implicit MX: one session to the domain's address" connects_is mx_implicit "S1 127.0.0.1:$POSTFIX_SMTP_PORT"
 	check "implicit MX: Postfix's refusal fails the run (exit 1)" rc_is mx_implicit 1
 
+	# 5: roundtrip without --smtp: the MX lookups (session 0), the POP3
+	# baseline, the send to the first MX, the polls until it arrived
+	run rt_mx roundtrip "${NS[@]}" --mx-port "$POSTFIX_SMTP_PORT" --from "$FROM" --to "$R1" \
+	    --pop3 "pop3://$POSTFIX_RCPT_USER@127.0.0.1:$DOVECOT_POP3_PORT" --password-file "$PW" \
+	    --deadline 30 --interval 200
+	check "roundtrip by MX: exits 0 (the message arrived)" rc_is rt_mx 0
+	check "roundtrip by MX: the lookups come first" dns_is rt_mx "MX example.test NOERROR rc=0" \
+	    "A mx1.example.test NOERROR rc=0" "AAAA mx1.example.test NODATA rc=0" "A localhost NOERROR rc=0" \
+	    "AAAA localhost NODATA rc=0"
+	check "roundtrip by MX: the POP3 baseline, then the send to mx1 on --mx-port" test \
+	    "$(connects rt_mx | sed -n 1,2p)" = "$(printf 'S1 127.0.0.1:%s\nS2 127.0.0.1:%s' "$DOVECOT_POP3_PORT" "$POSTFIX_SMTP_PORT")"
+	check "roundtrip by MX: the target names the domain" has "$OUT/rt_mx.out" 'target=mx:example.test -> pop3://'
+	check "roundtrip by MX: the token was found" has "$OUT/rt_mx.out" 'detail=token found in message'
+	run u_rt roundtrip --mx-port 25 --smtp "smtp://127.0.0.1:$POSTFIX_SMTP_PORT" --from "$FROM" --to "$R1" \
+	    --pop3 "pop3://$POSTFIX_RCPT_USER@127.0.0.1:$DOVECOT_POP3_PORT"
+	check "roundtrip --mx-port with --smtp: exit 2" rc_is u_rt 2
+
 	bash "$here/../postfix/settle.sh" "$PWORK" "$DWORK"
 	ok $? "the deliveries settled"
 }
