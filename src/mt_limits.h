@@ -16,6 +16,9 @@
 #define MT_REPLY_SHOW		440		/* reply text octets a record keeps (the
 						   rest as "...(+N)"); the field is
 						   MT_FIELD_HARD */
+#define MT_EXPLAIN_HARD		384		/* a failed record's explanation
+						   (events/explain.def: a code, a
+						   meaning and a hint) */
 #define MT_ADDR_HARD		64		/* "[ffff:...]:65535" */
 #define MT_PENDING_HARD		64		/* unanswered commands per session */
 #define MT_REPLY_LINES_HARD	512		/* lines in one multi-line SMTP reply */

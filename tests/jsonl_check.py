@@ -13,7 +13,8 @@ import sys
 FIRST = ["run", "event", "level", "rc", "int", "opr", "opt", "time",
          "session", "seq", "client", "server", "source"]
 # Then, each only when it applies, in this order.
-OPTIONAL = ["elapsed_us", "bytes", "body_end", "reply", "anomaly", "detail",
+OPTIONAL = ["elapsed_us", "bytes", "body_end", "reply", "explanation",
+            "anomaly", "detail",
             "tls_version", "tls_cipher", "tls_group", "tcp_connect_us",
             "tls_handshake_us", "cert_subject", "cert_issuer", "cert_sans",
             "cert_serial", "cert_not_before", "cert_not_after",
@@ -66,6 +67,10 @@ def check_line(name, n, line):
         return fault(name, n, "bytes without body_end, or the other way")
     if "reply" in r and (r["event"] == "anomaly" or r["reply"] == ""):
         return fault(name, n, "reply in an anomaly record, or empty")
+    # issue 13: a failed record's explanation (events/explain.def)
+    if "explanation" in r and (r["rc"] == 0 or r["explanation"] == ""):
+        return fault(name, n, "explanation on a record that did not fail, "
+                     "or empty")
     return check_tls(name, n, r)
 
 

@@ -39,6 +39,18 @@ count() { [ "$(grep -Ec -- "$2" "$1")" = "$3" ]; }
 # no_timeouts: in "event".."opt" lines of the probe's records, the
 # timeouts of 0xAD82/0xAD06 become -1 -1, as the decoder writes them (they
 # are not on the wire; docs/records.md).
+# rec_fields: the comparable part of each JSONL record on stdin, as the
+# decode.same tests compare the probe's records with the decoder's:
+# "event".."opt", then the reply and the explanation (issue 13: derived
+# from rc, opr and reply, so equal on both sides) when there are (time,
+# seq and the other extras aside).  An explanation holds no '"'
+# (events/explain.def).
+rec_fields() {
+	sed -n -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*,\("reply":"\([^"\\]\|\\.\)*"\),\("explanation":"[^"]*"\).*/\1,\2,\4/p' -e t \
+	    -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*,\("explanation":"[^"]*"\).*/\1,\2/p' -e t \
+	    -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*,\("reply":"\([^"\\]\|\\.\)*"\).*/\1,\2/p' -e t \
+	    -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'
+}
 no_timeouts() { sed 's/^\("event":"0xAD\(82\|06\)",.*"opt":"[^" ]* [0-9]*\) [0-9]* [0-9]*"$/\1 -1 -1"/'; }
 
 t_done() {

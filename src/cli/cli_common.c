@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "crypto.h"
+#include "explain/explain.h"
 #include "net.h"
 
 /* A check's probe (cli_run_for_check()): its baseline, and its run. */
@@ -413,6 +414,8 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	cli_check_run = r->ri.run;
 	trace_init(&r->tr, level, REC_PROBE);
 	r->tr.run = r->ri.run;
+	/* Every failed record says what it means (the decoder's forks too). */
+	r->tr.explain = explain_rec;
 	/*
 	 * The store first: at each flush the records are committed before
 	 * they are shown, so a record seen on stdout is in the store.

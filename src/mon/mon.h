@@ -25,6 +25,8 @@
 #include "trace.h"
 
 #define MON_STEPS_HARD		64	/* timed steps kept; the rest counted */
+#define MON_REPLY_SHOW		100	/* reply octets on the plugin's first
+					   line after an explanation */
 #define MON_LABEL_HARD		24	/* a step's label, with its NUL: unique
 					   in its first 19 characters */
 
@@ -54,6 +56,8 @@ struct mon_run {
 	char		 fail_exc[MT_FIELD_HARD];	/* the exception class */
 	char		 fail_opr[MT_OPR_HARD];
 	char		 fail_reply[MT_FIELD_HARD];
+	char		 fail_expl[MT_EXPLAIN_HARD];	/* its explanation
+						   (events/explain.def); "" */
 	struct mon_step	 steps[MON_STEPS_HARD];
 	size_t		 nsteps;
 	size_t		 dropped;		/* timed steps past MON_STEPS_HARD */
@@ -149,7 +153,8 @@ int		 mon_cert_days_parse(struct mon_thresholds *, const char *arg,
 
 /*
  * The plugin's verdict on run m: CRITICAL when a step failed (the summary
- * names the step and its exception class), else the worst of the session
+ * names the step, its exception class and its explanation, then the
+ * server's reply cut to MON_REPLY_SHOW octets), else the worst of the session
  * time against -w/-c, each step's time against its thresholds, and the
  * certificate's days left against --cert-days; OK otherwise.  Writes the
  * first line to out: "SERVICE STATE - summary | perfdata" (perfdata: the

@@ -185,6 +185,34 @@ step_th(const struct mon_thresholds *th, const char *label)
 	return NULL;
 }
 
+/*
+ * What a failed step says after "STEP failed (EXC)": ": EXPLANATION
+ * (server: OPR REPLY)", the reply cut to MON_REPLY_SHOW octets; without
+ * an explanation (none fits), ": OPR REPLY" whole, as before there were
+ * any.
+ */
+static void
+fail_words(const struct mon_run *m, char *dst, size_t sz)
+{
+	size_t	rl = strlen(m->fail_reply);
+
+	if (m->fail_expl[0] == '\0') {
+		if (m->fail_opr[0] != '\0')
+			snprintf(dst, sz, ": %s%s%s", m->fail_opr,
+			    m->fail_reply[0] != '\0' ? " " : "",
+			    m->fail_reply);
+		return;
+	}
+	if (m->fail_opr[0] == '\0') {
+		snprintf(dst, sz, ": %s", m->fail_expl);
+		return;
+	}
+	snprintf(dst, sz, ": %s (server: %s%s%.*s%s)", m->fail_expl,
+	    m->fail_opr, rl > 0 ? " " : "", (int)(rl > MON_REPLY_SHOW ?
+	    MON_REPLY_SHOW : rl), m->fail_reply, rl > MON_REPLY_SHOW ? "..." :
+	    "");
+}
+
 enum mon_state
 mon_nagios(const struct mon_run *m, const struct mon_thresholds *th,
     const char *service, FILE *out)
@@ -217,12 +245,8 @@ mon_nagios(const struct mon_run *m, const struct mon_thresholds *th,
 			    m->fail_label[0] != '\0' ? m->fail_label :
 			    "a step", m->fail_exc[0] != '\0' ? m->fail_exc :
 			    mt_exc_class(m->fail_rc));
-			if (n > 0 && (size_t)n < sizeof(why) &&
-			    m->fail_opr[0] != '\0')
-				snprintf(why + n, sizeof(why) - (size_t)n,
-				    ": %s%s%s", m->fail_opr,
-				    m->fail_reply[0] != '\0' ? " " : "",
-				    m->fail_reply);
+			if (n > 0 && (size_t)n < sizeof(why))
+				fail_words(m, why + n, sizeof(why) - (size_t)n);
 		}
 	} else {
 		/* The worst threshold, the first reason at that state. */

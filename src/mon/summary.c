@@ -213,6 +213,8 @@ mon_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 		trace_str(m->fail_exc, sizeof(m->fail_exc), r->opt);
 		trace_str(m->fail_opr, sizeof(m->fail_opr), r->opr);
 		trace_str(m->fail_reply, sizeof(m->fail_reply), r->reply);
+		trace_str(m->fail_expl, sizeof(m->fail_expl),
+		    r->explanation);
 	}
 	/* pop3_flow.c's round-trip detail: "...; delivery latency Nus" */
 	if (r->rc == 0 && r->event == EV_POP3_FETCHALL_AFTER &&

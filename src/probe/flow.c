@@ -132,6 +132,9 @@ flow_exit_tls(struct flow *f, unsigned ev, int rc, mt_time t0,
 	r.time = flow_now(f);
 	r.has_elapsed = true;
 	r.elapsed_us = r.time - t0;
+	/* A failed handshake says what failed (docs/records.md). */
+	if (detail == NULL && rc == MT_E_TLS && f->tls_why[0] != '\0')
+		detail = f->tls_why;
 	if (detail != NULL)
 		snprintf(r.detail, sizeof(r.detail), "%s", detail);
 	trace_emit_rec(f->tr, &r);
@@ -322,7 +325,8 @@ flow_connect(struct flow *f, unsigned ev)
 	if (rc == 0) {
 		net_endpoints(f->net, cl, sizeof(cl), sv, sizeof(sv));
 		trace_endpoints(f->tr, cl, sv);
-	}
+	} else if (e.code == MT_E_TLS)
+		trace_str(f->tls_why, sizeof(f->tls_why), e.msg);
 	flow_exit_tls(f, ev + 1, rc ? (int)e.code : 0, t0, NULL,
 	    has_facts ? &facts : NULL);
 	/*
@@ -395,7 +399,9 @@ flow_starttls(struct flow *f, const char *what)
 	tls.servername = f->c->host;
 	mt_err_clear(&e);
 	if (net_tls(f->net, &tls, f->ct, &e) != 0) {
-		trace_release(f->tr, NULL);	/* no facts: nothing new */
+		trace_release(f->tr, NULL);	/* no facts */
+		if (e.code == MT_E_TLS)
+			trace_str(f->tls_why, sizeof(f->tls_why), e.msg);
 		f->dead = true;
 		conv_close(f->cv, CLOSE_ABORT, flow_now(f));
 		flow_net_fail(f, what, &e);

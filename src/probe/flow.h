@@ -33,6 +33,11 @@ struct flow {
 	bool			 failed;
 	struct mt_err		 err;		/* the first failure */
 	int			 last_rc;	/* the last failed step's class */
+	char			 tls_why[MT_FIELD_HARD];	/* a failed TLS
+						   handshake: net's reason
+						   ("certificate verify failed:
+						   ..."), the detail of the
+						   records it fails */
 	/* optional: content lines of multi-line responses (conv_env.on_line) */
 	void			(*line_cb)(void *, int, const char *, size_t);
 	void			*line_arg;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "explain/explain.h"
 #include "mon.h"
 #include "sink.h"
 #include "store.h"
@@ -129,6 +130,7 @@ serve_probe(const struct serve_module *m, const struct probe_target *t,
 	ri.pid = (long)getpid();
 	mt_err_clear(&serr);
 	trace_init(&tr, m->level, REC_PROBE);
+	tr.explain = explain_rec;	/* as the probe commands' tracer */
 	/* The store first, as the probe commands do. */
 	if (conf->db != NULL) {
 		if (store_open(conf->db, &st, &serr) != 0 ||

@@ -250,8 +250,8 @@ async_get_str(const uint8_t *p, char *dst)
 }
 
 #define ASYNC_MAXREC	(sizeof(struct async_hdr) + sizeof(struct async_fix) + \
-	7 * sizeof(uint16_t) + 4 * MT_FIELD_HARD + MT_OPR_HARD + \
-	2 * MT_ADDR_HARD + sizeof(struct rec_tls))
+	8 * sizeof(uint16_t) + 4 * MT_FIELD_HARD + MT_OPR_HARD + \
+	2 * MT_ADDR_HARD + MT_EXPLAIN_HARD + sizeof(struct rec_tls))
 
 static int
 async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
@@ -289,6 +289,7 @@ async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	w = async_put_str(w, r->server, sizeof(r->server));
 	w = async_put_str(w, r->detail, sizeof(r->detail));
 	w = async_put_str(w, r->reply, sizeof(r->reply));
+	w = async_put_str(w, r->explanation, sizeof(r->explanation));
 	if (r->has_tls) {
 		memcpy(w, &r->tls, sizeof(r->tls));
 		w += sizeof(r->tls);
@@ -380,6 +381,7 @@ async_deliver(struct async_sink *a, const uint8_t *p)
 	p = async_get_str(p, r->server);
 	p = async_get_str(p, r->detail);
 	p = async_get_str(p, r->reply);
+	p = async_get_str(p, r->explanation);
 	r->has_tls = f.has_tls;
 	if (f.has_tls)
 		memcpy(&r->tls, p, sizeof(r->tls));

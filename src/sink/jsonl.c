@@ -15,7 +15,7 @@
 
 /*
  * A record's line is built here and written once.  Its size bounds the
- * worst case: every string field of a record (at most 13, each shorter
+ * worst case: every string field of a record (at most 14, each shorter
  * than MT_FIELD_HARD) escaped at 6 bytes a character, plus the keys and
  * numbers, plus a handshake's facts (TRACE_TLS_JSON_MAX).  jb_kstr()
  * checks the room for each.
@@ -180,6 +180,8 @@ jsonl_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 	}
 	if (r->reply[0] != '\0')
 		jb_kstr(b, "reply", r->reply);
+	if (r->explanation[0] != '\0')
+		jb_kstr(b, "explanation", r->explanation);
 	if (anomaly)
 		jb_kstr(b, "anomaly", an_name(r->anomaly));
 	if (anomaly || r->detail[0] != '\0')

@@ -85,6 +85,8 @@ text_rec(struct sink *s, const struct trace_rec *r, struct mt_err *err)
 			fprintf(t->fp, "  detail=%s", r->detail);
 		if (r->has_tls)
 			text_tls(t->fp, &r->tls);
+		if (r->explanation[0] != '\0')
+			fprintf(t->fp, "  explanation=\"%s\"", r->explanation);
 	}
 	fputc('\n', t->fp);
 	return sink_io_check(t->fp, "text", err);

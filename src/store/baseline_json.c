@@ -70,6 +70,7 @@ bj_step(const struct trace_rec *r, bool has_spread, int64_t spread_us)
 	json_object_set_new(o, "opt", json_string(r->opt));
 	json_object_set_new(o, "reply", json_string(r->reply));
 	json_object_set_new(o, "detail", json_string(r->detail));
+	json_object_set_new(o, "explanation", json_string(r->explanation));
 	json_object_set_new(o, "time_us", json_integer(r->time));
 	json_object_set_new(o, "elapsed_us", r->has_elapsed ?
 	    json_integer(r->elapsed_us) : json_null());
@@ -234,7 +235,7 @@ bj_str(json_t *o, const char *key, size_t min, size_t max, char *dst,
 #define BJ_COLS								\
 	"session, seq, event, level, rc, intf, opr, opt, time, client, "	\
 	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply, "	\
-	"tls"
+	"tls, explanation"
 
 /* Each step of the array into baseline id (in the caller's transaction). */
 static int
@@ -253,7 +254,7 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO baseline_steps "
 	    "(baseline, " BJ_COLS ", elapsed_spread) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20, ?21)", -1, &s, NULL) != SQLITE_OK)
+	    "?19, ?20, ?21, ?22)", -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, "importing a baseline", err);
 	json_array_foreach(steps, i, o) {
 		memset(&r, 0, sizeof(r));
@@ -267,7 +268,10 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 			    errno != 0 || ev_lookup((unsigned)e) == NULL)
 				e = 0;
 		}
-		/* "tls": absent (files before it) or null, or the facts. */
+		/*
+		 * "tls": absent (files before it) or null, or the facts;
+		 * "explanation": absent (files before it) or a string.
+		 */
 		tls = json_object_get(o, "tls");
 		if (json_is_null(tls))
 			tls = NULL;
@@ -289,6 +293,9 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		    sizeof(r.reply)) == NULL ||
 		    bj_str(o, "detail", 0, MT_FIELD_HARD - 1,
 		    r.detail, sizeof(r.detail)) == NULL ||
+		    (json_object_get(o, "explanation") != NULL &&
+		    bj_str(o, "explanation", 0, MT_EXPLAIN_HARD - 1,
+		    r.explanation, sizeof(r.explanation)) == NULL) ||
 		    bj_str(o, "client", 0, MT_ADDR_HARD - 1,
 		    r.client, sizeof(r.client)) == NULL ||
 		    bj_str(o, "server", 0, MT_ADDR_HARD - 1,
@@ -325,7 +332,7 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		if (json_is_integer(v) && json_is_integer(v =
 		    json_object_get(o, "elapsed_spread_us")) &&
 		    json_integer_value(v) >= 0)
-			sqlite3_bind_int64(s, 21, json_integer_value(v));
+			sqlite3_bind_int64(s, 22, json_integer_value(v));
 		if (json_is_integer(v = json_object_get(o, "bytes"))) {
 			sqlite3_bind_int64(s, 15, json_integer_value(v));
 			v = json_object_get(o, "body_end_us");
@@ -340,6 +347,8 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 			store_tls_text(tj, &r.tls);
 			store_bind_text(s, 20, tj);
 		}
+		store_bind_text(s, 21, r.explanation[0] != '\0' ?
+		    r.explanation : NULL);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			rc = store_fail(st, "importing a baseline's steps",
 			    err);

@@ -37,7 +37,7 @@ enum store_stmt {
  */
 #define STORE_BATCH	16
 #define STORE_COMMIT_EVERY	4096	/* records (a multiple of STORE_BATCH) */
-#define STORE_REC_COLS	20
+#define STORE_REC_COLS	21
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_INS] =
@@ -55,13 +55,14 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_REC_INS] =
 	    "INSERT INTO records (run, session, seq, event, level, rc, intf, "
 	    "opr, opt, time, client, server, source, elapsed_us, bytes, "
-	    "body_end, anomaly, detail, reply, tls) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20)",
+	    "body_end, anomaly, detail, reply, tls, explanation) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "?16, ?17, ?18, ?19, ?20, ?21)",
 	[STMT_REC_ALL] =
 	    "SELECT session, seq, event, level, rc, intf, opr, opt, time, "
 	    "client, server, source, elapsed_us, bytes, body_end, anomaly, "
-	    "detail, reply, tls FROM records WHERE run = ?1 ORDER BY rowid",
+	    "detail, reply, tls, explanation FROM records WHERE run = ?1 "
+	    "ORDER BY rowid",
 	[STMT_REC_BATCH] = NULL,	/* built by store_batch_sql() */
 };
 
@@ -195,6 +196,14 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE records ADD COLUMN tls TEXT NULL;"
 	"ALTER TABLE baseline_steps ADD COLUMN tls TEXT NULL;",
+	/*
+	 * 8: a failed record's explanation (issue 13, events/explain.def;
+	 * NULL: none, and for every record of an older run), in records
+	 * and in baselines' copies of them.  Derived from the record's other
+	 * fields when it was made, kept as it was shown.
+	 */
+	"ALTER TABLE records ADD COLUMN explanation TEXT NULL;"
+	"ALTER TABLE baseline_steps ADD COLUMN explanation TEXT NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -217,9 +226,9 @@ store_db(struct store *st)
 
 /* The text columns of a record, in the order of store_row.text[]. */
 enum { ROW_INTF, ROW_OPR, ROW_OPT, ROW_CLIENT, ROW_SERVER, ROW_DETAIL,
-    ROW_REPLY, ROW_TLS, ROW__TEXTS };
+    ROW_REPLY, ROW_EXPL, ROW_TLS, ROW__TEXTS };
 #define STORE_ROW_TEXT	(4 * MT_FIELD_HARD + MT_OPR_HARD + 2 * MT_ADDR_HARD + \
-	STORE_TLS_TEXT_MAX)
+	MT_EXPLAIN_HARD + STORE_TLS_TEXT_MAX)
 
 /*
  * A record held for the next batch: its numbers, and its strings copied
@@ -536,8 +545,8 @@ store_batch_sql(char *buf)
 {
 	static const char	 head[] = "INSERT INTO records (run, session, "
 	    "seq, event, level, rc, intf, opr, opt, time, client, server, "
-	    "source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls) "
-	    "VALUES ";
+	    "source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls, "
+	    "explanation) VALUES ";
 	char			*w = buf;
 	int			 r, c;
 
@@ -964,6 +973,10 @@ store_bind_rec(sqlite3_stmt *s, int base, const struct store_row *w)
 		store_bind_row_text(s, base + 20, w, ROW_TLS);
 	else
 		sqlite3_bind_null(s, base + 20);
+	if (w->len[ROW_EXPL] > 0)
+		store_bind_row_text(s, base + 21, w, ROW_EXPL);
+	else
+		sqlite3_bind_null(s, base + 21);
 }
 
 /* Hold r for the next batch (the batch has room). */
@@ -973,11 +986,12 @@ store_sink_hold(struct store_sink *ss, const struct trace_rec *r)
 	struct store_row	*w = &ss->batch[ss->nbatch++];
 	const char		*src[ROW__TEXTS] = { r->intf, r->opr, r->opt,
 				    r->client, r->server, r->detail, r->reply,
-				    "" };
+				    r->explanation, "" };
 	const size_t		 cap[ROW__TEXTS] = { sizeof(r->intf),
 				    sizeof(r->opr), sizeof(r->opt),
 				    sizeof(r->client), sizeof(r->server),
-				    sizeof(r->detail), sizeof(r->reply), 1 };
+				    sizeof(r->detail), sizeof(r->reply),
+				    sizeof(r->explanation), 1 };
 	int			 k;
 
 	w->run = r->run;
@@ -1183,7 +1197,8 @@ store_get_run(struct store *st, uint64_t run, struct store_run *out,
 /*
  * The record in the current row of s, whose columns are STMT_REC_ALL's
  * (session, seq, event, level, rc, intf, opr, opt, time, client, server,
- * source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls); r->run
+ * source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls,
+ * explanation); r->run
  * is left 0.  False when a text column is longer than its field, or the
  * tls column is not the facts' object (store_tls_parse()).
  */
@@ -1228,6 +1243,7 @@ store_read_rec(sqlite3_stmt *s, struct trace_rec *r)
 		fits &= store_tls_parse((const char *)sqlite3_column_text(s,
 		    18), &r->tls);
 	}
+	fits &= store_col_text(s, 19, r->explanation, sizeof(r->explanation));
 	return fits;
 }
 

@@ -17,7 +17,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	7	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	8	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 

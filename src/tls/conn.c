@@ -60,6 +60,16 @@ struct tdir {
 	size_t		 hhave;
 	uint8_t		*buf;
 	size_t		 cap, need, have;
+	/*
+	 * A protected record with its key is decrypted as its bytes come,
+	 * from the segment into buf (no copy first): the ciphertext is
+	 * buf[ctoff, ctend), before it TLS 1.2's explicit nonce, after it
+	 * the tag; the plaintext is used once the tag authenticated it.
+	 */
+	bool		 stream;
+	bool		 sbegun;	/* nonce and aad given */
+	bool		 sfail;		/* an EVP call failed: it fails */
+	size_t		 ctoff, ctend;
 	/* protection */
 	bool		 enc;		/* records are protected */
 	bool		 keyed;		/* ... and we hold the key */
@@ -697,44 +707,50 @@ on_content(struct tls_conn *c, enum tls_dir dir, unsigned type,
 }
 
 /*
- * Open d's protected record in place: the plaintext and its content type
- * (TLS 1.3: the inner one).  -1 when it does not authenticate.
+ * The nonce and additional data of d's next protected record, with ctlen
+ * bytes of ciphertext and (TLS 1.2 GCM) its explicit nonce: the length
+ * of the additional data.
  */
-static int
-open_record(struct tdir *d, uint8_t **pt, size_t *ptlen, unsigned *type)
+static size_t
+rec_nonce(const struct tdir *d, const uint8_t *explicit, size_t ctlen,
+    uint8_t nonce[TLS_NONCE], uint8_t aad[13])
 {
-	struct tls_aead	*a = &d->aead;
-	uint8_t		 nonce[TLS_NONCE], aad[13], *ct = d->buf;
-	size_t		 len = d->need, ctlen, i;
+	const struct tls_aead	*a = &d->aead;
+	size_t			 i;
 
-	if (len < (size_t)TLS_TAG + a->s->explicit_nonce)
-		return -1;
-	ctlen = len - (size_t)TLS_TAG - a->s->explicit_nonce;
 	if (a->s->explicit_nonce > 0) {		/* RFC 5288 3 */
 		memcpy(nonce, a->iv, 4);
-		memcpy(nonce + 4, d->buf, 8);
-		ct += 8;
+		memcpy(nonce + 4, explicit, 8);
 	} else {				/* RFC 8446 5.3, RFC 7905 2 */
 		memcpy(nonce, a->iv, TLS_NONCE);
 		for (i = 0; i < 8; i++)
 			nonce[4 + i] ^= (uint8_t)(a->seq >> (56 - 8 * i));
 	}
-	if (a->s->version == TLS_V13)
+	if (a->s->version == TLS_V13) {
 		memcpy(aad, d->hdr, REC_HDR);
-	else {					/* RFC 5246 6.2.3.3 */
-		for (i = 0; i < 8; i++)
-			aad[i] = (uint8_t)(a->seq >> (56 - 8 * i));
-		memcpy(aad + 8, d->hdr, 3);
-		aad[11] = (uint8_t)(ctlen >> 8);
-		aad[12] = (uint8_t)ctlen;
+		return REC_HDR;
 	}
-	if (tls_aead_open(a, nonce, aad, a->s->version == TLS_V13 ? REC_HDR :
-	    13, ct, ctlen, ct + ctlen) != 0)
-		return -1;
-	a->seq++;
+	for (i = 0; i < 8; i++)			/* RFC 5246 6.2.3.3 */
+		aad[i] = (uint8_t)(a->seq >> (56 - 8 * i));
+	memcpy(aad + 8, d->hdr, 3);
+	aad[11] = (uint8_t)(ctlen >> 8);
+	aad[12] = (uint8_t)ctlen;
+	return 13;
+}
+
+/*
+ * d's record authenticated, its plaintext ct[0..ctlen): the next
+ * sequence number, and the content type (TLS 1.3: the inner one, after
+ * the padding; -2 when there is none).
+ */
+static int
+rec_inner(struct tdir *d, uint8_t *ct, size_t ctlen, uint8_t **pt,
+    size_t *ptlen, unsigned *type)
+{
+	d->aead.seq++;
 	*pt = ct;
 	*type = d->hdr[0];
-	if (a->s->version == TLS_V13) {		/* RFC 8446 5.4: padding */
+	if (d->aead.s->version == TLS_V13) {	/* RFC 8446 5.4: padding */
 		while (ctlen > 0 && ct[ctlen - 1] == 0)
 			ctlen--;
 		if (ctlen == 0)
@@ -743,6 +759,83 @@ open_record(struct tdir *d, uint8_t **pt, size_t *ptlen, unsigned *type)
 	}
 	*ptlen = ctlen;
 	return 0;
+}
+
+/*
+ * Open d's protected record: the plaintext and its content type.  -1
+ * when it does not authenticate.  Decrypted as it came (d->stream), only
+ * the tag is left; otherwise in place, whole.
+ */
+static int
+open_record(struct tdir *d, uint8_t **pt, size_t *ptlen, unsigned *type)
+{
+	struct tls_aead	*a = &d->aead;
+	uint8_t		 nonce[TLS_NONCE], aad[13], *ct = d->buf;
+	size_t		 len = d->need, ctlen, aadlen;
+
+	if (d->stream) {
+		if (d->sfail || !d->sbegun ||
+		    tls_aead_finish(a, d->buf + d->ctend) != 0)
+			return -1;
+		return rec_inner(d, d->buf + d->ctoff, d->ctend - d->ctoff,
+		    pt, ptlen, type);
+	}
+	if (len < (size_t)TLS_TAG + a->s->explicit_nonce)
+		return -1;
+	ctlen = len - (size_t)TLS_TAG - a->s->explicit_nonce;
+	aadlen = rec_nonce(d, d->buf, ctlen, nonce, aad);
+	ct += a->s->explicit_nonce;
+	if (tls_aead_open(a, nonce, aad, aadlen, ct, ctlen, ct + ctlen) != 0)
+		return -1;
+	return rec_inner(d, ct, ctlen, pt, ptlen, type);
+}
+
+/* A streamed record's nonce and aad, once its explicit nonce is in. */
+static void
+stream_begin(struct tdir *d)
+{
+	uint8_t	nonce[TLS_NONCE], aad[13];
+	size_t	aadlen;
+
+	aadlen = rec_nonce(d, d->buf, d->ctend - d->ctoff, nonce, aad);
+	d->sbegun = true;
+	if (tls_aead_begin(&d->aead, nonce, aad, aadlen) != 0)
+		d->sfail = true;
+}
+
+/*
+ * k body bytes of d's record at p: copied into buf, or for a streamed
+ * record decrypted into it (the explicit nonce and the tag copied).
+ */
+static void
+put_body(struct tdir *d, const uint8_t *p, size_t k)
+{
+	size_t	n;
+
+	if (!d->stream) {
+		memcpy(d->buf + d->have, p, k);
+		d->have += k;
+		return;
+	}
+	while (k > 0) {
+		if (d->have < d->ctoff) {
+			n = d->ctoff - d->have < k ? d->ctoff - d->have : k;
+			memcpy(d->buf + d->have, p, n);
+			if (d->have + n == d->ctoff)
+				stream_begin(d);
+		} else if (d->have < d->ctend) {
+			n = d->ctend - d->have < k ? d->ctend - d->have : k;
+			if (!d->sfail && tls_aead_update(&d->aead,
+			    d->buf + d->have, p, n) != 0)
+				d->sfail = true;
+		} else {
+			n = k;
+			memcpy(d->buf + d->have, p, n);
+		}
+		d->have += n;
+		p += n;
+		k -= n;
+	}
 }
 
 /* d's record is complete: hdr, and need bytes in buf. */
@@ -839,6 +932,16 @@ on_header(struct tls_conn *c, enum tls_dir dir, mt_time t)
 	}
 	d->need = len;
 	d->have = 0;
+	/* A protected record on_record() opens: decrypted as it comes. */
+	d->stream = d->enc && d->keyed && (c->version != TLS_V13 ||
+	    type == 23) && len >= (size_t)TLS_TAG + d->aead.s->explicit_nonce;
+	d->sbegun = d->sfail = false;
+	if (d->stream) {
+		d->ctoff = d->aead.s->explicit_nonce;
+		d->ctend = len - TLS_TAG;
+		if (d->ctoff == 0)
+			stream_begin(d);
+	}
 	return true;
 }
 
@@ -866,8 +969,7 @@ tls_conn_bytes(struct tls_conn *c, enum tls_dir dir, const uint8_t *p,
 			if (n == 0)
 				return;
 			k = d->need - d->have < n ? d->need - d->have : n;
-			memcpy(d->buf + d->have, p, k);
-			d->have += k;
+			put_body(d, p, k);
 			p += k;
 			n -= k;
 			if (d->have < d->need)

@@ -165,23 +165,54 @@ tls13_key(struct tls_aead *a, const struct tls_suite *s, const uint8_t *secret,
 }
 
 int
-tls_aead_open(struct tls_aead *a, const uint8_t nonce[TLS_NONCE],
-    const uint8_t *aad, size_t aadlen, uint8_t *ct, size_t ctlen,
-    uint8_t *tag)
+tls_aead_begin(struct tls_aead *a, const uint8_t nonce[TLS_NONCE],
+    const uint8_t *aad, size_t aadlen)
 {
-	int	ol = 0, fl = 0;
+	int	ol = 0;
 
-	if (a->cx == NULL || ctlen > INT32_MAX)
+	if (a->cx == NULL)
 		return -1;
 	if (EVP_DecryptInit_ex2(a->cx, NULL, NULL, nonce, NULL) != 1 ||
 	    EVP_DecryptUpdate(a->cx, NULL, &ol, aad, (int)aadlen) != 1)
 		return -1;
-	if (ctlen > 0 && EVP_DecryptUpdate(a->cx, ct, &ol, ct, (int)ctlen) != 1)
+	return 0;
+}
+
+int
+tls_aead_update(struct tls_aead *a, uint8_t *out, const uint8_t *in, size_t n)
+{
+	int	ol = 0;
+
+	if (n == 0)
+		return 0;
+	if (n > INT32_MAX ||
+	    EVP_DecryptUpdate(a->cx, out, &ol, in, (int)n) != 1 ||
+	    (size_t)ol != n)
 		return -1;
+	return 0;
+}
+
+int
+tls_aead_finish(struct tls_aead *a, uint8_t *tag)
+{
+	uint8_t	end[16];
+	int	fl = 0;
+
 	if (EVP_CIPHER_CTX_ctrl(a->cx, EVP_CTRL_AEAD_SET_TAG, TLS_TAG,
 	    tag) != 1)
 		return -1;
-	return EVP_DecryptFinal_ex(a->cx, ct + ol, &fl) == 1 ? 0 : -1;
+	return EVP_DecryptFinal_ex(a->cx, end, &fl) == 1 && fl == 0 ? 0 : -1;
+}
+
+int
+tls_aead_open(struct tls_aead *a, const uint8_t nonce[TLS_NONCE],
+    const uint8_t *aad, size_t aadlen, uint8_t *ct, size_t ctlen,
+    uint8_t *tag)
+{
+	if (tls_aead_begin(a, nonce, aad, aadlen) != 0 ||
+	    tls_aead_update(a, ct, ct, ctlen) != 0)
+		return -1;
+	return tls_aead_finish(a, tag);
 }
 
 void

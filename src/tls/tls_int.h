@@ -66,6 +66,17 @@ int	tls_aead_key(struct tls_aead *, const struct tls_suite *,
 int	tls_aead_open(struct tls_aead *, const uint8_t nonce[TLS_NONCE],
 	    const uint8_t *aad, size_t aadlen, uint8_t *ct, size_t ctlen,
 	    uint8_t *tag);
+/*
+ * The same in pieces, for a record decrypted as its bytes come (conn.c):
+ * begin with the nonce and aad, update with each piece of ciphertext
+ * (out may be in), finish with the tag: 0 when it authenticates.  The
+ * plaintext is not to be used before finish said so.
+ */
+int	tls_aead_begin(struct tls_aead *, const uint8_t nonce[TLS_NONCE],
+	    const uint8_t *aad, size_t aadlen);
+int	tls_aead_update(struct tls_aead *, uint8_t *out, const uint8_t *in,
+	    size_t n);
+int	tls_aead_finish(struct tls_aead *, uint8_t *tag);
 void	tls_aead_clear(struct tls_aead *);
 
 struct tls_client_hello;

@@ -81,6 +81,8 @@ trace_dispatch(struct tracer *tr, struct trace_rec *r)
 	r->source = tr->source;
 	trace_str(r->client, sizeof(r->client), tr->client);
 	trace_str(r->server, sizeof(r->server), tr->server);
+	if (tr->explain != NULL && r->anomaly == AN_NONE)
+		tr->explain(r);
 	if (tr->hold_ev != 0 && r->anomaly == AN_NONE &&
 	    r->event == tr->hold_ev) {
 		tr->hold_ev = 0;
@@ -173,6 +175,7 @@ trace_rec_clear(struct trace_rec *r)
 	r->detail[0] = '\0';
 	r->reply[0] = '\0';
 	r->has_tls = false;
+	r->explanation[0] = '\0';
 }
 
 void

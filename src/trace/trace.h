@@ -106,6 +106,10 @@ struct trace_rec {
 						   first line, escaped */
 	bool		 has_tls;		/* tls holds a handshake's facts */
 	struct rec_tls	 tls;
+	char		 explanation[MT_EXPLAIN_HARD];	/* a failed record:
+						   what it means and what to
+						   try (events/explain.def);
+						   "" otherwise */
 };
 
 /* A sink consumes records.  Every output format and the store is one. */
@@ -158,6 +162,14 @@ struct tracer {
 	unsigned	 hold_ev;	/* 0: none awaited */
 	bool		 held;		/* hold_rec is numbered, not yet sent */
 	struct trace_rec *hold_rec;	/* allocated by trace_hold() */
+	/*
+	 * Called on every catalog record before the sinks see it (NULL:
+	 * none): src/explain's explain_rec(), which fills the record's
+	 * explanation, installed by whoever builds the tracer (trace knows
+	 * nothing of explain; forks keep it).  So the probe's records and
+	 * the decoder's get it once, here.
+	 */
+	void		(*explain)(struct trace_rec *);
 };
 
 /*

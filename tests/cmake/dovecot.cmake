@@ -25,7 +25,7 @@ set_tests_properties(dovecot.smoke PROPERTIES
                      TIMEOUT 120)
 
 # The POP3 probe against the real Dovecot.
-foreach(group basic tls tlsfacts auth fetch formats secrets)
+foreach(group basic tls tlsfacts auth fetch formats secrets explain)
   add_test(NAME dovecot.probe.${group}
     COMMAND bash ${CMAKE_SOURCE_DIR}/tests/dovecot/probe.sh $<TARGET_FILE:mailtrace>
             ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/certs

@@ -47,7 +47,7 @@ set_tests_properties(postfix.roundtrip PROPERTIES
 # delivers into rcpt/rcpt2 and empties both mailboxes before and after itself,
 # so it holds both locks that the other rcpt tests use (postfix.smoke:
 # postfix-rcpt, postfix.roundtrip: mailbox-rcpt).
-foreach(group basic tls tlsfacts auth formats secrets)
+foreach(group basic tls tlsfacts auth formats secrets explain)
   add_test(NAME postfix.probe.${group}
     COMMAND bash ${CMAKE_SOURCE_DIR}/tests/postfix/probe.sh $<TARGET_FILE:mailtrace>
             ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix ${CMAKE_BINARY_DIR}/certs

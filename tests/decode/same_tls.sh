@@ -93,10 +93,7 @@ diff <(dropmeta <"$OUT/decoded.jsonl") <(dropmeta <"$OUT/dsb.jsonl") >"$OUT/dsb.
 check "... its records equal those decoded with --keylog" test ! -s "$OUT/dsb.diff"
 
 # decode.same's comparable part, and the TLS facts' version, cipher and group
-fields() {
-	sed -n -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*,\("reply":"\([^"\\]\|\\.\)*"\).*/\1,\2/p' -e t \
-	    -e 's/^{"run":[0-9]*,\("event":.*,"opt":"[^"]*"\),"time".*/\1/p'
-}
+fields() { rec_fields; }
 facts() {
 	sed -n 's/^.*\("event":"[^"]*"\).*\("tls_version":"[^"]*","tls_cipher":"[^"]*","tls_group":"[^"]*"\).*/\1 \2/p'
 }

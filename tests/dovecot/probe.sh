@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # usage: probe.sh MAILTRACE WORKDIR CERTDIR OUTDIR GROUP
-#   GROUP: basic | tls | tlsfacts | auth | fetch | formats | secrets
+#   GROUP: basic | tls | tlsfacts | auth | fetch | formats | secrets | explain
 # Needs the dovecot fixture (start.sh) running in WORKDIR.
 set -u
 MT=$1 WORK=$2 CERTS=$3 OUT=$4 GROUP=$5
@@ -306,8 +306,39 @@ secrets() {
 	check "--password refusal does not echo it" test -z "$(grep -F -- "$secret" "$OUT/clipw.err")"
 }
 
+# Each failed step says what it means and what to try (issue 13,
+# events/explain.def): Dovecot's own words, in text, JSONL and the store.
+explain() {
+	echo wrong-password >"$OUT/wrong.pw"
+	run wrongpw --password-file "$OUT/wrong.pw" --level advanced "pop3://bob@$H:$P"
+	check "wrong password: exit 1" rc_is wrongpw 1
+	check "wrong password: PASS explained by Dovecot's words" \
+	    has "$OUT/wrongpw.out" "0xAD91  B  rc=7  PASS  opr=-ERR  .*reply=\"\\[AUTH\\] Authentication failed\\.\"  explanation=\"the user name or the password was not accepted \\(Dovecot says this for both\\); check the password \\(--password-file\\)[^\"]*\"\$"
+	check "wrong password: the connect exit by its class" \
+	    has "$OUT/wrongpw.out" "0xAD81  A  rc=7  .*explanation=\"authentication was refused; [^\"]*\"\$"
+	check "steps that did not fail have none" \
+	    test -z "$(grep 'rc=0 .*explanation=' "$OUT/wrongpw.out")"
+	"$MT" show --format jsonl >"$OUT/wrongpw.jsonl" 2>"$OUT/wrongpw.jsonl.err"
+	check "the store keeps it: JSONL after the reply" \
+	    has "$OUT/wrongpw.jsonl" '"int":"PASS",.*"reply":"\[AUTH\] Authentication failed\.","explanation":"the user name or the password was not accepted '
+	check "the explanation never holds the password" \
+	    test -z "$(grep -F -e wrong-password "$OUT/wrongpw.out" "$OUT/wrongpw.jsonl")"
+
+	# Plaintext refused: Dovecot refuses a password without TLS to a client
+	# not on its own address (start.sh: remote 127.0.0.2).
+	local fd rport
+	exec {fd}< <(python3 "$here/relay.py" "$P" 2>"$OUT/relay.err")
+	read -r -t 10 -u "$fd" rport
+	run plain --password-file "$PW" --level advanced "pop3://bob@$H:$rport"
+	exec {fd}<&-
+	check "plaintext disallowed: exit 1" rc_is plain 1
+	check "plaintext disallowed: USER explained, enable TLS" \
+	    has "$OUT/plain.out" "0xAD8F  A  rc=7  USER bob  opr=-ERR  .*reply=\"\\[AUTH\\] Plaintext authentication disallowed on non-secure \\(SSL/TLS\\) connections\\.\"  explanation=\"the server refuses a password over an unencrypted connection \\(Dovecot\\); enable TLS: --stls on port 110, or pop3s:// on port 995\"\$"
+	check "plaintext disallowed: no PASS sent" hasnt "$OUT/plain.out" "0xAD90  B  rc=0  PASS"
+}
+
 case $GROUP in
-basic | tls | tlsfacts | auth | fetch | formats | secrets) "$GROUP" ;;
+basic | tls | tlsfacts | auth | fetch | formats | secrets | explain) "$GROUP" ;;
 *) echo "unknown group $GROUP" >&2; exit 2 ;;
 esac
 t_done

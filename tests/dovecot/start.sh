@@ -264,6 +264,14 @@ pop3_uidl_format = %08Xu%08Xv
 # Keep the mailboxes unchanged by RETR/TOP (no \\Seen flag renames).
 pop3_no_flag_updates = yes
 
+# A client from 127.0.0.2 (tests/dovecot/relay.py) is refused plaintext
+# authentication: a client from 127.0.0.1 counts as secured (its address is
+# the server's own) whatever disable_plaintext_auth says (the explanation
+# tests: "Plaintext authentication disallowed").
+remote 127.0.0.2 {
+  disable_plaintext_auth = yes
+}
+
 service pop3-login {
   chroot = $login_chroot
   inet_listener pop3 {

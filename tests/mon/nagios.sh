@@ -104,8 +104,8 @@ exec {efd}< <("$FAKE" --script "$S/pop3-same.script" --implicit-tls --cert "$CER
 read -r -t 10 -u "$efd" eport
 plugin expired POP3 2 pop3 --nagios --cafile "$CERTS/ca.pem" --password-file "$OUT/wrong.pw" \
     "pop3s://bob@localhost:$eport"
-check "expired certificate: the handshake fails" has "$OUT/expired.out" \
-    '^POP3 CRITICAL - connect failed \(javax\.net\.ssl\.SSLHandshakeException\); '
+check "expired certificate: the handshake fails, explained" has "$OUT/expired.out" \
+    "^POP3 CRITICAL - connect failed \\(javax\\.net\\.ssl\\.SSLHandshakeException\\): the server's certificate has expired; renew the server's certificate; 
 exec {efd}< <("$FAKE" --script "$S/pop3-same.script" --implicit-tls --cert "$CERTS/expired.pem" \
     --key "$CERTS/expired.key" --connections 1 --timeout 30 2>"$OUT/expired2.err"; echo "fakesrv-exit $?")
 read -r -t 10 -u "$efd" eport
@@ -117,24 +117,24 @@ check "... and the record says why it does not verify" has "$OUT/expiredins.out"
 
 # --- CRITICAL --------------------------------------------------------------
 plugin wrongpw POP3 2 pop3 --nagios --password-file "$OUT/wrong.pw" "$POP"
-check "wrongpw: names the step, the exception and the reply" has "$OUT/wrongpw.out" \
-    '^POP3 CRITICAL - PASS failed \(javax\.mail\.AuthenticationFailedException\): -ERR .*; '
+check "wrongpw: names the step, the exception, the explanation and the reply" has "$OUT/wrongpw.out" \
+    '^POP3 CRITICAL - PASS failed \(javax\.mail\.AuthenticationFailedException\): the user name or the password was not accepted [^|]*; check the password [^|]* \(server: -ERR \[AUTH\] Authentication failed\.\); '
 plugin refused POP3 2 pop3 --nagios --password-file "$PW" "pop3://bob@127.0.0.1:1"
-check "refused port: the connection step and ConnectException" has "$OUT/refused.out" \
-    '^POP3 CRITICAL - connect failed \(java\.net\.ConnectException\); '
+check "refused port: the connection step, ConnectException, explained" has "$OUT/refused.out" \
+    '^POP3 CRITICAL - connect failed \(java\.net\.ConnectException\): the connection was refused: nothing listens on that host and port; check the host and the port[^|]*; [0-9]+ steps '
 plugin untrusted POP3 2 pop3 --nagios --password-file "$PW" "pop3s://bob@localhost:$DOVECOT_POP3S_PORT"
-check "untrusted TLS (no --cafile): SSLHandshakeException" has "$OUT/untrusted.out" \
-    '^POP3 CRITICAL - connect failed \(javax\.net\.ssl\.SSLHandshakeException\); '
+check "untrusted TLS (no --cafile): SSLHandshakeException, explained" has "$OUT/untrusted.out" \
+    "^POP3 CRITICAL - connect failed \\(javax\\.net\\.ssl\\.SSLHandshakeException\\): the server's certificate is not trusted [^|]*--cafile FILE[^|]*; 
 exec {hfd}< <("$FAKE" --script "$here/scripts/hang.script" --connections 1 --timeout 30 \
     2>"$OUT/hang.err"; echo "fakesrv-exit $?")
 read -r -t 10 -u "$hfd" hport
 plugin timeout POP3 2 pop3 --nagios --timeout 300 --password-file "$PW" "pop3://bob@127.0.0.1:$hport"
-check "a server that never greets: the greeting step and SocketTimeoutException" has "$OUT/timeout.out" \
-    '^POP3 CRITICAL - greeting failed \(java\.net\.SocketTimeoutException\); '
+check "a server that never greets: the greeting step and SocketTimeoutException, explained" has "$OUT/timeout.out" \
+    '^POP3 CRITICAL - greeting failed \(java\.net\.SocketTimeoutException\): the server did not answer in time; [^|]*; [0-9]+ steps '
 plugin rcpt SMTP 2 smtp --nagios --helo probe.example.test --from mailtrace@example.test \
     --to "$POSTFIX_BAD_RCPT" "$SMTP"
-check "refused recipient: the RCPT step and SendFailedException, with the reply" has "$OUT/rcpt.out" \
-    "^SMTP CRITICAL - RCPT TO:<$POSTFIX_BAD_RCPT> failed \\(javax\\.mail\\.SendFailedException\\): 550 "
+check "refused recipient: the RCPT step and SendFailedException, explained, with the reply" has "$OUT/rcpt.out" \
+    "^SMTP CRITICAL - RCPT TO:<$POSTFIX_BAD_RCPT> failed \\(javax\\.mail\\.SendFailedException\\): 5\\.1\\.1: bad destination mailbox: the recipient does not exist there; check the recipient address for typos \\(server: 550 5\\.1\\.1 <$POSTFIX_BAD_RCPT>: Recipient address rejected: User unknown in virtual mailbox table\\); "
 plugin smtpok SMTP 0 smtp --nagios --helo probe.example.test --from mailtrace@example.test \
     --to "$POSTFIX_RCPT" "$SMTP"
 check "smtp ok: EHLO, RCPT and the end of data in perfdata" \

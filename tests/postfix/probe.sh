@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # usage: probe.sh MAILTRACE DOVECOT_WORKDIR POSTFIX_WORKDIR CERTDIR OUTDIR GROUP
-#   GROUP: basic | tls | tlsfacts | auth | formats | secrets
+#   GROUP: basic | tls | tlsfacts | auth | formats | secrets | explain
 # Needs the dovecot and postfix fixtures (tests/dovecot/start.sh,
 # tests/postfix/start.sh) running. Messages go to rcpt@ / rcpt2@example.test
 # (Dovecot users rcpt, rcpt2); each group starts by emptying both mailboxes
@@ -147,7 +147,7 @@ basic() {
 	want rcpt
 	check "partial: good RCPT rc 0 opr 250" has "$OUT/partial.out" "0xAD11  A  rc=0  RCPT TO:<$R1>  opr=250  "
 	check "partial: refused RCPT rc 9 opr 550 SendFailedException" \
-	    has "$OUT/partial.out" "0xAD11  A  rc=9  RCPT TO:<$POSTFIX_BAD_RCPT>  opr=550  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us  reply=\"5\\.1\\.1 <$POSTFIX_BAD_RCPT>: Recipient address rejected: [^\"]*\"\$"
+	    has "$OUT/partial.out" "0xAD11  A  rc=9  RCPT TO:<$POSTFIX_BAD_RCPT>  opr=550  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us  reply=\"5\\.1\\.1 <$POSTFIX_BAD_RCPT>: Recipient address rejected: [^\"]*\"  explanation=\"5\\.1\\.1: bad destination mailbox: the recipient does not exist there; check the recipient address for typos\"\$"
 	check "partial: 0xAD09 carries rc 9" has "$OUT/partial.out" "0xAD09  A  rc=9  --  opt=javax\\.mail\\.SendFailedException"
 	check "partial: DATA still sent, message queued ('.' 250)" \
 	    has "$OUT/partial.out" "0xAD13  B  rc=0  \\.  opr=250  "
@@ -224,7 +224,7 @@ basic() {
 	run big --level advanced --data "$OUT/big.eml" --from "$FROM" --to "$R1" "smtp://$H:$P"
 	check "message over SIZE: exit 1" rc_is big 1
 	check "over SIZE: '.' rc 9 opr 552 with the bytes sent" \
-	    has "$OUT/big.out" "0xAD13  B  rc=9  \\.  opr=552  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/big.eml")  reply=\"5\\.3\\.4 Error: message file too big\"\$"
+	    has "$OUT/big.out" "0xAD13  B  rc=9  \\.  opr=552  opt=javax\\.mail\\.SendFailedException  \\+[0-9]+us  bytes=$(stuffed_size "$OUT/big.eml")  reply=\"5\\.3\\.4 Error: message file too big\"  explanation=\"5\\.3\\.4: the message is too big for the system; [^\"]*\"\$"
 	check "over SIZE: mail block and 0xAD03 carry rc 9" \
 	    test -n "$(grep '0xAD0B  A  rc=9  SEND MAIL  opt=javax.mail.SendFailedException' "$OUT/big.out")" -a -n "$(grep '0xAD03  A  rc=9' "$OUT/big.out")"
 	check "over SIZE: stderr names the end of data" one_line big "end of data: 552 "
@@ -437,7 +437,7 @@ auth() {
 		    one_line "wrong_$m" "AUTH ${m^^}: 535 .*AuthenticationFailedException"
 	done
 	check "wrong password, plain: SASL step rc 7 opr 535" \
-	    has "$OUT/wrong_plain.out" "0xAD13  B  rc=7  SEND USER PASS  opr=535  opt=javax\\.mail\\.AuthenticationFailedException  \\+[0-9]+us  reply=\"5\\.7\\.8 Error: authentication failed: [^\"]*\"\$"
+	    has "$OUT/wrong_plain.out" "0xAD13  B  rc=7  SEND USER PASS  opr=535  opt=javax\\.mail\\.AuthenticationFailedException  \\+[0-9]+us  reply=\"5\\.7\\.8 Error: authentication failed: [^\"]*\"  explanation=\"5\\.7\\.8: authentication credentials invalid; check the user name and the password\"\$"
 	check "wrong password, login: SEND USER 334, SEND PASS rc 7 opr 535" \
 	    test -n "$(grep '0xAD13  B  rc=0  SEND USER  opr=334' "$OUT/wrong_login.out")" -a -n "$(grep '0xAD13  B  rc=7  SEND PASS  opr=535  opt=javax.mail.AuthenticationFailedException' "$OUT/wrong_login.out")"
 	check "wrong password, cram-md5: SASL step rc 7 opr 535" \
@@ -602,8 +602,34 @@ secrets() {
 	check "refused runs were not stored" test -z "$(sqlite3 "$OUT/store.db" .dump 2>/dev/null | grep -F "$secret")"
 }
 
+# Each failed step says what it means and what to try (issue 13,
+# events/explain.def): Postfix's words and codes, in text, JSONL and the
+# store.  Nothing is delivered.
+explain() {
+	run relay --level advanced --from "$FROM" --to "$POSTFIX_RELAY_RCPT" "smtp://$H:$P"
+	check "relay denied: exit 1" rc_is relay 1
+	check "relay denied: RCPT explained by Postfix's words, authenticate" \
+	    has "$OUT/relay.out" "0xAD11  A  rc=9  RCPT TO:<$POSTFIX_RELAY_RCPT>  opr=554  .*reply=\"5\\.7\\.1 <$POSTFIX_RELAY_RCPT>: Relay access denied\"  explanation=\"the server does not relay mail to other domains for this client \\(Postfix\\); authenticate first [^\"]*\"\$"
+	check "relay denied: the recipient block by its class" \
+	    has "$OUT/relay.out" "0xAD09  A  rc=9  .*explanation=\"the server refused the sender, a recipient, or the message; [^\"]*\"\$"
+	"$MT" show --format jsonl >"$OUT/relay.jsonl" 2>"$OUT/relay.jsonl.err"
+	check "the store keeps it: JSONL after the reply" \
+	    has "$OUT/relay.jsonl" '"reply":"5\.7\.1 <[^"]*>: Relay access denied","explanation":"the server does not relay mail '
+
+	run unknown --from "$FROM" --to "$POSTFIX_BAD_RCPT" "smtp://$H:$P"
+	check "unknown user: RCPT explained by its enhanced code" \
+	    has "$OUT/unknown.out" "0xAD11  A  rc=9  RCPT TO:<$POSTFIX_BAD_RCPT>  opr=550  .*explanation=\"5\\.1\\.1: bad destination mailbox: the recipient does not exist there; check the recipient address for typos\"\$"
+
+	run starttls --from "$FROM" --to "$R1" "smtp://$H:$PSUB"
+	check "STARTTLS required: exit 1" rc_is starttls 1
+	check "STARTTLS required: MAIL explained, use --starttls" \
+	    has "$OUT/starttls.out" "0xAD11  A  rc=9  MAIL FROM:<$FROM>  opr=530  .*reply=\"5\\.7\\.0 Must issue a STARTTLS command first\"  explanation=\"the server accepts this only over TLS; use --starttls \\(submission on port 587 asks for it\\)[^\"]*\"\$"
+	check "steps that did not fail have none" \
+	    test -z "$(grep 'rc=0 .*explanation=' "$OUT"/relay.out "$OUT"/unknown.out "$OUT"/starttls.out)"
+}
+
 case $GROUP in
-basic | tls | tlsfacts | auth | formats | secrets) "$GROUP" ;;
+basic | tls | tlsfacts | auth | formats | secrets | explain) "$GROUP" ;;
 *) echo "unknown group $GROUP" >&2; exit 2 ;;
 esac
 t_done

@@ -87,6 +87,8 @@ make_recs(struct trace_rec *r)
 	r[1].rc = MT_E_CONNREFUSED;
 	SET(r[1].intf, "--");
 	SET(r[1].opt, mt_exc_class(MT_E_CONNREFUSED));
+	/* its explanation (issue 13): text and JSONL, not PRF */
+	SET(r[1].explanation, "the connection was refused; check the port");
 	/* elapsed and bytes */
 	r[2].event = EV_POP3_CMD_AFTER;
 	r[2].time = T0 + 2500000;
@@ -162,7 +164,8 @@ test_formats(void)
 	    "2026-11-23T10:00:00.123456Z  S1#9  0xAD8E  A  rc=0  RETR 3  "
 	    "opr=+OK\n"
 	    "2026-11-23T10:00:01.000007Z  S1#10  0xAD83  A  rc=1  --  "
-	    "opt=java.net.ConnectException\n"
+	    "opt=java.net.ConnectException  explanation=\"the connection was "
+	    "refused; check the port\"\n"
 	    "2026-11-23T10:00:02.500000Z  S1#11  0xAD8F  A  rc=0  RETR 3  "
 	    "opr=+OK  +1500us  bytes=2048  reply=\"2048 octets \"x\" \\x01\"\n"
 	    "2026-11-23T10:00:03.000000Z  S1#12  anomaly  bare_lf  line 3\n"
@@ -205,7 +208,8 @@ test_formats(void)
 	    "\"int\":\"--\",\"opr\":\"\",\"opt\":\"java.net.ConnectException\","
 	    "\"time\":\"2026-11-23T10:00:01.000007Z\",\"session\":1,"
 	    "\"seq\":10,\"client\":\"127.0.0.1:40312\","
-	    "\"server\":\"127.0.0.1:110\",\"source\":\"probe\"}\n"
+	    "\"server\":\"127.0.0.1:110\",\"source\":\"probe\","
+	    "\"explanation\":\"the connection was refused; check the port\"}\n"
 	    "{\"run\":7,\"event\":\"0xAD8F\",\"level\":\"A\",\"rc\":0,"
 	    "\"int\":\"RETR 3\",\"opr\":\"+OK\",\"opt\":\"\","
 	    "\"time\":\"2026-11-23T10:00:02.500000Z\",\"session\":1,"
