@@ -367,15 +367,27 @@ rt_run(struct rt_cli *c, struct tracer *tr)
 		polls++;
 		rt_poll_limit(c, deadline, limit, sizeof(limit));
 		if (probe_pop3_find(&c->po, &pf, tr, &err) != 0) {
-			cli_session_err(c->pop3.url, &err);
+			/* The deadline cut the poll short: the message did
+			 * not arrive in time, as when it ends between polls
+			 * (the poll's own records say where it stopped). */
+			if (err.code == MT_E_TIMEOUT &&
+			    c->po.c.limit_name != NULL)
+				cli_err("roundtrip: the message (token %s) did "
+				    "not arrive in %s within %lld s (%u poll%s; "
+				    "the last one: %s)", c->token, c->pop3.url,
+				    c->deadline_s, polls, polls == 1 ? "" : "s",
+				    err.msg);
+			else
+				cli_session_err(c->pop3.url, &err);
 			goto done;
 		}
 		if (pf.found)
 			break;
 		if (mt_wall_now() + c->interval_ms * 1000 > deadline) {
 			cli_err("roundtrip: the message (token %s) did not "
-			    "arrive in %s within %lld s (%u polls)", c->token,
-			    c->pop3.url, c->deadline_s, polls);
+			    "arrive in %s within %lld s (%u poll%s)", c->token,
+			    c->pop3.url, c->deadline_s, polls, polls == 1 ? "" :
+			    "s");
 			goto done;
 		}
 		rt_sleep(c->interval_ms);

@@ -399,6 +399,28 @@ df_sniff(struct dflow *f)
 	}
 }
 
+/*
+ * Hold what a side sent while the protocol is unknown (at most
+ * DEC_SNIFF_HARD bytes a side, the first at its own time): the bytes
+ * taken.
+ */
+size_t
+df_sniff_add(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
+    mt_time t)
+{
+	size_t	take = DEC_SNIFF_HARD - f->nsniff[dir];
+
+	if (take > n)
+		take = n;
+	if (f->nsniff[0] == 0 && f->nsniff[1] == 0)
+		f->first_dir = dir;
+	if (f->nsniff[dir] == 0)
+		f->tsniff[dir] = t;
+	memcpy(f->sniff[dir] + f->nsniff[dir], p, take);
+	f->nsniff[dir] += take;
+	return take;
+}
+
 /* A flow with data was not decoded: count it, and its server port. */
 void
 df_skipped(struct dflow *f)
@@ -432,15 +454,7 @@ df_data(void *user, enum reasm_dir dir, const uint8_t *p, size_t n, mt_time t)
 		return;
 	}
 	if (f->kind == DK_UNKNOWN) {
-		take = DEC_SNIFF_HARD - f->nsniff[dir];
-		if (take > n)
-			take = n;
-		if (f->nsniff[0] == 0 && f->nsniff[1] == 0)
-			f->first_dir = dir;
-		if (f->nsniff[dir] == 0)
-			f->tsniff[dir] = t;
-		memcpy(f->sniff[dir] + f->nsniff[dir], p, take);
-		f->nsniff[dir] += take;
+		take = df_sniff_add(f, dir, p, n, t);
 		f->kind = df_sniff(f);
 		if (f->kind == DK_TLS_UNLISTED && f->d->o.keys != NULL &&
 		    df_tls_probe(f, t)) {

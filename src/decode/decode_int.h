@@ -183,6 +183,9 @@ void	df_point_tls(struct dflow *, unsigned ev, int rc, mt_time t, mt_time t0,
 void	df_model(struct dflow *, mt_time t);
 /* The protocol is known: the session opens (decode.c). */
 void	df_start(struct dflow *, mt_time t);
+/* Hold a side's bytes while the protocol is unknown: the bytes taken. */
+size_t	df_sniff_add(struct dflow *, enum reasm_dir, const uint8_t *, size_t,
+	    mt_time);
 /* What the sniffed bytes say the flow is (DK_UNKNOWN: not yet). */
 enum dkind df_sniff(struct dflow *);
 /* A flow with data is not decoded: counted, with its server port. */

@@ -110,16 +110,8 @@ static void
 dt_sniff(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
     mt_time t)
 {
-	size_t	take = DEC_SNIFF_HARD - f->nsniff[dir];
+	size_t	take = df_sniff_add(f, dir, p, n, t);
 
-	if (take > n)
-		take = n;
-	if (f->nsniff[0] == 0 && f->nsniff[1] == 0)
-		f->first_dir = dir;
-	if (f->nsniff[dir] == 0)
-		f->tsniff[dir] = t;
-	memcpy(f->sniff[dir] + f->nsniff[dir], p, take);
-	f->nsniff[dir] += take;
 	switch (df_sniff(f)) {
 	case DK_UNKNOWN:
 		return;

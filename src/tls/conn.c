@@ -16,6 +16,18 @@
  * application traffic secrets, each KeyUpdate rolling its sender's.  In
  * TLS 1.2 (RFC 5246 7.1), every record of a direction after its
  * ChangeCipherSpec.
+ *
+ * 0-RTT (RFC 8446 4.2.10): after a ClientHello offering early_data, the
+ * client's early records (under its early traffic secret, not decrypted
+ * here) come before the ServerHello or, as the decoder holds them, after
+ * it, where they do not open under the client's handshake keys; the first
+ * record that does is its Finished.  Those records are skipped until
+ * what the server did with them is known: rejected (its
+ * EncryptedExtensions has no early_data, or it sent a HelloRetryRequest),
+ * it skipped them too and the client's stream goes on from its Finished;
+ * accepted, or not known by the Finished or the stream's end, the
+ * client's stream starts with data not decrypted: tls_unsupported, and
+ * the direction stops.
  */
 #include "tls.h"
 #include "tls_int.h"
@@ -33,6 +45,13 @@ enum epoch {
 	EP_CLEAR,		/* nothing protected yet */
 	EP_HS,			/* TLS 1.3 handshake traffic keys */
 	EP_APP			/* application traffic keys (1.2: after CCS) */
+};
+
+/* What the server did with the client's 0-RTT data. */
+enum early {
+	EA_PENDING,		/* not known yet */
+	EA_SKIPPED,		/* rejected: the server skipped it */
+	EA_STOP			/* accepted (or TLS 1.2 chosen): not decoded */
 };
 
 struct tdir {
@@ -75,6 +94,9 @@ struct tls_conn {
 	bool			 have_ch;
 	bool			 offers13;	/* the ClientHello offered 1.3 */
 	bool			 early;		/* ... and 0-RTT data */
+	enum early		 efate;
+	uint64_t		 eskip;		/* client records skipped as
+						   early data */
 	bool			 hrr;
 	uint8_t			 crandom[32];
 	uint8_t			 srandom[32];
@@ -97,6 +119,9 @@ static void	 key13(struct tls_conn *, enum tls_dir, enum tls_secret,
 		    enum epoch, mt_time);
 static void	 on_server_hello(struct tls_conn *, const uint8_t *, size_t,
 		    mt_time);
+static void	 early_decided(struct tls_conn *, enum early, mt_time);
+static void	 early_skip(struct tls_conn *, size_t, mt_time);
+static bool	 early_window(const struct tls_conn *, enum tls_dir);
 static void	 on_ccs(struct tls_conn *, enum tls_dir, mt_time);
 static void	 on_message(struct tls_conn *, enum tls_dir, mt_time);
 static void	 on_handshake(struct tls_conn *, enum tls_dir, const uint8_t *,
@@ -309,6 +334,8 @@ on_server_hello(struct tls_conn *c, const uint8_t *p, size_t n, mt_time t)
 		c->env.server_hello(c->env.arg, &sh, t);
 	if (sh.hrr) {
 		c->hrr = true;
+		if (c->early)		/* RFC 8446 4.2.10: early data rejected */
+			early_decided(c, EA_SKIPPED, t);
 		return;
 	}
 	c->version = sh.version;
@@ -316,6 +343,8 @@ on_server_hello(struct tls_conn *c, const uint8_t *p, size_t n, mt_time t)
 	if (sh.version == TLS_V13)
 		on_group(c, sh.group, t);
 	memcpy(c->srandom, sh.random, 32);
+	if (c->early && sh.version != TLS_V13)	/* the client must abort */
+		early_decided(c, EA_STOP, t);
 	c->s = tls_suite_find(sh.version, sh.suite);
 	if (c->s == NULL && c->env.keys != NULL) {
 		if (sh.version != TLS_V12 && sh.version != TLS_V13)
@@ -332,6 +361,55 @@ on_server_hello(struct tls_conn *c, const uint8_t *p, size_t n, mt_time t)
 		key13(c, TLS_S2C, TLS_SK_SHTS, EP_HS, t);
 		key13(c, TLS_C2S, TLS_SK_CHTS, EP_HS, t);
 	}
+}
+
+/* The client's stream starts with early data not decrypted: it stops. */
+static void
+early_stop(struct tls_conn *c, mt_time t)
+{
+	if (c->d[TLS_C2S].st.dead)
+		return;
+	anomaly(c, AN_TLS_UNSUPPORTED, t, "0-RTT early data is not decrypted");
+	kill_dir(c, TLS_C2S);
+}
+
+/*
+ * What the server did with the client's early data is known (or assumed:
+ * EA_STOP).  Stopped: the early records skipped so far were read by the
+ * server.
+ */
+static void
+early_decided(struct tls_conn *c, enum early fate, mt_time t)
+{
+	if (c->efate != EA_PENDING)
+		return;
+	c->efate = fate;
+	if (fate == EA_STOP && c->eskip > 0)
+		early_stop(c, t);
+}
+
+/* A client record of n bytes taken for early data: not decoded. */
+static void
+early_skip(struct tls_conn *c, size_t n, mt_time t)
+{
+	c->d[TLS_C2S].st.opaque += REC_HDR + n;
+	c->eskip++;
+	if (c->efate == EA_STOP)
+		early_stop(c, t);
+}
+
+/*
+ * A protected record of dir that fails under the handshake keys is early
+ * data: the client's, after a ClientHello offering it, before any record
+ * under its handshake keys opened (the first is its Finished).
+ */
+static bool
+early_window(const struct tls_conn *c, enum tls_dir dir)
+{
+	const struct tdir	*d = &c->d[dir];
+
+	return dir == TLS_C2S && c->early && c->version == TLS_V13 &&
+	    d->ep == EP_HS && d->aead.seq == 0;
 }
 
 /* A TLS 1.2 ChangeCipherSpec: dir's records are protected from here. */
@@ -374,6 +452,7 @@ on_message(struct tls_conn *c, enum tls_dir dir, mt_time t)
 	uint8_t			*m = d->mbuf;
 	size_t			 i;
 	uint16_t		 group;
+	bool			 early;
 
 	switch (d->mhdr[0]) {
 	case 1:				/* ClientHello */
@@ -408,6 +487,18 @@ on_message(struct tls_conn *c, enum tls_dir dir, mt_time t)
 			return;
 		}
 		on_server_hello(c, m, d->mkeep, t);
+		break;
+	case 8:				/* EncryptedExtensions */
+		if (dir != TLS_S2C || c->version != TLS_V13 ||
+		    d->ep != EP_HS || !c->early)
+			break;
+		if (d->mlen > d->mkeep ||
+		    tls_parse_encrypted_extensions(m, d->mkeep, &early) != 0) {
+			anomaly(c, AN_TLS_BAD_HANDSHAKE, t, "a malformed "
+			    "EncryptedExtensions");
+			break;
+		}
+		early_decided(c, early ? EA_STOP : EA_SKIPPED, t);
 		break;
 	case 11:			/* Certificate: the server's leaf */
 		if (dir != TLS_S2C || d->cert_seen)
@@ -491,10 +582,10 @@ on_handshake(struct tls_conn *c, enum tls_dir dir, const uint8_t *p, size_t n,
 			d->mgot = 0;
 			/* Kept: what is parsed; the rest is only skipped
 			 * (of a ServerKeyExchange, its curve's 3 bytes). */
-			d->mkeep = type == 1 || type == 2 || type == 11 ||
-			    type == 24 ? (d->mlen < MT_TLS_HS_HARD ? d->mlen :
-			    MT_TLS_HS_HARD) : type == 12 ? (d->mlen < 3 ?
-			    d->mlen : 3) : 0;
+			d->mkeep = type == 1 || type == 2 || type == 8 ||
+			    type == 11 || type == 24 ? (d->mlen <
+			    MT_TLS_HS_HARD ? d->mlen : MT_TLS_HS_HARD) :
+			    type == 12 ? (d->mlen < 3 ? d->mlen : 3) : 0;
 			if (d->mkeep > 0 && take(c, d, d->mkeep) &&
 			    (d->mbuf = malloc(d->mkeep)) == NULL)
 				give(c, d, d->mkeep);
@@ -584,13 +675,15 @@ on_content(struct tls_conn *c, enum tls_dir dir, unsigned type,
 		break;
 	case 23:
 		if (!prot) {
-			if (c->early && dir == TLS_C2S && c->version == 0)
-				anomaly(c, AN_TLS_UNSUPPORTED, t, "0-RTT early "
-				    "data is not decrypted");
-			else
-				anomaly(c, AN_TLS_BAD_RECORD, t, "application "
-				    "data from the %s before its handshake "
-				    "ended", dir_names[dir]);
+			/* Early data before the ServerHello (or a TLS 1.2
+			 * one: the client aborts). */
+			if (c->early && dir == TLS_C2S && !d->enc) {
+				early_skip(c, n, t);
+				break;
+			}
+			anomaly(c, AN_TLS_BAD_RECORD, t, "application data "
+			    "from the %s before its handshake ended",
+			    dir_names[dir]);
 			kill_dir(c, dir);
 			break;
 		}
@@ -754,6 +847,7 @@ on_record(struct tls_conn *c, enum tls_dir dir, mt_time t)
 	uint8_t		*pt;
 	size_t		 ptlen;
 	int		 rc;
+	bool		 ewin;
 
 	d->st.records++;
 	if (!d->enc || (c->version == TLS_V13 && type != 23)) {
@@ -767,7 +861,12 @@ on_record(struct tls_conn *c, enum tls_dir dir, mt_time t)
 		d->st.opaque += REC_HDR + d->need;
 		return;
 	}
+	ewin = early_window(c, dir);
 	if ((rc = open_record(d, &pt, &ptlen, &type)) != 0) {
+		if (rc == -1 && ewin) {
+			early_skip(c, d->need, t);
+			return;
+		}
 		if (rc == -2)
 			anomaly(c, AN_TLS_BAD_RECORD, t, "%s record %llu has "
 			    "no content type", dir_names[dir],
@@ -778,6 +877,12 @@ on_record(struct tls_conn *c, enum tls_dir dir, mt_time t)
 			    (unsigned long long)d->aead.seq, d->need);
 		d->st.opaque += REC_HDR + d->need;
 		kill_dir(c, dir);
+		return;
+	}
+	if (ewin && c->eskip > 0 && c->efate == EA_PENDING) {
+		/* Its Finished, and the server's answer was not seen. */
+		d->st.opaque += REC_HDR + d->need;
+		early_decided(c, EA_STOP, t);
 		return;
 	}
 	on_content(c, dir, type, pt, ptlen, true, t);
@@ -898,6 +1003,16 @@ tls_conn_end(struct tls_conn *c, enum tls_dir dir, mt_time t)
 {
 	struct tdir	*d = &c->d[dir];
 
+	if (dir == TLS_C2S && c->eskip > 0) {
+		early_decided(c, EA_STOP, t);	/* never known: not decoded */
+		/* Rejected, and no record after them opened: its Finished
+		 * failed too, not early data. */
+		if (!d->st.dead && d->keyed && early_window(c, dir))
+			anomaly(c, AN_TLS_AUTH, t, "none of the client's %llu "
+			    "records after its ClientHello authenticated "
+			    "(taken for rejected 0-RTT early data)",
+			    (unsigned long long)c->eskip);
+	}
 	if (d->st.dead)
 		return;
 	if (d->hhave > 0 || d->mhave > 0) {

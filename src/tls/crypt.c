@@ -195,11 +195,15 @@ tls_aead_update(struct tls_aead *a, uint8_t *out, const uint8_t *in, size_t n)
 int
 tls_aead_finish(struct tls_aead *a, uint8_t *tag)
 {
-	uint8_t	end[16];
-	int	fl = 0;
+	OSSL_PARAM	p[2];
+	uint8_t		end[16];
+	int		fl = 0;
 
-	if (EVP_CIPHER_CTX_ctrl(a->cx, EVP_CTRL_AEAD_SET_TAG, TLS_TAG,
-	    tag) != 1)
+	/* the parameter itself: EVP_CIPHER_CTX_ctrl() would translate to it */
+	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+	    tag, TLS_TAG);
+	p[1] = OSSL_PARAM_construct_end();
+	if (EVP_CIPHER_CTX_set_params(a->cx, p) != 1)
 		return -1;
 	return EVP_DecryptFinal_ex(a->cx, end, &fl) == 1 && fl == 0 ? 0 : -1;
 }

@@ -258,6 +258,29 @@ tls_parse_server_hello(const uint8_t *p, size_t n, struct tls_server_hello *h)
 }
 
 int
+tls_parse_encrypted_extensions(const uint8_t *p, size_t n, bool *early)
+{
+	struct rd	 r, exts, e;
+	unsigned	 type;
+
+	*early = false;
+	rd_init(&r, p, n);
+	rd_vec(&r, 2, &exts);
+	while (!exts.bad && exts.p < exts.end) {
+		type = rd_uint(&exts, 2);
+		rd_vec(&exts, 2, &e);
+		if (e.bad)
+			return -1;
+		if (type == 42) {		/* early_data: empty here */
+			if (!rd_done(&e))
+				return -1;
+			*early = true;
+		}
+	}
+	return rd_done(&exts) && rd_done(&r) ? 0 : -1;
+}
+
+int
 tls_parse_server_key_exchange(const uint8_t *p, size_t n, uint16_t *group)
 {
 	struct rd	r;

@@ -89,6 +89,12 @@ int	tls_parse_client_hello(const uint8_t *, size_t,
 int	tls_parse_server_hello(const uint8_t *, size_t,
 	    struct tls_server_hello *);
 /*
+ * A TLS 1.3 EncryptedExtensions (RFC 8446 4.3.1): *early is true when it
+ * has the early_data extension, i.e. the server accepted the client's
+ * 0-RTT data (4.2.10).
+ */
+int	tls_parse_encrypted_extensions(const uint8_t *, size_t, bool *early);
+/*
  * A TLS 1.2 ServerKeyExchange of an ECDHE suite (RFC 8422 5.4): its named
  * curve in *group (0: an explicit curve, not named); -1 when too short.
  */

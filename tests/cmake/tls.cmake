@@ -10,8 +10,8 @@ set_tests_properties(tls.keylog PROPERTIES FIXTURES_REQUIRED certs TIMEOUT 120)
 
 # tls (decoder side): key logs, records, decryption against real OpenSSL
 # transcripts made in the test (tests/unit/tlsgen.h): every suite, every
-# segmentation, KeyUpdate, HelloRetryRequest, damage, gaps, cuts, missing
-# keys, alerts, the memory bounds.
+# segmentation, KeyUpdate, HelloRetryRequest, 0-RTT early data accepted and
+# rejected, damage, gaps, cuts, missing keys, alerts, the memory bounds.
 add_executable(test_tls ${PROJECT_SOURCE_DIR}/tests/unit/test_tls.c)
 target_include_directories(test_tls PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
 target_link_libraries(test_tls PRIVATE mt_tls)
@@ -20,8 +20,8 @@ set_tests_properties(unit.tls PROPERTIES TIMEOUT 120 LABELS unit)
 
 # The decoder's TLS layer through dec_packet() with real POP3S sessions
 # (tests/unit/tlsgen.h) whose flights are reordered: the hold after a
-# HelloRetryRequest, and many flows holding at once at the byte budget's
-# limit.
+# HelloRetryRequest, 0-RTT early data held behind its ClientHello, and many
+# flows holding at once at the byte budget's limit.
 add_executable(test_dec_tls ${PROJECT_SOURCE_DIR}/tests/unit/test_dec_tls.c)
 target_include_directories(test_dec_tls PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
 target_link_libraries(test_dec_tls PRIVATE mt_decode)

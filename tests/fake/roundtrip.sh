@@ -49,7 +49,7 @@ check "the poll is torn down" has "$OUT/rt.out" "S3#[0-9]+  0xAD89  B  rc=0"
 check "no second poll" hasnt "$OUT/rt.out" "  S4#"
 T_SHOW=$OUT/rt.err
 check "stderr names the POP3 target and the deadline" \
-    has "$OUT/rt.err" "^mailtrace: pop3://bob@127.0.0.1:[0-9]+: read: session time limit reached \\(--deadline 2 s\\) \\(java.net.SocketTimeoutException\\)$"
+    has "$OUT/rt.err" "^mailtrace: roundtrip: the message \\(token [0-9a-f]+\\) did not arrive in pop3://bob@127.0.0.1:[0-9]+ within 2 s \\(1 poll; the last one: read: session time limit reached \\(--deadline 2 s\\)\\)$"
 "$MT" show >"$OUT/rt.show" 2>"$OUT/show.err"
 T_SHOW=$OUT/show.err
 check "the store kept every record (show = printed)" cmp "$OUT/rt.out" "$OUT/rt.show"

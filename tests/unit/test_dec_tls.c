@@ -13,6 +13,10 @@
  * - The hold at the budget's limit: many flows hold at once; what all
  *   flows hold stays within the shared byte budget, and each session
  *   either decodes or says memory_budget_exceeded.
+ * - TLS 1.3 0-RTT: the client's early data, held behind its ClientHello
+ *   until the ServerHello was fed, is tls_unsupported when the server
+ *   accepted it (never tls_auth_failed), and skipped as the server
+ *   skipped it when rejected (the session decodes).
  */
 #include "check.h"
 #include "decode.h"
@@ -29,6 +33,7 @@ struct sess {
 	char		 group[MT_TLS_WORD_HARD];
 	unsigned	 nan;		/* anomalies */
 	unsigned	 budget;	/* ... memory_budget_exceeded */
+	unsigned	 auth;		/* ... tls_auth_failed */
 	char		 first_an[MT_FIELD_HARD + 40];
 };
 
@@ -56,6 +61,8 @@ rsink_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 			    an_name(r->anomaly), r->detail);
 		if (r->anomaly == AN_MEM_BUDGET)
 			s->budget++;
+		if (r->anomaly == AN_TLS_AUTH)
+			s->auth++;
 		return 0;
 	}
 	if (r->event == 0xAD83 && r->has_tls) {
@@ -124,14 +131,22 @@ open_flow(struct decoder *d, struct tflow *fl, unsigned i)
 	tx(d, fl, 0, PKT_ACK, NULL, 0);
 }
 
+/* The client's first flight: its first record (the ClientHello) alone in
+ * a segment, as a client writing its early data after it may send it. */
+static bool	hello_alone;
+
 /* Chunk k of g as segments of at most 1448 bytes. */
 static void
 send_chunk(struct decoder *d, struct tflow *fl, const struct tg *g, size_t k)
 {
-	size_t	off, n;
+	const uint8_t	*b = g->bytes + g->ch[k].off;
+	size_t		 off, n;
 
 	for (off = 0; off < g->ch[k].len; off += n) {
 		n = g->ch[k].len - off < 1448 ? g->ch[k].len - off : 1448;
+		if (hello_alone && k == 0 && off == 0 && n > 5 &&
+		    5 + ((size_t)b[3] << 8 | b[4]) < n)
+			n = 5 + ((size_t)b[3] << 8 | b[4]);
 		tx(d, fl, g->ch[k].dir, PKT_ACK | PKT_PSH,
 		    g->bytes + g->ch[k].off + off, n);
 	}
@@ -381,10 +396,74 @@ test_budget(void)
 	tg_free(&g);
 }
 
+/*
+ * TLS 1.3 0-RTT: POP3S sessions resuming one whose ticket allows early
+ * data, the client writing "CAPA" as early data after its ClientHello.
+ * The flights: 0 C ClientHello, ChangeCipherSpec, early data; 1 S
+ * ServerHello to Finished; 2 C (EndOfEarlyData,) Finished; then POP3.  The
+ * early data in the ClientHello's segment reaches the layer before the
+ * ServerHello; in a segment of its own it is held until the ServerHello
+ * was fed.  Either way: accepted, the session says tls_unsupported and
+ * stays encrypted; rejected (the server refuses it, resumes in full, or
+ * asks for a second ClientHello), the client did not write it again and
+ * the session decodes as the server read it.
+ */
+static void
+test_early(void)
+{
+	static const char	*groups[] = { "x25519", "x25519", "x25519",
+		"secp256r1" };
+	struct tg		 g;
+	struct tg_opt		 o;
+	struct tls_keylog	*kl;
+	struct mt_err		 err;
+	struct rsink		 rs;
+	int			 v, alone;
+
+	for (v = 0; v < 4; v++) {
+		memset(&o, 0, sizeof(o));
+		o.version = TLS1_3_VERSION;
+		o.say = pop3_say;
+		o.early = "CAPA\r\n";
+		o.early_reject = v < 3 ? v : 0;
+		if (v == 3) {
+			o.cgroups = "X25519:P-256";
+			o.sgroups = "P-256";
+		}
+		tg_make(&g, &o);
+		if (!g.ok)
+			tg_die("handshake");
+		CHECK(g.early == (v == 0 ? SSL_EARLY_DATA_ACCEPTED :
+		    SSL_EARLY_DATA_REJECTED));
+		if ((kl = tls_keylog_new(&err)) == NULL ||
+		    tls_keylog_add_text(kl, g.keylog, g.klen, "test",
+		    &err) != 0)
+			tg_die("key log");
+		for (alone = 0; alone < 2; alone++) {
+			hello_alone = alone == 1;
+			(void)run(&g, kl, NULL, 0, 1, 0, &rs);
+			hello_alone = false;
+			if (v > 0) {
+				show(&rs, "0-RTT rejected");
+				CHECK(all_decoded(&rs, 1, groups[v]));
+				continue;
+			}
+			CHECK(rs.nsess == 1);
+			CHECK(!rs.s[1].quit_ok && rs.s[1].tls);
+			CHECK(rs.s[1].auth == 0);
+			CHECK_STR(rs.s[1].first_an, "tls_unsupported: 0-RTT "
+			    "early data is not decrypted");
+		}
+		tls_keylog_free(kl);
+		tg_free(&g);
+	}
+}
+
 int
 main(void)
 {
 	test_hrr();
 	test_budget();
+	test_early();
 	return check_done();
 }

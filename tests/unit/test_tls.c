@@ -821,6 +821,182 @@ test_hrr(void)
 	tg_free(&g);
 }
 
+/* ---- 0-RTT early data ----------------------------------------------------- */
+
+#define EARLY_TEXT	"CAPA\r\nUSER early\r\n"
+
+/*
+ * g's flights as the decoder gives them to the layer: the client's first
+ * flight after its ClientHello record waits until the server's first
+ * flight was fed (src/decode/decode_tls.c's hold).  In h, sharing g's
+ * bytes (free h.ch only).
+ */
+static void
+hello_held(const struct tg *g, struct tg *h)
+{
+	size_t	rec0 = 5 + ((size_t)g->bytes[g->ch[0].off + 3] << 8 |
+		    g->bytes[g->ch[0].off + 4]);
+
+	*h = *g;
+	h->ch = calloc(g->nch + 1, sizeof(*h->ch));
+	if (h->ch == NULL)
+		tg_die("calloc");
+	h->ch[0] = g->ch[0];
+	h->ch[0].len = rec0;
+	h->ch[1] = g->ch[1];
+	h->ch[2] = g->ch[0];
+	h->ch[2].off += rec0;
+	h->ch[2].len -= rec0;
+	memcpy(h->ch + 3, g->ch + 2, (g->nch - 2) * sizeof(*h->ch));
+	h->nch = g->nch + 1;
+}
+
+/* reject: tg_opt.early_reject's. */
+static void
+make_early(struct tg *g, int reject, bool hrr)
+{
+	struct tg_opt	o;
+
+	memset(&o, 0, sizeof(o));
+	o.version = TLS1_3_VERSION;
+	o.early = EARLY_TEXT;
+	o.early_reject = reject;
+	o.early_retry = true;
+	if (hrr) {
+		o.cgroups = "X25519:P-256";
+		o.sgroups = "P-256";
+	}
+	o.app = 3000;
+	tg_make(g, &o);
+	if (!g->ok || g->resumed != (reject < 2 && !hrr))
+		tg_die("a handshake with early data");
+}
+
+/* g's key log without the lines whose label starts with drop. */
+static struct tls_keylog *
+keylog_without(const struct tg *g, const char *drop)
+{
+	struct tls_keylog	*kl;
+	char			*part, *p, *nl;
+	size_t			 n = 0;
+
+	if ((part = malloc(g->klen + 1)) == NULL)
+		tg_die("malloc");
+	for (p = g->keylog; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if (strncmp(p, drop, strlen(drop)) != 0) {
+			memcpy(part + n, p, (size_t)(nl + 1 - p));
+			n += (size_t)(nl + 1 - p);
+		}
+	kl = keylog_of(part, n);
+	free(part);
+	return kl;
+}
+
+/*
+ * TLS 1.3 0-RTT.  Accepted: the server read the client's early data
+ * (under CLIENT_EARLY_TRAFFIC_SECRET, not decrypted here), so the
+ * client's stream is not decoded past its ClientHello: tls_unsupported
+ * "0-RTT early data is not decrypted", the client direction dead, the
+ * server's whole, never tls_auth_failed, whether the early records come
+ * before the ServerHello (capture order) or after it (the decoder's hold),
+ * and whether or not the server's EncryptedExtensions (which says the
+ * server accepted) could be read.  Rejected (on a resumed session, by a
+ * server that resumes in full, or by a HelloRetryRequest): the server
+ * skipped those records, and so does the layer; the client's stream from
+ * its Finished on decodes whole, with the data it wrote again after the
+ * handshake (its Finished damaged: nothing of the client's, and
+ * tls_auth_failed at its end).
+ */
+static void
+test_early(void)
+{
+	struct tg		 g, h;
+	struct got		 got;
+	struct tls_keylog	*kl;
+	struct feed		 f = plain_feed;
+	int			 v, ord;
+
+	make_early(&g, false, false);
+	CHECK(g.early == SSL_EARLY_DATA_ACCEPTED);
+	CHECK(g.nearly == strlen(EARLY_TEXT));
+	CHECK(strstr(g.keylog, "CLIENT_EARLY_TRAFFIC_SECRET ") != NULL);
+	CHECK(g.nch >= 4 && g.ch[0].dir == 0 && g.ch[1].dir == 1);
+	hello_held(&g, &h);
+	kl = keylog_of(g.keylog, g.klen);
+	for (ord = 0; ord < 2; ord++)
+		for (f.seg = 0; f.seg < 3; f.seg++) {
+			decode(ord == 0 ? &g : &h, kl, &f, &got);
+			if (got.nan != 1)
+				show_an(&got);
+			CHECK(count_an(&got, AN_TLS_UNSUPPORTED) == 1 &&
+			    got.nan == 1);
+			CHECK_STR(an_detail(&got, AN_TLS_UNSUPPORTED), "0-RTT "
+			    "early data is not decrypted");
+			CHECK(got.nch == 1 && got.ch[0].early_data);
+			CHECK(got.n[0] == 0 && got.st[0].dead);
+			CHECK(plain_eq(&got, &g, 1) && !got.st[1].dead);
+			got_free(&got);
+		}
+	tls_keylog_free(kl);
+	/* Without the server's handshake secret its EncryptedExtensions
+	 * cannot say it accepted: the same, never the client's data. */
+	kl = keylog_without(&g, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+	for (ord = 0; ord < 2; ord++) {
+		decode(ord == 0 ? &g : &h, kl, &plain_feed, &got);
+		CHECK(count_an(&got, AN_TLS_UNSUPPORTED) == 1);
+		CHECK(count_an(&got, AN_TLS_AUTH) == 0);
+		CHECK(got.n[0] == 0 && got.st[0].dead);
+		got_free(&got);
+	}
+	tls_keylog_free(kl);
+	free(h.ch);
+	tg_free(&g);
+
+	for (v = 0; v < 3; v++) {
+		make_early(&g, v < 2 ? v + 1 : 0, v == 2);
+		CHECK(g.early == SSL_EARLY_DATA_REJECTED && g.nearly == 0);
+		hello_held(&g, &h);
+		kl = keylog_of(g.keylog, g.klen);
+		for (ord = 0; ord < 2; ord++)
+			for (f.seg = 0; f.seg < 3; f.seg++) {
+				decode(ord == 0 ? &g : &h, kl, &f, &got);
+				show_an(&got);
+				CHECK(got.nan == 0);
+				CHECK(got.nch == 1 + (v == 2) &&
+				    got.ch[0].early_data);
+				CHECK(got.nsh == 1 + (v == 2));
+				CHECK(plain_eq(&got, &g, 0) &&
+				    plain_eq(&got, &g, 1));
+				CHECK(got.est[0] == 1 && got.est[1] == 1);
+				got_free(&got);
+			}
+		if (v == 0) {
+			/*
+			 * The client's Finished damaged (its first record
+			 * after the server's flight): it is skipped as early
+			 * data, and so is every record after it, until the
+			 * end says none opened.
+			 */
+			CHECK(g.ch[2].dir == 0 && g.bytes[g.ch[2].off] == 23);
+			f = plain_feed;
+			f.flip = g.ch[2].off + 5 + ((size_t)g.bytes[g.ch[2].off +
+			    3] << 8 | g.bytes[g.ch[2].off + 4]) - 1;
+			decode(&g, kl, &f, &got);
+			if (got.nan != 1)
+				show_an(&got);
+			CHECK(count_an(&got, AN_TLS_AUTH) == 1 && got.nan == 1);
+			CHECK(strstr(an_detail(&got, AN_TLS_AUTH), "none of the "
+			    "client's ") != NULL);
+			CHECK(got.n[0] == 0 && plain_eq(&got, &g, 1));
+			got_free(&got);
+			f = plain_feed;
+		}
+		tls_keylog_free(kl);
+		free(h.ch);
+		tg_free(&g);
+	}
+}
+
 static void
 test_alert(void)
 {
@@ -1171,6 +1347,12 @@ seeds(const char *dir)
 	tg_make(&g, &o);
 	write_seed(dir, "tls13-hrr", &g, 1);
 	tg_free(&g);
+	make_early(&g, 0, false);
+	write_seed(dir, "tls13-early", &g, 1);
+	tg_free(&g);
+	make_early(&g, 1, false);
+	write_seed(dir, "tls13-early-rejected", &g, 1);
+	tg_free(&g);
 	memset(&o, 0, sizeof(o));
 	o.version = TLS1_2_VERSION;
 	o.server_min = TLS1_3_VERSION;
@@ -1193,6 +1375,7 @@ main(int argc, char **argv)
 	test_nokey();
 	test_groups();
 	test_hrr();
+	test_early();
 	test_alert();
 	test_limits();
 	test_malformed();

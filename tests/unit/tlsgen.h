@@ -5,6 +5,12 @@
  * flight: what one side wrote before the other read), the client's key log
  * from SSL_CTX_set_keylog_callback, and the application data each side
  * wrote.  Certificates (EC P-256 and RSA 2048) are made in memory.
+ *
+ * 0-RTT (tg_opt.early): a first TLS 1.3 handshake, not recorded, gives the
+ * client a session ticket that allows early data; the recorded one resumes
+ * it, the client writing its early data (SSL_write_early_data) after its
+ * ClientHello, the server reading what it accepts (SSL_read_early_data)
+ * or, told to reject it (or asking for a second ClientHello), skipping it.
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef MT_TESTS_TLSGEN_H
@@ -41,6 +47,9 @@ struct tg {
 	char		 group[64];	/* its group as the probe names it
 					   (src/net/net.c): "" none */
 	bool		 ok;		/* the handshake completed */
+	bool		 resumed;	/* 0-RTT: the session was resumed */
+	int		 early;		/* SSL_get_early_data_status() */
+	size_t		 nearly;	/* early data bytes the server read */
 };
 
 struct tg_opt {
@@ -60,6 +69,15 @@ struct tg_opt {
 	/* Instead of app: these texts, "C..." written by the client, "S..."
 	 * by the server, in order; NULL-terminated. */
 	const char *const *say;
+	/* TLS 1.3: a resumed session with this text as 0-RTT early data
+	 * (not in sent[]); the server accepts it unless early_reject. */
+	const char	*early;
+	int		 early_reject;	/* 1: the server's allow_early_data
+					   callback refuses it (the session
+					   resumed), 2: SSL_set_max_early_data
+					   (s, 0) (a full handshake) */
+	bool		 early_retry;	/* rejected: the client writes the
+					   text again after the handshake */
 };
 
 static EVP_PKEY	*tg_eckey, *tg_rsakey;
@@ -248,14 +266,121 @@ tg_group(struct tg *g, SSL *c)
 	snprintf(g->group, sizeof(g->group), "%s", name != NULL ? name : "");
 }
 
+/* A client and a server of the two contexts over memory BIOs. */
+static void
+tg_pair(SSL_CTX *cctx, SSL_CTX *sctx, SSL **c, SSL **s, BIO **cr, BIO **cw,
+    BIO **sr, BIO **sw)
+{
+	*c = SSL_new(cctx);
+	*s = SSL_new(sctx);
+	*cr = BIO_new(BIO_s_mem());
+	*cw = BIO_new(BIO_s_mem());
+	*sr = BIO_new(BIO_s_mem());
+	*sw = BIO_new(BIO_s_mem());
+	if (*c == NULL || *s == NULL || *cr == NULL || *cw == NULL ||
+	    *sr == NULL || *sw == NULL)
+		tg_die("SSL_new");
+	SSL_set_bio(*c, *cr, *cw);
+	SSL_set_bio(*s, *sr, *sw);
+	SSL_set_connect_state(*c);
+	SSL_set_accept_state(*s);
+	SSL_set_tlsext_host_name(*c, "mail.example.test");
+}
+
+/*
+ * Both sides' handshakes to their end, each flight recorded; true when
+ * both completed.  A server given 0-RTT data (early) reads what it
+ * accepts first (SSL_read_early_data), as a server must.
+ */
+static bool
+tg_handshake(struct tg *g, SSL *c, SSL *s, BIO *cw, BIO *cr, BIO *sw,
+    BIO *sr, bool early)
+{
+	uint8_t	rb[16384];
+	size_t	r;
+	int	i, rc = 0, rs = 0;
+	bool	moved;
+
+	for (i = 0; i < 50 && (rc != 1 || rs != 1); i++) {
+		rc = SSL_do_handshake(c);
+		moved = tg_pump(g, cw, sr, 0);
+		if (early) {
+			rs = SSL_read_early_data(s, rb, sizeof(rb), &r);
+			if (rs == SSL_READ_EARLY_DATA_SUCCESS) {
+				g->nearly += r;
+				rs = 0;
+				moved = true;
+			} else if (rs == SSL_READ_EARLY_DATA_FINISH)
+				early = false;
+			else
+				rs = 0;
+		}
+		if (!early)
+			rs = SSL_do_handshake(s);
+		moved |= tg_pump(g, sw, cr, 1);
+		if (!moved && (rc != 1 || rs != 1) &&
+		    (SSL_get_error(c, rc) != SSL_ERROR_WANT_READ ||
+		    SSL_get_error(s, rs) != SSL_ERROR_WANT_READ))
+			break;
+	}
+	return rc == 1 && rs == 1;
+}
+
+static void	tg_free(struct tg *);
+
+/* A server that does not accept early data on a session it resumes. */
+static int
+tg_refuse_early(SSL *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * A first handshake, not recorded, whose server allows early data in its
+ * session ticket: the session the client resumes.
+ */
+static SSL_SESSION *
+tg_ticket(SSL_CTX *cctx, SSL_CTX *sctx)
+{
+	struct tg	 scratch, *g = tg_cur;
+	SSL		*c, *s;
+	BIO		*cr, *cw, *sr, *sw;
+	SSL_SESSION	*sess;
+	uint8_t		 rb[256];
+
+	memset(&scratch, 0, sizeof(scratch));
+	tg_cur = &scratch;
+	tg_pair(cctx, sctx, &c, &s, &cr, &cw, &sr, &sw);
+	if (!tg_handshake(&scratch, c, s, cw, cr, sw, sr, false))
+		tg_die("the ticket's handshake");
+	/* The tickets came after the server's Finished: read them. */
+	tg_pump(&scratch, sw, cr, 1);
+	(void)SSL_read(c, rb, sizeof(rb));
+	if ((sess = SSL_get1_session(c)) == NULL ||
+	    SSL_SESSION_get_max_early_data(sess) == 0)
+		tg_die("a session ticket allowing early data");
+	/* Shut down cleanly: a session freed otherwise is not resumable. */
+	SSL_shutdown(c);
+	tg_pump(&scratch, cw, sr, 0);
+	SSL_shutdown(s);
+	SSL_free(c);
+	SSL_free(s);
+	tg_cur = g;
+	tg_free(&scratch);
+	return sess;
+}
+
 static void
 tg_make(struct tg *g, const struct tg_opt *o)
 {
 	SSL_CTX		*cctx, *sctx;
 	SSL		*c, *s;
 	BIO		*cr, *cw, *sr, *sw;
-	int		 i, rc, rs;
-	size_t		 ns = o->app_s2c != 0 ? o->app_s2c : o->app;
+	SSL_SESSION	*sess = NULL;
+	int		 i;
+	size_t		 ns = o->app_s2c != 0 ? o->app_s2c : o->app, w;
 
 	tg_init();
 	memset(g, 0, sizeof(*g));
@@ -289,34 +414,34 @@ tg_make(struct tg *g, const struct tg_opt *o)
 		SSL_CTX_set_dh_auto(sctx, 1);
 	if (o->renegotiate)		/* off by default since OpenSSL 3.0 */
 		SSL_CTX_set_options(sctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
-	c = SSL_new(cctx);
-	s = SSL_new(sctx);
-	cr = BIO_new(BIO_s_mem());
-	cw = BIO_new(BIO_s_mem());
-	sr = BIO_new(BIO_s_mem());
-	sw = BIO_new(BIO_s_mem());
-	if (c == NULL || s == NULL || cr == NULL || cw == NULL || sr == NULL ||
-	    sw == NULL)
-		tg_die("SSL_new");
-	SSL_set_bio(c, cr, cw);
-	SSL_set_bio(s, sr, sw);
-	SSL_set_connect_state(c);
-	SSL_set_accept_state(s);
-	SSL_set_tlsext_host_name(c, "mail.example.test");
-	rc = rs = 0;
-	for (i = 0; i < 50 && (rc != 1 || rs != 1); i++) {
-		bool	moved;
-
-		rc = SSL_do_handshake(c);
-		moved = tg_pump(g, cw, sr, 0);
-		rs = SSL_do_handshake(s);
-		moved |= tg_pump(g, sw, cr, 1);
-		if (!moved && (rc != 1 || rs != 1) &&
-		    (SSL_get_error(c, rc) != SSL_ERROR_WANT_READ ||
-		    SSL_get_error(s, rs) != SSL_ERROR_WANT_READ))
-			break;
+	if (o->early != NULL) {
+		if (SSL_CTX_set_max_early_data(sctx, 16384) != 1)
+			tg_die("SSL_CTX_set_max_early_data");
+		sess = tg_ticket(cctx, sctx);
 	}
-	g->ok = rc == 1 && rs == 1;
+	tg_pair(cctx, sctx, &c, &s, &cr, &cw, &sr, &sw);
+	if (sess != NULL) {
+		if (SSL_set_session(c, sess) != 1)
+			tg_die("SSL_set_session");
+		if (o->early_reject == 1)
+			SSL_set_allow_early_data_cb(s, tg_refuse_early, NULL);
+		if (o->early_reject == 2 && SSL_set_max_early_data(s, 0) != 1)
+			tg_die("SSL_set_max_early_data");
+		/* The ClientHello, then the early data, at once. */
+		if (SSL_write_early_data(c, o->early, strlen(o->early),
+		    &w) != 1 || w != strlen(o->early))
+			tg_die("SSL_write_early_data");
+		tg_pump(g, cw, sr, 0);
+	}
+	g->ok = tg_handshake(g, c, s, cw, cr, sw, sr, sess != NULL);
+	if (g->ok && sess != NULL) {
+		g->resumed = SSL_session_reused(c) == 1;
+		g->early = SSL_get_early_data_status(c);
+		if (g->early == SSL_EARLY_DATA_REJECTED && o->early_retry)
+			tg_send_text(g, c, s, cw, sr, 0, o->early,
+			    strlen(o->early));
+	}
+	SSL_SESSION_free(sess);
 	if (g->ok) {
 		g->suite = SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(c));
 		g->version = SSL_version(c);
