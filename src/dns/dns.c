@@ -237,7 +237,9 @@ dns_run(struct dns *d, const char *name, int type, struct dns_q *q)
 	struct pollfd	 pfd[ARES_GETSOCK_MAXNUM];
 	struct timeval	 maxtv, tvbuf, *tv;
 	int64_t		 end, now, left;
-	int		 bits, i, n, ms;
+	unsigned	 bits;
+	bool		 rd, wr;
+	int		 i, n, ms;
 
 	memset(q, 0, sizeof(*q));
 	end = dns_mono_us() + (int64_t)d->timeout_ms * 1000;
@@ -252,15 +254,17 @@ dns_run(struct dns *d, const char *name, int type, struct dns_q *q)
 			q->status = ARES_ETIMEOUT;
 			break;
 		}
-		bits = ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
+		/* (not ARES_GETSOCK_WRITABLE(): its 1 << 31 overflows int) */
+		bits = (unsigned)ares_getsock(d->ch, socks,
+		    ARES_GETSOCK_MAXNUM);
 		for (i = n = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			if (!ARES_GETSOCK_READABLE(bits, i) &&
-			    !ARES_GETSOCK_WRITABLE(bits, i))
+			rd = (bits & 1u << i) != 0;
+			wr = (bits & 1u << (i + ARES_GETSOCK_MAXNUM)) != 0;
+			if (!rd && !wr)
 				continue;
 			pfd[n].fd = socks[i];
-			pfd[n].events = (short)((ARES_GETSOCK_READABLE(bits,
-			    i) ? POLLIN : 0) | (ARES_GETSOCK_WRITABLE(bits,
-			    i) ? POLLOUT : 0));
+			pfd[n].events = (short)((rd ? POLLIN : 0) |
+			    (wr ? POLLOUT : 0));
 			pfd[n++].revents = 0;
 		}
 		left = end - now;
