@@ -38,6 +38,25 @@ static const struct {
 #undef X
 };
 
+static const struct {
+	const char	*name;
+	int		 type;
+	const char	*desc;
+} dnsqs[] = {
+#define DNSQ(name, type, desc)	{ #name, type, desc },
+#include "dns.def"
+#undef DNSQ
+};
+
+static const struct {
+	const char	*name;
+	const char	*desc;
+} dnsss[] = {
+#define DNSS(name, desc)	{ #name, desc },
+#include "dns.def"
+#undef DNSS
+};
+
 static void
 table(unsigned lo, unsigned hi)
 {
@@ -81,6 +100,20 @@ main(void)
 	puts("|---|---|");
 	for (i = 0; i < sizeof(ans) / sizeof(ans[0]); i++)
 		printf("| %s | %s |\n", ans[i].wire, ans[i].desc);
+	puts("\n## DNS lookups\n");
+	puts("Finding the servers (MX, SRV; docs/cli.md) makes one record per "
+	    "lookup (`dns` in\nplace of an event id; docs/records.md \"DNS "
+	    "lookups\"): the query type in `dns`,\nthe name in `int`, the "
+	    "answer in `opr`; the PRF CSV format leaves them out.\n");
+	puts("| query | RR type | what |");
+	puts("|---|---|---|");
+	for (i = 0; i < sizeof(dnsqs) / sizeof(dnsqs[0]); i++)
+		printf("| %s | %d | %s |\n", dnsqs[i].name, dnsqs[i].type,
+		    dnsqs[i].desc);
+	puts("\n| answer | meaning |");
+	puts("|---|---|");
+	for (i = 0; i < sizeof(dnsss) / sizeof(dnsss[0]); i++)
+		printf("| %s | %s |\n", dnsss[i].name, dnsss[i].desc);
 	puts("\n## Failure classes and exception names\n");
 	puts("A failed step's record has this `rc` and, on \"after\" points and "
 	    "API exits, the\nexception class in `opt` (the class a JavaMail/JDK "

@@ -35,10 +35,9 @@ static const struct {
 
 static const struct {
 	const char	*name;
-	bool		 failed;
 	const char	*desc;
 } dnss_table[DNSS__COUNT] = {
-#define DNSS(name, failed, desc)	[DNSS_##name] = { #name, failed, desc },
+#define DNSS(name, desc)	[DNSS_##name] = { #name, desc },
 #include "dns.def"
 #undef DNSS
 };
@@ -123,10 +122,4 @@ const char *
 dnss_desc(enum dnss s)
 {
 	return (unsigned)s < DNSS__COUNT ? dnss_table[s].desc : "";
-}
-
-bool
-dnss_failed(enum dnss s)
-{
-	return (unsigned)s < DNSS__COUNT && dnss_table[s].failed;
 }

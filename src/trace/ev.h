@@ -33,7 +33,7 @@ enum dnsq {
 };
 
 enum dnss {
-#define DNSS(name, failed, desc)	DNSS_##name,
+#define DNSS(name, desc)	DNSS_##name,
 #include "dns.def"
 #undef DNSS
 	DNSS__COUNT
@@ -63,9 +63,8 @@ const char		*dnsq_name(enum dnsq);
 int			 dnsq_type(enum dnsq);
 const char		*dnsq_desc(enum dnsq);
 enum dnsq		 dnsq_by_name(const char *);
-/* An answer's word ("NXDOMAIN"), description, and whether it fails. */
+/* An answer's word ("NXDOMAIN") and description. */
 const char		*dnss_name(enum dnss);
 const char		*dnss_desc(enum dnss);
-bool			 dnss_failed(enum dnss);
 
 #endif
