@@ -16,7 +16,7 @@
 #define BASE_COLS							\
 	"session, seq, event, level, rc, intf, opr, opt, time, client, "	\
 	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply, "	\
-	"tls, explanation"
+	"tls, explanation, dns"
 
 static int	base_prepare(struct store *, const char *, sqlite3_stmt **,
 		    struct mt_err *);
@@ -364,8 +364,8 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 			break;
 		}
 		r.run = b.run;
-		if (stat != NULL && (fr = stat(arg, sqlite3_column_type(s, 20) !=
-		    SQLITE_NULL, sqlite3_column_int64(s, 20))) != 0)
+		if (stat != NULL && (fr = stat(arg, sqlite3_column_type(s, 21) !=
+		    SQLITE_NULL, sqlite3_column_int64(s, 21))) != 0)
 			break;
 		fr = sk->rec(sk, &r, err);
 	}

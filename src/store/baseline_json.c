@@ -59,8 +59,8 @@ bj_step(const struct trace_rec *r, bool has_spread, int64_t spread_us)
 	snprintf(ev, sizeof(ev), "0x%04X", r->event);
 	json_object_set_new(o, "session", json_integer((json_int_t)r->session));
 	json_object_set_new(o, "seq", json_integer(r->seq));
-	json_object_set_new(o, "event", r->anomaly != AN_NONE ? json_null() :
-	    json_string(ev));
+	json_object_set_new(o, "event", r->anomaly != AN_NONE ||
+	    r->dns != DNSQ_NONE ? json_null() : json_string(ev));
 	json_object_set_new(o, "anomaly", r->anomaly != AN_NONE ?
 	    json_string(an_name(r->anomaly)) : json_null());
 	json_object_set_new(o, "level", json_string(lv));
@@ -71,6 +71,8 @@ bj_step(const struct trace_rec *r, bool has_spread, int64_t spread_us)
 	json_object_set_new(o, "reply", json_string(r->reply));
 	json_object_set_new(o, "detail", json_string(r->detail));
 	json_object_set_new(o, "explanation", json_string(r->explanation));
+	json_object_set_new(o, "dns", r->dns != DNSQ_NONE ?
+	    json_string(dnsq_name(r->dns)) : json_null());
 	json_object_set_new(o, "time_us", json_integer(r->time));
 	json_object_set_new(o, "elapsed_us", r->has_elapsed ?
 	    json_integer(r->elapsed_us) : json_null());
@@ -235,7 +237,7 @@ bj_str(json_t *o, const char *key, size_t min, size_t max, char *dst,
 #define BJ_COLS								\
 	"session, seq, event, level, rc, intf, opr, opt, time, client, "	\
 	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply, "	\
-	"tls, explanation"
+	"tls, explanation, dns"
 
 /* Each step of the array into baseline id (in the caller's transaction). */
 static int
@@ -244,7 +246,7 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 	sqlite3_stmt	*s;
 	struct trace_rec r;
 	json_t		*o, *v, *tls;
-	const char	*ev, *an;
+	const char	*ev, *an, *dq;
 	char		 lv[4], src[8], tj[STORE_TLS_TEXT_MAX];
 	size_t		 i;
 	unsigned long	 e;
@@ -254,7 +256,7 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO baseline_steps "
 	    "(baseline, " BJ_COLS ", elapsed_spread) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20, ?21, ?22)", -1, &s, NULL) != SQLITE_OK)
+	    "?19, ?20, ?21, ?22, ?23)", -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, "importing a baseline", err);
 	json_array_foreach(steps, i, o) {
 		memset(&r, 0, sizeof(r));
@@ -270,12 +272,16 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		}
 		/*
 		 * "tls": absent (files before it) or null, or the facts;
-		 * "explanation": absent (files before it) or a string.
+		 * "explanation": absent (files before it) or a string;
+		 * "dns": absent or null (not a lookup) or its query type.
 		 */
+		dq = json_string_value(json_object_get(o, "dns"));
 		tls = json_object_get(o, "tls");
 		if (json_is_null(tls))
 			tls = NULL;
-		if (!json_is_object(o) || (e == 0 && (an == NULL ||
+		if (!json_is_object(o) || (dq != NULL && (e != 0 ||
+		    an != NULL || dnsq_by_name(dq) == DNSQ_NONE)) ||
+		    (e == 0 && dq == NULL && (an == NULL ||
 		    an_by_name(an) == AN_NONE)) ||
 		    bj_str(o, "level", 1, 1, lv, sizeof(lv)) == NULL ||
 		    (lv[0] != 'A' && lv[0] != 'B') ||
@@ -332,7 +338,7 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		if (json_is_integer(v) && json_is_integer(v =
 		    json_object_get(o, "elapsed_spread_us")) &&
 		    json_integer_value(v) >= 0)
-			sqlite3_bind_int64(s, 22, json_integer_value(v));
+			sqlite3_bind_int64(s, 23, json_integer_value(v));
 		if (json_is_integer(v = json_object_get(o, "bytes"))) {
 			sqlite3_bind_int64(s, 15, json_integer_value(v));
 			v = json_object_get(o, "body_end_us");
@@ -349,6 +355,8 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		}
 		store_bind_text(s, 21, r.explanation[0] != '\0' ?
 		    r.explanation : NULL);
+		if (dq != NULL)
+			store_bind_text(s, 22, dq);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			rc = store_fail(st, "importing a baseline's steps",
 			    err);

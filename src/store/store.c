@@ -208,9 +208,11 @@ static const char *const store_migrations[] = {
 	 * 9: a DNS lookup's record (issue 13, events/dns.def): its query
 	 * type ("MX"); NULL for every other record.  The rest of the lookup
 	 * is in the columns every record has (intf the name, opr the
-	 * answer, opt the resolver, detail the records, elapsed_us).
+	 * answer, opt the resolver, detail the records, elapsed_us), in
+	 * records and in baselines' copies of them.
 	 */
-	"ALTER TABLE records ADD COLUMN dns TEXT NULL;",
+	"ALTER TABLE records ADD COLUMN dns TEXT NULL;"
+	"ALTER TABLE baseline_steps ADD COLUMN dns TEXT NULL;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -1212,7 +1214,7 @@ store_get_run(struct store *st, uint64_t run, struct store_run *out,
  * The record in the current row of s, whose columns are STMT_REC_ALL's
  * (session, seq, event, level, rc, intf, opr, opt, time, client, server,
  * source, elapsed_us, bytes, body_end, anomaly, detail, reply, tls,
- * explanation); r->run
+ * explanation, dns); r->run
  * is left 0.  False when a text column is longer than its field, or the
  * tls column is not the facts' object (store_tls_parse()).
  */
@@ -1258,6 +1260,8 @@ store_read_rec(sqlite3_stmt *s, struct trace_rec *r)
 		    18), &r->tls);
 	}
 	fits &= store_col_text(s, 19, r->explanation, sizeof(r->explanation));
+	fits &= store_col_text(s, 20, buf, sizeof(buf));
+	r->dns = dnsq_by_name(buf);
 	return fits;
 }
 
@@ -1268,7 +1272,6 @@ store_replay(struct store *st, uint64_t run, struct sink *sk,
 	sqlite3_stmt		*s = st->stmt[STMT_REC_ALL];
 	struct store_run	 sr;
 	struct trace_rec	 r;
-	char			 buf[16];
 	bool			 fits;
 	int			 rc;
 
@@ -1277,8 +1280,6 @@ store_replay(struct store *st, uint64_t run, struct sink *sk,
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		fits = store_read_rec(s, &r);
-		fits &= store_col_text(s, 20, buf, sizeof(buf));
-		r.dns = dnsq_by_name(buf);
 		r.run = run;
 		if (!fits) {
 			sqlite3_reset(s);

@@ -81,6 +81,23 @@ mx() {
 	check "MX: every lookup is timed with its resolver" timed mx_first
 	check "MX: the run's target is the domain" has "$OUT/mx_first.out" '^# mailtrace text 1 .* target=mx:example.test '
 	stored mx_first
+	# A baseline of it keeps the lookups (export, import), and check
+	# compares the server's steps only: no difference, exit 0.
+	"$MT" baseline save mxb >"$OUT/mxb.save" 2>&1
+	check "MX baseline: saved" test $? = 0
+	"$MT" baseline export mxb "$OUT/mxb.json" >"$OUT/mxb.export" 2>&1
+	check "MX baseline: the exported file has the lookups with their types" \
+	    test "$(grep -o '"event":null,[^}]*"dns":"\(MX\|A\|AAAA\)"' "$OUT/mxb.json" | wc -l)" = 5
+	"$MT" baseline import "$OUT/mxb.json" --name mxb2 >"$OUT/mxb.import" 2>&1
+	check "MX baseline: the file imports" test $? = 0
+	"$MT" baseline export mxb2 "$OUT/mxb2.json" >/dev/null 2>&1
+	check "MX baseline: imported, it exports the same lookups" \
+	    test "$(grep -o '"dns":"[A-Z]*"' "$OUT/mxb.json")" = "$(grep -o '"dns":"[A-Z]*"' "$OUT/mxb2.json")"
+	"$MT" check mxb --latency-min-ms 1000 >"$OUT/mxb.check" 2>&1
+	rc=$?
+	T_SHOW=$OUT/mxb.check
+	check "MX baseline: check probes by MX again and finds no difference (exit 0, got $rc)" test "$rc" = 0
+	T_SHOW=
 	run mx_prf smtp "${NS[@]}" --mx-port "$POSTFIX_SMTP_PORT" --format prf --from "$FROM" --to "$R1"
 	check "MX: PRF output has only catalog events (no DNS row)" \
 	    test "$(grep -c ',0x0000,' "$OUT/mx_prf.out")" = 0 -a "$(grep -c ',0xAD00,' "$OUT/mx_prf.out")" = 1

@@ -813,6 +813,7 @@ test_baseline_runs(void)
 	/* Back to version 5: the columns of migrations 6 to 9 gone. */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db, "ALTER TABLE records DROP COLUMN dns;"
+	    "ALTER TABLE baseline_steps DROP COLUMN dns;"
 	    "ALTER TABLE records DROP COLUMN explanation;"
 	    "ALTER TABLE baseline_steps DROP COLUMN explanation;"
 	    "ALTER TABLE records DROP COLUMN tls;"
