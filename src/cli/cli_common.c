@@ -618,6 +618,7 @@ cli_found_run(struct tracer *tr, const struct probe_found *f,
 	struct mt_err			 err;
 	char				 label[DNS_NAME_HARD + DNS_IP_HARD + 16];
 	size_t				 i, ok = 0;
+	int				 rc;
 
 	for (i = 0; i < f->n; i++) {
 		at = &f->at[i];
@@ -631,7 +632,7 @@ cli_found_run(struct tracer *tr, const struct probe_found *f,
 				c.starttls = false;
 		}
 		mt_err_clear(&err);
-		if (one(arg, &c, tr, &err) == 0) {
+		if ((rc = one(arg, &c, tr, &err)) == 0) {
 			ok++;
 			if (!all)
 				return 0;
@@ -640,7 +641,7 @@ cli_found_run(struct tracer *tr, const struct probe_found *f,
 		snprintf(label, sizeof(label), strchr(at->ip, ':') != NULL ?
 		    "%s [%s]:%u" : "%s %s:%u", at->name, at->ip, at->port);
 		cli_session_err(label, &err);
-		if (!all && !probe_try_next(&err))
+		if (!all && rc != CLI_FOUND_NEXT && !probe_try_next(&err))
 			return EXIT_SESSION;
 	}
 	return all && ok == f->n ? 0 : EXIT_SESSION;

@@ -238,11 +238,14 @@ int	cli_run_async(struct cli_run *);
  * address as host, its name as tls_name, its port; for SRV, srv true, its
  * implicit TLS).  Stops at the first session that succeeds, unless all;
  * moves on after a failure only when probe_try_next() says the server
- * could not be talked to.  Each failure is said on stderr.  0 when one
+ * could not be talked to, or one() said CLI_FOUND_NEXT.  Each failure is said on stderr.  0 when one
  * succeeded (all: every one), else EXIT_SESSION.
  */
 typedef int (*cli_session_fn)(void *, const struct probe_conn *,
     struct tracer *, struct mt_err *);
+/* one()'s answer for a session the server turned away where an MTA tries
+ * the next MX (a non-2xx greeting, a 421): failed, the next is tried. */
+#define CLI_FOUND_NEXT	2
 int	cli_found_run(struct tracer *, const struct probe_found *,
 	    const struct probe_conn *base, bool srv, bool all,
 	    cli_session_fn one, void *arg);

@@ -314,7 +314,7 @@ rt_send_one(void *arg, const struct probe_conn *pc, struct tracer *tr,
 
 	c->so.c = *pc;
 	if (probe_smtp(&c->so, tr, &c->res, err) != 0)
-		return -1;
+		return c->res.next_mx ? CLI_FOUND_NEXT : -1;
 	if (!c->res.queued)
 		return mt_err_set(err, MT_E_SEND, "the message was not queued");
 	return 0;

@@ -315,7 +315,9 @@ smtp_one(void *arg, const struct probe_conn *pc, struct tracer *tr,
 	struct smtp_result	 res;
 
 	c->o.c = *pc;
-	return probe_smtp(&c->o, tr, &res, err);
+	if (probe_smtp(&c->o, tr, &res, err) == 0)
+		return 0;
+	return res.next_mx ? CLI_FOUND_NEXT : 1;
 }
 
 /* The MX or SRV servers of the domain, tried in order. */

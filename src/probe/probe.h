@@ -99,6 +99,12 @@ struct smtp_result {
 	int		 rcpt_code[SMTP_RCPT_HARD];	/* 0: not asked */
 	bool		 queued;		/* end of data answered 2xx */
 	mt_time		 t_queued;		/* when that reply arrived */
+	/*
+	 * The server turned the session away where an MTA tries the next
+	 * MX (RFC 5321 3.1, 3.8; Postfix does): a greeting other than 2xx,
+	 * or a 421 before the message was queued.
+	 */
+	bool		 next_mx;
 };
 
 /*

@@ -15,7 +15,8 @@
 #include "flow.h"
 
 static int	smtp_hello(struct flow *, const struct smtp_opts *);
-static int	smtp_session_start(struct flow *, const struct smtp_opts *);
+static int	smtp_session_start(struct flow *, const struct smtp_opts *,
+		    int *);
 static int	smtp_send(struct flow *, const struct smtp_opts *,
 		    struct smtp_result *);
 static int	smtp_content(struct flow *, const struct smtp_opts *,
@@ -39,13 +40,18 @@ smtp_hello(struct flow *f, const struct smtp_opts *o)
 	return 0;
 }
 
-/* Greeting, EHLO, STARTTLS and AUTH: the inside of Transport.connect. */
+/*
+ * Greeting, EHLO, STARTTLS and AUTH: the inside of Transport.connect
+ * (greeting: the greeting's reply code, 0 none).
+ */
 static int
-smtp_session_start(struct flow *f, const struct smtp_opts *o)
+smtp_session_start(struct flow *f, const struct smtp_opts *o, int *greeting)
 {
 	int	rc;
 
-	if ((rc = flow_greeting(f)) != 0)
+	rc = flow_greeting(f);
+	*greeting = f->st.code;
+	if (rc != 0)
 		return rc;
 	if ((rc = smtp_hello(f, o)) != 0)
 		return rc;
@@ -177,7 +183,7 @@ probe_smtp(const struct smtp_opts *o, struct tracer *tr,
 {
 	struct flow		f;
 	struct smtp_result	dummy;
-	int			rc;
+	int			rc, greeting = 0;
 	mt_time			t0;
 
 	if (res == NULL)
@@ -188,8 +194,10 @@ probe_smtp(const struct smtp_opts *o, struct tracer *tr,
 	t0 = flow_enter(&f, EV_SMTP_CONNECT_ENTER);
 	rc = flow_connect(&f, EV_SMTP_FETCH_BEFORE);
 	if (rc == 0)
-		rc = smtp_session_start(&f, o);
+		rc = smtp_session_start(&f, o, &greeting);
 	if (rc != 0) {
+		res->next_mx = f.st.code == 421 ||
+		    (greeting != 0 && greeting / 100 != 2);
 		/* The server answered in protocol: leave politely. */
 		if (f.cv != NULL && !f.dead && conv_pending(f.cv) == 0)
 			(void)flow_cmdf(&f, "QUIT");
@@ -197,7 +205,8 @@ probe_smtp(const struct smtp_opts *o, struct tracer *tr,
 	}
 	flow_exit(&f, EV_SMTP_CONNECT_EXIT, rc, t0);
 	if (rc == 0) {
-		(void)smtp_send(&f, o, res);
+		if (smtp_send(&f, o, res) != 0 && f.st.code == 421)
+			res->next_mx = true;
 		(void)smtp_close(&f);
 	}
 	flow_done(&f);

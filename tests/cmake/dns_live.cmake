@@ -14,7 +14,8 @@ foreach(group mx srv fail)
   add_test(NAME dns.${group}
     COMMAND bash ${CMAKE_SOURCE_DIR}/tests/dns/dns.sh $<TARGET_FILE:mailtrace>
             ${CMAKE_BINARY_DIR}/dns ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/postfix
-            ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out/dns ${group})
+            ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out/dns ${group}
+            $<TARGET_FILE:fakesrv>)
   set_tests_properties(dns.${group} PROPERTIES
     FIXTURES_REQUIRED "dns;postfix;dovecot;certs"
     RESOURCE_LOCK "mailbox-rcpt;postfix-rcpt" TIMEOUT 120)

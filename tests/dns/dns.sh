@@ -5,14 +5,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # usage: dns.sh MAILTRACE DNS_WORKDIR DOVECOT_WORKDIR POSTFIX_WORKDIR CERTDIR
-#        OUTDIR GROUP
+#        OUTDIR GROUP FAKESRV
 #   GROUP: mx (MX order, fallback, --mx-all, the implicit MX) |
-#          srv (RFC 6186 SRV for POP3 and submission, a closed first port) |
+#          srv (RFC 6186 SRV for POP3 and submission, a closed first port,
+#               a first server that greets 421: the fake server) |
 #          fail (null MX, NXDOMAIN, no address, a timeout, bad options)
 # Mail goes to rcpt@example.test: hold RESOURCE_LOCK mailbox-rcpt and
 # postfix-rcpt; settle.sh empties the mailboxes at the end.
 set -u
-MT=$1 NWORK=$2 DWORK=$3 PWORK=$4 CERTS=$5 OUT=$6 GROUP=$7
+MT=$1 NWORK=$2 DWORK=$3 PWORK=$4 CERTS=$5 OUT=$6 GROUP=$7 FAKE=${8:-}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$NWORK/env"
@@ -191,6 +192,27 @@ srv() {
 	check "smtp --srv: Postfix's SMTPS port, implicit TLS, verified" connects_is smtp_srv "S1 127.0.0.1:$POSTFIX_SMTPS_PORT"
 	check "smtp --srv: the connection fetch made the handshake" has "$OUT/smtp_srv.out" 'S1#[0-9]*  0xAD07  A  rc=0 .*verify="ok"'
 	check "smtp --srv: queued" has "$OUT/smtp_srv.out" 'S1#[0-9]*  0xAD0B  A  rc=0'
+
+	# A first server that turns the session away with 421 (the fake
+	# server on the busy port, priority 0): as an MTA, the next one is
+	# tried (RFC 5321 3.8), Postfix's submission with STARTTLS.
+	printf 'send "421 4.3.2 busy, try again later\\r\\n"\nclose\n' >"$OUT/busy.script"
+	exec {bfd}< <("$FAKE" --script "$OUT/busy.script" --listen 127.0.0.1 --port "$DNS_BUSY_PORT" \
+	    --timeout 30 2>"$OUT/busy.err"; echo "fakesrv-exit $?")
+	read -r -t 10 -u "$bfd" bport
+	check "the busy fake server listens on the SRV's port" test "$bport" = "$DNS_BUSY_PORT"
+	run smtp_busy smtp "${NS[@]}" --srv --starttls --cafile "$CERTS/ca.pem" --password-file "$PW" \
+	    --from "$FROM" --to "$R1" smtp://rcpt@busy.test
+	check "smtp --srv, a 421 greeting first: exits 0 (the next server queued it)" rc_is smtp_busy 0
+	check "smtp --srv, a 421 greeting first: the busy port, then Postfix's submission" connects_is smtp_busy \
+	    "S1 127.0.0.1:$DNS_BUSY_PORT" "S2 127.0.0.1:$POSTFIX_SUBMISSION_PORT"
+	check "smtp --srv, a 421 greeting first: Transport.connect failed on it" has "$OUT/smtp_busy.out" \
+	    'S1#[0-9]*  0xAD01  A  rc=8  --  opt=javax.mail.MessagingException'
+	check "smtp --srv, a 421 greeting first: queued by the second" has "$OUT/smtp_busy.out" 'S2#[0-9]*  0xAD0B  A  rc=0'
+	check "smtp --srv, a 421 greeting first: the refusal said once on stderr" one_line smtp_busy \
+	    "^mailtrace: localhost 127.0.0.1:$DNS_BUSY_PORT: greeting: 421 4.3.2 busy"
+	read -r -t 10 -u "$bfd" bend
+	check "the busy fake server exits 0 ($bend)" test "$bend" = "fakesrv-exit 0"
 
 	# no SRV record at all: both names NXDOMAIN, the second fails
 	run srv_none pop3 "${NS[@]}" --srv --password-file "$PW" pop3://rcpt@nosrv.test

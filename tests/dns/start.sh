@@ -53,6 +53,7 @@ setsid python3 "$here/silent.py" "$work/silent.port" "$work/silent.pid" \
 wait_file "$work/silent.port" || die "the silent listener did not start"
 silent=$(<"$work/silent.port")
 closed=$(free_port)	# nothing listens there: a refused connection
+busy=$(free_port)	# dns.sh's fake server greets 421 there
 
 for try in 1 2 3 4 5; do
 	port=$(free_port)
@@ -68,7 +69,9 @@ for try in 1 2 3 4 5; do
 	#   SRV _pop3s/_pop3/_submissions/_submission._tcp.example.test: the
 	#   suite's Dovecot and Postfix ports on localhost, _pop3s first to a
 	#   closed port (priority 0), then Dovecot's POP3S (priority 10);
-	#   plain.test: _pop3s not offered (target .), _pop3 Dovecot's POP3
+	#   plain.test: _pop3s not offered (target .), _pop3 Dovecot's POP3;
+	#   busy.test: _submission to the busy port (priority 0), then
+	#   Postfix's submission (priority 10)
 	setsid "$DNSMASQ" --keep-in-foreground --no-resolv --no-hosts \
 	    --port "$port" --listen-address 127.0.0.1 --bind-interfaces \
 	    --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log" \
@@ -87,6 +90,8 @@ for try in 1 2 3 4 5; do
 	    --srv-host=_pop3._tcp.example.test,localhost,"$DOVECOT_POP3_PORT",0,10 \
 	    --srv-host=_submissions._tcp.example.test,localhost,"$POSTFIX_SMTPS_PORT",0,10 \
 	    --srv-host=_submission._tcp.example.test,localhost,"$POSTFIX_SUBMISSION_PORT",0,10 \
+	    --srv-host=_submission._tcp.busy.test,localhost,"$busy",0,10 \
+	    --srv-host=_submission._tcp.busy.test,localhost,"$POSTFIX_SUBMISSION_PORT",10,10 \
 	    --srv-host=_pop3s._tcp.plain.test \
 	    --srv-host=_pop3._tcp.plain.test,localhost,"$DOVECOT_POP3_PORT",0,0 \
 	    </dev/null >"$work/dnsmasq.stderr" 2>&1 &
@@ -100,6 +105,7 @@ done
 {
 	printf 'DNS_SERVER=127.0.0.1:%d\n' "$port"
 	printf 'DNS_CLOSED_PORT=%d\n' "$closed"
+	printf 'DNS_BUSY_PORT=%d\n' "$busy"
 	printf 'DNS_SILENT_PORT=%d\n' "$silent"
 	printf 'DNS_PID_FILE=%q\n' "$work/dnsmasq.pid"
 	printf 'DNS_SILENT_PID_FILE=%q\n' "$work/silent.pid"
