@@ -21,6 +21,8 @@ if [ "${1:-}" = --test ]; then
 	# tshark: an independent oracle for decrypted TLS (tests/tls); its
 	# dumpcap is not made setuid (the tests run as root)
 	pkgs="$pkgs tshark"
+	# a real headless browser renders mailtrace report's HTML (tests/report)
+	pkgs="$pkgs chromium"
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

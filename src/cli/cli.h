@@ -17,6 +17,7 @@ int	cli_show(int, char **);
 int	cli_baseline(int, char **);
 int	cli_diff(int, char **);	/* diff and check */
 int	cli_events(int, char **);
+int	cli_report(int, char **);
 int	cli_exporter(int, char **);
 #define CLI_ERR_MAX	4096	/* bytes of one error message */
 

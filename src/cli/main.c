@@ -40,6 +40,8 @@ static const char usage[] =
 "                                           regression check; see mailtrace baseline --help\n"
 "  diff RUN_A RUN_B | check NAME --run ID   what changed between two stored runs, or a run\n"
 "                                           and a baseline; see mailtrace diff --help\n"
+"  report [--run ID] [-o FILE]             a stored run's sessions as waterfalls in\n"
+"                                           one HTML file; see mailtrace report --help\n"
 "  events                                   list the event catalog, the anomalies\n"
 "                                           and the exception mapping\n"
 "  exporter [--listen ADDR:PORT] [--config FILE] [probe options]\n"
@@ -173,6 +175,8 @@ run(int argc, char **argv)
 		return cli_diff(argc - 1, argv + 1);
 	if (strcmp(argv[1], "baseline") == 0)
 		return cli_baseline(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cli_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "events") == 0)
 		return cli_events(argc - 1, argv + 1);
 	if (strcmp(argv[1], "exporter") == 0)

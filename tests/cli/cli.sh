@@ -206,6 +206,18 @@ for o in interface filter port count duration level format db; do
 	check "docs/cli.md documents decode --$o" has "$here/../../docs/cli.md" "--$o"
 done
 
+"$MT" report --help >"$OUT/rephelp.out" 2>&1
+check "report --help exits 0" test $? = 0
+for o in db run output; do
+	check "report --help documents --$o" has "$OUT/rephelp.out" "--$o"
+	check "docs/cli.md documents report --$o" has "$here/../../docs/cli.md" "--$o"
+done
+check "--help lists report" has "$OUT/help.out" "^  report "
+usage report-unknown-opt report --frobnicate
+usage report-extra report extra
+usage report-bad-run report --run x
+usage report-missing report --db "$OUT/missing.db"
+
 "$MT" --version >"$OUT/version.out" 2>&1
 check "--version prints the version" has "$OUT/version.out" "^mailtrace [0-9]+\\.[0-9]+\\.[0-9]+$"
 "$MT" events >"$OUT/events.out" 2>&1

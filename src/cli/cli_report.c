@@ -1,0 +1,101 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * cli_report.c - mailtrace report: a stored run as one self-contained HTML
+ * file (src/report, docs/report.md).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_common.h"
+#include "report.h"
+#include "store.h"
+
+static const char report_usage[] =
+"usage: mailtrace report [--db FILE] [--run ID] [-o FILE]\n"
+"\n"
+"Writes a stored run as one self-contained HTML file (inline SVG and CSS;\n"
+"nothing is loaded from anywhere): the sessions as rows, sortable by start\n"
+"and duration, and each session's waterfall: every step a bar on the\n"
+"session's time axis, labelled with the step and its reply code, failures\n"
+"hatched and marked, the API-level blocks as brackets above.  See\n"
+"docs/report.md.  The store must exist: report creates nothing in it.\n"
+"  --db FILE       the sqlite store (default: $MAILTRACE_DB, else\n"
+"                  $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"
+"                  ~/.local/share/mailtrace/mailtrace.db)\n"
+"  --run ID        the run to draw (default: the last run)\n"
+"  -o, --output F  the HTML file to write (default, or -: stdout)\n";
+
+int
+cli_report(int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "run", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct report_opt	 ro;
+	const char		*db = NULL, *file = NULL;
+	char			 dbbuf[4096];
+	struct store		*st = NULL;
+	struct mt_err		 err;
+	FILE			*out = stdout;
+	long long		 v;
+	int			 c, rc;
+
+	memset(&ro, 0, sizeof(ro));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			if (cli_number("--run", optarg, 1, INT64_MAX, &v) != 0)
+				return EXIT_USAGE;
+			ro.run = (uint64_t)v;
+			break;
+		case 'o':
+			file = optarg;
+			break;
+		case 'h':
+			fputs(report_usage, stdout);
+			return 0;
+		case ':':
+		default:
+			(void)cli_opt_error("report", c, argv);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_err("report: unexpected argument \"%s\"", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli_store_existing(&db, dbbuf, sizeof(dbbuf), &st) != 0)
+		return EXIT_USAGE;
+	if (file != NULL && strcmp(file, "-") != 0 &&
+	    (out = fopen(file, "w")) == NULL) {
+		cli_err("report: %s: %s", file, strerror(errno));
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	mt_err_clear(&err);
+	rc = report_waterfall(st, &ro, out, &err);
+	store_close(st);
+	if (out != stdout && fclose(out) != 0 && rc == 0)
+		rc = mt_err_set(&err, MT_E_IO, "report: %s: %s", file,
+		    strerror(errno));
+	if (rc != 0) {
+		cli_err("%s", err.msg);
+		if (out != stdout)
+			(void)remove(file);
+		return err.code == MT_E_USAGE ? EXIT_USAGE : EXIT_SESSION;
+	}
+	return 0;
+}

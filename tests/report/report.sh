@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# tests/report/report.sh - mailtrace report's waterfall, rendered by a real
+# headless Chromium (no network: file:// URLs of files made here): a POP3
+# run against the suite's Dovecot (STLS, RETR) and an SMTP run against its
+# Postfix, each a screenshot that is not blank and a DOM with one labelled
+# element per step of the run, in the records' order on the time axis;
+# nothing in the HTML loads from anywhere; a fake server's greeting
+# carrying <script> shows as text.  The screenshots are kept in OUTDIR
+# (docs/report.md's pictures come from them).
+# SPDX-License-Identifier: BSD-2-Clause
+# usage: report.sh MAILTRACE FAKESRV DOVECOT_WORKDIR POSTFIX_WORKDIR CERTS OUTDIR
+set -u
+MT=$1 FAKE=$2 DWORK=$3 PWORK=$4 CERTS=$5 OUT=$6/report
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$DWORK/env"
+. "$PWORK/env"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+export MAILTRACE_DB=$OUT/store.db
+unset MAILTRACE_PASSWORD
+CHK="python3 $here/html_check.py"
+
+# chrome WHAT URL-FILE ARGS...: Chromium headless, its profile in OUT, no
+# sandbox (the suite runs as root), nothing fetched in the background.
+chrome() {
+	local f=$1
+	shift
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+	    --user-data-dir="$OUT/chrome" --no-first-run \
+	    --disable-background-networking --disable-component-update \
+	    --disable-sync --disable-extensions --hide-scrollbars \
+	    "$@" "file://$f" 2>>"$OUT/chrome.err"
+}
+
+check "chromium is installed (tools/install-deps.sh --test)" command -v chromium
+
+# draw NAME RUN: report --run RUN -o NAME.html, its DOM, its screenshot
+draw() {
+	"$MT" report --run "$2" -o "$OUT/$1.html" 2>"$OUT/$1.err"
+	check "$1: report exits 0" test "$?" = 0
+	chrome "$OUT/$1.html" --dump-dom >"$OUT/$1.dom"
+	check "$1: Chromium dumps the DOM" test -s "$OUT/$1.dom"
+	chrome "$OUT/$1.html" --window-size=1200,"$3" \
+	    --screenshot="$OUT/$1.png" >/dev/null
+	T_SHOW=$OUT/chrome.err
+	check "$1: Chromium takes a screenshot that is not blank" $CHK png "$OUT/$1.png"
+	"$MT" show --run "$2" --format jsonl >"$OUT/$1.jsonl" 2>/dev/null
+	T_SHOW=$OUT/$1.steps
+	check "$1: one labelled element per step, in the records' order" \
+	    sh -c "$CHK steps '$OUT/$1.dom' '$OUT/$1.jsonl' >'$T_SHOW' 2>&1"
+	T_SHOW=$OUT/$1.safe
+	check "$1: nothing in the HTML or its DOM loads from anywhere" \
+	    sh -c "$CHK safe '$OUT/$1.html' >'$T_SHOW' 2>&1 && $CHK safe '$OUT/$1.dom' >>'$T_SHOW' 2>&1"
+}
+
+"$MT" pop3 --password-file "$DOVECOT_PASSWORD_FILE" --stls --cafile "$CERTS/ca.pem" \
+    --retr 1 --level advanced "pop3://bob@localhost:$DOVECOT_POP3_PORT" >"$OUT/pop3.out" 2>&1
+rc=$?
+T_SHOW=$OUT/pop3.out
+check "Dovecot: the probe (STLS, RETR 1) exits 0" test "$rc" = 0
+draw pop3 1 780
+check "pop3: the STLS step is drawn with its TLS handshake" $CHK has "$OUT/pop3.dom" STLS tls
+check "pop3: RETR 1 is drawn with its body" $CHK has "$OUT/pop3.dom" "RETR 1" body
+check "pop3: the API blocks are brackets" $CHK blocks "$OUT/pop3.dom" Store.connect Folder.open Folder.close
+
+"$MT" smtp --helo probe.example.test --from mailtrace@example.test --to "$POSTFIX_RCPT" \
+    --level advanced "smtp://127.0.0.1:$POSTFIX_SMTP_PORT" >"$OUT/smtp.out" 2>&1
+rc=$?
+T_SHOW=$OUT/smtp.out
+check "Postfix: the probe exits 0" test "$rc" = 0
+draw smtp 2 720
+check "smtp: the API blocks are brackets" $CHK blocks "$OUT/smtp.dom" \
+    Transport.connect sendMessage recipients message Transport.close
+check "smtp: the end of data is drawn with its message body" $CHK has "$OUT/smtp.dom" . body
+
+# A greeting with markup: text in the page, no element of it in the DOM.
+printf 'not-the-password\n' >"$OUT/pw"
+exec {ffd}< <("$FAKE" --script "$here/inject.script" --timeout 30 2>"$OUT/fake.err"; echo "fakesrv-exit $?")
+read -r -t 10 -u "$ffd" port
+check "the fake server listens" test -n "${port##*[!0-9]*}"
+"$MT" pop3 --password-file "$OUT/pw" --level advanced "pop3://bob@127.0.0.1:$port" >"$OUT/inject.out" 2>&1
+check "the probe of the fake server fails at PASS (exit 1)" test "$?" = 1
+read -r -t 10 -u "$ffd" l
+check "the fake server played its script ($l)" test "$l" = "fakesrv-exit 0"
+draw inject 3 620
+T_SHOW=$OUT/inject.chk
+check "inject: the greeting's <script> shows as text; the DOM holds our script alone" \
+    sh -c "$CHK inject '$OUT/inject.dom' '<script>alert(1)</script><img src=x onerror=alert(2)> ready' >'$T_SHOW' 2>&1"
+check "inject: the greeting is shown in the session's line" \
+    grep -q '<q class="greeting">&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x' "$OUT/inject.dom"
+check "inject: no img element from the greeting" hasnt "$OUT/inject.dom" '<img'
+check "inject: the refused PASS is marked without colour (NEG) and hatched" \
+    sh -c "$CHK has '$OUT/inject.dom' PASS NEG && grep -q 'class=\"step neg\"[^>]*data-label=\"PASS\"' '$OUT/inject.dom'"
+check "the password is in no report" hasnt "$OUT/pop3.html" "$(cat "$DOVECOT_PASSWORD_FILE")"
+
+# usage errors: exit 2 with one line
+"$MT" report --run 99 -o "$OUT/none.html" 2>"$OUT/none.err"
+check "report of no such run: exit 2, one line, no file" \
+    test "$?" = 2 -a "$(wc -l <"$OUT/none.err")" = 1 -a ! -e "$OUT/none.html"
+"$MT" report --db "$OUT/missing.db" 2>/dev/null
+check "report of a missing store: exit 2" test "$?" = 2
+
+bash "$here/../postfix/settle.sh" "$PWORK" "$DWORK"
+check "every message this test sent left Postfix's queue; the mailboxes emptied" test "$?" = 0
+t_done
