@@ -750,7 +750,7 @@ draw_overview(FILE *o, const struct coll *c)
 	    "<button type=\"button\" onclick=\"mtSort('data-dur', true)\">"
 	    "by duration (longest first)</button></p>\n<table><thead><tr>"
 	    "<th>session</th><th>client</th><th>server</th><th>start</th>"
-	    "<th>duration</th><th>steps</th><th>outcome</th><th>time</th>"
+	    "<th>duration</th><th>steps</th><th>time</th><th>outcome</th>"
 	    "</tr></thead><tbody id=\"mt-ov\">\n", o);
 	for (i = 0; i < c->ns; i++) {
 		s = &c->s[i];
@@ -774,15 +774,15 @@ draw_overview(FILE *o, const struct coll *c)
 		fputs("</td><td>", o);
 		report_esc(o, s->server);
 		fprintf(o, "</td><td>+%s</td><td>%s</td><td>%zu</td>"
-		    "<td class=\"oc\">%s%s", at, d, s->nsteps, oc_word[oc],
-		    marker(oc));
+		    "<td><div class=\"ovbar %s\"><span style=\"left:%.2f%%;"
+		    "width:%.2f%%;min-width:1px\"></span></div></td>"
+		    "<td class=\"oc\">%s%s", at, d, s->nsteps, oc_class[oc], l,
+		    w < 0.0 ? 0.0 : w, oc_word[oc], marker(oc));
 		if (s->nfail > 0) {
 			fputs(": ", o);
 			report_esc(o, s->fail);
 		}
-		fprintf(o, "</td><td><div class=\"ovbar %s\"><span style=\""
-		    "left:%.2f%%;width:%.2f%%;min-width:1px\"></span></div>"
-		    "</td></tr>\n", oc_class[oc], l, w < 0.0 ? 0.0 : w);
+		fputs("</td></tr>\n", o);
 	}
 	fputs("</tbody></table>\n", o);
 	if (c->more_rec > 0)

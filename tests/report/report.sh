@@ -94,6 +94,27 @@ check "inject: the refused PASS is marked without colour (NEG) and hatched" \
     sh -c "$CHK has '$OUT/inject.dom' PASS NEG && grep -q 'class=\"step neg\"[^>]*data-label=\"PASS\"' '$OUT/inject.dom'"
 check "the password is in no report" hasnt "$OUT/pop3.html" "$(cat "$DOVECOT_PASSWORD_FILE")"
 
+# 150 sessions (the fake server's, copied with sqlite3 as a decoder's
+# sessions would come, each later and slower than the one before): rows
+# for all, waterfalls for the first 100 (RPT_DRAWN_HARD), a bounded file.
+sqlite3 "$MAILTRACE_DB" "WITH RECURSIVE n(k) AS (SELECT 2 UNION ALL SELECT k + 1 FROM n WHERE k < 150)
+    INSERT INTO records SELECT r.run, n.k, r.seq, r.event, r.level, r.rc, r.intf, r.opr, r.opt,
+    r.time + n.k * 5000 + (CASE WHEN r.elapsed_us IS NULL THEN 0 ELSE n.k * 10 END), r.client, r.server, r.source,
+    r.elapsed_us + n.k * 10, r.bytes, r.body_end, r.anomaly, r.detail, r.reply, r.tls, r.explanation, r.dns
+    FROM records r, n WHERE r.run = 3 AND r.session = 1 ORDER BY n.k, r.rowid" 2>"$OUT/many.sql"
+check "150 sessions made in the store" test "$?" = 0
+"$MT" report --run 3 -o "$OUT/many.html" 2>"$OUT/many.err"
+check "many: report exits 0" test "$?" = 0
+check "many: 150 rows in the overview" test "$(grep -c '^<tr class="[a-z]*" data-start=' "$OUT/many.html")" = 150
+check "many: 100 sessions drawn" test "$(grep -c '^<section class="sess"' "$OUT/many.html")" = 100
+check "many: says the rest are listed, not drawn" has "$OUT/many.html" "Sessions past session 100 are listed above, not drawn"
+T_SHOW=$OUT/many.bound
+check "many: at most 2 MB and 30,000 elements" sh -c "$CHK bound '$OUT/many.html' 2000000 30000 >'$T_SHOW' 2>&1"
+chrome "$OUT/many.html" --dump-dom >"$OUT/many.dom"
+check "many: Chromium dumps the DOM, 150 rows" test "$(grep -c 'data-dur=' "$OUT/many.dom")" = 150
+chrome "$OUT/many.html" --window-size=1200,900 --screenshot="$OUT/many.png" >/dev/null
+check "many: the screenshot is not blank" $CHK png "$OUT/many.png"
+
 # usage errors: exit 2 with one line
 "$MT" report --run 99 -o "$OUT/none.html" 2>"$OUT/none.err"
 check "report of no such run: exit 2, one line, no file" \
