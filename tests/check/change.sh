@@ -121,9 +121,9 @@ check_is() {
 }
 
 # --- Dovecot -----------------------------------------------------------------
+T_SHOW=$OUT/dv-base.out
 "$MT" pop3 --password-file "$DOVECOT_PASSWORD_FILE" --auth apop --level advanced \
 	"pop3://bob@127.0.0.1:$DOVECOT_POP3_PORT" >"$OUT/dv-base.out" 2>&1
-T_SHOW=$OUT/dv-base.out
 check "Dovecot: the baseline's probe exits 0" test "$?" = 0
 "$MT" baseline save dovecot >/dev/null 2>&1
 check "Dovecot: baseline saved" test "$?" = 0
@@ -151,9 +151,9 @@ until_says "ssl = yes" '^STLS$' present pop3_say CAPA
 check_is dovecot dv-stls-restored 0
 
 # --- Postfix -----------------------------------------------------------------
+T_SHOW=$OUT/pf-base.out
 "$MT" smtp --helo probe.example.test --from mailtrace@example.test --to "$POSTFIX_RCPT" \
 	--level advanced "smtp://127.0.0.1:$POSTFIX_SMTP_PORT" >"$OUT/pf-base.out" 2>&1
-T_SHOW=$OUT/pf-base.out
 check "Postfix: the baseline's probe exits 0" test "$?" = 0
 check "Postfix: the baseline announces PIPELINING and SIZE 10240000" \
 	has "$OUT/pf-base.out" 'detail=.*PIPELINING, SIZE 10240000'

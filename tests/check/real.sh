@@ -18,9 +18,9 @@ mkdir -p "$OUT"
 export MAILTRACE_DB=$OUT/store.db
 unset MAILTRACE_PASSWORD
 
+T_SHOW=$OUT/dovecot.out
 "$MT" pop3 --password-file "$DOVECOT_PASSWORD_FILE" --auth apop --level advanced \
     "pop3://bob@127.0.0.1:$DOVECOT_POP3_PORT" >"$OUT/dovecot.out" 2>&1
-T_SHOW=$OUT/dovecot.out
 check "Dovecot with APOP: the baseline's probe exits 0" test "$?" = 0
 check "Dovecot's greeting carries an APOP stamp" has "$OUT/dovecot.out" '0xAD93  B  rc=0  connect-mail-server  opr=\+OK .*reply=".*<[^>]*@[^>]*>"'
 "$MT" baseline save dovecot-apop >/dev/null 2>&1
@@ -31,9 +31,9 @@ for i in 1 2 3; do
 	check "Dovecot check $i: clean (exit $rc)" test "$rc" = 0 -a "$(cat "$OUT/dovecot$i.out")" = "no difference"
 done
 
+T_SHOW=$OUT/postfix.out
 "$MT" smtp --helo probe.example.test --from mailtrace@example.test --to "$POSTFIX_RCPT" \
     --level advanced "smtp://127.0.0.1:$POSTFIX_SMTP_PORT" >"$OUT/postfix.out" 2>&1
-T_SHOW=$OUT/postfix.out
 check "Postfix: the baseline's probe exits 0" test "$?" = 0
 check "Postfix names a queue id" has "$OUT/postfix.out" 'reply=".*queued as [0-9A-Za-z]+'
 "$MT" baseline save postfix >/dev/null 2>&1

@@ -264,8 +264,8 @@ check "baseline list: name, run, command and target" \
 T_SHOW=$OUT/bl-show.out
 check "baseline show: the run's records, as show prints them" cmp -s "$OUT/bl-show.out" "$OUT/bl-run.out"
 # export -> delete -> import gives the same baseline back
-"$MT" baseline export nohost-1 "$OUT/bl.json" >"$OUT/bl-export.out" 2>&1
 T_SHOW=$OUT/bl-export.out
+"$MT" baseline export nohost-1 "$OUT/bl.json" >"$OUT/bl-export.out" 2>&1
 check "baseline export: exit 0" test "$?" = 0
 check "baseline export: one step a line" \
     test "$(grep -c '^{"session":' "$OUT/bl.json")" = "$(grep -c . "$OUT/bl-run.out")"

@@ -84,9 +84,9 @@ one() {
 	T_SHOW=$dir/lcap.err
 	check "$name: the capture ended at the stop marker (lcap exit 0)" test "$lcap_status" = 0
 
+	T_SHOW=$dir/decoded.err
 	"$MT" decode --level advanced --format jsonl --port "$cmd=$port" \
 	    "$dir/cap.pcap" >"$dir/decoded.jsonl" 2>"$dir/decoded.err"
-	T_SHOW=$dir/decoded.err
 	check "$name: decode exits 0" test $? = 0
 	fields <"$dir/probe.jsonl" | no_timeouts >"$dir/want"
 	fields <"$dir/decoded.jsonl" >"$dir/got"

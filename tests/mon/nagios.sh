@@ -33,9 +33,9 @@ plugin() {
 	echo "$rc" >"$OUT/$name.rc"
 	T_SHOW=$OUT/$name.out
 	check "$name: exit $want (got $rc)" test "$rc" = "$want"
+	T_SHOW=$OUT/$name.grammar
 	python3 "$here/plugin_check.py" "$service" "$rc" "$OUT/$name.out" \
 	    >"$OUT/$name.perf" 2>"$OUT/$name.grammar"
-	T_SHOW=$OUT/$name.grammar
 	check "$name: the output keeps the plugin guidelines" test "$?" = 0
 	T_SHOW=$OUT/$name.out
 }
@@ -91,8 +91,8 @@ check "--prom-file: the certificate's expiry, exactly the test certificate's" \
     has "$OUT/tls.prom" "^mailtrace_tls_cert_not_after_timestamp_seconds $na\$"
 check "--prom-file: tls_info and verified" test -n "$(grep -E '^mailtrace_tls_info\{version="TLSv1\.[23]",cipher="[A-Z0-9_-]+",group="[a-z0-9]*"\} 1$' "$OUT/tls.prom")" \
     -a -n "$(grep '^mailtrace_tls_verified 1$' "$OUT/tls.prom")"
-promtool check metrics <"$OUT/tls.prom" >"$OUT/promtool3.out" 2>&1
 T_SHOW=$OUT/promtool3.out
+promtool check metrics <"$OUT/tls.prom" >"$OUT/promtool3.out" 2>&1
 check "--prom-file (TLS): promtool check metrics accepts it" test "$?" = 0
 
 # An expired certificate (the fake server over implicit TLS): refused with
@@ -196,8 +196,8 @@ T_SHOW=$OUT/pop3.prom
 check "--prom-file: success 1" has "$OUT/pop3.prom" '^mailtrace_probe_success 1$'
 check "--prom-file: STAT's step and the mailbox" has "$OUT/pop3.prom" '^mailtrace_step_duration_seconds\{step="stat"\} [0-9.]+$'
 check "--prom-file: no temporary file left" test -z "$(ls "$OUT" | grep '\.tmp\.')"
-promtool check metrics <"$OUT/pop3.prom" >"$OUT/promtool.out" 2>&1
 T_SHOW=$OUT/promtool.out
+promtool check metrics <"$OUT/pop3.prom" >"$OUT/promtool.out" 2>&1
 check "--prom-file: promtool check metrics accepts it" test "$?" = 0
 "$MT" smtp --prom-file "$OUT/smtp.prom" --from a@example.test --to "$POSTFIX_BAD_RCPT" "$SMTP" >/dev/null 2>&1
 check "--prom-file of a failed session: exit 1" test "$?" = 1
@@ -205,8 +205,8 @@ T_SHOW=$OUT/smtp.prom
 check "--prom-file: success 0, the failing step and class" has "$OUT/smtp.prom" \
     '^mailtrace_probe_failed_step_info\{step="rcpt",exception="javax\.mail\.SendFailedException"\} 1$'
 check "--prom-file: the reply code" has "$OUT/smtp.prom" '^mailtrace_step_reply_code\{step="rcpt"\} 550$'
-promtool check metrics <"$OUT/smtp.prom" >"$OUT/promtool2.out" 2>&1
 T_SHOW=$OUT/promtool2.out
+promtool check metrics <"$OUT/smtp.prom" >"$OUT/promtool2.out" 2>&1
 check "--prom-file (failed): promtool check metrics accepts it" test "$?" = 0
 "$MT" pop3 --prom-file "$OUT/no/such/dir/x.prom" --password-file "$PW" "$POP" >"$OUT/promdir.out" 2>&1
 check "--prom-file into a missing directory: exit 1, said" test "$?" = 1 -a -n "$(grep 'prom-file: ' "$OUT/promdir.out")"
