@@ -175,7 +175,8 @@ query_server_parse(const char *s, struct query_filter *f, struct mt_err *err)
 		port = c + 1;
 	} else
 		hl = strlen(s);	/* a name, IPv4, or a bare IPv6 address */
-	if (hl == 0 || memchr(host, '[', hl) != NULL)
+	if (hl == 0 || memchr(host, '[', hl) != NULL || memchr(host, ']', hl) !=
+	    NULL || memchr(host, ' ', hl) != NULL)
 		goto bad;
 	if (port != NULL && !mt_parse_u64(port, strlen(port), 1, 65535, &pv))
 		goto bad;
