@@ -182,7 +182,8 @@ filter_parse(const char *cmd, int argc, char **argv, bool stats,
 		}
 		if ((c == O_LIMIT && stats) || (c == O_STEP && !stats)) {
 			cli_err("%s: unknown option \"%s\" (try mailtrace %s "
-			    "--help)", cmd, argv[optind - 1], cmd);
+			    "--help)", cmd, c == O_LIMIT ? "--limit" : "--step",
+			    cmd);
 			return -1;
 		}
 		if (c == ':' || c == '?') {
