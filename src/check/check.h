@@ -188,6 +188,15 @@ void		 chk_align_free(struct chk_align *);
 
 /* ---- latency over several runs (stats.c) ---- */
 
+/*
+ * The pct-th percentile (0 to 100) of n > 0 times sorted ascending:
+ * linear between the closest ranks (position pct * (n - 1) / 100),
+ * rounded down; pct 50 of an even count is the mean of the middle two.
+ * The one place medians and percentiles are computed (chk_stats(),
+ * mailtrace stats).
+ */
+int64_t		 chk_quantile(const int64_t *sorted, size_t n, unsigned pct);
+
 /* One step's time over several runs. */
 struct chk_stat {
 	int64_t		 median_us;

@@ -34,6 +34,7 @@ chk_stats(const struct chk_rules *rules, const struct chk_step *const *runs,
 {
 	struct chk_align	 al;
 	struct tm_ent		*e;
+	int64_t			*v;
 	size_t			 n0, i, j, g, r, k, total = 0, ne = 0;
 
 	if (nruns < 1 || nruns > MT_CHK_RUNS_HARD)
@@ -77,19 +78,40 @@ chk_stats(const struct chk_rules *rules, const struct chk_step *const *runs,
 		chk_align_free(&al);
 	}
 	qsort(e, ne, sizeof(*e), ent_cmp);
+	if ((v = calloc(ne > 0 ? ne : 1, sizeof(*v))) == NULL) {
+		free(e);
+		return mt_err_set(err, MT_E_INTERNAL, "out of memory");
+	}
 	for (g = 0; g < ne; g = j) {
 		for (j = g; j < ne && e[j].i == e[g].i; j++)
-			;
-		k = g + (j - g) / 2;
+			v[j - g] = e[j].us;
 		i = e[g].i;
-		out[i].median_us = e[k].us;
-		if ((j - g) % 2 == 0)	/* the mean of the middle two */
-			out[i].median_us = e[k - 1].us +
-			    (e[k].us - e[k - 1].us) / 2;
+		out[i].median_us = chk_quantile(v, j - g, 50);
 		out[i].spread_us = e[j - 1].us - e[g].us;
 		out[i].n = (unsigned)(j - g);
 		out[i].has = true;
 	}
+	free(v);
 	free(e);
 	return 0;
+}
+
+int64_t
+chk_quantile(const int64_t *a, size_t n, unsigned pct)
+{
+	uint64_t	pos, rem;
+	int64_t		d;
+	size_t		lo;
+
+	if (pct > 100)
+		pct = 100;
+	pos = (uint64_t)pct * (uint64_t)(n - 1);
+	lo = (size_t)(pos / 100);
+	rem = pos % 100;
+	if (rem == 0 || lo + 1 >= n)
+		return a[lo];
+	/* d * rem / 100 without overflow, rounded down (d >= 0: sorted). */
+	d = a[lo + 1] - a[lo];
+	return a[lo] + (d / 100) * (int64_t)rem + (d % 100) * (int64_t)rem /
+	    100;
 }

@@ -14,6 +14,8 @@ int	cli_smtp(int, char **);
 int	cli_roundtrip(int, char **);
 int	cli_decode(int, char **);
 int	cli_show(int, char **);
+int	cli_runs(int, char **);
+int	cli_stats(int, char **);
 int	cli_baseline(int, char **);
 int	cli_diff(int, char **);	/* diff and check */
 int	cli_events(int, char **);

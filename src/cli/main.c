@@ -34,8 +34,14 @@ static const char usage[] =
 "                                           POP3, report the delivery latency\n"
 "  decode [options] FILE... | -i IFACE     rebuild the trace records from captured\n"
 "                                           POP3/SMTP traffic; see mailtrace decode --help\n"
-"  show [--db FILE] [--run ID] [--format text|prf|jsonl]\n"
-"                                           print a stored run again (default: the last)\n"
+"  show [--db FILE] [--run ID]... [--session N] [--event ID] [--failed]\n"
+"                                           print stored runs again (default: the last)\n"
+"  runs [--since T] [--server HOST[:PORT]] [--failed] ...\n"
+"                                           list the stored runs, newest first; see\n"
+"                                           mailtrace runs --help\n"
+"  stats [--server HOST[:PORT]] [--since T] [--step STEP] ...\n"
+"                                           each server's steps over the stored runs:\n"
+"                                           count, failures, latency percentiles\n"
 "  baseline save|list|show|delete [NAME]    keep a stored run as a named baseline for the\n"
 "                                           regression check; see mailtrace baseline --help\n"
 "  diff RUN_A RUN_B | check NAME --run ID   what changed between two stored runs, or a run\n"
@@ -171,6 +177,10 @@ run(int argc, char **argv)
 		return cli_decode(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "runs") == 0)
+		return cli_runs(argc - 1, argv + 1);
+	if (strcmp(argv[1], "stats") == 0)
+		return cli_stats(argc - 1, argv + 1);
 	if (strcmp(argv[1], "diff") == 0 || strcmp(argv[1], "check") == 0)
 		return cli_diff(argc - 1, argv + 1);
 	if (strcmp(argv[1], "baseline") == 0)

@@ -77,6 +77,12 @@ struct mon_run {
 void		 mon_run_fail(struct mon_run *, const char *why);
 
 void		 mon_run_init(struct mon_run *, const char *proto);
+/*
+ * The label of a record's step (labels.def; a command's "after" point by
+ * its command word, "data_end" for SMTP's ".") into out, without the "_N"
+ * of a repeated one; false when the record is no step (no label).
+ */
+bool		 mon_step_label(const struct trace_rec *, char *out, size_t);
 /* A sink that adds every record it is given to run (which must outlive it). */
 struct sink	*mon_sink_new(struct mon_run *, struct mt_err *);
 /* Microseconds as seconds with six decimals ("0.001724"), exactly. */

@@ -105,6 +105,12 @@ base_label(const struct trace_rec *r, char *out, size_t sz)
 	return true;
 }
 
+bool
+mon_step_label(const struct trace_rec *r, char *out, size_t sz)
+{
+	return base_label(r, out, sz);
+}
+
 /* base, or base_N for the N-th use of it in the run, into out. */
 static void
 unique_label(const struct mon_run *m, const char *base, char *out, size_t sz)

@@ -28,6 +28,9 @@ enum store_stmt {
 	STMT_REC_INS,
 	STMT_REC_ALL,
 	STMT_REC_BATCH,		/* STORE_BATCH rows of STMT_REC_INS at once */
+	STMT_RUN_SUM,		/* the summary of migration 10 */
+	STMT_RUN_FAIL,
+	STMT_RUN_SRV,
 	STMT__COUNT
 };
 
@@ -64,6 +67,22 @@ static const char *const store_sql[STMT__COUNT] = {
 	    "detail, reply, tls, explanation, dns FROM records WHERE run = ?1 "
 	    "ORDER BY rowid",
 	[STMT_REC_BATCH] = NULL,	/* built by store_batch_sql() */
+	/* A run's summary as it ends (docs/formats.md, runs). */
+	[STMT_RUN_SUM] =
+	    "UPDATE runs SET"
+	    "  sessions = (SELECT count(DISTINCT session) FROM records"
+	    "    WHERE run = ?1 AND session > 0),"
+	    "  steps = (SELECT count(*) FROM records WHERE run = ?1),"
+	    "  summarized = 1 WHERE id = ?1",
+	[STMT_RUN_FAIL] =
+	    "UPDATE runs SET (fail_session, fail_seq, fail_event, fail_intf,"
+	    "  fail_exc) = (SELECT session, seq, event, intf, opt FROM records"
+	    "    WHERE run = ?1 AND rc != 0 ORDER BY rowid LIMIT 1)"
+	    "  WHERE id = ?1",
+	[STMT_RUN_SRV] =
+	    "INSERT OR IGNORE INTO run_servers (server, run)"
+	    "  SELECT DISTINCT server, run FROM records"
+	    "  WHERE run = ?1 AND server != ''",
 };
 
 /*
@@ -213,6 +232,40 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE records ADD COLUMN dns TEXT NULL;"
 	"ALTER TABLE baseline_steps ADD COLUMN dns TEXT NULL;",
+	/*
+	 * 10: finding runs (issue 14, docs/formats.md): a run's summary,
+	 * written once when it ends (store_run_end()) so that `runs` reads
+	 * no records: its sessions (numbers above 0), records, its first failed record (rc != 0: session,
+	 * seq, event, int, opt the exception class); summarized 1 once
+	 * they are.  run_servers: each server address a run's records
+	 * name, for --server.  The index on started for --since/--until.
+	 * Runs ended before this migration are summarized by it.
+	 */
+	"ALTER TABLE runs ADD COLUMN sessions INTEGER NULL;"
+	"ALTER TABLE runs ADD COLUMN steps INTEGER NULL;"
+	"ALTER TABLE runs ADD COLUMN fail_session INTEGER NULL;"
+	"ALTER TABLE runs ADD COLUMN fail_seq INTEGER NULL;"
+	"ALTER TABLE runs ADD COLUMN fail_event INTEGER NULL;"
+	"ALTER TABLE runs ADD COLUMN fail_intf TEXT NULL;"
+	"ALTER TABLE runs ADD COLUMN fail_exc TEXT NULL;"
+	"ALTER TABLE runs ADD COLUMN summarized INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX runs_started ON runs (started);"
+	"CREATE TABLE run_servers ("
+	"  server TEXT NOT NULL,"
+	"  run INTEGER NOT NULL REFERENCES runs(id),"
+	"  PRIMARY KEY (server, run)) WITHOUT ROWID;"
+	"UPDATE runs SET"
+	"  sessions = (SELECT count(DISTINCT session) FROM records"
+	"    WHERE run = runs.id AND session > 0),"
+	"  steps = (SELECT count(*) FROM records WHERE run = runs.id),"
+	"  summarized = 1 WHERE finished IS NOT NULL;"
+	"UPDATE runs SET (fail_session, fail_seq, fail_event, fail_intf,"
+	"  fail_exc) = (SELECT session, seq, event, intf, opt FROM records"
+	"    WHERE run = runs.id AND rc != 0 ORDER BY rowid LIMIT 1)"
+	"  WHERE finished IS NOT NULL;"
+	"INSERT OR IGNORE INTO run_servers (server, run)"
+	"  SELECT DISTINCT r.server, r.run FROM records r JOIN runs u"
+	"  ON u.id = r.run WHERE u.finished IS NOT NULL AND r.server != '';",
 };
 
 #define STORE_NMIGRATIONS \
@@ -288,6 +341,7 @@ static int	store_sink_rec(struct sink *, const struct trace_rec *,
 		    struct mt_err *);
 static int	store_sink_flush(struct sink *, struct mt_err *);
 static void	store_sink_close(struct sink *);
+static int	store_run_summary(struct store *, uint64_t, struct mt_err *);
 
 /* MT_E_STORE with the path, what failed and sqlite's message. */
 int
@@ -900,17 +954,56 @@ store_run_end(struct store *st, uint64_t run, int exit_status,
 
 	if (store_commit(st, err) != 0)
 		return -1;
+	/* The end status and the summary together, or neither. */
+	if (store_exec(st, "BEGIN IMMEDIATE", "ending a run", err) != 0)
+		return -1;
 	sqlite3_bind_int64(s, 1, finished);
 	sqlite3_bind_int(s, 2, exit_status);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)run);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "ending a run", err);
-	if (sqlite3_changes(st->db) == 0)
-		return mt_err_set(err, MT_E_USAGE, "no run %llu in %s",
+	if (rc != SQLITE_DONE) {
+		store_fail(st, "ending a run", err);
+		goto fail;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		mt_err_set(err, MT_E_USAGE, "no run %llu in %s",
 		    (unsigned long long)run, st->path);
+		goto fail;
+	}
+	if (store_run_summary(st, run, err) != 0 ||
+	    store_exec(st, "COMMIT", "ending a run", err) != 0)
+		goto fail;
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/*
+ * The run's summary columns and its servers (migration 10), from its
+ * records: each statement reads the run's rows by records_run.
+ */
+static int
+store_run_summary(struct store *st, uint64_t run, struct mt_err *err)
+{
+	static const enum store_stmt	 k[] = { STMT_RUN_SUM, STMT_RUN_FAIL,
+					    STMT_RUN_SRV };
+	sqlite3_stmt			*s;
+	size_t				 i;
+	int				 rc;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		s = st->stmt[k[i]];
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, "summarizing a run", err);
+	}
 	return 0;
 }
 

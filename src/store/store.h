@@ -17,7 +17,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	9	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	10	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 
@@ -210,7 +210,11 @@ int		 store_baseline_args(struct store *, const char *name,
 int		 store_baseline_delete(struct store *, const char *name,
 		    struct mt_err *err);
 
-/* Record how a run ended; commits.  MT_E_USAGE when there is no run. */
+/*
+ * Record how a run ended, and its summary (migration 10: sessions,
+ * records, source, first failure, servers; docs/formats.md); commits.
+ * MT_E_USAGE when there is no run.
+ */
 int		 store_run_end(struct store *, uint64_t run, int exit_status,
 		    mt_time finished, struct mt_err *err);
 

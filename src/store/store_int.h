@@ -13,19 +13,14 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_sql.h"
 
-/* The connection (owned by the store). */
-sqlite3	*store_db(struct store *);
-/* MT_E_STORE "store PATH: WHAT: sqlite's message" into err; returns -1. */
-int	 store_fail(struct store *, const char *what, struct mt_err *);
 /* Commit an open record batch, if any. */
 int	 store_commit(struct store *, struct mt_err *);
 /* Bind v (NULL: SQL NULL) as text to parameter i of s. */
 int	 store_bind_text(sqlite3_stmt *, int i, const char *v);
 /* Column i of s into dst (NUL-terminated); false when it did not fit. */
 bool	 store_col_text(sqlite3_stmt *, int i, char *dst, size_t sz);
-/* The record of the current row (STMT_REC_ALL's columns; store.c). */
-bool	 store_read_rec(sqlite3_stmt *, struct trace_rec *);
 
 /*
  * The tls column (tls_json.c): a record's facts as one JSON object with

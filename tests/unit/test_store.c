@@ -810,9 +810,19 @@ test_baseline_runs(void)
 	    err.code == MT_E_USAGE);
 	store_close(st);
 
-	/* Back to version 5: the columns of migrations 6 to 9 gone. */
+	/* Back to version 5: the columns of migrations 6 to 10 gone. */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "ALTER TABLE records DROP COLUMN dns;"
+	CHECK(sqlite3_exec(db, "DROP INDEX runs_started;"
+	    "DROP TABLE run_servers;"
+	    "ALTER TABLE runs DROP COLUMN sessions;"
+	    "ALTER TABLE runs DROP COLUMN steps;"
+	    "ALTER TABLE runs DROP COLUMN fail_session;"
+	    "ALTER TABLE runs DROP COLUMN fail_seq;"
+	    "ALTER TABLE runs DROP COLUMN fail_event;"
+	    "ALTER TABLE runs DROP COLUMN fail_intf;"
+	    "ALTER TABLE runs DROP COLUMN fail_exc;"
+	    "ALTER TABLE runs DROP COLUMN summarized;"
+	    "ALTER TABLE records DROP COLUMN dns;"
 	    "ALTER TABLE baseline_steps DROP COLUMN dns;"
 	    "ALTER TABLE records DROP COLUMN explanation;"
 	    "ALTER TABLE baseline_steps DROP COLUMN explanation;"

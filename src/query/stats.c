@@ -1,0 +1,231 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ * stats.c - mailtrace stats: the records of the matching runs grouped by
+ * server and step label (mon_step_label()), with their count, failures
+ * by exception class and latency percentiles (chk_quantile(): the one
+ * place they are computed).  Memory: one time per timed record of the
+ * matching runs, and one group per server and step.
+ */
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "check/check.h"
+#include "query_int.h"
+#include "store_sql.h"
+
+#define ST_SQL_HARD	2048
+
+struct group {
+	struct query_stat	 s;
+	int64_t			*us;
+	size_t			 cap;
+};
+
+struct groups {
+	struct group	*g;
+	size_t		 n, cap;
+	size_t		 last;		/* the group found last */
+};
+
+static struct group *
+group_get(struct groups *gs, const char *server, const char *step)
+{
+	struct group	*g;
+	size_t		 i;
+
+	if (gs->last < gs->n && strcmp(gs->g[gs->last].s.step, step) == 0 &&
+	    strcmp(gs->g[gs->last].s.server, server) == 0)
+		return &gs->g[gs->last];
+	for (i = 0; i < gs->n; i++)
+		if (strcmp(gs->g[i].s.step, step) == 0 &&
+		    strcmp(gs->g[i].s.server, server) == 0) {
+			gs->last = i;
+			return &gs->g[i];
+		}
+	if (gs->n == gs->cap) {
+		if ((g = reallocarray(gs->g, gs->cap ? gs->cap * 2 : 16,
+		    sizeof(*g))) == NULL)
+			return NULL;
+		gs->g = g;
+		gs->cap = gs->cap ? gs->cap * 2 : 16;
+	}
+	g = &gs->g[gs->n];
+	memset(g, 0, sizeof(*g));
+	trace_str(g->s.server, sizeof(g->s.server), server);
+	trace_str(g->s.step, sizeof(g->s.step), step);
+	gs->last = gs->n++;
+	return g;
+}
+
+static void
+group_exc(struct query_stat *s, const char *exc)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nexc; i++)
+		if (strcmp(s->exc[i].name, exc) == 0) {
+			s->exc[i].n++;
+			return;
+		}
+	if (s->nexc == QUERY_EXC_HARD) {
+		s->exc_other++;
+		return;
+	}
+	trace_str(s->exc[s->nexc].name, sizeof(s->exc[s->nexc].name), exc);
+	s->exc[s->nexc++].n = 1;
+}
+
+static int
+group_time(struct group *g, int64_t us)
+{
+	int64_t	*p;
+
+	if (g->s.timed == g->cap) {
+		if ((p = reallocarray(g->us, g->cap ? g->cap * 2 : 64,
+		    sizeof(*p))) == NULL)
+			return -1;
+		g->us = p;
+		g->cap = g->cap ? g->cap * 2 : 64;
+	}
+	g->us[g->s.timed++] = us;
+	return 0;
+}
+
+static int
+us_cmp(const void *x, const void *y)
+{
+	int64_t	a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static int
+exc_cmp(const void *x, const void *y)
+{
+	const struct query_exc	*a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static int
+group_cmp(const void *x, const void *y)
+{
+	const struct group	*a = x, *b = y;
+	int			 c;
+
+	if ((c = strcmp(a->s.server, b->s.server)) != 0)
+		return c;
+	return strcmp(a->s.step, b->s.step);
+}
+
+static void
+group_end(struct group *g)
+{
+	struct query_stat	*s = &g->s;
+	size_t			 n = (size_t)s->timed;
+
+	qsort(s->exc, s->nexc, sizeof(s->exc[0]), exc_cmp);
+	if (n == 0)
+		return;
+	qsort(g->us, n, sizeof(g->us[0]), us_cmp);
+	s->min_us = g->us[0];
+	s->median_us = chk_quantile(g->us, n, 50);
+	s->p95_us = chk_quantile(g->us, n, 95);
+	s->p99_us = chk_quantile(g->us, n, 99);
+	s->max_us = g->us[n - 1];
+}
+
+/* The record in s's row (server, event, intf, rc, opt, elapsed_us, anomaly). */
+static int
+stats_row(sqlite3_stmt *s, struct trace_rec *r, struct groups *gs,
+    const char *step)
+{
+	const unsigned char	*t;
+	struct group		*g;
+	char			 label[MON_LABEL_HARD];
+
+	r->event = (unsigned)sqlite3_column_int64(s, 1);
+	t = sqlite3_column_text(s, 2);
+	trace_str(r->intf, sizeof(r->intf), (const char *)t);
+	r->anomaly = sqlite3_column_type(s, 6) != SQLITE_NULL ? AN__COUNT :
+	    AN_NONE;
+	if (!mon_step_label(r, label, sizeof(label)))
+		return 0;
+	if (step != NULL && strcmp(label, step) != 0)
+		return 0;
+	t = sqlite3_column_text(s, 0);
+	if ((g = group_get(gs, t != NULL ? (const char *)t : "", label)) ==
+	    NULL)
+		return -1;
+	g->s.count++;
+	if (sqlite3_column_int(s, 3) != 0) {
+		g->s.failures++;
+		t = sqlite3_column_text(s, 4);
+		group_exc(&g->s, t != NULL && *t != '\0' ? (const char *)t :
+		    "(none)");
+	}
+	if (sqlite3_column_type(s, 5) != SQLITE_NULL &&
+	    group_time(g, sqlite3_column_int64(s, 5)) != 0)
+		return -1;
+	return 0;
+}
+
+int
+query_stats(struct store *st, const struct query_filter *f, const char *step,
+    int (*fn)(void *, const struct query_stat *), void *arg,
+    struct mt_err *err)
+{
+	sqlite3_stmt		*s = NULL;
+	struct trace_rec	*r;
+	struct groups		 gs;
+	char			 sql[ST_SQL_HARD], upper[QUERY_HOST_HARD];
+	size_t			 i, n;
+	int			 rc, fr = 0;
+
+	memset(&gs, 0, sizeof(gs));
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "out of memory");
+	trace_rec_clear(r);
+	/* The matching runs' records, by records_run; the runs by runs'. */
+	snprintf(sql, sizeof(sql), "SELECT r.server, r.event, r.intf, r.rc, "
+	    "r.opt, r.elapsed_us, r.anomaly FROM records r WHERE r.run IN "
+	    "(SELECT id FROM runs");
+	query_where(f, sql, sizeof(sql));
+	n = strlen(sql);
+	snprintf(sql + n, sizeof(sql) - n, ")%s", !f->has_server ? "" :
+	    f->server_port ? " AND r.server = ?6" :
+	    " AND r.server >= ?6 AND r.server < ?7");
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+		fr = store_fail(st, "reading statistics", err);
+		goto out;
+	}
+	query_bind(s, f, upper, sizeof(upper));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (stats_row(s, r, &gs, step) != 0) {
+			fr = mt_err_set(err, MT_E_INTERNAL, "out of memory");
+			goto out;
+		}
+	if (rc != SQLITE_DONE) {
+		fr = store_fail(st, "reading statistics", err);
+		goto out;
+	}
+	for (i = 0; i < gs.n; i++)
+		group_end(&gs.g[i]);
+	if (gs.n > 0)
+		qsort(gs.g, gs.n, sizeof(gs.g[0]), group_cmp);
+	for (i = 0; i < gs.n && fr == 0; i++)
+		fr = fn(arg, &gs.g[i].s);
+out:
+	sqlite3_finalize(s);
+	for (i = 0; i < gs.n; i++)
+		free(gs.g[i].us);
+	free(gs.g);
+	free(r);
+	return fr;
+}

@@ -1,0 +1,28 @@
+/*
+ * store_sql.h - the store's sqlite connection, for the parts that query
+ * its schema (docs/formats.md) directly: src/query.  They read only; every
+ * write goes through store.h.
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+#ifndef MT_STORE_STORE_SQL_H
+#define MT_STORE_STORE_SQL_H
+
+#include <stdbool.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* The connection (owned by the store). */
+sqlite3	*store_db(struct store *);
+/* MT_E_STORE "store PATH: WHAT: sqlite's message" into err; returns -1. */
+int	 store_fail(struct store *, const char *what, struct mt_err *);
+/*
+ * The record of the current row of a statement whose columns are, in
+ * order: session, seq, event, level, rc, intf, opr, opt, time, client,
+ * server, source, elapsed_us, bytes, body_end, anomaly, detail, reply,
+ * tls, explanation, dns (r->run left 0); false when a field does not fit.
+ */
+bool	 store_read_rec(sqlite3_stmt *, struct trace_rec *);
+
+#endif
