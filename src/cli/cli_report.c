@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_side.h"
 #include "report.h"
 #include "store.h"
 
 static const char report_usage[] =
-"usage: mailtrace report [--db FILE] [--run ID] [-o FILE]\n"
+"usage: mailtrace report [--db FILE] [--run ID] [--baseline NAME] [-o FILE]\n"
 "\n"
 "Writes a stored run as one self-contained HTML file (inline SVG and CSS;\n"
 "nothing is loaded from anywhere): the sessions as rows, sortable by start\n"
@@ -27,7 +28,45 @@ static const char report_usage[] =
 "                  $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"
 "                  ~/.local/share/mailtrace/mailtrace.db)\n"
 "  --run ID        the run to draw (default: the last run)\n"
+"  --baseline NAME draw baseline NAME's step times as ghost bars beside the\n"
+"                  run's steps they align with (as check pairs them);\n"
+"                  default: the baseline a check run was checked against\n"
 "  -o, --output F  the HTML file to write (default, or -: stdout)\n";
+
+/*
+ * The run to draw into ro->run and the baseline beside it: --baseline, or
+ * the one a check run was held against (when it still exists), its rules
+ * as check builds them into *rules.  MT_E_USAGE: no such run, or no
+ * baseline of the name given.
+ */
+static int
+report_baseline(struct store *st, struct report_opt *ro,
+    struct store_run *run, struct store_baseline *bl,
+    struct chk_rules **rules, struct mt_err *err)
+{
+	if (ro->run == 0 && store_last_run(st, &ro->run, err) != 0)
+		return -1;
+	if (store_get_run(st, ro->run, run, err) != 0)
+		return -1;
+	if (ro->baseline == NULL && run->baseline[0] != '\0') {
+		if (store_baseline_get(st, run->baseline, bl, err) != 0) {
+			if (err->code != MT_E_USAGE)
+				return -1;
+			mt_err_clear(err);
+			return 0;	/* deleted since: no ghosts */
+		}
+		ro->baseline = run->baseline;
+	} else if (ro->baseline != NULL &&
+	    store_baseline_get(st, ro->baseline, bl, err) != 0)
+		return -1;
+	if (ro->baseline == NULL)
+		return 0;
+	if (cli_rules(bl->ignore_counts, st, ro->baseline, NULL, 0, rules,
+	    err) != 0)
+		return -1;
+	ro->rules = *rules;
+	return 0;
+}
 
 int
 cli_report(int argc, char **argv)
@@ -35,11 +74,15 @@ cli_report(int argc, char **argv)
 	static const struct option	 longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "run", required_argument, NULL, 'r' },
+		{ "baseline", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct report_opt	 ro;
+	struct store_run	 run;
+	struct store_baseline	 bl;
+	struct chk_rules	*rules = NULL;
 	const char		*db = NULL, *file = NULL;
 	char			 dbbuf[4096];
 	struct store		*st = NULL;
@@ -61,6 +104,9 @@ cli_report(int argc, char **argv)
 				return EXIT_USAGE;
 			ro.run = (uint64_t)v;
 			break;
+		case 'b':
+			ro.baseline = optarg;
+			break;
 		case 'o':
 			file = optarg;
 			break;
@@ -79,14 +125,21 @@ cli_report(int argc, char **argv)
 	}
 	if (cli_store_existing(&db, dbbuf, sizeof(dbbuf), &st) != 0)
 		return EXIT_USAGE;
+	mt_err_clear(&err);
+	if (report_baseline(st, &ro, &run, &bl, &rules, &err) != 0) {
+		cli_err("%s", err.msg);
+		store_close(st);
+		return err.code == MT_E_USAGE ? EXIT_USAGE : EXIT_SESSION;
+	}
 	if (file != NULL && strcmp(file, "-") != 0 &&
 	    (out = fopen(file, "w")) == NULL) {
 		cli_err("report: %s: %s", file, strerror(errno));
+		chk_rules_free(rules);
 		store_close(st);
 		return EXIT_USAGE;
 	}
-	mt_err_clear(&err);
 	rc = report_waterfall(st, &ro, out, &err);
+	chk_rules_free(rules);
 	store_close(st);
 	if (out != stdout && fclose(out) != 0 && rc == 0)
 		rc = mt_err_set(&err, MT_E_IO, "report: %s: %s", file,

@@ -61,14 +61,23 @@ void	rpt_dur(char *buf, size_t sz, int64_t us);
 
 /* ---- waterfall.c ---- */
 
+struct chk_rules;
+
 struct report_opt {
 	uint64_t	 run;		/* 0: the newest run */
 	const char	*title;		/* NULL: "mailtrace report" */
+	/*
+	 * A baseline whose step times are drawn as ghost bars beside the
+	 * run's steps they align with (chk_align() with rules, the pairing
+	 * check makes; session by session, by number); NULL: none.
+	 */
+	const char		*baseline;
+	const struct chk_rules	*rules;
 };
 
 /*
  * Write run opt->run of st as one HTML document to out.  MT_E_USAGE: no
- * such run (no runs); MT_E_STORE: reading failed; MT_E_IO: writing out
+ * such run (no runs), no such baseline; MT_E_STORE: reading failed; MT_E_IO: writing out
  * failed; MT_E_INTERNAL: out of memory.
  */
 int	report_waterfall(struct store *st, const struct report_opt *opt,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check.h"
 #include "store.h"
 #include "trace.h"
 
@@ -79,9 +80,14 @@ struct item {
 	int64_t		 tls_us;	/* a handshake in the step; -1 */
 	bool		 tls_after;	/* STLS/STARTTLS: the handshake
 					   follows the reply */
+	unsigned	 event;		/* the after record's; 0: anomaly */
 	char		*label;
+	char		*intf;		/* the alignment's key, with event */
 	char		*opr;
 	char		*title;		/* raw; escaped when written */
+	bool		 ghost;		/* a baseline step aligns with it */
+	int64_t		 g_start;	/* its start and end, from the */
+	int64_t		 g_end;		/* baseline session's first record */
 };
 
 struct block {
@@ -104,6 +110,8 @@ struct sess {
 	char		 server[MT_ADDR_HARD];
 	mt_time		 first;
 	mt_time		 last;
+	int64_t		 gspan;		/* the aligned baseline steps' last
+					   end, from first's equivalent */
 	size_t		 nsteps;	/* steps, drawn or not */
 	size_t		 nfail;
 	char		 fail[96];	/* the first failed step, raw */
@@ -325,6 +333,7 @@ add_step(struct coll *c, struct sess *s, const struct trace_rec *r,
 	    r->anomaly != AN_NONE ? IT_ANOM : IT_STEP;
 	it->oc = r->anomaly != AN_NONE ? OC_EXC : outcome_of(r);
 	it->seq = r->seq;
+	it->event = r->anomaly != AN_NONE ? 0 : r->event;
 	it->end = r->time;
 	b = r->event != 0 ? s->before[(r->event - 1) & 0xff] : 0;
 	if (r->dns != DNSQ_NONE) {
@@ -359,9 +368,12 @@ add_step(struct coll *c, struct sess *s, const struct trace_rec *r,
 			s->last = r->time + it->tls_us;
 	}
 	it->label = strdup(r->dns != DNSQ_NONE ? r->intf : label);
+	it->intf = strdup(r->anomaly != AN_NONE ? an_name(r->anomaly) :
+	    r->intf);
 	it->opr = strdup(r->opr);
 	it->title = title_of(r, it->label != NULL ? it->label : "");
-	if (it->label == NULL || it->opr == NULL || it->title == NULL)
+	if (it->label == NULL || it->intf == NULL || it->opr == NULL ||
+	    it->title == NULL)
 		c->oom = true;
 }
 
@@ -450,13 +462,96 @@ coll_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	return 0;
 }
 
+/* A step's end: its reply, its body's end or its TLS handshake's. */
+static mt_time
+item_end(const struct item *it)
+{
+	mt_time	end = it->has_body && it->body_end > it->end ? it->body_end :
+		    it->end;
+
+	if (it->tls_after && it->tls_us > 0 && it->end + it->tls_us > end)
+		end = it->end + it->tls_us;
+	return end;
+}
+
+/*
+ * The steps of s (not its DNS lookups: check leaves them out) as check's
+ * steps, their indexes in s->it into idx; their count.
+ */
+static size_t
+ghost_steps(const struct sess *s, struct chk_step *st, size_t *idx)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < s->nit; i++) {
+		if (s->it[i].kind == IT_DNS)
+			continue;
+		memset(&st[n], 0, sizeof(st[n]));
+		st[n].event = s->it[i].event;
+		st[n].intf = s->it[i].intf;
+		st[n].opr = s->it[i].opr;
+		idx[n++] = i;
+	}
+	return n;
+}
+
+/*
+ * Pair the steps of session s with those of the baseline's session of the
+ * same number, bs, as check does (chk_align()), and give each paired step
+ * the baseline step's times as its ghost.
+ */
+static int
+ghost_align(const struct chk_rules *rules, struct sess *s,
+    const struct sess *bs, struct mt_err *err)
+{
+	struct chk_step		*a = NULL, *b = NULL;
+	struct chk_align	 al;
+	const struct item	*g;
+	struct item		*it;
+	size_t			*ia = NULL, *ib = NULL, na, nb, k;
+	int			 rc = 0;
+
+	memset(&al, 0, sizeof(al));
+	if ((a = calloc(bs->nit + 1, sizeof(*a))) == NULL ||
+	    (b = calloc(s->nit + 1, sizeof(*b))) == NULL ||
+	    (ia = calloc(bs->nit + 1, sizeof(*ia))) == NULL ||
+	    (ib = calloc(s->nit + 1, sizeof(*ib))) == NULL) {
+		rc = mt_err_set(err, MT_E_INTERNAL, "report: out of memory");
+		goto done;
+	}
+	na = ghost_steps(bs, a, ia);
+	nb = ghost_steps(s, b, ib);
+	if ((rc = chk_align(rules, a, na, b, nb, &al, err)) != 0)
+		goto done;
+	for (k = 0; k < al.npairs; k++) {
+		if (al.pairs[k].a < 0 || al.pairs[k].b < 0)
+			continue;
+		g = &bs->it[ia[al.pairs[k].a]];
+		it = &s->it[ib[al.pairs[k].b]];
+		if (g->kind != IT_STEP || it->kind != IT_STEP)
+			continue;
+		it->ghost = true;
+		it->g_start = g->start - bs->first;
+		it->g_end = item_end(g) - bs->first;
+		if (it->g_end > s->gspan)
+			s->gspan = it->g_end;
+	}
+done:
+	chk_align_free(&al);
+	free(a);
+	free(b);
+	free(ia);
+	free(ib);
+	return rc;
+}
+
 /* ---- drawing ---- */
 
 #define W_LABEL		300.0	/* the label column */
 #define W_CHART		560.0
 #define X_CHART		310.0
 #define X_RIGHT		880.0	/* per-step and cumulative times */
-#define W_SVG		1100
+#define W_SVG		1160
 #define ROW		18
 #define AXIS		22
 
@@ -469,6 +564,8 @@ static const char css[] =
 "svg .axis line{stroke:#ccc}svg .axis text{fill:#555;font-size:11px}\n"
 "svg .block path{fill:none;stroke:#333;stroke-width:1.5}\n"
 "svg .block.exc path{stroke:#b00;stroke-dasharray:4 2}\n"
+".ghost{fill:#000;fill-opacity:.06;stroke:#333;stroke-width:1;"
+"stroke-dasharray:3 2}svg text.gh{fill:#555}\n"
 ".bar{stroke:#222;stroke-width:.5}\n"
 ".ok .bar,.sw.ok{fill:#3a8f5a}.neg .bar,.sw.neg{fill:url(#mt-neg)}"
 ".exc .bar,.sw.exc{fill:url(#mt-exc)}\n"
@@ -557,17 +654,39 @@ draw_block(FILE *o, const struct rpt_scale *sc, const struct block *b,
 	fprintf(o, " %s%s</text></g>\n", d, b->oc == OC_OK ? "" : " \xE2\x9C\x97");
 }
 
+/*
+ * The baseline's time of the step as a ghost: a dashed outline, nearly
+ * transparent, on the row's full height over the bar, from the baseline step's start
+ * to its end on the session's axis (both sessions from their first
+ * record), labelled "baseline" in its hover text and on the right.
+ */
+static void
+draw_ghost(FILE *o, const struct rpt_scale *sc, const struct item *it,
+    const char *name, int y)
+{
+	char	d[32];
+
+	rpt_dur(d, sizeof(d), it->g_end - it->g_start);
+	fprintf(o, "<rect class=\"ghost\" x=\"%.1f\" y=\"%d\" "
+	    "width=\"%.1f\" height=\"%d\" data-base-start-us=\"%lld\" "
+	    "data-base-end-us=\"%lld\"><title>baseline ",
+	    rpt_x(sc, sc->t0 + it->g_start), y + 1,
+	    rpt_w(sc, sc->t0 + it->g_start, sc->t0 + it->g_end), ROW - 2,
+	    (long long)it->g_start, (long long)it->g_end);
+	report_esc(o, name);
+	fputs(": ", o);
+	report_esc(o, it->label);
+	fprintf(o, " %s</title></rect>", d);
+}
+
 static void
 draw_item(FILE *o, const struct rpt_scale *sc, const struct sess *s,
-    const struct item *it, int y)
+    const struct item *it, const char *bname, int y)
 {
-	mt_time	end = it->has_body && it->body_end > it->end ? it->body_end :
-		    it->end;
+	mt_time	end = item_end(it);
 	double	x, w;
-	char	d[32], cum[32];
+	char	d[32], cum[32], gd[32];
 
-	if (it->tls_after && it->tls_us > 0 && it->end + it->tls_us > end)
-		end = it->end + it->tls_us;
 	rpt_dur(d, sizeof(d), end - it->start);
 	rpt_dur(cum, sizeof(cum), end - s->first);
 	fprintf(o, "<g class=\"step %s\" data-seq=\"%u\" data-kind=\"%s\" "
@@ -621,9 +740,16 @@ draw_item(FILE *o, const struct rpt_scale *sc, const struct sess *s,
 		    "</title></rect>", rpt_x(sc, it->end), y + 3,
 		    rpt_w(sc, it->end, it->end + it->tls_us), ROW - 6,
 		    (long long)it->tls_us);
+	if (it->ghost)
+		draw_ghost(o, sc, it, bname, y);
 	fprintf(o, "<text x=\"%.1f\" y=\"%d\">%s \xCE\xA3 %s<tspan "
-	    "class=\"mark\">%s</tspan></text></g>\n", X_RIGHT, y + ROW - 5,
+	    "class=\"mark\">%s</tspan>", X_RIGHT, y + ROW - 5,
 	    d, cum, marker(it->oc));
+	if (it->ghost) {
+		rpt_dur(gd, sizeof(gd), it->g_end - it->g_start);
+		fprintf(o, "<tspan class=\"gh\"> baseline %s</tspan>", gd);
+	}
+	fputs("</text></g>\n", o);
 }
 
 static enum outcome
@@ -684,7 +810,7 @@ block_rows(struct sess *s, const struct rpt_scale *sc)
 }
 
 static void
-draw_sess(FILE *o, struct sess *s)
+draw_sess(FILE *o, struct sess *s, const char *bname)
 {
 	struct rpt_scale	 sc;
 	char			 d[32];
@@ -693,6 +819,8 @@ draw_sess(FILE *o, struct sess *s)
 
 	sc.t0 = s->first;
 	sc.span_us = s->last - s->first;
+	if (s->gspan > sc.span_us)
+		sc.span_us = s->gspan;
 	sc.x = X_CHART;
 	sc.w = W_CHART;
 	top = block_rows(s, &sc) * ROW;
@@ -731,7 +859,7 @@ draw_sess(FILE *o, struct sess *s)
 	draw_axis(o, &sc, top, h);
 	y = top + AXIS;
 	for (i = 0; i < s->nit; i++, y += ROW)
-		draw_item(o, &sc, s, &s->it[i], y);
+		draw_item(o, &sc, s, &s->it[i], bname, y);
 	fputs("</svg></section>\n", o);
 }
 
@@ -792,7 +920,8 @@ draw_overview(FILE *o, const struct coll *c)
 }
 
 static void
-draw_head(FILE *o, const struct store_run *run, const char *title)
+draw_head(FILE *o, const struct store_run *run, const char *title,
+    const char *bname)
 {
 	char	iso[40];
 
@@ -815,7 +944,18 @@ draw_head(FILE *o, const struct store_run *run, const char *title)
 		fprintf(o, ", exit status %d", run->exit_status);
 	else
 		fputs(", unfinished", o);
-	fputs("</p>\n<p class=\"legend\">"
+	if (bname != NULL) {
+		fputs("; beside its steps, baseline <b class=\"baseline\">", o);
+		report_esc(o, bname);
+		fputs("</b>'s", o);
+	}
+	fputs("</p>\n<p class=\"legend\">", o);
+	if (bname != NULL)
+		fputs("<svg width=\"14\" height=\"10\"><rect class=\"ghost\" "
+		    "width=\"14\" height=\"10\"/></svg> baseline (the "
+		    "baseline's time of the step it aligns with, as check "
+		    "pairs them; \"baseline\" and its time on the right) ", o);
+	fputs(
 	    "<svg width=\"14\" height=\"10\"><rect class=\"sw ok\" width=\"14\" "
 	    "height=\"10\"/></svg> ok "
 	    "<svg width=\"14\" height=\"10\"><rect class=\"sw neg\" width=\"14\" "
@@ -841,6 +981,7 @@ coll_free(struct coll *c)
 	for (i = 0; i < c->ns; i++) {
 		for (k = 0; k < c->s[i].nit; k++) {
 			free(c->s[i].it[k].label);
+			free(c->s[i].it[k].intf);
 			free(c->s[i].it[k].opr);
 			free(c->s[i].it[k].title);
 		}
@@ -853,12 +994,38 @@ coll_free(struct coll *c)
 	free(c->s);
 }
 
+/*
+ * Baseline opt->baseline collected into b (freed here) and aligned with
+ * c's sessions, session by session.
+ */
+static int
+ghosts(struct store *st, const struct report_opt *opt, struct coll *c,
+    struct coll *b, struct mt_err *err)
+{
+	size_t	i;
+	int	rc;
+
+	memset(b, 0, sizeof(*b));
+	b->sk.rec = coll_rec;
+	b->ns = RPT_ROWS_HARD + 1;
+	if ((b->s = calloc(b->ns, sizeof(*b->s))) == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "report: out of memory");
+	rc = store_baseline_replay(st, opt->baseline, &b->sk, NULL, NULL,
+	    err);
+	for (i = 0; rc == 0 && i < c->ns; i++)
+		if (c->s[i].seen && c->s[i].drawn && b->s[i].seen &&
+		    b->s[i].drawn)
+			rc = ghost_align(opt->rules, &c->s[i], &b->s[i], err);
+	coll_free(b);
+	return rc;
+}
+
 int
 report_waterfall(struct store *st, const struct report_opt *opt, FILE *o,
     struct mt_err *err)
 {
 	struct store_run	 run;
-	struct coll		 c;
+	struct coll		 c, b;
 	uint64_t		 id = opt->run;
 	size_t			 i;
 	int			 rc;
@@ -876,15 +1043,19 @@ report_waterfall(struct store *st, const struct report_opt *opt, FILE *o,
 		coll_free(&c);
 		return rc;
 	}
+	if (opt->baseline != NULL && (rc = ghosts(st, opt, &c, &b, err)) != 0) {
+		coll_free(&c);
+		return rc;
+	}
 	draw_head(o, &run, opt->title != NULL ? opt->title :
-	    "mailtrace report");
+	    "mailtrace report", opt->baseline);
 	if (c.nrec == 0)
 		fputs("<p>The run has no records.</p>\n", o);
 	else
 		draw_overview(o, &c);
 	for (i = 0; i < c.ns; i++)
 		if (c.s[i].seen && c.s[i].drawn)
-			draw_sess(o, &c.s[i]);
+			draw_sess(o, &c.s[i], opt->baseline);
 	if (c.ns > RPT_DRAWN_HARD + 1 && c.s[RPT_DRAWN_HARD + 1].seen)
 		fprintf(o, "<p>Sessions past session %d are listed above, not "
 		    "drawn.</p>\n", RPT_DRAWN_HARD);

@@ -49,8 +49,8 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_RUN_END] =
 	    "UPDATE runs SET finished = ?1, exit_status = ?2 WHERE id = ?3",
 	[STMT_RUN_GET] =
-	    "SELECT proto, target, level, started, pid, finished, exit_status "
-	    "FROM runs WHERE id = ?1",
+	    "SELECT proto, target, level, started, pid, finished, exit_status, "
+	    "baseline FROM runs WHERE id = ?1",
 	[STMT_RUN_LAST] =
 	    "SELECT max(id) FROM runs",
 	[STMT_RUN_ARGS] =
@@ -1289,6 +1289,7 @@ store_get_run(struct store *st, uint64_t run, struct store_run *out,
 		out->finished = sqlite3_column_int64(s, 5);
 		out->exit_status = sqlite3_column_int(s, 6);
 	}
+	fits &= store_col_text(s, 7, out->baseline, sizeof(out->baseline));
 	sqlite3_reset(s);
 	if (!fits)
 		return mt_err_set(err, MT_E_STORE, "store %s: run %llu: "

@@ -20,6 +20,7 @@
 #define STORE_SCHEMA_VERSION	10	/* PRAGMA user_version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
+#define STORE_BASELINE_NAME_HARD	65	/* a name's length, with its NUL */
 
 struct store;
 
@@ -34,6 +35,9 @@ struct store_run {
 	bool		 finished_set;	/* store_run_end() was called */
 	mt_time		 finished;	/* 0 unless finished_set */
 	int		 exit_status;	/* 0 unless finished_set */
+	char		 baseline[STORE_BASELINE_NAME_HARD];	/* runs.baseline:
+					   the baseline a check held the
+					   run against; "" for none */
 	/*
 	 * A view for the sinks: its strings point into this struct, so it is
 	 * valid only while this struct is, and not in a copy of it.
@@ -85,8 +89,6 @@ int		 store_run_args(struct store *, uint64_t run,
 		    int (*fn)(void *, const char *), void *arg,
 		    struct mt_err *err);
 /* ---- baselines (baseline.c; issue 10, docs/check.md) ---- */
-
-#define STORE_BASELINE_NAME_HARD	65	/* a name's length, with its NUL */
 
 /* One baseline, with owned strings. */
 struct store_baseline {

@@ -16,6 +16,10 @@
 #                                     class WHAT (tls, body), or the text
 #                                     WHAT (a marker: NEG, EXC)
 #   html_check.py blocks DOM NAME...  each NAME is a bracket
+#   html_check.py ghosts DOM BASEDOM  each step of DOM that is no DNS lookup
+#                                     has one ghost, labelled "baseline",
+#                                     at the time (and x) of the same step
+#                                     in BASEDOM (the baseline's own run)
 import json
 import re
 import struct
@@ -101,7 +105,8 @@ class Dom(HTMLParser):
             self.stack.append(None)
         if tag in ("rect", "path") and self.stack and \
                 self.stack[-1] is not None and \
-                self.steps[self.stack[-1]]["x"] is None:
+                self.steps[self.stack[-1]]["x"] is None and \
+                a.get("class") != "ghost":
             s = self.steps[self.stack[-1]]
             if s["x"] is None:
                 if tag == "rect":
@@ -112,6 +117,9 @@ class Dom(HTMLParser):
             self.in_title = self.stack[-1]
         if tag == "g" and "block" in a.get("class", "").split():
             self.blocks.append(a.get("data-name"))
+        if tag == "rect" and a.get("class") == "ghost" and self.stack and \
+                self.stack[-1] is not None:
+            self.steps[self.stack[-1]].setdefault("ghosts", []).append(a)
         if tag in ("rect", "path") and self.stack and \
                 self.stack[-1] is not None:
             self.steps[self.stack[-1]]["parts"].update(
@@ -271,6 +279,40 @@ def cmd_blocks(dom, names):
     print("blocks: %s" % " ".join(names))
 
 
+def cmd_ghosts(dom, basedom):
+    d, b = parse(dom), parse(basedom)
+    steps = [s for s in d.steps if s["a"]["data-kind"] != "dns"]
+    base = [s for s in b.steps if s["a"]["data-kind"] != "dns"]
+    if len(steps) != len(base) or not steps:
+        fail("%d steps, the baseline's run %d" % (len(steps), len(base)))
+    last = max(steps, key=lambda s: int(s["a"]["data-start-us"]))
+    span = int(last["a"]["data-start-us"]) * 560.0 / (last["x"] - 310.0)
+    for s, t in zip(steps, base):
+        g = s.get("ghosts", [])
+        lab = s["a"]["data-label"]
+        if len(g) != 1:
+            fail("step %s has %d ghosts" % (lab, len(g)))
+        g = g[0]
+        if lab != t["a"]["data-label"]:
+            fail("step %s beside the baseline's %s" %
+                 (lab, t["a"]["data-label"]))
+        gs, ge = int(g["data-base-start-us"]), int(g["data-base-end-us"])
+        if (gs, ge) != (int(t["a"]["data-start-us"]),
+                        int(t["a"]["data-end-us"])):
+            fail("step %s: ghost at %d..%d us, the baseline's step at "
+                 "%s..%s" % (lab, gs, ge, t["a"]["data-start-us"],
+                             t["a"]["data-end-us"]))
+        # on the session's axis, the run's own: x = 310 + t / span * 560
+        # (waterfall.c), span read from the run's last bar
+        x = float(g["x"])
+        if abs(x - (310.0 + gs * 560.0 / span)) > 1.5:
+            fail("step %s: ghost at x %.1f, its time %d us is at %.1f" %
+                 (lab, x, gs, 310.0 + gs * 560.0 / span))
+        if "baseline" not in s["text"]:
+            fail("step %s: no \"baseline\" label: %r" % (lab, s["text"]))
+    print("ghosts: %d steps, each beside its baseline step" % len(steps))
+
+
 def main():
     a = sys.argv[1:]
     if a[:1] == ["png"]:
@@ -285,6 +327,8 @@ def main():
         cmd_bound(a[1], int(a[2]), int(a[3]))
     elif a[:1] == ["has"]:
         cmd_has(a[1], a[2], a[3:])
+    elif a[:1] == ["ghosts"]:
+        cmd_ghosts(a[1], a[2])
     elif a[:1] == ["blocks"]:
         cmd_blocks(a[1], a[2:])
     else:

@@ -115,6 +115,41 @@ check "many: Chromium dumps the DOM, 150 rows" test "$(grep -c 'data-dur=' "$OUT
 chrome "$OUT/many.html" --window-size=1200,900 --screenshot="$OUT/many.png" >/dev/null
 check "many: the screenshot is not blank" $CHK png "$OUT/many.png"
 
+# Ghost bars (issue 14): run 1 saved as a baseline, a check of Dovecot
+# against it; its report draws, by default, the baseline's time of each
+# step beside it, at the times of run 1's own report.
+T_SHOW=$OUT/ghost-save.out
+"$MT" baseline save pop3base --run 1 >"$OUT/ghost-save.out" 2>&1
+check "ghost: run 1 saved as baseline pop3base" test "$?" = 0
+"$MT" check pop3base --password-file "$DOVECOT_PASSWORD_FILE" >"$OUT/ghost-check.out" 2>&1
+rc=$?
+T_SHOW=$OUT/ghost-check.out
+check "ghost: the check of Dovecot against pop3base ran (exit 0 or 1)" test "$rc" -le 1
+gid=$(sqlite3 "$MAILTRACE_DB" "SELECT max(id) FROM runs WHERE baseline = 'pop3base'")
+check "ghost: the check run is stored with its baseline" test -n "$gid"
+"$MT" report -o "$OUT/ghost.html" 2>"$OUT/ghost.err"
+check "ghost: report (the check run, its baseline by default) exits 0" test "$?" = 0
+chrome "$OUT/ghost.html" --dump-dom >"$OUT/ghost.dom"
+T_SHOW=$OUT/ghost.chk
+check "ghost: every step has one ghost labelled baseline, at run 1's time of the step" \
+    sh -c "$CHK ghosts '$OUT/ghost.dom' '$OUT/pop3.dom' >'$T_SHOW' 2>&1"
+"$MT" show --run "$gid" --format jsonl >"$OUT/ghost.jsonl" 2>/dev/null
+T_SHOW=$OUT/ghost.steps
+check "ghost: the run's steps are still one element each, in order" \
+    sh -c "$CHK steps '$OUT/ghost.dom' '$OUT/ghost.jsonl' >'$T_SHOW' 2>&1"
+chrome "$OUT/ghost.html" --window-size=1200,780 --screenshot="$OUT/ghost.png" >/dev/null
+check "ghost: the screenshot is not blank" $CHK png "$OUT/ghost.png"
+"$MT" report --run 1 --baseline pop3base -o "$OUT/ghost1.html" 2>"$OUT/ghost1.err"
+check "ghost: report --run 1 --baseline pop3base exits 0" test "$?" = 0
+check "ghost: a ghost per step, each at its own step's time (the same run)" \
+    test "$(grep -c 'class="ghost" x=' "$OUT/ghost1.html")" = "$(grep -c 'class="step ' "$OUT/pop3.html")"
+check "ghost: no ghost without a baseline" hasnt "$OUT/pop3.html" 'class="ghost"'
+T_SHOW=$OUT/noghost.err
+"$MT" report --run 1 --baseline nosuch -o "$OUT/noghost.html" 2>"$OUT/noghost.err"
+check "report --baseline of no such baseline: exit 2, one line, no file" \
+    test "$?" = 2 -a "$(wc -l <"$OUT/noghost.err")" = 1 -a ! -e "$OUT/noghost.html"
+T_SHOW=
+
 # usage errors: exit 2 with one line
 "$MT" report --run 99 -o "$OUT/none.html" 2>"$OUT/none.err"
 check "report of no such run: exit 2, one line, no file" \
