@@ -129,6 +129,29 @@ struct query_stat {
 	int64_t		 min_us, median_us, p95_us, p99_us, max_us;
 };
 
+/* One record of a matching run, as query_steps() hands it on. */
+struct query_step {
+	uint64_t	 run;
+	uint64_t	 session;
+	mt_time		 time;
+	const char	*server;	/* "" when the record names none */
+	const char	*label;		/* mon_step_label(); "": no step */
+	bool		 failed;	/* rc != 0 */
+	const char	*exc;		/* the exception class, "(none)" */
+	bool		 timed;
+	int64_t		 elapsed_us;
+};
+
+/*
+ * The records of the runs f matches (f->limit ignored), only server
+ * f->server's when has_server, in stored order, to fn(arg, s) (valid
+ * during the call); a non-zero return of fn stops and is returned.  The
+ * one query stats and report's trend read the records with.
+ */
+int		 query_steps(struct store *, const struct query_filter *f,
+		    int (*fn)(void *, const struct query_step *), void *arg,
+		    struct mt_err *);
+
 /*
  * The steps of the records of the runs f matches (f->limit ignored),
  * only server f->server's when has_server and only step step's when step

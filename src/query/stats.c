@@ -141,38 +141,102 @@ group_end(struct group *g)
 	s->max_us = g->us[n - 1];
 }
 
-/* The record in s's row (server, event, intf, rc, opt, elapsed_us, anomaly). */
-static int
-stats_row(sqlite3_stmt *s, struct trace_rec *r, struct groups *gs,
-    const char *step)
+/* The record in s's row (server, event, intf, rc, opt, elapsed_us, anomaly,
+ * run, session, time) into q; label: its buffer. */
+static void
+steps_row(sqlite3_stmt *s, struct trace_rec *r, struct query_step *q,
+    char *label, size_t lsz)
 {
 	const unsigned char	*t;
-	struct group		*g;
-	char			 label[MON_LABEL_HARD];
 
 	r->event = (unsigned)sqlite3_column_int64(s, 1);
 	t = sqlite3_column_text(s, 2);
 	trace_str(r->intf, sizeof(r->intf), (const char *)t);
 	r->anomaly = sqlite3_column_type(s, 6) != SQLITE_NULL ? AN__COUNT :
 	    AN_NONE;
-	if (!mon_step_label(r, label, sizeof(label)))
-		return 0;
-	if (step != NULL && strcmp(label, step) != 0)
-		return 0;
+	if (!mon_step_label(r, label, lsz))
+		label[0] = '\0';
 	t = sqlite3_column_text(s, 0);
-	if ((g = group_get(gs, t != NULL ? (const char *)t : "", label)) ==
-	    NULL)
-		return -1;
-	g->s.count++;
-	if (sqlite3_column_int(s, 3) != 0) {
-		g->s.failures++;
-		t = sqlite3_column_text(s, 4);
-		group_exc(&g->s, t != NULL && *t != '\0' ? (const char *)t :
-		    "(none)");
+	q->server = t != NULL ? (const char *)t : "";
+	q->label = label;
+	q->failed = sqlite3_column_int(s, 3) != 0;
+	t = sqlite3_column_text(s, 4);
+	q->exc = t != NULL && *t != '\0' ? (const char *)t : "(none)";
+	q->timed = sqlite3_column_type(s, 5) != SQLITE_NULL;
+	q->elapsed_us = q->timed ? sqlite3_column_int64(s, 5) : 0;
+	q->run = (uint64_t)sqlite3_column_int64(s, 7);
+	q->session = (uint64_t)sqlite3_column_int64(s, 8);
+	q->time = sqlite3_column_int64(s, 9);
+}
+
+int
+query_steps(struct store *st, const struct query_filter *f,
+    int (*fn)(void *, const struct query_step *), void *arg,
+    struct mt_err *err)
+{
+	sqlite3_stmt		*s = NULL;
+	struct trace_rec	*r;
+	struct query_step	 q;
+	char			 sql[ST_SQL_HARD], upper[QUERY_HOST_HARD];
+	char			 label[MON_LABEL_HARD];
+	size_t			 n;
+	int			 rc, fr = 0;
+
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return mt_err_set(err, MT_E_INTERNAL, "out of memory");
+	trace_rec_clear(r);
+	/* The matching runs' records, by records_run; the runs by runs'. */
+	snprintf(sql, sizeof(sql), "SELECT r.server, r.event, r.intf, r.rc, "
+	    "r.opt, r.elapsed_us, r.anomaly, r.run, r.session, r.time "
+	    "FROM records r WHERE r.run IN (SELECT id FROM runs");
+	query_where(f, sql, sizeof(sql));
+	n = strlen(sql);
+	snprintf(sql + n, sizeof(sql) - n, ")%s", !f->has_server ? "" :
+	    f->server_port ? " AND r.server = ?6" :
+	    " AND r.server >= ?6 AND r.server < ?7");
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+		fr = store_fail(st, "reading the records", err);
+		goto out;
 	}
-	if (sqlite3_column_type(s, 5) != SQLITE_NULL &&
-	    group_time(g, sqlite3_column_int64(s, 5)) != 0)
-		return -1;
+	query_bind(s, f, upper, sizeof(upper));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		steps_row(s, r, &q, label, sizeof(label));
+		if ((fr = fn(arg, &q)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		fr = store_fail(st, "reading the records", err);
+out:
+	sqlite3_finalize(s);
+	free(r);
+	return fr;
+}
+
+struct stats_arg {
+	struct groups	 gs;
+	const char	*step;
+	struct mt_err	*err;
+};
+
+static int
+stats_step(void *arg, const struct query_step *q)
+{
+	struct stats_arg	*a = arg;
+	struct group		*g;
+
+	if (q->label[0] == '\0')
+		return 0;
+	if (a->step != NULL && strcmp(q->label, a->step) != 0)
+		return 0;
+	if ((g = group_get(&a->gs, q->server, q->label)) == NULL)
+		return mt_err_set(a->err, MT_E_INTERNAL, "out of memory");
+	g->s.count++;
+	if (q->failed) {
+		g->s.failures++;
+		group_exc(&g->s, q->exc);
+	}
+	if (q->timed && group_time(g, q->elapsed_us) != 0)
+		return mt_err_set(a->err, MT_E_INTERNAL, "out of memory");
 	return 0;
 }
 
@@ -181,51 +245,24 @@ query_stats(struct store *st, const struct query_filter *f, const char *step,
     int (*fn)(void *, const struct query_stat *), void *arg,
     struct mt_err *err)
 {
-	sqlite3_stmt		*s = NULL;
-	struct trace_rec	*r;
-	struct groups		 gs;
-	char			 sql[ST_SQL_HARD], upper[QUERY_HOST_HARD];
-	size_t			 i, n;
-	int			 rc, fr = 0;
+	struct stats_arg	 a;
+	size_t			 i;
+	int			 fr;
 
-	memset(&gs, 0, sizeof(gs));
-	if ((r = malloc(sizeof(*r))) == NULL)
-		return mt_err_set(err, MT_E_INTERNAL, "out of memory");
-	trace_rec_clear(r);
-	/* The matching runs' records, by records_run; the runs by runs'. */
-	snprintf(sql, sizeof(sql), "SELECT r.server, r.event, r.intf, r.rc, "
-	    "r.opt, r.elapsed_us, r.anomaly FROM records r WHERE r.run IN "
-	    "(SELECT id FROM runs");
-	query_where(f, sql, sizeof(sql));
-	n = strlen(sql);
-	snprintf(sql + n, sizeof(sql) - n, ")%s", !f->has_server ? "" :
-	    f->server_port ? " AND r.server = ?6" :
-	    " AND r.server >= ?6 AND r.server < ?7");
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		fr = store_fail(st, "reading statistics", err);
-		goto out;
+	memset(&a, 0, sizeof(a));
+	a.step = step;
+	a.err = err;
+	fr = query_steps(st, f, stats_step, &a, err);
+	if (fr == 0) {
+		for (i = 0; i < a.gs.n; i++)
+			group_end(&a.gs.g[i]);
+		if (a.gs.n > 0)
+			qsort(a.gs.g, a.gs.n, sizeof(a.gs.g[0]), group_cmp);
+		for (i = 0; i < a.gs.n && fr == 0; i++)
+			fr = fn(arg, &a.gs.g[i].s);
 	}
-	query_bind(s, f, upper, sizeof(upper));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (stats_row(s, r, &gs, step) != 0) {
-			fr = mt_err_set(err, MT_E_INTERNAL, "out of memory");
-			goto out;
-		}
-	if (rc != SQLITE_DONE) {
-		fr = store_fail(st, "reading statistics", err);
-		goto out;
-	}
-	for (i = 0; i < gs.n; i++)
-		group_end(&gs.g[i]);
-	if (gs.n > 0)
-		qsort(gs.g, gs.n, sizeof(gs.g[0]), group_cmp);
-	for (i = 0; i < gs.n && fr == 0; i++)
-		fr = fn(arg, &gs.g[i].s);
-out:
-	sqlite3_finalize(s);
-	for (i = 0; i < gs.n; i++)
-		free(gs.g[i].us);
-	free(gs.g);
-	free(r);
+	for (i = 0; i < a.gs.n; i++)
+		free(a.gs.g[i].us);
+	free(a.gs.g);
 	return fr;
 }

@@ -83,4 +83,55 @@ struct report_opt {
 int	report_waterfall(struct store *st, const struct report_opt *opt,
 	    FILE *out, struct mt_err *err);
 
+/* ---- trend.c: latency over time (report --server) ---- */
+
+struct query_filter;
+
+#define TREND_POINTS_HARD	500	/* points per series; more runs: buckets */
+#define TREND_BANDS_HARD	100	/* time buckets of the median/p95 bands */
+#define TREND_STEPS_HARD	8	/* --step series besides the session */
+
+/* One run's value in a series. */
+struct trend_pt {
+	mt_time		 t;		/* the run's start */
+	int64_t		 v;		/* microseconds */
+	bool		 failed;
+};
+
+/* One time bucket of a series: [t0, t1) (the last one closed). */
+struct trend_bucket {
+	mt_time		 t0, t1;
+	size_t		 n, nfail;
+	int64_t		 median, p95, max;	/* of the n values (n > 0) */
+};
+
+/* The bucket of t among nb equal buckets over [t0, t1]: 0 .. nb - 1. */
+size_t	trend_bucket_of(mt_time t0, mt_time t1, size_t nb, mt_time t);
+/*
+ * The n points pts (any order) into nb equal time buckets over [t0, t1]
+ * (out: nb of them), each with its count, failures, and median and p95
+ * (chk_quantile()) of its values.  -1: out of memory.
+ */
+int	trend_buckets(const struct trend_pt *pts, size_t n, mt_time t0,
+	    mt_time t1, size_t nb, struct trend_bucket *out);
+/* The bands' bucket count for n runs: n / 5, at least 1, at most TREND_BANDS_HARD. */
+size_t	trend_nbands(size_t n);
+
+struct trend_opt {
+	const struct query_filter *f;	/* has_server set */
+	const char	*server;	/* as given, for the heading */
+	const char	*steps[TREND_STEPS_HARD];	/* stats' labels */
+	size_t		 nsteps;
+	const char	*title;		/* NULL: "mailtrace report" */
+};
+
+/*
+ * Write the latency of the runs opt->f matches over time as one HTML
+ * document to out; *nruns: how many runs matched (0: nothing written).
+ * MT_E_STORE: reading failed; MT_E_IO: writing out failed; MT_E_INTERNAL:
+ * out of memory.
+ */
+int	report_trend(struct store *st, const struct trend_opt *opt,
+	    FILE *out, size_t *nruns, struct mt_err *err);
+
 #endif
