@@ -312,7 +312,7 @@ static const char css[] =
 ".pt.fail path{stroke:#c0392b;stroke-width:2.5}\n"
 ".pt.fail text{fill:#c0392b;font-weight:bold}\n";
 
-/* t as "MM-DD HH:MM" (long spans) or "HH:MM:SS", UTC. */
+/* t as "MM-DD HH:MM" (long spans), "HH:MM:SS" or "HH:MM:SS.mmm", UTC. */
 static void
 tick_label(mt_time t, int64_t span, char *buf, size_t sz)
 {
@@ -325,6 +325,9 @@ tick_label(mt_time t, int64_t span, char *buf, size_t sz)
 	}
 	strftime(buf, sz, span >= (int64_t)86400 * 1000000 ? "%m-%d %H:%M" :
 	    "%H:%M:%S", &tm);
+	if (span < (int64_t)60 * 1000000 && strlen(buf) + 5 < sz)
+		snprintf(buf + strlen(buf), sz - strlen(buf), ".%03d",
+		    (int)((t % 1000000 + 1000000) % 1000000 / 1000));
 }
 
 static double

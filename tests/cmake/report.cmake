@@ -16,3 +16,11 @@ add_test(NAME report.waterfall
 set_tests_properties(report.waterfall PROPERTIES
   FIXTURES_REQUIRED "postfix;dovecot;certs"
   RESOURCE_LOCK "dovecot-dele;mailbox-rcpt;postfix-rcpt" TIMEOUT 240)
+
+# Latency over time (report --server): probes of Dovecot and a 10,000-run
+# store built as tools/bench/manyruns.py builds one (tests/report/trend.sh).
+add_test(NAME report.trend
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/report/trend.sh $<TARGET_FILE:mailtrace>
+          ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/certs ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(report.trend PROPERTIES
+  FIXTURES_REQUIRED "dovecot;certs" TIMEOUT 240)

@@ -20,6 +20,15 @@
 #                                     has one ghost, labelled "baseline",
 #                                     at the time (and x) of the same step
 #                                     in BASEDOM (the baseline's own run)
+#   html_check.py trend DOM SERIES POINTS FAILED
+#                                     report --server's chart SERIES has
+#                                     POINTS points (at most, with "<="
+#                                     before the number), FAILED of them
+#                                     failed (at least, with ">="), each
+#                                     failed one a cross labelled with a
+#                                     mark; the points' x and the time
+#                                     axis's ticks in the order of their
+#                                     times
 import json
 import re
 import struct
@@ -313,6 +322,75 @@ def cmd_ghosts(dom, basedom):
     print("ghosts: %d steps, each beside its baseline step" % len(steps))
 
 
+class Trend(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.series = {}
+        self.cur = None
+        self.ticks = {}
+        self.fail_g = None
+        self.fail_text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        if tag == "section" and "series" in cls:
+            self.cur = a["data-series"]
+            self.series[self.cur] = []
+            self.ticks[self.cur] = []
+        elif "pt" in cls and "data-t" in a and self.cur is not None:
+            if tag == "circle":
+                x = float(a["cx"])
+            else:
+                m = re.match(r"translate\(([-0-9.]+),", a["transform"])
+                x = float(m.group(1))
+            p = [int(a["data-t"]), x, "fail" in cls, ""]
+            self.series[self.cur].append(p)
+            if "fail" in cls:
+                self.fail_g = p
+        elif tag == "text" and "tick" in cls and self.cur is not None:
+            self.ticks[self.cur].append((int(a["data-t"]), float(a["x"])))
+
+    def handle_endtag(self, tag):
+        if tag == "g":
+            self.fail_g = None
+
+    def handle_data(self, data):
+        if self.fail_g is not None:
+            self.fail_g[3] += data
+
+
+def cmd_trend(dom, series, points, failed):
+    t = Trend()
+    t.feed(open(dom, encoding="utf-8").read())
+    if series not in t.series:
+        fail("no chart %r (charts: %s)" % (series, sorted(t.series)))
+    pts = t.series[series]
+    n, nf = len(pts), sum(1 for p in pts if p[2])
+    if points.startswith("<=") and n > int(points[2:]) or \
+            not points.startswith("<=") and n != int(points):
+        fail("%s: %d points, not %s" % (series, n, points))
+    if failed.startswith(">=") and nf < int(failed[2:]) or \
+            not failed.startswith(">=") and nf != int(failed):
+        fail("%s: %d failed points, not %s" % (series, nf, failed))
+    for p in pts:
+        if p[2] and "\u2717" not in p[3]:
+            fail("%s: a failed point at %d has no mark" % (series, p[0]))
+    srt = sorted(pts, key=lambda p: p[0])
+    for a, b in zip(srt, srt[1:]):
+        if b[1] < a[1]:
+            fail("%s: the point at %d is left of the one at %d" %
+                 (series, b[0], a[0]))
+    ticks = t.ticks[series]
+    if len(ticks) < 2:
+        fail("fewer than two ticks on the time axis")
+    for a, b in zip(ticks, ticks[1:]):
+        if not (b[0] > a[0] and b[1] > a[1]):
+            fail("the time axis's ticks are out of order: %r %r" % (a, b))
+    print("trend %s: %d points, %d failed, %d ticks in order" %
+          (series, n, nf, len(ticks)))
+
+
 def main():
     a = sys.argv[1:]
     if a[:1] == ["png"]:
@@ -329,6 +407,8 @@ def main():
         cmd_has(a[1], a[2], a[3:])
     elif a[:1] == ["ghosts"]:
         cmd_ghosts(a[1], a[2])
+    elif a[:1] == ["trend"]:
+        cmd_trend(a[1], a[2], a[3], a[4])
     elif a[:1] == ["blocks"]:
         cmd_blocks(a[1], a[2:])
     else:

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "check/check.h"
 
 static void
 esc_is(const char *in, const char *want)
@@ -96,10 +97,55 @@ test_layout(void)
 	CHECK_STR(d, "0us");
 }
 
+/* report --server's buckets and bands: chk_quantile() per time bucket. */
+static void
+test_trend(void)
+{
+	struct trend_pt		p[12];
+	struct trend_bucket	b[3];
+	size_t			i;
+
+	CHECK(trend_bucket_of(0, 300, 3, -5) == 0);
+	CHECK(trend_bucket_of(0, 300, 3, 0) == 0);
+	CHECK(trend_bucket_of(0, 300, 3, 99) == 0);
+	CHECK(trend_bucket_of(0, 300, 3, 100) == 1);
+	CHECK(trend_bucket_of(0, 300, 3, 299) == 2);
+	CHECK(trend_bucket_of(0, 300, 3, 300) == 2);	/* the last closed */
+	CHECK(trend_bucket_of(0, 300, 3, 999) == 2);
+	CHECK(trend_bucket_of(5, 5, 3, 5) == 0);	/* no span */
+	CHECK(trend_nbands(0) == 1 && trend_nbands(4) == 1);
+	CHECK(trend_nbands(50) == 10);
+	CHECK(trend_nbands(10000) == TREND_BANDS_HARD);
+	/* bucket 0: 10 40 20 30 (given out of order); bucket 1: none;
+	 * bucket 2: 100 .. 800, one failed */
+	for (i = 0; i < 4; i++) {
+		p[i].t = (mt_time)(i * 20);
+		p[i].v = (int64_t[]){ 10, 40, 20, 30 }[i];
+		p[i].failed = false;
+	}
+	for (i = 4; i < 12; i++) {
+		p[i].t = 200 + (mt_time)i;
+		p[i].v = (int64_t)(i - 3) * 100;
+		p[i].failed = i == 7;
+	}
+	CHECK(trend_buckets(p, 12, 0, 300, 3, b) == 0);
+	CHECK(b[0].t0 == 0 && b[0].t1 == 100 && b[2].t1 == 300);
+	CHECK(b[0].n == 4 && b[0].nfail == 0);
+	CHECK(b[0].median == 25);	/* the middle two's mean */
+	CHECK(b[0].p95 == chk_quantile((int64_t[]){ 10, 20, 30, 40 }, 4, 95));
+	CHECK(b[0].max == 40);
+	CHECK(b[1].n == 0);
+	CHECK(b[2].n == 8 && b[2].nfail == 1);
+	CHECK(b[2].median == 450 && b[2].max == 800);
+	CHECK(b[2].p95 > 700 && b[2].p95 <= 800);
+	CHECK(trend_buckets(p, 0, 0, 300, 3, b) == 0 && b[2].n == 0);
+}
+
 int
 main(void)
 {
 	test_esc();
 	test_layout();
+	test_trend();
 	return check_done();
 }
