@@ -87,11 +87,9 @@ q_digits(const char **p, int k, int *v)
 static bool
 q_iso(const char *s, mt_time *out)
 {
-	struct tm	 tm;
 	const char	*p = s;
 	int		 y, mo, d, h = 0, mi = 0, sec = 0, zh, zm, sign;
-	int64_t		 us = 0, scale = 100000, off = 0;
-	time_t		 t;
+	int64_t		 us = 0, scale = 100000, off = 0, t;
 
 	if (!q_digits(&p, 4, &y) || *p++ != '-' || !q_digits(&p, 2, &mo) ||
 	    *p++ != '-' || !q_digits(&p, 2, &d))
@@ -124,19 +122,7 @@ q_iso(const char *s, mt_time *out)
 			off = sign * (zh * 3600 + zm * 60);
 		}
 	}
-	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 60)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = timegm(&tm);
-	/* timegm() moves a day past the month's end: not a date. */
-	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
+	if (*p != '\0' || !mt_utc_secs(y, mo, d, h, mi, sec, &t))
 		return false;
 	*out = ((mt_time)t - off) * 1000000 + us;
 	return true;

@@ -301,15 +301,13 @@ mt_date_iso(int64_t secs, char *buf, size_t sz)
 }
 
 bool
-mt_date_parse(const char *s, int64_t *secs)
+mt_utc_secs(int y, int mo, int d, int h, int mi, int sec, int64_t *secs)
 {
 	struct tm	tm;
-	char		back[32];
-	int		y, mo, d, h, mi, sec, n = 0;
 	time_t		t;
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi,
-	    &sec, &n) != 6 || s[n] != '\0')
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 ||
+	    h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
 		return false;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
@@ -319,13 +317,28 @@ mt_date_parse(const char *s, int64_t *secs)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	t = timegm(&tm);
-	/*
-	 * Only the form mt_date_iso() writes: "2026-02-30" is not one (nor
-	 * is a date timegm() failed on, which gave -1: 1969-12-31T23:59:59Z).
-	 */
-	mt_date_iso((int64_t)t, back, sizeof(back));
-	if (strcmp(back, s) != 0)
+	/* timegm() moves a day past the month's end: not a date. */
+	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		return false;
 	*secs = (int64_t)t;
+	return true;
+}
+
+bool
+mt_date_parse(const char *s, int64_t *secs)
+{
+	char		back[32];
+	int		y, mo, d, h, mi, sec, n = 0;
+	int64_t		t;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi,
+	    &sec, &n) != 6 || s[n] != '\0' ||
+	    !mt_utc_secs(y, mo, d, h, mi, sec, &t))
+		return false;
+	/* Only the form mt_date_iso() writes (no sign, no short field). */
+	mt_date_iso(t, back, sizeof(back));
+	if (strcmp(back, s) != 0)
+		return false;
+	*secs = t;
 	return true;
 }

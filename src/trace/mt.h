@@ -58,6 +58,10 @@ void		 mt_time_iso(mt_time, char *, size_t);
  */
 void		 mt_date_iso(int64_t secs, char *, size_t);
 bool		 mt_date_parse(const char *, int64_t *secs);
+/* Seconds since the epoch of a UTC date and time, its fields checked (a
+ * day past the month's end is none): false when it is not one. */
+bool		 mt_utc_secs(int y, int mo, int d, int h, int mi, int sec,
+		    int64_t *secs);
 
 /* Locale-free character classes for wire bytes. */
 static inline bool mt_isdigit(int c) { return c >= '0' && c <= '9'; }
