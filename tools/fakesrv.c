@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -43,6 +44,7 @@
 #define FS_FILE_MAX		(512L * 1024 * 1024)	/* send-file */
 #define FS_SHOW_MAX		200	/* line bytes shown in diagnostics */
 #define FS_DRAIN_MAX		(1024 * 1024)	/* bytes discarded at close */
+#define FS_PARALLEL_MAX		1024	/* --parallel: connections at once */
 #define FS_TIMEOUT_DEFAULT	20
 #define FS_TIMEOUT_MAX		86400
 #define FS_CONN_MAX		100000
@@ -190,6 +192,8 @@ static int	 run_gone(struct fs *, size_t);
 static int	 run_conn(struct fs *, int, bool);
 static int	 listen_on(const char *, unsigned long, int *, unsigned *);
 static int	 accept_one(struct fs *, int, int *);
+static int	 serve_parallel(struct fs *, int, const struct script *, size_t,
+		    unsigned long, unsigned long, bool);
 
 static void
 usage(FILE *fp)
@@ -198,7 +202,7 @@ usage(FILE *fp)
 	    " [--listen ADDR] [--port N]\n"
 	    "               [--cert PEM --key PEM] [--implicit-tls]"
 	    " [--connections N]\n"
-	    "               [--timeout SEC]\n");
+	    "               [--parallel N] [--timeout SEC]\n");
 }
 
 static bool
@@ -1325,6 +1329,66 @@ accept_one(struct fs *fs, int lfd, int *out)
 	}
 }
 
+/*
+ * --parallel N: up to N connections at once, each in a child process of
+ * its own playing its script (the Nth connection the Nth script, later
+ * ones the last), nconn in all; the exit status is the first failing
+ * child's, else 0.  The children keep the watchdog's deadline.
+ */
+static int
+serve_parallel(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
+    unsigned long nconn, unsigned long npar, bool implicit)
+{
+	unsigned long	 k, running = 0;
+	int		 rc = 0, st, fd, c;
+	int64_t		 left;
+	pid_t		 pid;
+
+	for (k = 0; k < nconn || running > 0;) {
+		/* Reap what ended; wait for one when all slots are busy. */
+		while (running > 0 && (pid = waitpid(-1, &st, running >= npar ||
+		    k >= nconn || rc != 0 ? 0 : WNOHANG)) > 0) {
+			running--;
+			c = WIFEXITED(st) ? WEXITSTATUS(st) : FS_EXIT_ERR;
+			if (rc == 0 && c != 0)
+				rc = c;
+			if (running < npar && k < nconn && rc == 0)
+				break;
+		}
+		if (running > 0 && pid == -1 && errno == ECHILD)
+			running = 0;	/* none left after all */
+		if (k >= nconn || rc != 0) {
+			if (running == 0)
+				break;
+			continue;
+		}
+		if (running >= npar)
+			continue;
+		if ((c = accept_one(fs, lfd, &fd)) != 0) {
+			rc = c;
+			continue;
+		}
+		fs->sc = &sc[k < nsc ? k : nsc - 1];
+		k++;
+		if ((pid = fork()) == -1) {
+			fprintf(stderr, "fakesrv: fork: %s\n", strerror(errno));
+			close(fd);
+			rc = FS_EXIT_ERR;
+			continue;
+		}
+		if (pid == 0) {
+			close(lfd);
+			/* a pending alarm is not inherited: the child's own */
+			left = fs_left(fs);
+			alarm((unsigned)(left > 0 ? left / 1000 : 0) + 2);
+			_exit(run_conn(fs, fd, implicit));
+		}
+		close(fd);
+		running++;
+	}
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1336,6 +1400,7 @@ main(int argc, char *argv[])
 		{ "key",		required_argument,	NULL, 'k' },
 		{ "implicit-tls",	no_argument,		NULL, 'i' },
 		{ "connections",	required_argument,	NULL, 'n' },
+		{ "parallel",		required_argument,	NULL, 'P' },
 		{ "timeout",		required_argument,	NULL, 't' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL,			0,			NULL, 0 }
@@ -1344,7 +1409,7 @@ main(int argc, char *argv[])
 	struct fs	 fs;
 	const char	*script[FS_SCRIPTS_MAX], *addr = "127.0.0.1";
 	const char	*cert = NULL, *key = NULL;
-	unsigned long	 port = 0, nconn = 1, k;
+	unsigned long	 port = 0, nconn = 1, npar = 1, k;
 	unsigned	 bound;
 	size_t		 nscript = 0, nsc = 0, j;
 	bool		 implicit = false, tls = false;
@@ -1384,6 +1449,13 @@ main(int argc, char *argv[])
 			if (!parse_ulong(optarg, 1, FS_CONN_MAX, &nconn)) {
 				fprintf(stderr, "fakesrv: --connections: "
 				    "1..%d\n", FS_CONN_MAX);
+				return FS_EXIT_USAGE;
+			}
+			break;
+		case 'P':
+			if (!parse_ulong(optarg, 1, FS_PARALLEL_MAX, &npar)) {
+				fprintf(stderr, "fakesrv: --parallel: "
+				    "1..%d\n", FS_PARALLEL_MAX);
 				return FS_EXIT_USAGE;
 			}
 			break;
@@ -1460,6 +1532,10 @@ main(int argc, char *argv[])
 	if (printf("%u\n", bound) < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "fakesrv: stdout: %s\n", strerror(errno));
 		rc = FS_EXIT_ERR;
+		goto out;
+	}
+	if (npar > 1) {
+		rc = serve_parallel(&fs, lfd, sc, nsc, nconn, npar, implicit);
 		goto out;
 	}
 	for (k = 0; k < nconn; k++) {

@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Set by the helpers below (rl fills l, l1, l2 through printf -v).
-l='' l1='' l2='' c='' port='' status='' crc='' got=''
+l='' l1='' l2='' c='' port='' status='' crc='' got='' b='' g1='' g2='' g3='' c1='' c2='' c3=''
 n=0
 passed=0
 failed=0
@@ -353,6 +353,36 @@ close' --connections 2; then
 	need "two greetings" eq "$l1/$l2" "+OK hi/+OK hi"
 fi
 result "--connections 2: script runs per connection"
+
+# 14a: --parallel 3 serves three connections at once: all three are
+# greeted while none has ended (one at a time, the second and third would
+# wait for the first's QUIT), then each ends on its own.
+if start 'send "+OK hi\r\n"
+expect "QUIT"
+send "+OK bye\r\n"
+close' --connections 3 --parallel 3; then
+	conn; c1=$c; conn; c2=$c; conn; c3=$c
+	c=$c3; rl l; g3=$l; c=$c2; rl l; g2=$l; c=$c1; rl l; g1=$l
+	for c in "$c3" "$c1" "$c2"; do say 'QUIT\r\n'; rl l; b="$b$l/"; done
+	for c in "$c1" "$c2" "$c3"; do hangup; done
+	finish
+	need "exit 0 (got $status)" eq "$status" 0
+	need "three greetings at once" eq "$g1/$g2/$g3" "+OK hi/+OK hi/+OK hi"
+	need "each ends on its own" eq "$b" "+OK bye/+OK bye/+OK bye/"
+fi
+result "--parallel 3: three connections served at once"
+
+# 14a2: --parallel: a failing connection's status is fakesrv's.
+if start 'send "+OK hi\r\n"
+expect "QUIT"
+close' --connections 2 --parallel 2; then
+	conn; c1=$c; conn; c2=$c
+	c=$c1; rl l; say 'NOOP\r\n'; c=$c2; rl l; say 'QUIT\r\n'
+	for c in "$c1" "$c2"; do cat <&"$c" >/dev/null; hangup; done
+	finish
+	need "exit 3 (the mismatch; got $status)" eq "$status" 3
+fi
+result "--parallel: a child's failure is the exit status"
 
 # 14b: --script twice: the first connection plays the first, later ones the
 # second.
