@@ -243,7 +243,7 @@ cli_dns_conf(const struct cli_common *o, struct dns_conf *dc)
 	    DNS_TIMEOUT_DEFAULT;
 	ms = o->max_time_ms < 0 ? (int64_t)MT_MAX_TIME_DEFAULT * 1000 :
 	    o->max_time_ms;
-	dc->deadline_us = ms > 0 ? dns_mono_us() + ms * 1000 : 0;
+	dc->deadline_us = ms > 0 ? mt_mono_us() + ms * 1000 : 0;
 }
 
 int

@@ -39,15 +39,6 @@ struct dns_look {
 	size_t		 dlen;		/* of r.detail */
 };
 
-int64_t
-dns_mono_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int
 dns_server_parse(const char *s, char *out, struct mt_err *err)
 {
@@ -242,12 +233,12 @@ dns_run(struct dns *d, const char *name, int type, struct dns_q *q)
 	int		 i, n, ms;
 
 	memset(q, 0, sizeof(*q));
-	end = dns_mono_us() + (int64_t)d->timeout_ms * 1000;
+	end = mt_mono_us() + (int64_t)d->timeout_ms * 1000;
 	if (d->deadline_us > 0 && d->deadline_us < end)
 		end = d->deadline_us;
 	ares_query(d->ch, name, 1 /* C_IN */, type, dns_cb, q);
 	while (!q->done) {
-		now = dns_mono_us();
+		now = mt_mono_us();
 		if (now >= end) {
 			ares_cancel(d->ch);	/* calls dns_cb: ECANCELLED */
 			q->done = true;
@@ -328,7 +319,7 @@ look_begin(struct dns *d, struct dns_look *l, enum dnsq q, const char *name)
 	l->r.time = mt_wall_now();
 	trace_str(l->r.intf, sizeof(l->r.intf), name);
 	trace_str(l->r.opt, sizeof(l->r.opt), d->resolver);
-	l->t0 = dns_mono_us();
+	l->t0 = mt_mono_us();
 	l->dlen = 0;
 }
 
@@ -359,7 +350,7 @@ look_end(struct dns *d, struct dns_look *l, enum dnss a, bool failed,
     const char *why, struct mt_err *err)
 {
 	l->r.has_elapsed = true;
-	l->r.elapsed_us = dns_mono_us() - l->t0;
+	l->r.elapsed_us = mt_mono_us() - l->t0;
 	trace_str(l->r.opr, sizeof(l->r.opr), dnss_name(a));
 	l->r.rc = 0;
 	if (failed)

@@ -43,7 +43,7 @@ struct dns_conf {
 	const char	*server;	/* --dns-server ADDR[:PORT]; NULL: the
 					   system's (/etc/resolv.conf) */
 	int		 timeout_ms;	/* each lookup; <= 0: the default */
-	int64_t		 deadline_us;	/* dns_mono_us() by which every lookup
+	int64_t		 deadline_us;	/* mt_mono_us() by which every lookup
 					   ends (the session limit); 0: none */
 };
 
@@ -53,9 +53,6 @@ struct dns;
  * test's own source. */
 typedef uint32_t (*dns_rand_fn)(void *);
 uint32_t	 dns_rand(void *);
-
-/* The monotonic clock, microseconds (for dns_conf.deadline_us). */
-int64_t		 dns_mono_us(void);
 
 /*
  * A server address for --dns-server: "A.B.C.D", "A.B.C.D:PORT", "[IPV6]",

@@ -18,15 +18,6 @@ static void	flow_net_fail(struct flow *, const char *, const struct mt_err *);
 static void	flow_exit_tls(struct flow *, unsigned, int, mt_time,
 		    const char *, const struct rec_tls *);
 
-static int64_t
-mono_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 void
 flow_init(struct flow *f, enum proto proto, const struct probe_conn *c,
     struct tracer *tr)
@@ -39,7 +30,7 @@ flow_init(struct flow *f, enum proto proto, const struct probe_conn *c,
 	f->proto = proto;
 	f->tr = tr;
 	f->wall0 = mt_wall_now();
-	f->mono0 = mono_us();
+	f->mono0 = mt_mono_us();
 	f->ct = c->connect_timeout_ms < 0 ? MT_CONNECT_TIMEOUT_DEFAULT :
 	    c->connect_timeout_ms;
 	f->rt = c->read_timeout_ms < 0 ? MT_READ_TIMEOUT_DEFAULT :
@@ -73,7 +64,7 @@ flow_done(struct flow *f)
 mt_time
 flow_now(const struct flow *f)
 {
-	return f->wall0 + (mono_us() - f->mono0);
+	return f->wall0 + (mt_mono_us() - f->mono0);
 }
 
 void

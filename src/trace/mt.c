@@ -65,6 +65,15 @@ mt_ecode_name(enum mt_ecode code)
 	return "UNKNOWN";
 }
 
+int64_t
+mt_mono_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 mt_time
 mt_wall_now(void)
 {

@@ -44,6 +44,8 @@ const char	*mt_ecode_name(enum mt_ecode);
 
 /* Wall clock now, microseconds. */
 mt_time		 mt_wall_now(void);
+/* The monotonic clock, microseconds (deadlines and elapsed times). */
+int64_t		 mt_mono_us(void);
 
 /*
  * Format t as ISO 8601 UTC with microseconds ("2026-11-23T10:00:00.000123Z")
