@@ -17,6 +17,7 @@
 #include "crypto.h"
 #include "explain/explain.h"
 #include "net.h"
+#include "wait.h"
 
 /* A check's probe (cli_run_for_check()): its baseline, and its run. */
 static const char		 *cli_check_baseline;
@@ -406,7 +407,7 @@ static void
 cli_on_stop(int sig)
 {
 	cli_stop_sig = sig;
-	net_stop();
+	wait_stop();
 	if (cli_stop_also != NULL)
 		cli_stop_also();
 }
@@ -423,7 +424,7 @@ cli_stop_signals(void)
 	struct sigaction	sa, old;
 	size_t			i;
 
-	if (net_stop_init() != 0)
+	if (wait_stop_init() != 0)
 		cli_err("no pipe for SIGINT/SIGTERM (%s): a signal during a "
 		    "wait is seen when the wait ends", strerror(errno));
 	memset(&sa, 0, sizeof(sa));

@@ -186,7 +186,7 @@ struct cli_run {
 /*
  * Open the store, begin the run, set up the sinks (the store's first, so
  * that what is shown is stored), and take SIGINT and SIGTERM: from then on
- * they stop every network wait (net_stop()) and cli_stop_hook()'s function,
+ * they stop every network wait (wait_stop()) and cli_stop_hook()'s function,
  * and cli_run_end() stores the run as ended by the signal.  EXIT_USAGE on
  * error, after cleaning up (nothing is left to end or close).
  */

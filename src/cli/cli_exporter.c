@@ -20,6 +20,7 @@
 #include "cli_common.h"
 #include "cli_probe.h"
 #include "net.h"
+#include "wait.h"
 #include "serve.h"
 
 #define EXP_ARGS_HARD		512	/* one module's option words */
@@ -585,7 +586,7 @@ cli_exporter(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	if (net_stop_init() != 0)
+	if (wait_stop_init() != 0)
 		cli_err("exporter: no stop pipe (%s): a stop waits for the "
 		    "probes' time limits", strerror(errno));
 	if ((s = serve_start(&conf, &err)) == NULL) {

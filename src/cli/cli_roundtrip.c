@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli_common.h"
+#include "wait.h"
 
 static const char rt_usage[] =
 "usage: mailtrace roundtrip --smtp URL --pop3 URL --from ADDR --to ADDR [options]\n"
@@ -268,16 +269,14 @@ rt_message(struct rt_cli *c)
 	    "mailtrace " MT_VERSION " (roundtrip)");
 }
 
-/* Sleep ms (the product's poll interval, not a test synchronisation). */
-static void
+/*
+ * Wait ms between polls (the product's poll interval, not a test
+ * synchronisation), through the wait door: false when a stop came.
+ */
+static bool
 rt_sleep(long long ms)
 {
-	struct timespec	ts;
-
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	return wait_until(mt_mono_ns() + ms * 1000000) != WAIT_STOPPED;
 }
 
 /*
@@ -390,7 +389,11 @@ rt_run(struct rt_cli *c, struct tracer *tr)
 			    "s");
 			goto done;
 		}
-		rt_sleep(c->interval_ms);
+		if (!rt_sleep(c->interval_ms)) {
+			cli_err("roundtrip: interrupted by a signal between "
+			    "polls (%u so far)", polls);
+			goto done;
+		}
 	}
 	if (!pf.deleted) {
 		cli_err("roundtrip: the message arrived but could not be "

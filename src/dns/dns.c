@@ -16,11 +16,14 @@
 
 #include <ares.h>
 
+#include "wait.h"
+
 struct dns {
 	ares_channel	 ch;
 	struct tracer	*tr;
 	int		 timeout_ms;
 	int64_t		 deadline_us;
+	bool		 stopped;	/* a stop (SIGINT, SIGTERM) ended a wait */
 	char		 resolver[4 * DNS_SERVER_HARD];
 };
 
@@ -227,10 +230,11 @@ dns_run(struct dns *d, const char *name, int type, struct dns_q *q)
 	ares_socket_t	 socks[ARES_GETSOCK_MAXNUM];
 	struct pollfd	 pfd[ARES_GETSOCK_MAXNUM];
 	struct timeval	 maxtv, tvbuf, *tv;
-	int64_t		 end, now, left;
+	int64_t		 end, now, left, wake;
+	enum wait_result w;
 	unsigned	 bits;
 	bool		 rd, wr;
-	int		 i, n, ms;
+	int		 i, n;
 
 	memset(q, 0, sizeof(*q));
 	end = mt_mono_us() + (int64_t)d->timeout_ms * 1000;
@@ -262,9 +266,18 @@ dns_run(struct dns *d, const char *name, int type, struct dns_q *q)
 		maxtv.tv_sec = (time_t)(left / 1000000);
 		maxtv.tv_usec = (suseconds_t)(left % 1000000);
 		tv = ares_timeout(d->ch, &maxtv, &tvbuf);
-		ms = (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000);
-		if (poll(pfd, (nfds_t)n, ms) < 0)
-			continue;	/* EINTR: the loop checks the time */
+		wake = mt_mono_ns() + (int64_t)tv->tv_sec * 1000000000 +
+		    (int64_t)tv->tv_usec * 1000;
+		w = n > 0 ? wait_fds(pfd, (size_t)n, wake) : wait_until(wake);
+		if (w == WAIT_STOPPED) {
+			ares_cancel(d->ch);	/* calls dns_cb: ECANCELLED */
+			q->done = true;
+			q->status = ARES_ECANCELLED;
+			d->stopped = true;
+			return;
+		}
+		if (w == WAIT_ERROR)
+			continue;	/* the loop checks the time */
 		if (n == 0) {
 			ares_process_fd(d->ch, ARES_SOCKET_BAD,
 			    ARES_SOCKET_BAD);
@@ -353,8 +366,18 @@ look_end(struct dns *d, struct dns_look *l, enum dnss a, bool failed,
 	l->r.elapsed_us = mt_mono_us() - l->t0;
 	trace_str(l->r.opr, sizeof(l->r.opr), dnss_name(a));
 	l->r.rc = 0;
+	if (d->stopped) {
+		/* (the answer word: FAILED; the detail says why) */
+		failed = true;
+		a = DNSS_FAILED;
+		why = "interrupted by a signal (SIGINT or SIGTERM)";
+		if (l->dlen == 0)
+			look_add(l, why);
+		trace_str(l->r.opr, sizeof(l->r.opr), dnss_name(a));
+	}
 	if (failed)
-		l->r.rc = a == DNSS_TIMEOUT ? MT_E_TIMEOUT : MT_E_NOHOST;
+		l->r.rc = d->stopped ? MT_E_INTR : a == DNSS_TIMEOUT ?
+		    MT_E_TIMEOUT : MT_E_NOHOST;
 	trace_dns(d->tr, &l->r);
 	if (!failed)
 		return 0;

@@ -16,6 +16,7 @@
  */
 #include "net.h"
 #include "net_int.h"
+#include "wait.h"
 #include "x509_facts.h"
 
 #include "mt_limits.h"
@@ -51,11 +52,6 @@
 #define NET_NAME_MAX	256		/* DNS name (253) or IP literal, with NUL */
 #define NET_DESC_MAX	128		/* "TLSv1.3 TLS_AES_256_GCM_SHA384" */
 
-/* What wait_fd() saw. */
-#define WAIT_READY	0
-#define WAIT_TIMEOUT	1
-#define WAIT_ERROR	2		/* poll failed, errno set */
-
 struct net {
 	int		 fd;
 	SSL_CTX		*ctx;		/* NULL until net_tls() */
@@ -76,12 +72,11 @@ struct net {
 	struct rec_tls	 facts;		/* the handshake's, once tls_up */
 };
 
-static int64_t	 mono_ns(void);
 static int64_t	 deadline_of(int);
 static int64_t	 earlier(int64_t, int64_t);
 static bool	 limit_passed(int64_t);
 static int	 limit_fail(struct mt_err *, const char *);
-static int	 wait_fd(int, short, int64_t);
+static int	 net_wait(int, short, int64_t);
 static const char *errno_text(int);
 static int	 sys_fail(struct mt_err *, enum mt_ecode, const char *, int);
 static void	 fmt_sockaddr(const struct sockaddr *, socklen_t, char *, size_t);
@@ -107,26 +102,8 @@ static long	 tls_read(struct net *, void *, size_t, int, struct mt_err *);
 static int	 tls_write_all(struct net *, const uint8_t *, size_t, int,
 		    struct mt_err *);
 
-/*
- * The stop request (net_stop()): a flag, and a pipe whose read end every
- * wait polls beside the socket, so that a signal that comes just before
- * poll() is entered still ends the wait.
- */
-static volatile sig_atomic_t	 net_stopped;
-static int			 net_stop_fd[2] = { -1, -1 };
-
 static CRYPTO_ONCE	 bio_once = CRYPTO_ONCE_STATIC_INIT;
 static BIO_METHOD	*bio_meth;	/* created once, lives as long as the process */
-
-/* Monotonic clock in nanoseconds. */
-static int64_t
-mono_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* A deadline timeout_ms from now on the monotonic clock; -1 is "never". */
 static int64_t
@@ -134,7 +111,7 @@ deadline_of(int timeout_ms)
 {
 	if (timeout_ms <= 0)
 		return -1;
-	return mono_ns() + (int64_t)timeout_ms * 1000000;
+	return mt_mono_ns() + (int64_t)timeout_ms * 1000000;
 }
 
 /* The earlier of a wait's own deadline and the session limit (-1: none). */
@@ -151,7 +128,7 @@ earlier(int64_t deadline, int64_t limit)
 static bool
 limit_passed(int64_t limit)
 {
-	return limit >= 0 && mono_ns() >= limit;
+	return limit >= 0 && mt_mono_ns() >= limit;
 }
 
 static int
@@ -166,7 +143,7 @@ net_limit_in(int64_t ms)
 {
 	if (ms <= 0)
 		return NET_NO_LIMIT;
-	return mono_ns() + ms * 1000000;
+	return mt_mono_ns() + ms * 1000000;
 }
 
 bool
@@ -175,86 +152,21 @@ net_limit_passed(int64_t limit)
 	return limit_passed(limit);
 }
 
-int
-net_stop_init(void)
-{
-	if (net_stop_fd[0] >= 0)
-		return 0;
-	if (pipe(net_stop_fd) != 0)
-		return -1;
-	if (set_nonblock_cloexec(net_stop_fd[0]) != 0 ||
-	    set_nonblock_cloexec(net_stop_fd[1]) != 0) {
-		close(net_stop_fd[0]);
-		close(net_stop_fd[1]);
-		net_stop_fd[0] = net_stop_fd[1] = -1;
-		return -1;
-	}
-	return 0;
-}
-
-void
-net_stop(void)
-{
-	ssize_t	n;
-	int	e = errno;
-
-	net_stopped = 1;
-	/* Full (EAGAIN): a byte is waiting already. */
-	n = net_stop_fd[1] >= 0 ? write(net_stop_fd[1], "", 1) : 0;
-	(void)n;
-	errno = e;
-}
-
 /*
- * Wait until fd is ready for events or the deadline passes.  Any revents
- * (including POLLERR and POLLHUP) count as ready: the following call on the
- * socket reports the condition.  After net_stop(), WAIT_ERROR with errno
- * EINTR (every other EINTR is waited through): sys_fail() makes it
- * MT_E_INTR.
+ * Wait through the door (loop/wait.h): poll() here, or the loop when a
+ * batch runs the session.  A stop is WAIT_ERROR with errno EINTR, which
+ * sys_fail() makes MT_E_INTR.
  */
 static int
-wait_fd(int fd, short events, int64_t deadline)
+net_wait(int fd, short events, int64_t deadline)
 {
-	struct pollfd	pfd[2];
-	int64_t		left;
-	int		ms, rc;
+	enum wait_result	r = wait_fd(fd, events, deadline);
 
-	for (;;) {
-		if (net_stopped) {
-			errno = EINTR;
-			return WAIT_ERROR;
-		}
-		if (deadline < 0)
-			ms = -1;
-		else {
-			left = deadline - mono_ns();
-			if (left <= 0)
-				return WAIT_TIMEOUT;
-			/* Round up so that we never wake just before it. */
-			left = (left + 999999) / 1000000;
-			ms = left > INT_MAX ? INT_MAX : (int)left;
-		}
-		pfd[0].fd = fd;
-		pfd[0].events = events;
-		pfd[0].revents = 0;
-		pfd[1].fd = net_stop_fd[0];	/* -1 (ignored) without one */
-		pfd[1].events = POLLIN;
-		pfd[1].revents = 0;
-		rc = poll(pfd, 2, ms);
-		if (rc > 0 && pfd[0].revents != 0)
-			return WAIT_READY;
-		if (rc > 0)
-			continue;	/* the stop pipe: see the top */
-		if (rc == 0) {
-			if (deadline < 0)
-				continue;
-			if (mono_ns() >= deadline)
-				return WAIT_TIMEOUT;
-			continue;
-		}
-		if (errno != EINTR)
-			return WAIT_ERROR;
+	if (r == WAIT_STOPPED) {
+		errno = EINTR;
+		return WAIT_ERROR;
 	}
+	return (int)r;
 }
 
 static const char *
@@ -274,7 +186,7 @@ errno_text(int e)
 static int
 sys_fail(struct mt_err *err, enum mt_ecode code, const char *what, int e)
 {
-	if (e == EINTR)			/* only from a stopped wait_fd() */
+	if (e == EINTR)			/* only from a stopped net_wait() */
 		return mt_err_set(err, MT_E_INTR, "interrupted by a signal "
 		    "(SIGINT or SIGTERM)");
 	if (what == NULL)
@@ -355,7 +267,7 @@ try_connect(const struct addrinfo *ai, int64_t deadline, int64_t limit,
 		soerr = errno;
 		goto fail;
 	}
-	w = wait_fd(fd, POLLOUT, deadline);
+	w = net_wait(fd, POLLOUT, deadline);
 	if (w == WAIT_TIMEOUT) {
 		close(fd);
 		if (limit_passed(limit))
@@ -450,14 +362,14 @@ net_connect_until(const char *host, uint16_t port, int timeout_ms,
 	}
 	deadline = earlier(deadline_of(timeout_ms), limit);
 	rc = mt_err_set(err, MT_E_NOHOST, "resolve %s: no addresses", h);
-	t0 = mono_ns();		/* the connect alone, not the resolution */
+	t0 = mt_mono_ns();		/* the connect alone, not the resolution */
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		rc = try_connect(ai, deadline, limit, timeout_ms, &fd, err);
 		/* After our timeout no time is left for the next address. */
-		if (rc == 0 || (deadline >= 0 && mono_ns() >= deadline))
+		if (rc == 0 || (deadline >= 0 && mt_mono_ns() >= deadline))
 			break;
 	}
-	t0 = (mono_ns() - t0) / 1000;
+	t0 = (mt_mono_ns() - t0) / 1000;
 	freeaddrinfo(res);
 	if (rc != 0)
 		return rc;
@@ -838,7 +750,7 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 		n->tls_dead = true;
 		return rc;
 	}
-	t0 = mono_ns();		/* the handshake itself, not the CA loading */
+	t0 = mt_mono_ns();		/* the handshake itself, not the CA loading */
 	for (;;) {
 		ERR_clear_error();
 		n->bio_errno = 0;
@@ -851,7 +763,7 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 			ev = POLLOUT;
 		else
 			return tls_handshake_fail(n, sslerr, err);
-		w = wait_fd(n->fd, ev, deadline);
+		w = net_wait(n->fd, ev, deadline);
 		if (w == WAIT_TIMEOUT) {
 			n->tls_dead = true;
 			if (limit_passed(n->limit))
@@ -868,7 +780,7 @@ net_tls(struct net *n, const struct net_tls_opts *opts, int timeout_ms,
 	c = SSL_get_current_cipher(n->ssl);
 	snprintf(n->tls_desc, sizeof(n->tls_desc), "%s %s",
 	    SSL_get_version(n->ssl), c != NULL ? SSL_CIPHER_get_name(c) : "?");
-	tls_collect(n, (mono_ns() - t0) / 1000);
+	tls_collect(n, (mt_mono_ns() - t0) / 1000);
 	mt_err_clear(err);
 	return 0;
 }
@@ -997,7 +909,7 @@ tls_read(struct net *n, void *buf, size_t len, int timeout_ms,
 				n->tls_eof = true;
 			return rc;
 		}
-		w = wait_fd(n->fd, ev, deadline);
+		w = net_wait(n->fd, ev, deadline);
 		if (w == WAIT_TIMEOUT)
 			return read_timeout(n, timeout_ms, err);
 		if (w == WAIT_ERROR)
@@ -1034,7 +946,7 @@ net_read(struct net *n, void *buf, size_t len, int timeout_ms,
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return sys_fail(err, MT_E_IO, NULL, errno);
-		w = wait_fd(n->fd, POLLIN, deadline);
+		w = net_wait(n->fd, POLLIN, deadline);
 		if (w == WAIT_TIMEOUT)
 			return read_timeout(n, timeout_ms, err);
 		if (w == WAIT_ERROR)
@@ -1074,7 +986,7 @@ tls_write_all(struct net *n, const uint8_t *p, size_t len, int timeout_ms,
 				    "write: connection closed by peer");
 			return rc;
 		}
-		wr = wait_fd(n->fd, ev, earlier(deadline_of(timeout_ms),
+		wr = net_wait(n->fd, ev, earlier(deadline_of(timeout_ms),
 		    n->limit));
 		if (wr == WAIT_TIMEOUT)
 			return write_timeout(n, timeout_ms, err);
@@ -1114,7 +1026,7 @@ net_write_all(struct net *n, const void *buf, size_t len, int timeout_ms,
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return sys_fail(err, MT_E_IO, "write", errno);
-		wr = wait_fd(n->fd, POLLOUT, earlier(deadline_of(timeout_ms),
+		wr = net_wait(n->fd, POLLOUT, earlier(deadline_of(timeout_ms),
 		    n->limit));
 		if (wr == WAIT_TIMEOUT)
 			return write_timeout(n, timeout_ms, err);

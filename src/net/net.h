@@ -9,7 +9,11 @@
  * layer) in that call, so the caller sees exactly what the server sent.
  *
  * Timeouts are in milliseconds; 0 (or a negative value) means wait forever.
- * All waits use CLOCK_MONOTONIC.  No function raises SIGPIPE.
+ * All waits use CLOCK_MONOTONIC and go through the wait door (loop/wait.h):
+ * poll() on the calling thread, or, when a batch's loop runs the session,
+ * the loop.  A stop (wait_stop(), for SIGINT and SIGTERM) makes every wait
+ * of every connection (connect, TLS, read, write) fail at once with
+ * MT_E_INTR.  No function raises SIGPIPE.
  *
  * A connection may also have a session limit (net_connect_until()): an
  * instant after which every call on it fails with MT_E_TIMEOUT, message
@@ -201,17 +205,6 @@ bool		 net_tls_facts(const struct net *, struct rec_tls *out);
 /* The time the TCP connect took, microseconds (the name's resolution
  * before it is not counted). */
 int64_t		 net_connect_us(const struct net *);
-
-/*
- * Stopping every wait, for SIGINT and SIGTERM handlers.  net_stop_init()
- * (once, before the handlers are set; -1 with errno when no pipe can be
- * had) makes a wait end at once when net_stop() is called, even one that
- * is about to begin.  net_stop() is async-signal-safe: from then on every
- * wait of every connection (connect, TLS, read, write) fails at once with
- * MT_E_INTR; it is not undone.
- */
-int		 net_stop_init(void);
-void		 net_stop(void);
 
 /*
  * Orderly close: send a TLS close_notify if TLS is active and healthy

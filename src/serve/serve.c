@@ -21,6 +21,7 @@
 #include <microhttpd.h>
 
 #include "net.h"
+#include "wait.h"
 
 #define CT_TEXT		"text/plain; charset=utf-8"
 
@@ -487,7 +488,7 @@ serve_stop(struct serve *s)
 {
 	if (s == NULL)
 		return;
-	net_stop();
+	wait_stop();
 	MHD_stop_daemon(s->d);
 	pthread_mutex_destroy(&s->mu);
 	free(s);

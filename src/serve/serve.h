@@ -81,7 +81,7 @@ struct serve;
 /*
  * Bind conf->listen and start serving on libmicrohttpd's threads.  conf
  * and its modules must outlive the server.  SIGINT and SIGTERM should be
- * blocked in the caller (the threads inherit its mask) and net_stop_init()
+ * blocked in the caller (the threads inherit its mask) and wait_stop_init()
  * called.  NULL with err filled (MT_E_USAGE: a bad address, or
  * it cannot be bound).
  */
@@ -90,7 +90,7 @@ struct serve	*serve_start(struct serve_conf *, struct mt_err *);
 const char	*serve_bound(const struct serve *);
 /*
  * Stop: no new connection is accepted, the probes in flight are stopped
- * (net_stop(): each answers as failed at once), every connection thread
+ * (wait_stop(): each answers as failed at once), every connection thread
  * is joined, and the server is freed.
  */
 void		 serve_stop(struct serve *);

@@ -66,12 +66,18 @@ mt_ecode_name(enum mt_ecode code)
 }
 
 int64_t
-mt_mono_us(void)
+mt_mono_ns(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+mt_mono_us(void)
+{
+	return mt_mono_ns() / 1000;
 }
 
 mt_time

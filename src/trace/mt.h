@@ -46,6 +46,8 @@ const char	*mt_ecode_name(enum mt_ecode);
 mt_time		 mt_wall_now(void);
 /* The monotonic clock, microseconds (deadlines and elapsed times). */
 int64_t		 mt_mono_us(void);
+/* The same clock in nanoseconds (the waits' deadlines, loop/wait.h). */
+int64_t		 mt_mono_ns(void);
 
 /*
  * Format t as ISO 8601 UTC with microseconds ("2026-11-23T10:00:00.000123Z")
