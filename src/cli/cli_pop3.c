@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_job.h"
 #include "cli_probe.h"
 
 static const char pop3_usage[] =
@@ -231,42 +232,71 @@ pop3_found(struct pop3_cli *c, struct cli_run *run)
 	return rc;
 }
 
-int
-cli_pop3(int argc, char **argv)
+static int
+pop3_session(struct cli_job *j, struct cli_run *run)
 {
-	struct pop3_cli	*c;
-	struct cli_run	 run;
+	struct pop3_cli	*c = (struct pop3_cli *)j;
 	struct mt_err	 err;
 	int		 status;
 
+	c->o.c = c->t.c;
+	if (c->srv)
+		return pop3_found(c, run);
+	mt_err_clear(&err);
+	status = probe_pop3(&c->o, &run->tr, &err) == 0 ? 0 : EXIT_SESSION;
+	if (status != 0)
+		cli_session_err(c->t.url, &err);
+	return status;
+}
+
+static void
+pop3_free(struct cli_job *j)
+{
+	struct pop3_cli	*c = (struct pop3_cli *)j;
+
+	if (c == NULL)
+		return;
+	cli_target_wipe(&c->t);
+	explicit_bzero(&c->o.c, sizeof(c->o.c));
+	free(c);
+}
+
+static const struct cli_job_ops pop3_ops = { pop3_session, pop3_free };
+
+int
+cli_pop3_job(int argc, char **argv, struct cli_job **out)
+{
+	struct pop3_cli	*c;
+
+	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		cli_err("out of memory");
 		return EXIT_USAGE;
 	}
+	c->job.ops = &pop3_ops;
+	c->job.com = &c->com;
+	c->job.proto = "pop3";
+	c->job.target = c->t.url;
 	cli_common_init(&c->com);
 	c->com.argc = argc - 1;
 	c->com.argv = argv + 1;
 	if (cli_pop3_parse(c, argc, argv, true) != 0 ||
 	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0) {
-		status = EXIT_USAGE;
-		goto done;
+		pop3_free(&c->job);
+		return EXIT_USAGE;
 	}
-	if ((status = cli_run_begin(&run, &c->com, "pop3", c->t.url)) != 0)
-		goto done;
-	c->o.c = c->t.c;
-	mt_err_clear(&err);
-	if (c->srv)
-		status = pop3_found(c, &run);
-	else {
-		status = probe_pop3(&c->o, &run.tr, &err) == 0 ? 0 :
-		    EXIT_SESSION;
-		if (status != 0)
-			cli_session_err(c->t.url, &err);
-	}
-	status = cli_run_end(&run, status);
-done:
-	cli_target_wipe(&c->t);
-	explicit_bzero(&c->o.c, sizeof(c->o.c));
-	free(c);
-	return status;
+	cli_job_key(&c->job.key[0], &c->t);
+	c->job.nkey = 1;
+	*out = &c->job;
+	return 0;
+}
+
+int
+cli_pop3(int argc, char **argv)
+{
+	struct cli_job	*j;
+
+	if (cli_pop3_job(argc, argv, &j) != 0)
+		return EXIT_USAGE;
+	return cli_job_main(j);
 }

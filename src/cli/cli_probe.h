@@ -10,9 +10,12 @@
 #include <stdbool.h>
 
 #include "cli_common.h"
+#include "cli_job.h"
 #include "probe.h"
 
+/* (each begins with its job: a struct cli_job * is one of these) */
 struct pop3_cli {
+	struct cli_job		 job;
 	struct cli_common	 com;
 	struct cli_target	 t;
 	struct pop3_opts	 o;
@@ -20,6 +23,7 @@ struct pop3_cli {
 };
 
 struct smtp_cli {
+	struct cli_job		 job;
 	struct cli_common	 com;
 	struct cli_target	 t;
 	struct smtp_opts	 o;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli_common.h"
+#include "cli_job.h"
 #include "wait.h"
 
 static const char rt_usage[] =
@@ -63,6 +64,7 @@ static const char rt_usage_tail[] =
 "session failed (the trace says where it stopped); 2 usage or configuration.\n";
 
 struct rt_cli {
+	struct cli_job		 job;		/* first: a job is an rt_cli */
 	struct cli_common	 com;
 	struct cli_target	 smtp;
 	struct cli_target	 pop3;
@@ -406,17 +408,42 @@ done:
 	return status;
 }
 
+static int
+rt_session(struct cli_job *j, struct cli_run *run)
+{
+	return rt_run((struct rt_cli *)j, &run->tr);
+}
+
+static void
+rt_free(struct cli_job *j)
+{
+	struct rt_cli	*c = (struct rt_cli *)j;
+
+	if (c == NULL)
+		return;
+	cli_target_wipe(&c->smtp);
+	cli_target_wipe(&c->pop3);
+	explicit_bzero(&c->so.c, sizeof(c->so.c));
+	explicit_bzero(&c->po.c, sizeof(c->po.c));
+	free(c);
+}
+
+static const struct cli_job_ops rt_ops = { rt_session, rt_free };
+
 int
-cli_roundtrip(int argc, char **argv)
+cli_roundtrip_job(int argc, char **argv, struct cli_job **out)
 {
 	struct rt_cli	*c;
-	struct cli_run	 run;
-	int		 status;
 
+	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		cli_err("out of memory");
 		return EXIT_USAGE;
 	}
+	c->job.ops = &rt_ops;
+	c->job.com = &c->com;
+	c->job.proto = "roundtrip";
+	c->job.target = c->target;
 	cli_common_init(&c->com);
 	c->com.argc = argc - 1;
 	c->com.argv = argv + 1;
@@ -424,21 +451,24 @@ cli_roundtrip(int argc, char **argv)
 	c->interval_ms = 1000;
 	if (rt_parse(c, argc, argv) != 0 || rt_passwords(c) != 0 ||
 	    rt_message(c) != 0) {
-		status = EXIT_USAGE;
-		goto done;
+		rt_free(&c->job);
+		return EXIT_USAGE;
 	}
 	snprintf(c->target, sizeof(c->target), "%s -> %s", c->smtp.url,
 	    c->pop3.url);
-	if ((status = cli_run_begin(&run, &c->com, "roundtrip", c->target)) !=
-	    0)
-		goto done;
-	status = rt_run(c, &run.tr);
-	status = cli_run_end(&run, status);
-done:
-	cli_target_wipe(&c->smtp);
-	cli_target_wipe(&c->pop3);
-	explicit_bzero(&c->so.c, sizeof(c->so.c));
-	explicit_bzero(&c->po.c, sizeof(c->po.c));
-	free(c);
-	return status;
+	cli_job_key(&c->job.key[0], &c->smtp);
+	cli_job_key(&c->job.key[1], &c->pop3);
+	c->job.nkey = 2;
+	*out = &c->job;
+	return 0;
+}
+
+int
+cli_roundtrip(int argc, char **argv)
+{
+	struct cli_job	*j;
+
+	if (cli_roundtrip_job(argc, argv, &j) != 0)
+		return EXIT_USAGE;
+	return cli_job_main(j);
 }

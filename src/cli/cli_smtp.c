@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_job.h"
 #include "cli_probe.h"
 
 static int	cli_smtp_mx(struct smtp_cli *);
@@ -352,19 +353,54 @@ smtp_found(struct smtp_cli *c, struct cli_run *run)
 	return rc;
 }
 
-int
-cli_smtp(int argc, char **argv)
+static int
+smtp_session(struct cli_job *j, struct cli_run *run)
 {
-	struct smtp_cli		*c;
+	struct smtp_cli		*c = (struct smtp_cli *)j;
 	struct smtp_result	 res;
-	struct cli_run		 run;
 	struct mt_err		 err;
 	int			 status;
 
+	c->o.c = c->t.c;
+	if (c->mx || c->srv)
+		return smtp_found(c, run);
+	mt_err_clear(&err);
+	status = probe_smtp(&c->o, &run->tr, &res, &err) == 0 ? 0 :
+	    EXIT_SESSION;
+	if (status != 0)
+		cli_session_err(c->t.url, &err);
+	return status;
+}
+
+static void
+smtp_free(struct cli_job *j)
+{
+	struct smtp_cli	*c = (struct smtp_cli *)j;
+
+	if (c == NULL)
+		return;
+	cli_target_wipe(&c->t);
+	explicit_bzero(&c->o.c, sizeof(c->o.c));
+	free(c->msg);
+	free(c);
+}
+
+static const struct cli_job_ops smtp_ops = { smtp_session, smtp_free };
+
+int
+cli_smtp_job(int argc, char **argv, struct cli_job **out)
+{
+	struct smtp_cli	*c;
+
+	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		cli_err("out of memory");
 		return EXIT_USAGE;
 	}
+	c->job.ops = &smtp_ops;
+	c->job.com = &c->com;
+	c->job.proto = "smtp";
+	c->job.target = c->t.url;
 	cli_common_init(&c->com);
 	c->com.argc = argc - 1;
 	c->com.argv = argv + 1;
@@ -372,26 +408,21 @@ cli_smtp(int argc, char **argv)
 	    cli_smtp_message(c) != 0 ||
 	    (c->t.c.user != NULL &&
 	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0)) {
-		status = EXIT_USAGE;
-		goto done;
+		smtp_free(&c->job);
+		return EXIT_USAGE;
 	}
-	if ((status = cli_run_begin(&run, &c->com, "smtp", c->t.url)) != 0)
-		goto done;
-	c->o.c = c->t.c;
-	mt_err_clear(&err);
-	if (c->mx || c->srv)
-		status = smtp_found(c, &run);
-	else {
-		status = probe_smtp(&c->o, &run.tr, &res, &err) == 0 ? 0 :
-		    EXIT_SESSION;
-		if (status != 0)
-			cli_session_err(c->t.url, &err);
-	}
-	status = cli_run_end(&run, status);
-done:
-	cli_target_wipe(&c->t);
-	explicit_bzero(&c->o.c, sizeof(c->o.c));
-	free(c->msg);
-	free(c);
-	return status;
+	cli_job_key(&c->job.key[0], &c->t);
+	c->job.nkey = 1;
+	*out = &c->job;
+	return 0;
+}
+
+int
+cli_smtp(int argc, char **argv)
+{
+	struct cli_job	*j;
+
+	if (cli_smtp_job(argc, argv, &j) != 0)
+		return EXIT_USAGE;
+	return cli_job_main(j);
 }
