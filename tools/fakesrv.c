@@ -1270,7 +1270,7 @@ listen_on(const char *addr, unsigned long port, int *lfd, unsigned *bound)
 	    (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &one, sizeof(one)) != 0) ||
 	    bind(fd, (struct sockaddr *)&ss, sl) != 0 ||
-	    listen(fd, 16) != 0 ||
+	    listen(fd, SOMAXCONN) != 0 ||	/* many clients at once (--parallel) */
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
 	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
 		fprintf(stderr, "fakesrv: listen on %s port %lu: %s\n", addr,

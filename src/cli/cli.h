@@ -21,6 +21,7 @@ int	cli_diff(int, char **);	/* diff and check */
 int	cli_events(int, char **);
 int	cli_report(int, char **);
 int	cli_exporter(int, char **);
+int	cli_batch(int, char **);
 #define CLI_ERR_MAX	4096	/* bytes of one error message */
 
 /*
@@ -29,6 +30,11 @@ int	cli_exporter(int, char **);
  * mt_show(), so callers echo arguments as they are.
  */
 void	cli_err(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Put where() (printable text, e.g. "batch line 3, run 12: "; "" for
+ * none) after "mailtrace: " in every message from now on; NULL: nothing.
+ */
+void	cli_err_context(const char *(*where)(void));
 /* Parse a non-negative integer option value in [min, max]. */
 int	cli_number(const char *opt, const char *s, long long min,
 	    long long max, long long *out);

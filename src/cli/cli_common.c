@@ -30,6 +30,8 @@ static void			(*cli_stop_also)(void);
 static void	cli_on_stop(int);
 static void	cli_stop_signals(void);
 static int	run_mon_end(struct cli_run *, int, bool);
+static int	run_begin(struct cli_run *, const struct cli_common *,
+		    const char *, const char *, struct store *, bool);
 
 void
 cli_common_init(struct cli_common *o)
@@ -437,6 +439,12 @@ cli_stop_signals(void)
 }
 
 void
+cli_take_signals(void)
+{
+	cli_stop_signals();
+}
+
+void
 cli_stop_hook(void (*fn)(void))
 {
 	sigset_t	set, old;
@@ -456,26 +464,60 @@ cli_stopped(void)
 }
 
 int
-cli_run_begin(struct cli_run *r, const struct cli_common *o,
-    const char *proto, const char *target)
+cli_store_open(const char *db, struct store **st)
 {
 	struct mt_err	 err;
-	struct sink	*out, *ss, *ms;
 	char		 dbbuf[4096];
-	const char	*db = o->db;
-	enum level	 level;
 
-	memset(r, 0, sizeof(*r));
+	*st = NULL;
 	if (db == NULL && (db = store_default_path(dbbuf, sizeof(dbbuf))) ==
 	    NULL) {
 		cli_err("no store path: set --db, MAILTRACE_DB or HOME");
-		return EXIT_USAGE;
+		return -1;
 	}
 	mt_err_clear(&err);
-	if (store_open(db, &r->st, &err) != 0) {
+	if (store_open(db, st, &err) != 0) {
 		cli_err("%s", err.msg);
-		return EXIT_USAGE;
+		return -1;
 	}
+	return 0;
+}
+
+int
+cli_run_begin(struct cli_run *r, const struct cli_common *o,
+    const char *proto, const char *target)
+{
+	struct store	*st;
+
+	if (cli_store_open(o->db, &st) != 0)
+		return EXIT_USAGE;
+	return run_begin(r, o, proto, target, st, false);
+}
+
+int
+cli_run_begin_in(struct cli_run *r, struct store *st,
+    const struct cli_common *o, const char *proto, const char *target)
+{
+	return run_begin(r, o, proto, target, st, true);
+}
+
+/*
+ * The run in store st (closed at the run's end unless shared): a shared
+ * store's run (a batch's session) is stored, not printed, and takes no
+ * signals of its own.
+ */
+static int
+run_begin(struct cli_run *r, const struct cli_common *o, const char *proto,
+    const char *target, struct store *st, bool shared)
+{
+	struct mt_err	 err;
+	struct sink	*out, *ss, *ms;
+	enum level	 level;
+
+	memset(r, 0, sizeof(*r));
+	r->st = st;
+	r->shared = shared;
+	mt_err_clear(&err);
 	/* The plugin and the metrics want every step, unless told. */
 	level = o->level;
 	if (!o->level_set && (o->mon.nagios || o->mon.prom_file != NULL))
@@ -490,7 +532,8 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	r->ri.baseline = cli_check_baseline;
 	if (store_run_begin(r->st, &r->ri, &err) != 0) {
 		cli_err("%s", err.msg);
-		store_close(r->st);
+		if (!r->shared)
+			store_close(r->st);
 		r->st = NULL;
 		return EXIT_USAGE;
 	}
@@ -507,6 +550,8 @@ cli_run_begin(struct cli_run *r, const struct cli_common *o,
 	if ((ss = store_sink(r->st)) != NULL)
 		trace_add_sink(&r->tr, ss);
 	r->mo = &o->mon;
+	if (shared)
+		return 0;
 	if ((o->mon.nagios || o->mon.prom_file != NULL) &&
 	    cli_check_baseline == NULL) {
 		if ((r->mon = malloc(sizeof(*r->mon))) == NULL) {
@@ -684,7 +729,8 @@ cli_run_end(struct cli_run *r, int status)
 		cli_err("%s", end.msg);
 	if (!ended && status < 128)
 		status = EXIT_SESSION;
-	store_close(r->st);
+	if (!r->shared)
+		store_close(r->st);
 	r->st = NULL;
 	return run_mon_end(r, status, lost || !ended);
 }

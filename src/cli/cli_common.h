@@ -176,6 +176,7 @@ struct cli_run {
 	struct tracer		 tr;
 	struct run_info		 ri;
 	bool			 begun;
+	bool			 shared;	/* st is the caller's (batch) */
 	bool			 stop_ends;	/* SIGINT/SIGTERM: the end (live) */
 	/* --nagios / --prom-file: the summary, and the plugin's long output */
 	const struct cli_mon	*mo;
@@ -192,6 +193,21 @@ struct cli_run {
  */
 int	cli_run_begin(struct cli_run *, const struct cli_common *,
 	    const char *proto, const char *target);
+/*
+ * A run in st, a store the caller opened and closes (batch: one store, a
+ * run per session): as cli_run_begin(), but the records are only stored
+ * (no output, no --nagios or --prom-file) and no signals are taken (the
+ * caller took them: cli_take_signals()).
+ */
+int	cli_run_begin_in(struct cli_run *, struct store *st,
+	    const struct cli_common *, const char *proto, const char *target);
+/*
+ * Open (or create) the store at db, else at the default path: 0, or -1
+ * with the reason said on stderr.
+ */
+int	cli_store_open(const char *db, struct store **st);
+/* From now on SIGINT and SIGTERM stop the waits (as cli_run_begin()). */
+void	cli_take_signals(void);
 /*
  * Flush and close the sinks, end the run with status, and return the final
  * exit status: 128 + the signal when SIGINT or SIGTERM came (unless

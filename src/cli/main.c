@@ -32,6 +32,10 @@ static const char usage[] =
 "  roundtrip --smtp URL --pop3 URL --from A --to B\n"
 "                                           send a marked message, wait for it over\n"
 "                                           POP3, report the delivery latency\n"
+"  batch [--concurrency N] [--repeat K] [--interval S] FILE\n"
+"                                           run the probes FILE lists (one per line,\n"
+"                                           as above) at once in one process; see\n"
+"                                           mailtrace batch --help\n"
 "  decode [options] FILE... | -i IFACE     rebuild the trace records from captured\n"
 "                                           POP3/SMTP traffic; see mailtrace decode --help\n"
 "  show [--db FILE] [--run ID]... [--session N] [--event ID] [--failed]\n"
@@ -69,6 +73,14 @@ static const char usage[] =
  * already shown that way (a server's reply in a session error) is not
  * shown twice.  At most CLI_ERR_MAX bytes, then "...(+N)".
  */
+static const char	*(*cli_err_where)(void);
+
+void
+cli_err_context(const char *(*where)(void))
+{
+	cli_err_where = where;
+}
+
 void
 cli_err(const char *fmt, ...)
 {
@@ -85,6 +97,8 @@ cli_err(const char *fmt, ...)
 		w = 0;
 	n = (size_t)w < sizeof(buf) ? (size_t)w : sizeof(buf) - 1;
 	fputs("mailtrace: ", stderr);
+	if (cli_err_where != NULL)
+		fputs(cli_err_where(), stderr);
 	for (i = 0; i < n; i++) {
 		c = (uint8_t)buf[i];
 		if (mt_isprint(c))
@@ -192,6 +206,8 @@ run(int argc, char **argv)
 		return cli_events(argc - 1, argv + 1);
 	if (strcmp(argv[1], "exporter") == 0)
 		return cli_exporter(argc - 1, argv + 1);
+	if (strcmp(argv[1], "batch") == 0)
+		return cli_batch(argc - 1, argv + 1);
 	cli_err("unknown command \"%s\" (try mailtrace --help)", argv[1]);
 	return EXIT_USAGE;
 }

@@ -636,6 +636,14 @@ loop_run(struct loop *l, int64_t (*feed)(void *), void *arg,
 	return rc;
 }
 
+void *
+loop_task_arg(void)
+{
+	struct loop	*l = loop_cur;
+
+	return l != NULL && l->cur != NULL ? l->cur->arg : NULL;
+}
+
 size_t
 loop_live(const struct loop *l)
 {

@@ -54,8 +54,9 @@ void		 loop_free(struct loop *);
 /*
  * A new task: fn(arg) runs on a stack of its own from the loop's next
  * turn; when it returns, done(arg) (NULL: none) is called on the loop's
- * stack, the task's own released.  non-zero (err says why: no memory for its
- * stack) when it cannot start.  Call from feed() or from done().
+ * stack, the task's own released.  Non-zero (err says why: no memory for
+ * its stack) when it cannot start.  Call before loop_run(), or from feed()
+ * or done() (not from a task).
  */
 int		 loop_spawn(struct loop *, void (*fn)(void *),
 		    void (*done)(void *), void *arg, struct mt_err *);
@@ -74,6 +75,8 @@ int		 loop_spawn(struct loop *, void (*fn)(void *),
 int		 loop_run(struct loop *, int64_t (*feed)(void *), void *arg,
 		    struct mt_err *);
 
+/* The arg of the task running on this thread; NULL outside a task. */
+void		*loop_task_arg(void);
 /* Tasks spawned and not yet ended. */
 size_t		 loop_live(const struct loop *);
 void		 loop_get_stats(const struct loop *, struct loop_stats *);
