@@ -213,6 +213,18 @@ for o in db run output; do
 	check "docs/cli.md documents report --$o" has "$here/../../docs/cli.md" "--$o"
 done
 check "--help lists report" has "$OUT/help.out" "^  report "
+"$MT" batch --help >"$OUT/batchhelp.out" 2>&1
+check "batch --help exits 0" test $? = 0
+for o in concurrency per-server per-login repeat interval db quiet stats; do
+	check "batch --help documents --$o" has "$OUT/batchhelp.out" "--$o"
+	check "docs/cli.md documents batch --$o" has "$here/../../docs/cli.md" "\`(-[a-z] N, )?--$o"
+done
+check "--help lists batch" has "$OUT/help.out" "^  batch "
+usage batch-unknown-opt batch --frobnicate f
+usage batch-no-file batch
+usage batch-two-files batch a b
+usage batch-bad-conc batch --concurrency 10001 f
+usage batch-bad-repeat batch --repeat 0 f
 usage report-unknown-opt report --frobnicate
 usage report-extra report extra
 usage report-bad-run report --run x
