@@ -114,7 +114,7 @@ struct sess {
 					   end, from first's equivalent */
 	size_t		 nsteps;	/* steps, drawn or not */
 	size_t		 nfail;
-	char		 fail[96];	/* the first failed step, raw */
+	char		 fail[128];	/* the first failed step, raw */
 	char		*greeting;	/* the greeting's reply text, raw */
 	struct item	*it;
 	size_t		 nit, cap;
@@ -310,8 +310,9 @@ note_fail(struct sess *s, const struct trace_rec *r, const char *label)
 	if (r->rc == 0 && !opr_negative(r->opr))
 		return;
 	if (s->nfail++ == 0)
-		(void)snprintf(s->fail, sizeof(s->fail), "%s %s%s%s", label,
-		    r->opr, r->rc != 0 ? " " : "",
+		/* (each part bounded: 40 + 1 + 16 + 1 + 64 < sizeof fail) */
+		(void)snprintf(s->fail, sizeof(s->fail), "%.40s %.16s%s%.64s",
+		    label, r->opr, r->rc != 0 ? " " : "",
 		    r->rc != 0 ? mt_exc_class((enum mt_ecode)r->rc) : "");
 }
 

@@ -97,6 +97,7 @@ maildir=$DOVECOT_WORKDIR/mail/$user
 count=
 case $user in
 bob | dele) count=3 ;;
+five) count=5 ;;
 empty | rcpt | rcpt2) count=0 ;;
 dots | big) count=1 ;;
 *)

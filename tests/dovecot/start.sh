@@ -146,9 +146,10 @@ chown -- "$mail_uid:$mail_gid" "$mail_root"
 chmod 0700 "$mail_root"
 
 # rcpt and rcpt2 start empty: they are the SMTP recipients of the Postfix
-# harness (tests/postfix), which delivers into them over LMTP.
-users=(bob empty dots dele big rcpt rcpt2)
-declare -A msgs=([bob]=3 [empty]=0 [dots]=1 [dele]=3 [big]=1 [rcpt]=0 [rcpt2]=0)
+# harness (tests/postfix), which delivers into them over LMTP.  five is the
+# POP3 benchmark's mailbox (tools/bench/pop3.sh: RETR of 5 messages).
+users=(bob empty dots dele big rcpt rcpt2 five)
+declare -A msgs=([bob]=3 [empty]=0 [dots]=1 [dele]=3 [big]=1 [rcpt]=0 [rcpt2]=0 [five]=5)
 
 # Sockets for a Postfix instance (tests/postfix): SMTP AUTH through Dovecot
 # SASL, and LMTP delivery into the same maildirs. LMTP needs dovecot-lmtpd;
