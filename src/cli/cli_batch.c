@@ -34,6 +34,8 @@
 #define BATCH_ERRORS_SHOWN	20	/* bad lines said before giving up */
 #define BATCH_FDS_PER_SESSION	4	/* a socket, DNS sockets, a file */
 #define BATCH_PER_LOGIN_DEFAULT	10	/* Dovecot's mail_max_userip_connections */
+#define BATCH_SYNC_NS		(100 * 1000000LL)	/* records committed
+					   at most this long after they are made */
 
 static const char batch_usage[] =
 "usage: mailtrace batch [options] FILE\n"
@@ -115,6 +117,10 @@ struct batch {
 	size_t		 round_live;	/* this round's sessions in flight */
 	int64_t		 t0;		/* the first round's start */
 	bool		 dirty;		/* something ended: look again */
+	struct bsess	*ended;		/* ended, their lines not yet printed */
+	struct bsess	**ended_tail;
+	int64_t		 synced;	/* the last group commit */
+	bool		 sync_failed;
 	/* the outcome */
 	unsigned long	 ok, failed, notstarted;
 	uint64_t	 run_lo, run_hi;
@@ -122,6 +128,7 @@ struct batch {
 };
 
 struct bsess {
+	struct bsess	*next;		/* batch.ended */
 	struct batch	*b;
 	struct bline	*ln;
 	unsigned long	 round;
@@ -516,40 +523,81 @@ bsess_run(void *arg)
 	j->ops->free(j);
 }
 
+/* A session ended: room for the next; its line waits for the commit. */
 static void
 bsess_done(void *arg)
 {
 	struct bsess	*s = arg;
 	struct batch	*b = s->b;
-	double		 ms = (double)(mt_mono_ns() - s->t0) / 1e6;
-	char		 runs[32] = "";
 
 	batch_take(b, s->ln, -1);
 	b->round_live--;
 	b->dirty = true;
-	if (s->status == 0)
-		b->ok++;
-	else
-		b->failed++;
-	if (s->run != 0) {
-		if (b->run_lo == 0 || s->run < b->run_lo)
-			b->run_lo = s->run;
-		if (s->run > b->run_hi)
-			b->run_hi = s->run;
+	s->t0 = mt_mono_ns() - s->t0;	/* (now its time) */
+	s->next = NULL;
+	*b->ended_tail = s;
+	b->ended_tail = &s->next;
+}
+
+/* One ended session's result line. */
+static void
+bsess_print(struct batch *b, const struct bsess *s)
+{
+	char	runs[32];
+
+	if (s->run != 0)
 		snprintf(runs, sizeof(runs), "run %llu",
 		    (unsigned long long)s->run);
-	} else
+	else
 		snprintf(runs, sizeof(runs), "no run");
-	if (!b->quiet) {
-		printf("%-6s  line %u  round %lu  %s  %.1f ms  %s %s", s->status
-		    == 0 ? "ok" : "FAILED", s->ln->lineno, s->round, runs, ms,
-		    s->ln->proto, s->ln->target);
-		if (s->status != 0)
-			printf("  (exit %d)", s->status);
-		putchar('\n');
-		fflush(stdout);
+	if (b->quiet)
+		return;
+	printf("%-6s  line %u  round %lu  %s  %.1f ms  %s %s", s->status
+	    == 0 ? "ok" : "FAILED", s->ln->lineno, s->round, runs,
+	    (double)s->t0 / 1e6, s->ln->proto, s->ln->target);
+	if (s->status != 0)
+		printf("  (exit %d)", s->status);
+	putchar('\n');
+}
+
+/*
+ * The group commit (store_hold_commits()): what the sessions wrote, then
+ * the lines of those that ended, so that a printed line's run is stored.
+ * A commit that fails fails those sessions (said once).
+ */
+static void
+batch_sync(struct batch *b)
+{
+	struct mt_err	 err;
+	struct bsess	*s;
+
+	mt_err_clear(&err);
+	if (store_uncommitted(b->st) && store_sync(b->st, &err) != 0 &&
+	    !b->sync_failed) {
+		cli_err("batch: storing the runs failed: %s (the sessions "
+		    "ending now count as failed)", err.msg);
+		b->sync_failed = true;
 	}
-	free(s);
+	b->synced = mt_mono_ns();
+	while ((s = b->ended) != NULL) {
+		if ((b->ended = s->next) == NULL)
+			b->ended_tail = &b->ended;
+		if (b->sync_failed && s->status == 0)
+			s->status = EXIT_SESSION;
+		if (s->status == 0)
+			b->ok++;
+		else
+			b->failed++;
+		if (s->run != 0) {
+			if (b->run_lo == 0 || s->run < b->run_lo)
+				b->run_lo = s->run;
+			if (s->run > b->run_hi)
+				b->run_hi = s->run;
+		}
+		bsess_print(b, s);
+		free(s);
+	}
+	fflush(stdout);
 }
 
 /* Start the line in this round; false when it could not (said). */
@@ -587,6 +635,18 @@ batch_start(struct batch *b, struct bline *ln)
  * come, then what may start of this round's lines, in the file's order,
  * within --concurrency and the limits.
  */
+/* The feed's wake-up: at, or earlier when records wait for a commit. */
+static int64_t
+batch_wake(const struct batch *b, int64_t at)
+{
+	int64_t	sync;
+
+	if (!store_uncommitted(b->st))
+		return at;
+	sync = b->synced + BATCH_SYNC_NS;
+	return at < 0 || sync < at ? sync : at;
+}
+
 static int64_t
 batch_feed(void *arg)
 {
@@ -594,6 +654,9 @@ batch_feed(void *arg)
 	size_t		 i, keep;
 	int64_t		 at;
 
+	if (b->ended != NULL || (store_uncommitted(b->st) &&
+	    mt_mono_ns() - b->synced >= BATCH_SYNC_NS))
+		batch_sync(b);
 	if (wait_stopped())
 		return LOOP_DONE;
 	if (b->npending == 0 && b->round_live == 0) {
@@ -601,7 +664,7 @@ batch_feed(void *arg)
 			return LOOP_DONE;
 		at = b->t0 + (int64_t)b->round * b->interval_ns;
 		if (b->round > 0 && mt_mono_ns() < at)
-			return at;
+			return batch_wake(b, at);
 		for (i = 0; i < b->nlines; i++)
 			b->pending[i] = i;
 		b->npending = b->nlines;
@@ -609,7 +672,7 @@ batch_feed(void *arg)
 		b->dirty = true;
 	}
 	if (!b->dirty)
-		return WAIT_FOREVER;
+		return batch_wake(b, WAIT_FOREVER);
 	b->dirty = false;
 	for (i = keep = 0; i < b->npending; i++) {
 		struct bline	*ln = &b->lines[b->pending[i]];
@@ -620,7 +683,7 @@ batch_feed(void *arg)
 			b->failed++;	/* (it counts as a failed session) */
 	}
 	b->npending = keep;
-	return WAIT_FOREVER;
+	return batch_wake(b, WAIT_FOREVER);
 }
 
 static void
@@ -685,6 +748,7 @@ cli_batch(int argc, char **argv)
 	int		 status, sig;
 
 	memset(&b, 0, sizeof(b));
+	b.ended_tail = &b.ended;
 	cli_err_context(batch_err_where);
 	if (batch_parse(&b, argc, argv) != 0) {
 		status = EXIT_USAGE;
@@ -704,10 +768,13 @@ cli_batch(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
+	/* One transaction for many runs, committed by batch_sync(). */
+	store_hold_commits(b.st, true);
 	cli_take_signals();
-	t0 = b.t0 = mt_mono_ns();
+	t0 = b.t0 = b.synced = mt_mono_ns();
 	if (loop_run(b.loop, batch_feed, &b, &err) != 0)
 		cli_err("batch: %s", err.msg);
+	batch_sync(&b);
 	batch_summary(&b, (double)(mt_mono_ns() - t0) / 1e9);
 	status = b.failed > 0 || b.notstarted > 0 ? EXIT_SESSION : 0;
 	if ((sig = cli_stopped()) != 0)

@@ -80,7 +80,6 @@ static int	 net_wait(int, short, int64_t);
 static const char *errno_text(int);
 static int	 sys_fail(struct mt_err *, enum mt_ecode, const char *, int);
 static void	 fmt_sockaddr(const struct sockaddr *, socklen_t, char *, size_t);
-static int	 set_nonblock_cloexec(int);
 static int	 try_connect(const struct addrinfo *, int64_t, int64_t, int,
 		    int *, struct mt_err *);
 static void	 bio_method_init(void);
@@ -220,20 +219,6 @@ fmt_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf, size_t sz)
 		snprintf(buf, sz, "?");
 }
 
-static int
-set_nonblock_cloexec(int fd)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
-		return -1;
-	if ((fl = fcntl(fd, F_GETFD)) == -1 ||
-	    fcntl(fd, F_SETFD, fl | FD_CLOEXEC) == -1)
-		return -1;
-	return 0;
-}
-
 /*
  * Connect one address, non-blocking, until the deadline (the connect
  * timeout's, or the session limit when that comes first).  On success *fdp
@@ -251,13 +236,10 @@ try_connect(const struct addrinfo *ai, int64_t deadline, int64_t limit,
 	*fdp = -1;
 	fmt_sockaddr(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr));
 	snprintf(where, sizeof(where), "connect to %s", addr);
-	if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) == -1)
+	/* Non-blocking and close-on-exec from the start (no fcntl calls). */
+	if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol)) == -1)
 		return sys_fail(err, MT_E_IO, "socket", errno);
-	if (set_nonblock_cloexec(fd) == -1) {
-		e = errno;
-		close(fd);
-		return sys_fail(err, MT_E_IO, "fcntl", e);
-	}
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
 		*fdp = fd;
 		return 0;

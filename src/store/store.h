@@ -62,6 +62,17 @@ int		 store_open_existing(const char *path, struct store **out,
 		    struct mt_err *err);
 /* Commit a pending batch, finalize and close.  NULL-safe. */
 void		 store_close(struct store *);
+/*
+ * Group commit, for one connection that many runs write at once (batch):
+ * while held, the records, run beginnings and run ends all go into one
+ * open transaction, which store_sync() commits (store_close() too); a
+ * run's end and summary still go in together or not at all (a
+ * savepoint).  Not held (the default): every flush commits.
+ * store_uncommitted(): something waits for store_sync().
+ */
+void		 store_hold_commits(struct store *, bool hold);
+int		 store_sync(struct store *, struct mt_err *);
+bool		 store_uncommitted(const struct store *);
 /* The path the store was opened with; valid until store_close(). */
 const char	*store_path(const struct store *);
 
