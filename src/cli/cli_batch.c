@@ -34,8 +34,9 @@
 #define BATCH_ERRORS_SHOWN	20	/* bad lines said before giving up */
 #define BATCH_FDS_PER_SESSION	4	/* a socket, DNS sockets, a file */
 #define BATCH_PER_LOGIN_DEFAULT	10	/* Dovecot's mail_max_userip_connections */
-#define BATCH_SYNC_NS		(100 * 1000000LL)	/* records committed
-					   at most this long after they are made */
+#define BATCH_SYNC_NS		(100 * 1000000LL)	/* the group commit's
+					   period: a record, and an ended
+					   session's line, wait at most this */
 
 static const char batch_usage[] =
 "usage: mailtrace batch [options] FILE\n"
@@ -641,7 +642,7 @@ batch_wake(const struct batch *b, int64_t at)
 {
 	int64_t	sync;
 
-	if (!store_uncommitted(b->st))
+	if (b->ended == NULL && !store_uncommitted(b->st))
 		return at;
 	sync = b->synced + BATCH_SYNC_NS;
 	return at < 0 || sync < at ? sync : at;
@@ -654,8 +655,9 @@ batch_feed(void *arg)
 	size_t		 i, keep;
 	int64_t		 at;
 
-	if (b->ended != NULL || (store_uncommitted(b->st) &&
-	    mt_mono_ns() - b->synced >= BATCH_SYNC_NS))
+	/* At most one commit per BATCH_SYNC_NS: ten a second, whatever ends. */
+	if ((b->ended != NULL || store_uncommitted(b->st)) &&
+	    mt_mono_ns() - b->synced >= BATCH_SYNC_NS)
 		batch_sync(b);
 	if (wait_stopped())
 		return LOOP_DONE;

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
  * loop.c - the event loop (loop.h): tasks on stacks of their own
- * (ucontext), their waits in one epoll set and one deadline heap.
+ * (ctx.h), their waits in one epoll set and one deadline heap.
  *
  * A task's wait (loop_task_wait(), through wait.h) arms each of its fds
  * with EPOLLONESHOT, pointing at a slot of the task, puts the task in the
@@ -20,9 +20,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "loop_int.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -48,7 +48,7 @@ struct stack {
 };
 
 struct task {
-	ucontext_t	 uc;
+	struct ctx	 ctx;
 	struct loop	*l;
 	void		(*fn)(void *);
 	void		(*done)(void *);
@@ -70,7 +70,7 @@ struct task {
 
 struct loop {
 	int		 ep;
-	ucontext_t	 main;
+	struct ctx	 main;
 	const void	*main_bottom;	/* ASan: the loop's own stack */
 	size_t		 main_size;
 	struct task	*cur;		/* the task running; NULL: the loop */
@@ -244,7 +244,7 @@ loop_resume(struct loop *l, struct task *t)
 	__sanitizer_start_switch_fiber(&fake,
 	    (char *)t->stk->map + (t->stk->len - LOOP_STACK), LOOP_STACK);
 #endif
-	swapcontext(&l->main, &t->uc);
+	ctx_switch(&l->main, &t->ctx);
 #ifdef LOOP_ASAN
 	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
@@ -259,7 +259,7 @@ task_yield(struct loop *l, struct task *t)
 	__sanitizer_start_switch_fiber(t->ended ? NULL : &t->fake,
 	    l->main_bottom, l->main_size);
 #endif
-	swapcontext(&t->uc, &l->main);
+	ctx_switch(&t->ctx, &l->main);
 #ifdef LOOP_ASAN
 	__sanitizer_finish_switch_fiber(t->fake, &l->main_bottom,
 	    &l->main_size);
@@ -385,17 +385,13 @@ loop_spawn(struct loop *l, void (*fn)(void *), void (*done)(void *),
 	t->done = done;
 	t->arg = arg;
 	t->hidx = SIZE_MAX;
-	if (getcontext(&t->uc) != 0) {
+	if (ctx_make(&t->ctx, (char *)t->stk->map + (t->stk->len -
+	    LOOP_STACK), LOOP_STACK, task_main) != 0) {
 		stack_put(l, t->stk);
 		free(t);
-		return mt_err_set(err, MT_E_INTERNAL, "getcontext: %s",
+		return mt_err_set(err, MT_E_INTERNAL, "a task's context: %s",
 		    strerror(errno));
 	}
-	t->uc.uc_stack.ss_sp = (char *)t->stk->map +
-	    (t->stk->len - LOOP_STACK);
-	t->uc.uc_stack.ss_size = LOOP_STACK;
-	t->uc.uc_link = NULL;
-	makecontext(&t->uc, task_main, 0);
 	l->live++;
 	if (l->live > l->st.live_max)
 		l->st.live_max = l->live;

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <errno.h>
+#include <fenv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -325,6 +326,40 @@ test_chain(void)
 	loop_free(chain_loop);
 }
 
+/* --- each task keeps its floating-point modes across switches -------- */
+
+static int	fp_ok;
+
+static void
+fp_task(void *arg)
+{
+	int		 mode = (int)(intptr_t)arg, i;
+	volatile double	 x = 1.0, y = 3.0;
+
+	fesetround(mode);
+	for (i = 0; i < 5; i++) {
+		CHECK(wait_until(mt_mono_ns() + MS / 10) == WAIT_TIMEOUT);
+		if (fegetround() != mode)
+			return;
+	}
+	/* 1/3 rounds differently up and down: the mode is really in force */
+	x = x / y;
+	fp_ok += mode == FE_UPWARD ? (x > 0.333333333333333314829616256247)
+	    : (x <= 0.333333333333333314829616256247);
+}
+
+static void
+test_fp(void)
+{
+	void	*args[2] = { (void *)(intptr_t)FE_UPWARD,
+	    (void *)(intptr_t)FE_DOWNWARD };
+	int	 before = fegetround();
+
+	CHECK(run_tasks(fp_task, args, 2, NULL) == 0);
+	CHECK(fp_ok == 2);
+	CHECK(fegetround() == before);
+}
+
 /* --- a stop ends every wait, and those that begin after it ------------ */
 
 static int	stop_sp[2], stop_seen;
@@ -381,6 +416,7 @@ main(void)
 	test_reuse();
 	test_stack();
 	test_chain();
+	test_fp();
 	test_stop();		/* last: a stop is for good */
 	return check_done();
 }
