@@ -1,20 +1,26 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
- * main.c - mailtrace: dispatch to the subcommands.
+ * main.c - mailtrace: dispatch to the subcommands.  decode and exporter
+ * are programs of their own (mailtrace-decode, mailtrace-exporter), run
+ * in this process's place: they need libpcap and libmicrohttpd, whose
+ * dozen libraries a probe would otherwise load and relocate at every
+ * start without ever using them (docs/benchmarks.md, "Start-up").
  */
 #include "cli.h"
 
 #include <errno.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_mon.h"
 #include "mt.h"
 
 static void	nagios_scan(int, char **);
 static int	run(int, char **);
+static int	cli_program(const char *, int, char **);
 
 static const char usage[] =
 "usage: mailtrace COMMAND [options]\n"
@@ -65,73 +71,6 @@ static const char usage[] =
 "exit status: 0 every step succeeded; 1 the session failed at some step (the\n"
 "trace shows which); 2 usage or configuration error.\n"
 "documentation: docs/cli.md, docs/records.md, docs/events.md, docs/formats.md\n";
-
-/*
- * One line, whatever the arguments hold: a byte that is not printable
- * ASCII (a CR or LF in an argument, a terminal escape) is shown as mt_show()
- * shows it (\r \n \t \xHH).  A backslash stays as it is, so text
- * already shown that way (a server's reply in a session error) is not
- * shown twice.  At most CLI_ERR_MAX bytes, then "...(+N)".
- */
-static const char	*(*cli_err_where)(void);
-
-void
-cli_err_context(const char *(*where)(void))
-{
-	cli_err_where = where;
-}
-
-void
-cli_err(const char *fmt, ...)
-{
-	va_list	 ap;
-	char	 buf[CLI_ERR_MAX + 1], shown[8];
-	uint8_t	 c;
-	size_t	 i, n;
-	int	 w;
-
-	va_start(ap, fmt);
-	w = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (w < 0)
-		w = 0;
-	n = (size_t)w < sizeof(buf) ? (size_t)w : sizeof(buf) - 1;
-	fputs("mailtrace: ", stderr);
-	if (cli_err_where != NULL)
-		fputs(cli_err_where(), stderr);
-	for (i = 0; i < n; i++) {
-		c = (uint8_t)buf[i];
-		if (mt_isprint(c))
-			fputc(c, stderr);
-		else {
-			mt_show(shown, sizeof(shown), &c, 1, 1);
-			fputs(shown, stderr);
-		}
-	}
-	if ((size_t)w > n)
-		fprintf(stderr, "...(+%zu)", (size_t)w - n);
-	fputc('\n', stderr);
-	buf[n] = '\0';
-	cli_nagios_note(buf);
-}
-
-int
-cli_number(const char *opt, const char *s, long long min, long long max,
-    long long *out)
-{
-	char		*end;
-	long long	 v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
-		cli_err("%s: \"%s\" is not a number from %lld to %lld", opt, s,
-		    min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
 
 int
 main(int argc, char **argv)
@@ -189,7 +128,7 @@ run(int argc, char **argv)
 	if (strcmp(argv[1], "roundtrip") == 0)
 		return cli_roundtrip(argc - 1, argv + 1);
 	if (strcmp(argv[1], "decode") == 0)
-		return cli_decode(argc - 1, argv + 1);
+		return cli_program("decode", argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
 	if (strcmp(argv[1], "runs") == 0)
@@ -205,9 +144,51 @@ run(int argc, char **argv)
 	if (strcmp(argv[1], "events") == 0)
 		return cli_events(argc - 1, argv + 1);
 	if (strcmp(argv[1], "exporter") == 0)
-		return cli_exporter(argc - 1, argv + 1);
+		return cli_program("exporter", argc - 1, argv + 1);
 	if (strcmp(argv[1], "batch") == 0)
 		return cli_batch(argc - 1, argv + 1);
 	cli_err("unknown command \"%s\" (try mailtrace --help)", argv[1]);
+	return EXIT_USAGE;
+}
+
+/*
+ * Run mailtrace-NAME in this process's place (same pid, same arguments
+ * after the command's name): the one beside this executable (a build
+ * tree, or an install that keeps them together), else the installed
+ * one in MT_LIBEXECDIR.  Returns only when neither can be run.
+ */
+static int
+cli_program(const char *name, int argc, char **argv)
+{
+	char	 self[PATH_MAX], path[PATH_MAX + 64], *slash, **nargv;
+	ssize_t	 n;
+	int	 i, e = ENOENT;
+
+	if ((nargv = calloc((size_t)argc + 1, sizeof(*nargv))) == NULL) {
+		cli_err("%s: out of memory", name);
+		return EXIT_USAGE;
+	}
+	for (i = 1; i < argc; i++)
+		nargv[i] = argv[i];
+	nargv[argc] = NULL;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/mailtrace-%s", self,
+			    name);
+			nargv[0] = path;
+			execv(path, nargv);
+			e = errno;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/mailtrace-%s", MT_LIBEXECDIR, name);
+	nargv[0] = path;
+	execv(path, nargv);
+	if (errno != ENOENT || e == ENOENT)
+		e = errno;
+	cli_err("%s: cannot run %s: %s (mailtrace %s is a program of its "
+	    "own, installed there)", name, path, strerror(e), name);
+	free(nargv);
 	return EXIT_USAGE;
 }
