@@ -568,6 +568,7 @@ static int
 tls_setup(struct net *n, const struct net_tls_opts *opts, struct mt_err *err)
 {
 	X509_VERIFY_PARAM	*vp;
+	struct mt_err		 e;
 	BIO			*bio;
 	const char		*sn = NULL, *cafile = NULL;
 	char			 name[NET_NAME_MAX];
@@ -600,40 +601,13 @@ tls_setup(struct net *n, const struct net_tls_opts *opts, struct mt_err *err)
 
 	if (bio_meth == NULL)
 		return mt_err_set(err, MT_E_INTERNAL, "cannot create socket BIO");
-	if ((n->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
-		goto ossl_fail;
-	if (opts != NULL && net_keylog_attach(n->ctx, opts->keylog) != 0)
-		goto ossl_fail;
-	if (SSL_CTX_set_min_proto_version(n->ctx, TLS1_2_VERSION) != 1)
-		goto ossl_fail;
-	if (opts != NULL && opts->max_version != 0 &&
-	    SSL_CTX_set_max_proto_version(n->ctx, opts->max_version) != 1)
-		goto ossl_fail;
-	/*
-	 * The trust is loaded under insecure too: a client's handshake
-	 * verifies the chain with SSL_VERIFY_NONE as well, only it does not
-	 * fail on the result (SSL_get_verify_result() has it after the
-	 * handshake; tls_collect() records it).  The host name is then
-	 * checked after the handshake, not by the chain's verification.
-	 */
-	if (cafile != NULL) {
-		if (SSL_CTX_load_verify_file(n->ctx, cafile) != 1) {
-			tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
-			ERR_clear_error();
-			return mt_err_set(err, MT_E_USAGE,
-			    "cannot load CA file %s: %s", cafile, buf);
-		}
-	} else if (SSL_CTX_set_default_verify_paths(n->ctx) != 1) {
-		if (!insecure)
-			goto ossl_fail;
-		ERR_clear_error();	/* recorded as not verified */
-	}
-	if (insecure)
-		SSL_CTX_set_verify(n->ctx, SSL_VERIFY_NONE, NULL);
-	else {
-		SSL_CTX_set_verify(n->ctx, SSL_VERIFY_PEER, NULL);
-		n->verify = true;
-	}
+	/* The options' context, shared with the process's other connections. */
+	mt_err_clear(&e);
+	if ((n->ctx = net_ctx_get(cafile, insecure, opts != NULL ?
+	    opts->max_version : 0, opts != NULL ? opts->keylog : NULL,
+	    &e)) == NULL)
+		return mt_err_set(err, e.code, "%s", e.msg);
+	n->verify = !insecure;
 	if (sn != NULL) {
 		memcpy(n->name, name, strlen(name) + 1);
 		n->name_is_ip = is_ip;
@@ -687,6 +661,8 @@ net_cafile_check(const char *path, struct mt_err *err)
 	if (!S_ISREG(st.st_mode))
 		return mt_err_set(err, MT_E_USAGE, "%s is not a regular file "
 		    "(a PEM file of CA certificates is expected)", path);
+	if (net_cafile_known(path, &st))
+		return 0;	/* checked before, unchanged since */
 	ERR_clear_error();
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		ERR_clear_error();
@@ -709,6 +685,7 @@ net_cafile_check(const char *path, struct mt_err *err)
 	if (certs == 0)
 		return mt_err_set(err, MT_E_USAGE, "%s holds no certificate "
 		    "(a PEM file of CA certificates is expected)", path);
+	net_cafile_good(path, &st);
 	return 0;
 }
 

@@ -5,6 +5,9 @@
 #ifndef MT_NET_NET_INT_H
 #define MT_NET_NET_INT_H
 
+#include <stdbool.h>
+#include <sys/stat.h>
+
 #include <openssl/ssl.h>
 
 #include "net.h"
@@ -14,5 +17,17 @@
  * -1 when OpenSSL could not take it (no ex_data slot).
  */
 int	net_keylog_attach(SSL_CTX *ctx, struct net_keylog *k);
+
+/*
+ * The client context for these options (ctxcache.c): shared, made when
+ * first asked for, made again when the CA file changed.  The caller owns
+ * one reference (SSL_CTX_free() when done).  NULL with err: MT_E_USAGE
+ * when the CA file cannot be loaded, else MT_E_INTERNAL.  Thread-safe.
+ */
+SSL_CTX	*net_ctx_get(const char *cafile, bool insecure, int max_version,
+	    struct net_keylog *kl, struct mt_err *err);
+/* net_cafile_check()'s memory: path was good and is unchanged (st). */
+bool	net_cafile_known(const char *path, const struct stat *st);
+void	net_cafile_good(const char *path, const struct stat *st);
 
 #endif

@@ -985,6 +985,80 @@ test_tls_verified(void)
 	srv_stop(&s);
 }
 
+/* Copy file from to to (a new inode: written aside, then renamed). */
+static int
+copy_file(const char *from, const char *to)
+{
+	char	 tmp[128], buf[8192];
+	FILE	*in, *out;
+	size_t	 n;
+	int	 rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", to);
+	if ((in = fopen(from, "rb")) == NULL)
+		return -1;
+	if ((out = fopen(tmp, "wb")) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	return rc == 0 ? rename(tmp, to) : -1;
+}
+
+/*
+ * The contexts are shared (ctxcache.c), but a CA file that changed is
+ * loaded again: the next handshake trusts what the file holds now, and
+ * --cafile's check looks at it again.
+ */
+static void
+test_ca_changes(void)
+{
+	struct srv	 s;
+	struct net	*n;
+	struct mt_err	 err;
+	const char	*swap = "test_net_swap_ca.pem";
+	FILE		*fp;
+	int		 rc, i;
+
+	CHECK(copy_file(cafile, swap) == 0);
+	for (i = 0; i < 2; i++) {	/* the second time from the cache */
+		rc = tls_try(SRV_TLS | SRV_ECHO, swap, "localhost", false, TMO,
+		    &s, &n, &err);
+		CHECK_OK(rc, err);
+		net_close(n);
+		srv_stop(&s);
+		CHECK(net_cafile_check(swap, &err) == 0);
+	}
+	/* Another CA in the file: the server's chain is no longer trusted. */
+	CHECK(copy_file(cafile2, swap) == 0);
+	rc = tls_try(SRV_TLS | SRV_ECHO, swap, "localhost", false, TMO, &s, &n,
+	    &err);
+	CHECK_ERR(rc, MT_E_TLS, err);
+	CHECK(strstr(err.msg, "certificate verify failed") != NULL);
+	net_close(n);
+	srv_stop(&s);
+	/* And back: trusted again. */
+	CHECK(copy_file(cafile, swap) == 0);
+	rc = tls_try(SRV_TLS | SRV_ECHO, swap, "localhost", false, TMO, &s, &n,
+	    &err);
+	CHECK_OK(rc, err);
+	net_close(n);
+	srv_stop(&s);
+	/* No longer PEM: the check, remembered as good before, says so. */
+	if ((fp = fopen(swap, "w")) != NULL) {
+		fputs("not a certificate, and longer than the PEM was? no\n", fp);
+		fclose(fp);
+	}
+	rc = net_cafile_check(swap, &err);
+	CHECK_ERR(rc, MT_E_USAGE, err);
+	unlink(swap);
+}
+
 /* The facts a handshake records (net_tls_facts()), under --insecure too. */
 static void
 test_tls_facts(void)
@@ -1274,6 +1348,7 @@ main(void)
 		failures++;
 	} else {
 		test_tls_verified();
+		test_ca_changes();
 		test_tls_facts();
 		test_tls_rejected();
 		test_tls_handshake_failures();
