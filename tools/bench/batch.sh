@@ -19,18 +19,20 @@
 #     N - 1 (so that neither program's start-up counts); mailtrace stores
 #     every record of every session in a fresh sqlite store, poplib
 #     keeps nothing;
-#  3. sessions per second against the fake server (fakesrv --parallel,
+#  3. sessions per second against the fake server (fakesrv --parallel 1024,
 #     one child process per connection, M connections): `mailtrace batch
 #     -c P` against `curl --parallel --parallel-max P` (each URL a POP3
 #     session: CAPA, USER/PASS, RETR 1, QUIT; mailtrace's also has STAT and
 #     LIST 1; each session its own user, demoI, so that curl cannot reuse
-#     a connection for the next URL), wall time of M sessions, median of R;
+#     a connection for the next URL), wall and CPU time of M sessions,
+#     median of R, and the fake server's own CPU (its children's too);
 #  4. start-up: the CPU and instructions (callgrind) of `mailtrace
 #     --version` (what a probe loads) beside `mailtrace-decode --help`
 #     (the decoder's program, which also loads libpcap).
 # Exit 0 after printing the summary (also written to BUILD/bench-batch.txt);
 # 2 on errors.  The issue's goals are printed with each figure; they are
-# not pass/fail checks of this script.
+# not pass/fail checks of this script.  The fake server's own CPU is
+# printed too: when it takes a core of its own, it bounds both clients.
 set -u
 
 die() { echo "batch.sh: $*" >&2; exit 2; }
@@ -110,8 +112,8 @@ for mode in pop3 pop3s; do
 		mt_n=$(cpu "$TMP/s.db" -- "$MT" batch --db "$TMP/s.db" -c "$c" -q "$TMP/$mode.$N.txt") || die "mailtrace batch failed"
 		mt_1=$(cpu "$TMP/s.db" -- "$MT" batch --db "$TMP/s.db" -c "$c" -q "$TMP/$mode.1.txt") || die "mailtrace batch failed"
 		mt=$(per "${mt_n%% *}" "${mt_1%% *}")
-		read -r _ un sn <<<"$mt_n"
-		read -r _ u1 s1 <<<"$mt_1"
+		read -r _ un sn _ <<<"$mt_n"
+		read -r _ u1 s1 _ <<<"$mt_1"
 		say "$mode mailtrace batch -c $c: $mt ms CPU per session (user $(per "$un" "$u1"), system $(per "$sn" "$s1")); mailtrace / poplib = $(ratio "$mt" "$py") (goal <= 0.5)"
 	done
 done
@@ -154,53 +156,68 @@ send "+OK Bye.\r\n"
 close
 EOF
 echo demo >"$TMP/demo.pw"
-# fakerun NAME SCRIPT CMD...: fakesrv for M connections, P at once, and
-# the client's wall time (date +%s%N); prints seconds.
+# fakerun SCRIPT CLIENT: fakesrv for M connections and the client
+# function, which records its wall and CPU time; the server's CPU into
+# CLIENT.srv.
 fakerun() {
-	local script=$1 t0 t1 port rc l
+	local script=$1 port rc l
 	shift
-	exec {ffd}< <("$FAKE" --script "$script" --connections "$M" --parallel "$PAR" \
-	    --timeout 300 2>>"$TMP/fake.err"; echo "fakesrv-exit $?")
+	# (1024 children at most: curl keeps finished connections open in its
+	# cache, without QUIT, until it evicts them or exits)
+	exec {ffd}< <(python3 "$here/cpu.py" --pass 1 - -- "$FAKE" --script "$script" \
+	    --connections "$M" --parallel 1024 --timeout 300 2>"$TMP/fake.err"; \
+	    echo "fakesrv-exit $?")
 	read -r -t 20 -u "$ffd" port || die "fakesrv did not start"
 	"$@" "$port"
 	while read -r -t 60 -u "$ffd" l; do
 		case $l in "fakesrv-exit "*) rc=${l#fakesrv-exit } ;; esac
 	done
-	[ "${rc:-1}" = 0 ] || die "fakesrv exited ${rc:-?} (see $TMP/fake.err)"
+	[ "${rc:-1}" = 0 ] || { cat "$TMP/fake.err" >&2; die "fakesrv exited ${rc:-?}"; }
+	# (cpu.py's figures: the server's CPU, its children's included)
+	grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+$' "$TMP/fake.err" | tail -1 | cut -d' ' -f1 >>"$TMP/$1.srv"
 }
 mt_fake() {
-	local port=$1 t0 t1
+	local port=$1 c
 	for ((i = 0; i < M; i++)); do
 		echo "pop3 --password-file $TMP/demo.pw --retr 1 pop3://demo$i@127.0.0.1:$port"
 	done >"$TMP/fake.txt"
 	rm -f "$TMP/f.db"*
-	t0=$(date +%s%N)
-	"$MT" batch --db "$TMP/f.db" -c "$PAR" --per-login 0 -q "$TMP/fake.txt" >/dev/null || die "mailtrace batch failed against fakesrv"
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000)) >>"$TMP/mt.times"
+	c=$(python3 "$here/cpu.py" 1 - -- "$MT" batch --db "$TMP/f.db" -c "$PAR" --per-login 0 -q "$TMP/fake.txt") ||
+	    die "mailtrace batch failed against fakesrv"
+	echo "${c##* }" >>"$TMP/mt.times"
+	echo "${c%% *}" >>"$TMP/mt.cpu"
 }
 curl_fake() {
-	local port=$1 t0 t1
+	local port=$1 c
 	for ((i = 0; i < M; i++)); do
 		printf 'url = "pop3://demo%d:demo@127.0.0.1:%s/1"\noutput = "/dev/null"\n' "$i" "$port"
 	done >"$TMP/curl.cfg"
-	t0=$(date +%s%N)
-	curl -s --parallel --parallel-max "$PAR" -K "$TMP/curl.cfg" || die "curl failed against fakesrv"
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000)) >>"$TMP/curl.times"
+	c=$(python3 "$here/cpu.py" 1 - -- curl -s --no-progress-meter --parallel \
+	    --parallel-max "$PAR" -K "$TMP/curl.cfg" 2>>"$TMP/curl.err") ||
+	    die "curl failed against fakesrv (see $TMP/curl.err)"
+	echo "${c##* }" >>"$TMP/curl.times"
+	echo "${c%% *}" >>"$TMP/curl.cpu"
 }
 : >"$TMP/mt.times"
 : >"$TMP/curl.times"
+: >"$TMP/mt.cpu"
+: >"$TMP/curl.cpu"
 for ((r = 0; r < REPS; r++)); do
 	fakerun "$TMP/mt.script" mt_fake
 	fakerun "$TMP/curl.script" curl_fake
 done
-med() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
-mt_us=$(med "$TMP/mt.times")
+med() { sort -g "$1" | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+mt_us=$(med "$TMP/mt.times")		# (seconds)
 curl_us=$(med "$TMP/curl.times")
-mt_rate=$(python3 -c "print('%.0f' % ($M / ($mt_us / 1e6)))")
-curl_rate=$(python3 -c "print('%.0f' % ($M / ($curl_us / 1e6)))")
+mt_rate=$(python3 -c "print('%.0f' % ($M / $mt_us))")
+curl_rate=$(python3 -c "print('%.0f' % ($M / $curl_us))")
+mt_cpu=$(python3 -c "print('%.3f' % ($(med "$TMP/mt.cpu") / $M * 1000))")
+curl_cpu=$(python3 -c "print('%.3f' % ($(med "$TMP/curl.cpu") / $M * 1000))")
 say "fake server, $M sessions, $PAR at once: mailtrace batch $mt_rate sessions/s, curl --parallel $curl_rate sessions/s; mailtrace / curl = $(ratio "$mt_rate" "$curl_rate") (goal >= 5)"
+say "fake server, client CPU per session: mailtrace $mt_cpu ms, curl $curl_cpu ms; mailtrace / curl = $(ratio "$mt_cpu" "$curl_cpu")"
+srv_mt=$(python3 -c "print('%.2f' % ($(med "$TMP/mt_fake.srv") / $mt_us))")
+srv_curl=$(python3 -c "print('%.2f' % ($(med "$TMP/curl_fake.srv") / $curl_us))")
+say "fake server, its own CPU (a process per connection): $srv_mt cores busy under mailtrace, $srv_curl under curl, of $(nproc)"
 
 # --- 4. start-up ------------------------------------------------------
 su_mt=$(python3 "$here/cpu.py" 50 - -- "$MT" --version)

@@ -2,27 +2,35 @@
 # tools/bench/cpu.py - the CPU time (user + system) a command takes,
 # median of REPS runs, for tools/bench/batch.sh.  DB (a path, or - for
 # none) is removed with its -wal/-shm files before each run, so that each
-# run starts from the same empty store.  Prints "SECONDS USER SYSTEM"
-# (the medians) on stdout.
+# run starts from the same empty store.  Prints "SECONDS USER SYSTEM WALL"
+# (the medians: CPU, its parts, wall time) on stdout; with --pass the command's stdout is its own
+# and the figures go to stderr (a server that prints its port).
 # SPDX-License-Identifier: BSD-2-Clause
-# usage: cpu.py REPS DB -- COMMAND [ARG...]
+# usage: cpu.py [--pass] REPS DB -- COMMAND [ARG...]
 import glob
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import time
 
-if len(sys.argv) < 5 or sys.argv[3] != "--":
-    sys.exit("usage: cpu.py REPS DB -- COMMAND [ARG...]")
-reps, db, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[4:]
-tot, usr, sys_ = [], [], []
+args = sys.argv[1:]
+passthru = args[:1] == ["--pass"]
+if passthru:
+    args = args[1:]
+if len(args) < 4 or args[2] != "--":
+    sys.exit("usage: cpu.py [--pass] REPS DB -- COMMAND [ARG...]")
+reps, db, cmd = int(args[0]), args[1], args[3:]
+tot, usr, sys_, wall = [], [], [], []
 for _ in range(reps):
     if db != "-":
         for f in glob.glob(db) + glob.glob(db + "-*"):
             os.unlink(f)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdout=None if passthru else subprocess.DEVNULL)
+    wall.append(time.monotonic() - t0)
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
         sys.exit("cpu.py: %s exited %d" % (cmd[0], p.returncode))
@@ -30,5 +38,6 @@ for _ in range(reps):
     tot.append(u + s)
     usr.append(u)
     sys_.append(s)
-print("%.6f %.6f %.6f" % (statistics.median(tot), statistics.median(usr),
-                          statistics.median(sys_)))
+print("%.6f %.6f %.6f %.6f" % (statistics.median(tot), statistics.median(usr),
+                               statistics.median(sys_), statistics.median(wall)),
+      file=sys.stderr if passthru else sys.stdout)
