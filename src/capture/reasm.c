@@ -543,6 +543,7 @@ flow_create(struct reasm *r, const struct flow_key *k, bool src_is_a,
 	bool		 ss, ds;
 
 	if (r->free == NULL && r->used == r->cap) {
+		r->st.full++;
 		if ((f = evict_pick(r)) == NULL)
 			return NULL;
 		if (f->state == FS_OPEN) {

@@ -121,6 +121,7 @@ struct reasm_stats {
 	uint64_t	 retransmits;
 	uint64_t	 gaps;
 	uint64_t	 held_peak;	/* most out-of-order bytes held at once */
+	uint64_t	 full;		/* new flows that found the table full */
 };
 void		 reasm_get_stats(const struct reasm *, struct reasm_stats *);
 

@@ -613,6 +613,12 @@ cli_decode(int argc, char **argv)
 	live_src = NULL;
 	dec_get_stats(dec, &after);
 	skipped_summary(&total, &after);
+	if (after.shares_full > 0)
+		cli_err("note: a decoding thread's share of the flow table or "
+		    "of the memory budget (1/%u of each) ran out %llu time%s: "
+		    "from there the records may differ from --threads 1's",
+		    c->o.threads, (unsigned long long)after.shares_full,
+		    after.shares_full == 1 ? "" : "s");
 	cli_stop_hook(NULL);
 	if (c->iface == NULL && cli_stopped() != 0)
 		cli_err("interrupted by %s: the input was not read to its end "

@@ -255,6 +255,7 @@ dec_reclaim(void *arg, const struct mt_acct *asker, size_t need)
 	struct dflow	*f, *best = NULL;
 
 	(void)need;
+	d->budget_full++;
 	for (f = d->models; f != NULL; f = f->mnext)
 		if (&f->acct != asker && f->cv != NULL &&
 		    conv_line_bytes(f->cv) > 0 &&

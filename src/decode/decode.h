@@ -70,6 +70,13 @@ struct dec_stats {
 						   ended (no FIN or RST) */
 	uint64_t	 lines_given_up;	/* for the byte budget */
 	uint64_t	 bytes_peak;		/* most bytes flows held at once */
+	/*
+	 * Threads: times a thread's share of the flow table (a new flow
+	 * found it full) or of the byte budget (it was reached) ran out.
+	 * One thread has the whole of each, so from then on the records
+	 * may differ from one thread's.  0 with one thread.
+	 */
+	uint64_t	 shares_full;
 };
 
 /* Defaults: POP3 110, SMTP 25 587 2525, POP3S 995, SMTPS 465. */

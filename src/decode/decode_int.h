@@ -176,6 +176,7 @@ struct decoder {
 	/* ... and in each thread's: its lane of the async sink, the key of
 	 * what it does now (ord * 4 + DEC_PH_*), its free session slots */
 	struct sink	*lane;
+	uint64_t	 budget_full;	/* the budget was reached (dec_reclaim) */
 	uint64_t	 key;
 	uint64_t	 sub;		/* the flow ending (reasm_cb.ending) */
 	uint32_t	*slots;

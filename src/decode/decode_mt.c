@@ -1,13 +1,15 @@
 /*
  * SPDX-License-Identifier: BSD-2-Clause
  * decode_mt.c - the decoder on several threads (decode --threads N): the
- * calling thread reads the capture (its link, IP and TCP headers parsed
- * once, pkt.c) and hands each segment to the thread of its flow (a hash
- * of the two endpoints, the same both ways), in batches through a few
- * bounded buffers per thread.  Each thread has a decoder of its own
- * (reassembly, models, a share of the flow table and of the byte budget)
- * and records into a lane of the async sink, whose writer merges the
- * lanes into the order one thread makes (src/sink/async.c).
+ * calling thread (the reader) reads the capture (its link, IP and TCP
+ * headers parsed once, pkt.c) and gives each segment to the share of its
+ * flow (a hash of the two endpoints, the same both ways).  N shares:
+ * the reader decodes the first itself, N - 1 threads the others, each
+ * fed in batches through a few bounded buffers.  Each share has a
+ * decoder of its own (reassembly, models, 1/N of the flow table and of
+ * the byte budget) and records into a lane of the async sink, whose
+ * writer merges the lanes into the order one thread makes
+ * (src/sink/async.c).
  *
  * What orders records with one thread, and how each thread keys its own
  * so that the merge restores it (key = ord * 4 + phase, then sub):
@@ -26,10 +28,12 @@
  * the other threads' packets (ticks, 8 bytes each); a thread marks its
  * lane after each batch (nothing below that key will follow).
  *
+ * The reader's own share marks its lane whenever a batch goes out.
+ *
  * Deadlock: a thread blocked on its full lane waits for the writer, which
  * may wait for another thread's mark, which comes once that thread has
- * its batch.  So before the reader waits for a thread's buffer, it hands
- * every partly filled batch on.
+ * its batch.  So before the reader waits, for a thread's buffer or for
+ * room in its own lane, it hands every partly filled batch on.
  */
 #include "decode.h"
 
@@ -112,12 +116,16 @@ struct dworker {
 
 struct dec_pool {
 	unsigned	 n;
-	struct dworker	*w;
+	struct dworker	*w;		/* w[0]: the reader's own share */
 	uint64_t	 ord;		/* packets read, all inputs */
+	uint64_t	 done;		/* ... and decoded by the reader's share */
 	bool		 live;		/* hand each packet on at once */
+	bool		 waiting;	/* in the reader's lane's wait: no mark */
 };
 
 static void	*dw_main(void *);
+static void	 dw_send_all(struct dec_pool *);
+static void	 dw_lane_wait(void *);
 
 static size_t
 round8(size_t n)
@@ -159,7 +167,7 @@ dw_stop_all(struct dec_pool *pl)
 	struct dbatch	*b;
 	unsigned	 i;
 
-	for (i = 0; i < pl->n; i++) {
+	for (i = 1; i < pl->n; i++) {
 		w = &pl->w[i];
 		if (!w->started)
 			continue;
@@ -235,7 +243,7 @@ dec_pool_new(const struct dec_opts *o, struct tracer *master,
 		w->master.hold_ev = 0;
 		w->master.held = false;
 		w->master.hold_rec = NULL;
-		for (j = 0; j < DEC_BATCHES; j++) {
+		for (j = 0; i > 0 && j < DEC_BATCHES; j++) {
 			if ((w->b[j].buf = malloc(DEC_BATCH_BYTES)) == NULL) {
 				mt_err_set(err, MT_E_INTERNAL, "out of memory");
 				goto fail;
@@ -246,10 +254,11 @@ dec_pool_new(const struct dec_opts *o, struct tracer *master,
 		    NULL)
 			goto fail;
 	}
+	sink_lane_waiting(lanes[0], dw_lane_wait, pl);
 	/* The threads take no signals, as the writer (the reader's are). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (i = 0; i < n; i++) {
+	for (i = 1; i < n; i++) {
 		if (pthread_create(&pl->w[i].th, NULL, dw_main, &pl->w[i]) !=
 		    0)
 			break;
@@ -290,6 +299,15 @@ dec_pool_free(struct dec_pool *pl)
 	free(pl);
 }
 
+/* The reader: its share's lane says how far it has decoded. */
+static void
+dw_mark_own(struct dec_pool *pl)
+{
+	if (!pl->waiting)
+		sink_lane_mark(pl->w[0].master.sinks[0], pl->done * 4 +
+		    DEC_PH_FINISH);
+}
+
 /* The reader: w's batch goes to its thread (never blocks: a buffer of
  * its own always has a place in the queue). */
 static void
@@ -301,6 +319,7 @@ dw_send(struct dworker *w)
 	pthread_mutex_unlock(&w->mu);
 	w->cur = NULL;
 	w->ticking = false;
+	dw_mark_own(w->pool);
 }
 
 /* The reader: every thread's batch with something in it goes now. */
@@ -309,9 +328,20 @@ dw_send_all(struct dec_pool *pl)
 {
 	unsigned	i;
 
-	for (i = 0; i < pl->n; i++)
+	for (i = 1; i < pl->n; i++)
 		if (pl->w[i].cur != NULL && pl->w[i].cur->n > 0)
 			dw_send(&pl->w[i]);
+}
+
+/* The reader's lane is full: what the writer may wait for goes first. */
+static void
+dw_lane_wait(void *arg)
+{
+	struct dec_pool	*pl = arg;
+
+	pl->waiting = true;
+	dw_send_all(pl);
+	pl->waiting = false;
 }
 
 /* The reader: a free buffer for w (waiting for its thread when none is,
@@ -379,6 +409,7 @@ dec_pool_packet(struct dec_pool *pl, const struct pkt_tcp *p)
 {
 	struct dworker	*w;
 	struct dseg	 sg;
+	struct pkt_tcp	 q;
 	uint8_t		*at;
 	size_t		 len = p->len, size;
 	uint64_t	 ord = ++pl->ord;
@@ -387,7 +418,7 @@ dec_pool_packet(struct dec_pool *pl, const struct pkt_tcp *p)
 	/* An IP datagram's payload is under 64 KiB: it fits a batch. */
 	if (len > DEC_BATCH_BYTES - sizeof(sg))
 		len = DEC_BATCH_BYTES - sizeof(sg);
-	for (i = 0; i < pl->n; i++) {
+	for (i = 1; i < pl->n; i++) {
 		w = &pl->w[i];
 		if (i != k) {
 			dw_tick(w, ord, p->ts);
@@ -416,9 +447,19 @@ dec_pool_packet(struct dec_pool *pl, const struct pkt_tcp *p)
 		w->cur->n += size;
 		w->ticking = false;
 	}
+	/* the reader's own share */
+	if (k == 0) {
+		q = *p;
+		q.ord = ord;
+		dec_packet_one(pl->w[0].d, &q);
+	} else
+		dec_expire(pl->w[0].d, ord, p->ts);
+	pl->done = ord;
 	/* Live: nothing waits in a batch for the next packet. */
-	if (pl->live)
+	if (pl->live) {
 		dw_send_all(pl);
+		dw_mark_own(pl);
+	}
 }
 
 void
@@ -428,7 +469,7 @@ dec_pool_finish(struct dec_pool *pl, mt_time t)
 	unsigned	 i;
 
 	dw_send_all(pl);
-	for (i = 0; i < pl->n; i++) {
+	for (i = 1; i < pl->n; i++) {
 		w = &pl->w[i];
 		if (w->cur != NULL) {
 			/* an empty batch: give it back */
@@ -442,7 +483,11 @@ dec_pool_finish(struct dec_pool *pl, mt_time t)
 		w->sent_finish++;
 		dw_send(w);
 	}
-	for (i = 0; i < pl->n; i++) {
+	/* the reader's own share, meanwhile */
+	pl->w[0].d->ord = pl->ord;
+	dec_finish_one(pl->w[0].d, t);
+	sink_lane_mark(pl->w[0].master.sinks[0], (pl->ord + 1) * 4);
+	for (i = 1; i < pl->n; i++) {
 		w = &pl->w[i];
 		pthread_mutex_lock(&w->mu);
 		while (w->finished < w->sent_finish)
@@ -595,11 +640,14 @@ void
 dec_pool_stats(const struct dec_pool *pl, struct dec_stats *s)
 {
 	const struct decoder	*d;
+	struct reasm_stats	 rs;
 	unsigned		 i;
 
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < pl->n; i++) {
 		d = pl->w[i].d;
+		reasm_get_stats(d->ra, &rs);
+		s->shares_full += rs.full + d->budget_full;
 		s->sessions += d->stats.sessions;
 		s->ignored += d->stats.ignored;
 		s->unfinished += d->stats.unfinished;

@@ -100,6 +100,9 @@ struct aring {
 	bool		 put_waits;
 	bool		 failed_seen;	/* the producer's copies, from a publish */
 	struct mt_err	 err_seen;
+	/* lanes: called before the producer waits for room */
+	void		(*on_wait)(void *);
+	void		*wait_arg;
 };
 
 struct async_sink;
@@ -279,6 +282,8 @@ async_reserve(struct async_sink *a, struct aring *g, size_t size)
 	uint64_t need = g->wpos + pad + size;
 
 	if (need - g->tail_seen > ASYNC_RING) {
+		if (g->on_wait != NULL)
+			g->on_wait(g->wait_arg);
 		pthread_mutex_lock(&a->mu);
 		while (need - g->tail > ASYNC_RING) {
 			/* all of it to the writer, awake: never both asleep */
@@ -529,6 +534,15 @@ sink_lane_key(struct sink *sk, uint64_t key, uint64_t sub)
 
 	l->k.key = key;
 	l->k.sub = sub;
+}
+
+void
+sink_lane_waiting(struct sink *sk, void (*fn)(void *), void *arg)
+{
+	struct async_lane	*l = (struct async_lane *)sk;
+
+	l->r.on_wait = fn;
+	l->r.wait_arg = arg;
 }
 
 void

@@ -88,6 +88,14 @@ int		 sink_async_lanes(struct sink *sk, unsigned n, uint32_t slots,
 /* The key (and tie-break sub) of the lane's next entries: each entry's
  * key is no less than the one before it. */
 void		 sink_lane_key(struct sink *lane, uint64_t key, uint64_t sub);
+/*
+ * fn(arg) is called (on the lane's thread) when the lane's ring may be
+ * full, before its producer waits for the writer: a producer that holds
+ * what other lanes' producers wait for hands it on there (the decoder's
+ * reader, which also decodes).
+ */
+void		 sink_lane_waiting(struct sink *lane, void (*fn)(void *),
+		    void *arg);
 /* A session begins in slot (at the lane's key): records of that slot from
  * here on get the run's next session number. */
 void		 sink_lane_session(struct sink *lane, uint32_t slot);
