@@ -133,6 +133,7 @@ struct async_sink {
 	uint64_t	 flushes;	/* flush entries the writer has passed */
 	uint64_t	 asked;		/* flush entries the producer has sent */
 	bool		 get_waits;
+	bool		 wait_bound;	/* ... for a lane's mark, entries waiting */
 	bool		 failed;	/* an inner sink failed: err holds the first */
 	struct mt_err	 err;
 	bool		 flush_failed;	/* the last flush's result */
@@ -254,14 +255,18 @@ sink_async_lanes(struct sink *sk, unsigned n, uint32_t slots,
 
 /*
  * Publish everything written in ring g (under the lock); wake the writer
- * if it sleeps and enough is waiting, or now when urgent.
+ * if it sleeps and enough is waiting, or now when urgent.  A mark is
+ * urgent only to a writer that waits for one (entries wait on a lane's
+ * bound): a wake-up is a system call.
  */
 static void
-async_publish_locked(struct async_sink *a, struct aring *g, bool urgent)
+async_publish_locked(struct async_sink *a, struct aring *g, bool urgent,
+    bool mark)
 {
 	g->head = g->wpos;
 	a->gen++;
-	if (a->get_waits && (urgent || g->head - g->tail >= ASYNC_WAKE)) {
+	if (a->get_waits && ((urgent && (!mark || a->wait_bound)) ||
+	    g->head - g->tail >= ASYNC_WAKE)) {
 		a->get_waits = false;
 		pthread_cond_signal(&a->can_get);
 	}
@@ -287,7 +292,7 @@ async_reserve(struct async_sink *a, struct aring *g, size_t size)
 		pthread_mutex_lock(&a->mu);
 		while (need - g->tail > ASYNC_RING) {
 			/* all of it to the writer, awake: never both asleep */
-			async_publish_locked(a, g, true);
+			async_publish_locked(a, g, true, false);
 			g->put_waits = true;
 			pthread_cond_wait(&g->can_put, &a->mu);
 		}
@@ -312,7 +317,7 @@ async_reserve(struct async_sink *a, struct aring *g, size_t size)
  */
 static bool
 async_publish(struct async_sink *a, struct aring *g, size_t size, bool urgent,
-    struct mt_err *err)
+    bool mark, struct mt_err *err)
 {
 	g->wpos += size;
 	if (!urgent && g->wpos - g->head < ASYNC_BATCH) {
@@ -321,7 +326,7 @@ async_publish(struct async_sink *a, struct aring *g, size_t size, bool urgent,
 		return g->failed_seen;
 	}
 	pthread_mutex_lock(&a->mu);
-	async_publish_locked(a, g, urgent);
+	async_publish_locked(a, g, urgent, mark);
 	g->failed_seen = a->failed;
 	if (g->failed_seen)
 		g->err_seen = a->err;
@@ -412,7 +417,7 @@ async_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	h.size = (uint32_t)size;
 	h.kind = AK_REC;
 	memcpy(start, &h, sizeof(h));
-	return async_publish(a, &a->m, size, false, err) ? -1 : 0;
+	return async_publish(a, &a->m, size, false, false, err) ? -1 : 0;
 }
 
 /* Send a control entry (flush, stop). */
@@ -423,7 +428,7 @@ async_control(struct async_sink *a, enum async_kind kind)
 	uint8_t			*w = async_reserve(a, &a->m, sizeof(h));
 
 	memcpy(w, &h, sizeof(h));
-	async_publish(a, &a->m, sizeof(h), true, NULL);
+	async_publish(a, &a->m, sizeof(h), true, false, NULL);
 }
 
 static int
@@ -486,7 +491,7 @@ lane_put(struct async_lane *l, enum async_kind kind, const void *body,
 	memcpy(w + sizeof(h), &l->k, sizeof(l->k));
 	if (n > 0)
 		memcpy(w + sizeof(h) + sizeof(l->k), body, n);
-	return async_publish(l->a, &l->r, size, urgent, err);
+	return async_publish(l->a, &l->r, size, urgent, kind == AK_MARK, err);
 }
 
 static int
@@ -504,20 +509,21 @@ lane_rec(struct sink *sk, const struct trace_rec *r, struct mt_err *err)
 	h.size = (uint32_t)size;
 	h.kind = AK_REC;
 	memcpy(start, &h, sizeof(h));
-	return async_publish(l->a, &l->r, size, false, err) ? -1 : 0;
+	return async_publish(l->a, &l->r, size, false, false, err) ? -1 : 0;
 }
 
 /*
  * A lane's flush is an entry like its records: the inner sinks flush
  * where it falls in the merged order (a live capture's commit after each
- * packet).  It does not wait; a failure shows at the first ring's flush.
+ * packet: so it wakes the writer).  It does not wait; a failure shows at
+ * the first ring's flush.
  */
 static int
 lane_flush(struct sink *sk, struct mt_err *err)
 {
 	struct async_lane	*l = (struct async_lane *)sk;
 
-	return lane_put(l, AK_FLUSH, NULL, 0, false, err) ? -1 : 0;
+	return lane_put(l, AK_FLUSH, NULL, 0, true, err) ? -1 : 0;
 }
 
 /* Lanes are freed with their async sink. */
@@ -762,7 +768,7 @@ async_main(void *arg)
 	struct async_sink	*a = arg;
 	uint64_t		 pos = 0, end = 0, gen = 0;
 	unsigned		 i;
-	bool			 empty;
+	bool			 empty = true;
 
 	for (;;) {
 		pthread_mutex_lock(&a->mu);
@@ -779,6 +785,8 @@ async_main(void *arg)
 				pthread_cond_signal(&a->lanes[i].r.can_put);
 			}
 		}
+		/* entries left in a lane wait for another lane's mark */
+		a->wait_bound = !empty;
 		while (a->gen == gen) {
 			a->get_waits = true;
 			pthread_cond_wait(&a->can_get, &a->mu);
