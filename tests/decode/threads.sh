@@ -71,7 +71,55 @@ done
 same "gencap-two-inputs" "$OUT/normal.pcap" --level advanced --format jsonl \
     "$OUT/lossy.pcap"
 
-# 2. the crafted captures, with their options and key logs
+# 2. what orders records across the threads' shares: eight sessions
+# interleaved, all evicted idle at one later packet (their order: the idle
+# list's, by their last segments), flows not mail on several ports (the
+# skipped ports' order: first seen first), sessions still open at the end
+# (their order: creation), a refused connection
+{
+	for i in 1 2 3 4 5 6 7 8; do
+		echo "flow 4 192.0.2.$((10 + i)) $((40000 + i)) 192.0.2.20 110"
+		echo syn; echo synack; echo ack
+		echo 's2c "+OK ready\r\n"'
+	done
+	for i in 3 1 4 8 5 2 7 6; do
+		echo "flow 4 192.0.2.$((10 + i)) $((40000 + i)) 192.0.2.20 110"
+		echo 'c2s "USER u'"$i"'\r\n"'
+		echo 's2c "+OK\r\n"'
+	done
+	for i in 1 2 3 4 5 6; do
+		echo "flow 4 192.0.2.$((30 + i)) $((41000 + i)) 192.0.2.40 $((8000 + i % 4))"
+		echo syn; echo synack; echo ack
+		echo 'c2s "GET / HTTP/1.0\r\n\r\n"'
+		echo 's2c "HTTP/1.0 200 OK\r\n\r\n"'
+	done
+	echo "time +301000000"
+	for i in 1 2 3 4 5 6; do
+		echo "flow 4 192.0.2.$((50 + i)) $((42000 + i)) 192.0.2.25 25"
+		echo syn; echo synack; echo ack
+		echo 's2c "220 mx ESMTP\r\n"'
+	done
+	echo "flow 4 192.0.2.60 43000 192.0.2.20 110"
+	echo syn; echo rst-s2c
+	for i in 6 2 4 1 5 3; do
+		echo "flow 4 192.0.2.$((50 + i)) $((42000 + i)) 192.0.2.25 25"
+		echo 'c2s "EHLO c'"$i"'\r\n"'
+		echo 's2c "250 mx\r\n"'
+	done
+} >"$OUT/order.mk"
+"$MKPCAP" -o "$OUT/order.pcap" "$OUT/order.mk" 2>"$OUT/order.mkpcap"
+T_SHOW=$OUT/order.mkpcap
+check "order capture made" test -s "$OUT/order.pcap"
+same order "$OUT/order.pcap" --level advanced --format jsonl
+T_SHOW=$OUT/order/1.out
+tear=$(grep '"event":"0xAD89"' "$OUT/order/1.out" | grep -o '"session":[0-9]*' |
+    tr -dc '0-9\n' | tr '\n' ' ')
+check "order: the idle sessions end at one packet, in the idle list's order, then the refused one ($tear)" \
+    test "$tear" = "3 1 4 8 5 2 7 6 15 "
+check "order: 6 sessions still open at the end" count "$OUT/order/1.out" 'capture_ended_mid_connection' 6
+check "order: the flows not mail are said with their ports, first seen first" has "$OUT/order/1.err" 'TCP flows not mail \(server ports 8001, 8002, 8003, 8000\)'
+
+# 3. the crafted captures, with their options and key logs
 n=0
 for c in "$CASES"/*.mk; do
 	name=$(basename "$c" .mk)
@@ -99,7 +147,7 @@ for c in "$CASES"/*.mk; do
 done
 check "crafted captures decoded: $n" test "$n" -gt 50
 
-# 3. the corpus
+# 4. the corpus
 if [ -d "$CORPUS" ]; then
 	m=0
 	while IFS= read -r f; do
@@ -111,7 +159,7 @@ if [ -d "$CORPUS" ]; then
 	check "corpus captures decoded: $m" test "$m" -gt 0
 fi
 
-# 4. the option's bounds
+# 5. the option's bounds
 for t in 0 65 x; do
 	"$MT" decode --threads $t "$OUT/normal.pcap" >"$OUT/bad.out" \
 	    2>"$OUT/bad.err"
