@@ -33,6 +33,9 @@ struct pkt_tcp {
 	size_t		 len;		/* payload bytes captured */
 	size_t		 wire_len;	/* payload bytes on the wire (IP length);
 					   > len when the snap length cut it */
+	uint64_t	 ord;		/* the packet's place in the input, from
+					   1 (the decoder's threads set it; 0:
+					   not counted) */
 };
 
 enum cap_verdict {

@@ -117,6 +117,8 @@ struct flow {
 	unsigned	 hs;		/* HS_* stages reported */
 	unsigned	 busy;		/* inside a callback for this flow */
 	mt_time		 last;
+	uint64_t	 ord_first;	/* pkt_tcp.ord of the first segment */
+	uint64_t	 ord_last;	/* ... of the last (the idle list's order) */
 	struct half	 h[2];
 	struct flow	*hnext;		/* hash chain, or the free list */
 	struct flow	*newer;		/* live or dead LRU list */
@@ -172,7 +174,8 @@ static struct flow *flow_find(struct reasm *, const struct flow_key *);
 static void	 list_unlink(struct flist *, struct flow *);
 static void	 list_push(struct flist *, struct flow *);
 static struct flist *flow_list(struct reasm *, struct flow *);
-static void	 flow_touch(struct reasm *, struct flow *, mt_time);
+static void	 flow_touch(struct reasm *, struct flow *,
+		    const struct pkt_tcp *);
 static void	 order_unlink(struct reasm *, struct flow *);
 static bool	 port_listed(const struct reasm *, uint16_t);
 static struct flow *evict_pick(struct reasm *);
@@ -358,13 +361,14 @@ flow_list(struct reasm *r, struct flow *f)
 	return f->state == FS_OPEN ? &r->live : &r->dead;
 }
 
-/* The flow was seen at t: make it the most recently used of its list. */
+/* The flow was seen in pk: make it the most recently used of its list. */
 static void
-flow_touch(struct reasm *r, struct flow *f, mt_time t)
+flow_touch(struct reasm *r, struct flow *f, const struct pkt_tcp *pk)
 {
 	struct flist	*l = flow_list(r, f);
 
-	f->last = t;
+	f->last = pk->ts;
+	f->ord_last = pk->ord;
 	if (l->newest != f) {
 		list_unlink(l, f);
 		list_push(l, f);
@@ -539,6 +543,7 @@ flow_create(struct reasm *r, const struct flow_key *k, bool src_is_a,
 	bool		 ss, ds;
 
 	if (r->free == NULL && r->used == r->cap) {
+		r->st.full++;
 		if ((f = evict_pick(r)) == NULL)
 			return NULL;
 		if (f->state == FS_OPEN) {
@@ -556,6 +561,7 @@ flow_create(struct reasm *r, const struct flow_key *k, bool src_is_a,
 	f->key = *k;
 	f->state = FS_OPEN;
 	f->last = pk->ts;
+	f->ord_first = f->ord_last = pk->ord;
 
 	if ((pk->flags & (PKT_SYN | PKT_ACK)) == PKT_SYN) {
 		f->client_is_a = src_is_a;
@@ -648,7 +654,7 @@ reasm_segment(struct reasm *r, const struct pkt_tcp *pk)
 		if ((f = flow_create(r, &k, src_is_a, pk)) == NULL)
 			goto out;
 	} else
-		flow_touch(r, f, pk->ts);
+		flow_touch(r, f, pk);
 	if (f->state == FS_OPEN)
 		flow_input(r, f, src_is_a, pk);
 out:
@@ -1408,6 +1414,8 @@ reasm_expire(struct reasm *r, mt_time now)
 		flow_release(r, f);
 	while ((f = r->live.oldest) != NULL && now - f->last >= r->idle_us) {
 		r->st.evicted++;
+		if (r->cb.ending != NULL)
+			r->cb.ending(r->cb.arg, f->ord_last);
 		flow_finish(r, f, flow_end_reason(f), now, false);
 		flow_release(r, f);
 	}
@@ -1420,7 +1428,10 @@ reasm_flush(struct reasm *r, mt_time now)
 
 	if (r == NULL || r->depth > 0)
 		return;
-	while ((f = r->cfirst) != NULL)
+	while ((f = r->cfirst) != NULL) {
+		if (r->cb.ending != NULL)
+			r->cb.ending(r->cb.arg, f->ord_first);
 		flow_finish(r, f, flow_end_reason(f) == REASM_FIN ? REASM_FIN :
 		    REASM_END, now, false);
+	}
 }

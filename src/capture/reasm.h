@@ -72,6 +72,14 @@ struct reasm_cb {
 	/* The flow is over; the owner frees user here.  After this call
 	 * reasm never mentions user again. */
 	void	 (*close)(void *user, enum reasm_close, mt_time);
+	/*
+	 * Optional: reasm_expire() or reasm_flush() is about to end the flow
+	 * of user; ord is the pkt_tcp.ord of the flow's last segment
+	 * (expire: the order of the idle list) or of its first (flush: the
+	 * order of creation), so that an owner running several reasms (the
+	 * decoder's threads) can place what the end records among theirs.
+	 */
+	void	 (*ending)(void *arg, uint64_t ord);
 	void	 *arg;
 	/* server ports: a flow without SYN whose one port is listed here has
 	 * its server on that port (NULL-terminated by a 0). */
@@ -113,6 +121,7 @@ struct reasm_stats {
 	uint64_t	 retransmits;
 	uint64_t	 gaps;
 	uint64_t	 held_peak;	/* most out-of-order bytes held at once */
+	uint64_t	 full;		/* new flows that found the table full */
 };
 void		 reasm_get_stats(const struct reasm *, struct reasm_stats *);
 

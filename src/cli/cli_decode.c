@@ -41,6 +41,13 @@ static const char decode_usage[] =
 "                         Decryption Secrets Blocks are used too.  Without\n"
 "                         keys a TLS session shows its handshake's facts\n"
 "                         and then only that it is encrypted\n"
+"  --threads N            decode on N threads (1 to 64; default: the\n"
+"                         number of cores): flows are shared out by their\n"
+"                         endpoints, the records and the store are the\n"
+"                         same as with one thread, in the same order\n"
+"                         (each thread has 1/N of the flow table and of\n"
+"                         the memory budget: if a share runs out, stderr\n"
+"                         says so, and from there they may differ)\n"
 "  --count N              stop a live capture after N packets\n"
 "  --duration S           stop a live capture after S seconds\n"
 "  --level LEVEL          standard (A events, default) or advanced (A and B)\n"
@@ -179,6 +186,17 @@ skipped_summary(const struct cap_stats *cs, const struct dec_stats *ds)
 	}
 	if (b[0] != '\0')
 		cli_err("not decoded: %s", b);
+}
+
+/* --threads' default: the cores online (1 to DEC_THREADS_HARD). */
+static unsigned
+default_threads(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > DEC_THREADS_HARD ? DEC_THREADS_HARD : (unsigned)n;
 }
 
 static void
@@ -323,10 +341,12 @@ parse_args(struct dec_cli *c, int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "keylog", required_argument, NULL, 'k' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	ch, k;
+	long long	 v;
+	int		 ch, k;
 
 	opterr = 0;
 	optind = 1;
@@ -360,6 +380,12 @@ parse_args(struct dec_cli *c, int argc, char **argv)
 		case 'k':
 			if (add_keylog(c, optarg) != 0)
 				return -1;
+			break;
+		case 'j':
+			if (cli_number("--threads", optarg, 1, DEC_THREADS_HARD,
+			    &v) != 0)
+				return -1;
+			c->o.threads = (unsigned)v;
 			break;
 		case 'h':
 			fputs(decode_usage, stdout);
@@ -452,6 +478,7 @@ cli_decode(int argc, char **argv)
 	c->com.argc = argc - 1;
 	c->com.argv = argv + 1;
 	dec_opts_default(&c->o);
+	c->o.threads = default_threads();
 	memset(&total, 0, sizeof(total));
 	if (parse_args(c, argc, argv) != 0) {
 		tls_keylog_free(c->keys);
@@ -589,6 +616,12 @@ cli_decode(int argc, char **argv)
 	live_src = NULL;
 	dec_get_stats(dec, &after);
 	skipped_summary(&total, &after);
+	if (after.shares_full > 0)
+		cli_err("note: a decoding thread's share of the flow table or "
+		    "of the memory budget (1/%u of each) ran out %llu time%s: "
+		    "from there the records may differ from --threads 1's",
+		    c->o.threads, (unsigned long long)after.shares_full,
+		    after.shares_full == 1 ? "" : "s");
 	cli_stop_hook(NULL);
 	if (c->iface == NULL && cli_stopped() != 0)
 		cli_err("interrupted by %s: the input was not read to its end "

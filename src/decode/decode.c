@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "decode_int.h"
+#include "sink.h"
 #include "sniff.h"
 
 static void	*df_new(void *, const struct flow_id *, mt_time);
@@ -35,6 +36,7 @@ static void	 df_done(struct dflow *);
 static void	 df_on_step(void *, const struct step *);
 static void	 df_on_command(void *, int, bool, unsigned, mt_time);
 static size_t	 dec_reclaim(void *, const struct mt_acct *, size_t);
+static void	 dec_ending(void *, uint64_t);
 static void	 df_unlist(struct dflow *);
 
 static bool
@@ -77,6 +79,15 @@ dec_opts_default(struct dec_opts *o)
 struct decoder *
 dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
 {
+	if (o->threads > 1)
+		return dec_pool_new(o, master, err);
+	return dec_new_one(o, master, NULL, err);
+}
+
+struct decoder *
+dec_new_one(const struct dec_opts *o, struct tracer *master, struct sink *lane,
+    struct mt_err *err)
+{
 	struct decoder		*d;
 	struct reasm_cb		 cb;
 	struct reasm_limits	 lim;
@@ -107,6 +118,9 @@ dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
 	cb.close = df_close;
 	cb.arg = d;
 	cb.server_ports = d->server_ports;
+	if (lane != NULL)
+		cb.ending = dec_ending;
+	d->lane = lane;
 	mt_budget_init(&d->budget, o->bytes_total ? o->bytes_total :
 	    MT_FLOW_BYTES_TOTAL);
 	d->budget.reclaim = dec_reclaim;
@@ -120,7 +134,20 @@ dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
 	if (lim.hold > MT_REASM_HOLD_HARD)
 		lim.hold = MT_REASM_HOLD_HARD;
 	lim.idle_us = o->idle_us ? o->idle_us : MT_FLOW_IDLE_DEFAULT;
+	if (lane != NULL) {
+		/* a session slot per flow the table can hold */
+		if ((d->slots = calloc(lim.flows, sizeof(*d->slots))) ==
+		    NULL) {
+			mt_err_set(err, MT_E_INTERNAL, "out of memory");
+			free(d);
+			return NULL;
+		}
+		for (i = 0; i < lim.flows; i++)
+			d->slots[i] = (uint32_t)(lim.flows - i);
+		d->nslots = (uint32_t)lim.flows;
+	}
 	if ((d->ra = reasm_new(&cb, &lim, err)) == NULL) {
+		free(d->slots);
 		free(d);
 		return NULL;
 	}
@@ -130,8 +157,39 @@ dec_new(const struct dec_opts *o, struct tracer *master, struct mt_err *err)
 void
 dec_packet(struct decoder *d, const struct pkt_tcp *p)
 {
+	if (d->pool != NULL) {
+		dec_pool_packet(d->pool, p);
+		return;
+	}
+	dec_packet_one(d, p);
+}
+
+/*
+ * reasm is about to end a flow in reasm_expire() or reasm_flush(): a
+ * thread's records of it go where one thread's would, among the other
+ * flows ended at the same packet: by the flow's place in the idle list
+ * or in creation order, ord.
+ */
+static void
+dec_ending(void *arg, uint64_t ord)
+{
+	struct decoder	*d = arg;
+
+	d->sub = ord;
+	sink_lane_key(d->lane, d->key, ord);
+}
+
+void
+dec_packet_one(struct decoder *d, const struct pkt_tcp *p)
+{
 	d->now = p->ts;
+	d->ord = p->ord;
+	d->key = p->ord * 4 + DEC_PH_SEGMENT;
+	d->sub = 0;
+	if (d->lane != NULL)
+		sink_lane_key(d->lane, d->key, 0);
 	reasm_segment(d->ra, p);
+	d->key = p->ord * 4 + DEC_PH_EXPIRE;
 	reasm_expire(d->ra, p->ts);
 	/*
 	 * Live: commit after every packet, so a transaction is never left
@@ -142,17 +200,42 @@ dec_packet(struct decoder *d, const struct pkt_tcp *p)
 		trace_flush(d->master, NULL);
 }
 
+/* Another thread's packet ord at t: the flows idle at t go, as then. */
+void
+dec_expire(struct decoder *d, uint64_t ord, mt_time t)
+{
+	d->now = t;
+	d->ord = ord;
+	d->key = ord * 4 + DEC_PH_EXPIRE;
+	reasm_expire(d->ra, t);
+}
+
 void
 dec_finish(struct decoder *d, mt_time t)
 {
+	if (d->pool != NULL) {
+		dec_pool_finish(d->pool, t);
+		return;
+	}
+	dec_finish_one(d, t);
+}
+
+void
+dec_finish_one(struct decoder *d, mt_time t)
+{
 	if (t > d->now)
 		d->now = t;
+	d->key = d->ord * 4 + DEC_PH_FINISH;
 	reasm_flush(d->ra, d->now);
 }
 
 void
 dec_get_stats(const struct decoder *d, struct dec_stats *s)
 {
+	if (d->pool != NULL) {
+		dec_pool_stats(d->pool, s);
+		return;
+	}
 	*s = d->stats;
 	s->bytes_peak = d->budget.peak;
 }
@@ -172,6 +255,7 @@ dec_reclaim(void *arg, const struct mt_acct *asker, size_t need)
 	struct dflow	*f, *best = NULL;
 
 	(void)need;
+	d->budget_full++;
 	for (f = d->models; f != NULL; f = f->mnext)
 		if (&f->acct != asker && f->cv != NULL &&
 		    conv_line_bytes(f->cv) > 0 &&
@@ -198,6 +282,8 @@ df_unlist(struct dflow *f)
 int
 dec_sink_error(const struct decoder *d, struct mt_err *err)
 {
+	if (d->pool != NULL)
+		return dec_pool_sink_error(d->pool, err);
 	if (!d->sink_failed)
 		return 0;
 	if (err != NULL)
@@ -208,9 +294,21 @@ dec_sink_error(const struct decoder *d, struct mt_err *err)
 void
 dec_free(struct decoder *d)
 {
+	if (d != NULL && d->pool != NULL) {
+		dec_pool_free(d->pool);
+		free(d);
+		return;
+	}
+	dec_free_one(d);
+}
+
+void
+dec_free_one(struct decoder *d)
+{
 	if (d == NULL)
 		return;
 	reasm_free(d->ra);
+	free(d->slots);
 	free(d);
 }
 
@@ -263,7 +361,15 @@ df_start(struct dflow *f, mt_time t)
 
 	f->session_open = true;
 	f->p = f->proto == PROTO_POP3 ? &df_pop3 : &df_smtp;
-	trace_fork(d->master, &f->tr, ++d->sessions, f->client, f->server);
+	if (d->lane != NULL) {
+		/* a thread's: the writer numbers the session (a slot for each
+		 * flow the table holds: one is always free here) */
+		f->slot = d->nslots > 0 ? d->slots[--d->nslots] : 0;
+		sink_lane_session(d->lane, f->slot);
+		trace_fork(d->master, &f->tr, f->slot, f->client, f->server);
+	} else
+		trace_fork(d->master, &f->tr, ++d->sessions, f->client,
+		    f->server);
 	d->stats.sessions++;
 	tls = f->kind == DK_TLS && !f->refused && (f->tls != NULL ||
 	    df_tls_begin(f, DT_IMPLICIT, t));
@@ -425,8 +531,9 @@ df_sniff_add(struct dflow *f, enum reasm_dir dir, const uint8_t *p, size_t n,
 void
 df_skipped(struct dflow *f)
 {
-	struct dec_skipped	*k = f->kind == DK_TLS_UNLISTED ?
-				    &f->d->stats.tls : &f->d->stats.other;
+	bool			 tls = f->kind == DK_TLS_UNLISTED;
+	struct dec_skipped	*k = tls ? &f->d->stats.tls :
+				    &f->d->stats.other;
 	size_t			 i;
 
 	f->d->stats.ignored++;
@@ -434,9 +541,11 @@ df_skipped(struct dflow *f)
 	for (i = 0; i < k->nports; i++)
 		if (k->ports[i] == f->id.sport)
 			return;
-	if (k->nports < DEC_SKIP_PORTS)
+	if (k->nports < DEC_SKIP_PORTS) {
+		f->d->port_key[tls][k->nports][0] = f->d->key;
+		f->d->port_key[tls][k->nports][1] = f->d->sub;
 		k->ports[k->nports++] = f->id.sport;
-	else
+	} else
 		k->more = true;
 }
 
@@ -656,6 +765,8 @@ df_done(struct dflow *f)
 		trace_flush(d->master, NULL);
 	if (f->cv != NULL)
 		df_unlist(f);
+	if (f->slot != 0)
+		d->slots[d->nslots++] = f->slot;
 	df_tls_free(f);
 	conv_free(f->cv);
 	free(f);

@@ -17,6 +17,7 @@
 #include "trace.h"
 
 #define DEC_PORTS_HARD	32
+#define DEC_THREADS_HARD 64	/* --threads: most decoding threads */
 
 struct tls_keylog;
 
@@ -40,6 +41,14 @@ struct dec_opts {
 	 * none, TLS sessions only show their cleartext facts.  Not owned;
 	 * must outlive the decoder. */
 	const struct tls_keylog *keys;
+	/*
+	 * Decoding threads (decode_mt.c; 0 or 1: the calling thread does it
+	 * all).  With more, the master tracer's one sink must be an async
+	 * sink (sink_async_new()): its writer merges the threads' records
+	 * into the order one thread makes.  The flow table and the byte
+	 * budget are shared out among them, so their totals still hold.
+	 */
+	unsigned	 threads;
 };
 
 #define DEC_SKIP_PORTS	8	/* server ports listed per kind of skipped flow */
@@ -61,6 +70,13 @@ struct dec_stats {
 						   ended (no FIN or RST) */
 	uint64_t	 lines_given_up;	/* for the byte budget */
 	uint64_t	 bytes_peak;		/* most bytes flows held at once */
+	/*
+	 * Threads: times a thread's share of the flow table (a new flow
+	 * found it full) or of the byte budget (it was reached) ran out.
+	 * One thread has the whole of each, so from then on the records
+	 * may differ from one thread's.  0 with one thread.
+	 */
+	uint64_t	 shares_full;
 };
 
 /* Defaults: POP3 110, SMTP 25 587 2525, POP3S 995, SMTPS 465. */
@@ -75,10 +91,15 @@ struct decoder	*dec_new(const struct dec_opts *, struct tracer *master,
 		    struct mt_err *);
 /* One TCP segment, in capture order. */
 void		 dec_packet(struct decoder *, const struct pkt_tcp *);
-/* End of input at time t: every open session ends. */
+/*
+ * End of input at time t: every open session ends.  With threads, returns
+ * once every thread has ended them (their records are with the sink).
+ */
 void		 dec_finish(struct decoder *, mt_time t);
+/* With threads: only before the first packet or after dec_finish(). */
 void		 dec_get_stats(const struct decoder *, struct dec_stats *);
-/* The first sink failure of any session, if any (0: none). */
+/* The first sink failure of any session, if any (0: none); with threads,
+ * as dec_get_stats(). */
 int		 dec_sink_error(const struct decoder *, struct mt_err *);
 void		 dec_free(struct decoder *);	/* NULL-safe */
 

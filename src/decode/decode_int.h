@@ -150,6 +150,7 @@ struct dflow {
 	 * model are listed so the one holding the most can be found */
 	struct mt_acct	 acct;
 	struct dflow	*mprev, *mnext;
+	uint32_t	 slot;		/* a thread's: the session's lane slot */
 };
 
 struct decoder {
@@ -166,7 +167,49 @@ struct decoder {
 	 * the models draw from it; past it the biggest holder gives up */
 	struct mt_budget budget;
 	struct dflow	*models;	/* flows with a model */
+	/* when each skipped server port was first seen (key, sub), for the
+	 * threads' lists to merge as one thread's (stats.other, .tls) */
+	uint64_t	 port_key[2][DEC_SKIP_PORTS][2];
+	uint64_t	 ord;		/* the last packet (pkt_tcp.ord) */
+	/* the threads (decode_mt.c): the pool, in the decoder the caller has */
+	struct dec_pool	*pool;
+	/* ... and in each thread's: its lane of the async sink, the key of
+	 * what it does now (ord * 4 + DEC_PH_*), its free session slots */
+	struct sink	*lane;
+	uint64_t	 budget_full;	/* the budget was reached (dec_reclaim) */
+	uint64_t	 key;
+	uint64_t	 sub;		/* the flow ending (reasm_cb.ending) */
+	uint32_t	*slots;
+	uint32_t	 nslots;
 };
+
+/* What a thread's key says it does, in the order one thread does it. */
+#define DEC_PH_SEGMENT	0	/* the packet's segment */
+#define DEC_PH_EXPIRE	1	/* idle flows evicted at its time */
+#define DEC_PH_FINISH	2	/* the end of an input after it */
+
+/*
+ * decode.c for decode_mt.c: a decoder that records into master's sinks;
+ * lane: a thread's (keys, session slots), or NULL.  dec_packet_one() and
+ * dec_finish_one() are dec_packet() and dec_finish() without threads;
+ * dec_expire() evicts the flows idle at t (another thread's packet).
+ */
+struct decoder *dec_new_one(const struct dec_opts *, struct tracer *master,
+	    struct sink *lane, struct mt_err *);
+void	dec_packet_one(struct decoder *, const struct pkt_tcp *);
+void	dec_expire(struct decoder *, uint64_t ord, mt_time t);
+void	dec_finish_one(struct decoder *, mt_time t);
+void	dec_free_one(struct decoder *);
+
+/* decode_mt.c: the threads, behind dec_new() and the others. */
+struct dec_pool;
+struct decoder *dec_pool_new(const struct dec_opts *, struct tracer *master,
+	    struct mt_err *);
+void	dec_pool_packet(struct dec_pool *, const struct pkt_tcp *);
+void	dec_pool_finish(struct dec_pool *, mt_time t);
+void	dec_pool_stats(const struct dec_pool *, struct dec_stats *);
+int	dec_pool_sink_error(const struct dec_pool *, struct mt_err *);
+void	dec_pool_free(struct dec_pool *);
 
 /* The later of two times (a block ends no earlier than it began). */
 mt_time	df_later(mt_time, mt_time);

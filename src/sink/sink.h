@@ -10,6 +10,7 @@
 #ifndef MT_SINK_SINK_H
 #define MT_SINK_SINK_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "trace.h"
@@ -69,5 +70,37 @@ struct sink	*sink_new(enum sink_format, FILE *fp, const struct run_info *ri,
  */
 struct sink	*sink_async_new(struct sink *const *inner, unsigned n,
 		    struct mt_err *err);
+/*
+ * n more producers for an async sink (the decoder's threads), one sink
+ * each in out[0..n-1], valid until the async sink's close() (theirs does
+ * nothing).  Each is used by one thread; the writer merges their entries
+ * by key, least first (equal keys: the lower lane first), so the inner
+ * sinks see one order whatever the threads' timing.  A lane names
+ * sessions by slot (1..slots; a record's session field is its slot): the
+ * writer numbers them 1, 2, ... in the merged order of their
+ * sink_lane_session() entries.  The first producer may send a flush (or
+ * close) only while every lane's producer is idle, after its last mark:
+ * the lanes are then emptied first.  -1 with err (MT_E_INTERNAL) when
+ * out of memory, or when sk is no async sink or has lanes already.
+ */
+int		 sink_async_lanes(struct sink *sk, unsigned n, uint32_t slots,
+		    struct sink **out, struct mt_err *err);
+/* The key (and tie-break sub) of the lane's next entries: each entry's
+ * key is no less than the one before it. */
+void		 sink_lane_key(struct sink *lane, uint64_t key, uint64_t sub);
+/*
+ * fn(arg) is called (on the lane's thread) when the lane's ring may be
+ * full, before its producer waits for the writer: a producer that holds
+ * what other lanes' producers wait for hands it on there (the decoder's
+ * reader, which also decodes).
+ */
+void		 sink_lane_waiting(struct sink *lane, void (*fn)(void *),
+		    void *arg);
+/* A session begins in slot (at the lane's key): records of that slot from
+ * here on get the run's next session number. */
+void		 sink_lane_session(struct sink *lane, uint32_t slot);
+/* Nothing with a key below key will follow on this lane (the key becomes
+ * key, sub 0); published at once. */
+void		 sink_lane_mark(struct sink *lane, uint64_t key);
 
 #endif

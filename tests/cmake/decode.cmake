@@ -51,3 +51,12 @@ add_test(NAME decode.live
           ${CMAKE_BINARY_DIR}/dovecot ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(decode.live PROPERTIES FIXTURES_REQUIRED "dovecot;certs"
   RUN_SERIAL TRUE TIMEOUT 120)
+
+# --threads N: the records, the store and their order are one thread's
+# (tests/decode/threads.sh: gencap's normal and lossy captures, the crafted
+# cases, the corpus; 1, 2 and 3 threads).
+add_test(NAME decode.threads
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/decode/threads.sh $<TARGET_FILE:mailtrace>
+          $<TARGET_FILE:mkpcap> $<TARGET_FILE:gencap> ${CMAKE_SOURCE_DIR}/tests/decode/cases
+          ${CMAKE_SOURCE_DIR}/../shared/corpus ${CMAKE_BINARY_DIR}/test-out)
+set_tests_properties(decode.threads PROPERTIES TIMEOUT 300)

@@ -4,7 +4,8 @@
  * its own rules, then the decoder with many flows each in the middle of a
  * long line: what all flows hold stays within the budget, the flows that
  * hold the most give their lines up (memory_budget_exceeded), and every
- * session still pairs its commands and replies afterwards.
+ * session still pairs its commands and replies afterwards; the same on
+ * three threads (decode --threads), whose shares together stay within it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "budget.h"
 #include "check.h"
 #include "decode.h"
+#include "sink.h"
 #include "trace.h"
 
 /* Counts records by kind. */
@@ -90,16 +92,19 @@ tx(struct decoder *d, unsigned i, int c2s, uint32_t seq, uint32_t ack,
 /*
  * NFLOWS POP3 sessions; each client sends LINE bytes of "USER xxx..." in
  * one segment and no LF yet, all at once; then each line ends, is
- * answered, and the session quits.  Returns the budget's peak.
+ * answered, and the session quits.  Returns the budget's peak (with
+ * threads, the sum of the shares' peaks), and in *full the times a
+ * thread's share ran out.
  */
 static size_t
-run(size_t total, struct csink *cs)
+run(size_t total, struct csink *cs, unsigned threads, uint64_t *full)
 {
 	struct dec_opts		 o;
 	struct tracer		 tr;
 	struct decoder		*d;
 	struct dec_stats	 st;
 	struct mt_err		 err;
+	struct sink		*inner, *as = NULL;
 	static char		 line[LINE];
 	unsigned		 i;
 	uint32_t		 c = 1001, s = 5001;
@@ -110,9 +115,19 @@ run(size_t total, struct csink *cs)
 	cs->base.rec = csink_rec;
 	cs->base.close = csink_close;
 	trace_init(&tr, LEVEL_ADVANCED, REC_PCAP);
-	CHECK(trace_add_sink(&tr, &cs->base) == 0);
+	if (threads > 1) {
+		/* the threads record through the writer, as the CLI's do */
+		inner = &cs->base;
+		as = sink_async_new(&inner, 1, &err);
+		CHECK(as != NULL);
+		if (as == NULL)
+			exit(1);
+		CHECK(trace_add_sink(&tr, as) == 0);
+	} else
+		CHECK(trace_add_sink(&tr, &cs->base) == 0);
 	dec_opts_default(&o);
 	o.bytes_total = total;
+	o.threads = threads;
 	d = dec_new(&o, &tr, &err);
 	CHECK(d != NULL);
 	if (d == NULL)
@@ -135,8 +150,12 @@ run(size_t total, struct csink *cs)
 		tx(d, i, 0, s + 14, c + 10, PKT_FIN | A, NULL, 0);
 	}
 	dec_finish(d, clock_us);
+	CHECK(trace_flush(&tr, NULL) == 0);
 	dec_get_stats(d, &st);
 	dec_free(d);
+	if (as != NULL)
+		as->close(as);
+	*full = st.shares_full;
 	return (size_t)st.bytes_peak;
 }
 
@@ -183,18 +202,20 @@ main(void)
 {
 	struct csink	cs;
 	size_t		peak, limit = 1024 * 1024;
+	uint64_t	full;
 
 	test_rules();
 
 	/* Unbounded (for comparison): the lines alone pass the limit. */
-	peak = run(SIZE_MAX / 2, &cs);
+	peak = run(SIZE_MAX / 2, &cs, 1, &full);
 	CHECK(peak > 4 * limit);
 	CHECK(cs.budget == 0 && cs.user_after == NFLOWS);
 	CHECK(cs.quit_ok == NFLOWS);
 
-	peak = run(limit, &cs);
+	peak = run(limit, &cs, 1, &full);
 	printf("peak %zu of %zu bytes; %u lines given up\n", peak, limit,
 	    cs.budget);
+	CHECK(full == 0);		/* one thread has no shares */
 	CHECK(peak <= limit);
 	CHECK(cs.budget > 0);
 	CHECK(cs.too_long == 0);
@@ -203,5 +224,25 @@ main(void)
 	CHECK(cs.user_after == NFLOWS);
 	CHECK(cs.quit_ok == NFLOWS);
 	CHECK(cs.no_command == 0);
+
+	/*
+	 * Three threads: each has a third of the budget, so together they
+	 * stay within it; the shares run out (said, for the CLI's note), and
+	 * every session still pairs.
+	 */
+	peak = run(limit, &cs, 3, &full);
+	printf("3 threads: peaks %zu of %zu bytes together; %u lines given "
+	    "up; shares ran out %llu times\n", peak, limit, cs.budget,
+	    (unsigned long long)full);
+	CHECK(peak <= limit);
+	CHECK(full > 0);
+	CHECK(cs.budget > 0);
+	CHECK(cs.too_long == 0);
+	CHECK(cs.user_after == NFLOWS);
+	CHECK(cs.quit_ok == NFLOWS);
+	CHECK(cs.no_command == 0);
+	/* Unbounded, no share runs out. */
+	run(SIZE_MAX / 2, &cs, 3, &full);
+	CHECK(full == 0 && cs.budget == 0 && cs.quit_ok == NFLOWS);
 	return check_done();
 }

@@ -6,7 +6,7 @@
 #
 #   tools/bench/run.sh -B BUILD [--keep] [--reps N] [--size MB]
 #                      [--small MB] [--concurrent K] [--seed S]
-#                      [--no-tshark] [--no-callgrind]
+#                      [--threads N] [--no-tshark] [--no-callgrind]
 #
 # BUILD is a configured and built tree (cmake -S . -B BUILD
 # -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build BUILD).  The script:
@@ -19,19 +19,22 @@
 #     the bare libpcap loop (tools/bench/bare.c; also, for comparison only,
 #     with the decoder's 256 KiB read buffer: bare --bufsize), the decoder
 #     (mailtrace decode --level advanced --format jsonl, records stored in a
-#     fresh --db) and tshark (-Y 'pop || smtp' -T fields -e frame.number),
+#     fresh --db) with --threads 1 and with --threads N (--threads, default
+#     nproc), and tshark (-Y 'pop || smtp' -T fields -e frame.number),
 #     measuring wall time (date +%s%N around the command) and peak RSS
 #     (/usr/bin/time -v);
-#  3. checks every decoder output against the ground truth (truthcheck);
+#  3. checks every decoder output against the ground truth (truthcheck),
+#     and that N threads wrote what one did (output and store);
 #  4. runs the decoder --reps times on the small capture (peak RSS must not
 #     grow with the capture's size);
-#  5. counts instructions of the decoder and of bare on the 10 MB capture
-#     with valgrind --tool=callgrind (a repeatable second figure) and keeps
-#     the decoder's top functions;
+#  5. counts instructions of the decoder (--threads 1) and of bare on the
+#     10 MB capture with valgrind --tool=callgrind (a repeatable second
+#     figure) and keeps the decoder's top functions;
 #  6. prints a summary, also written to BUILD/bench-results.txt.
-# Requirements checked: decoder throughput >= 0.60 x bare, decoder peak RSS
-# < 64 MiB and not growing with size, 100% of the ground truth in both
-# variants.  Exit 0 when all are met, 1 when one is not, 2 on errors.
+# Requirements checked: decoder throughput at N threads >= 0.60 x bare,
+# decoder peak RSS < 64 MiB and not growing with size, 100% of the ground
+# truth in both variants, N threads' output and store identical to one
+# thread's.  Exit 0 when all are met, 1 when one is not, 2 on errors.
 set -u
 
 die() { echo "run.sh: $*" >&2; exit 2; }
@@ -45,6 +48,7 @@ CONC=400
 SEED=1
 TSHARK=1
 CALLGRIND=1
+NT=$(nproc)
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-B) BUILD=$2; shift ;;
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--small) SMALL=$2; shift ;;
 	--concurrent) CONC=$2; shift ;;
 	--seed) SEED=$2; shift ;;
+	--threads) NT=$2; shift ;;
 	--no-tshark) TSHARK=0 ;;
 	--no-callgrind) CALLGRIND=0 ;;
 	-h|--help) sed -n '3,30p' "$0"; exit 0 ;;
@@ -116,7 +121,7 @@ maxof() { sort -g | tail -1; }
 say "# mailtrace decoder benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 say "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
 say "libpcap: $(pkg-config --modversion libpcap 2>/dev/null || echo ?), tshark: $( [ "$TSHARK" = 1 ] && tshark --version 2>/dev/null | head -1 || echo skipped)"
-say "build: $BUILD ($(awk -F= '/^CMAKE_BUILD_TYPE/ { print $2 }' "$BUILD/CMakeCache.txt"))"
+say "build: $BUILD ($(awk -F= '/^CMAKE_BUILD_TYPE/ { print $2 }' "$BUILD/CMakeCache.txt")); decoder at --threads 1 and --threads $NT"
 
 # 1. captures
 gen() {	# NAME MB [--lossy]
@@ -146,13 +151,24 @@ for v in normal lossy; do
 	: > "$T/$v.bare.t"; : > "$T/$v.dec.t"; : > "$T/$v.tsh.t"
 	: > "$T/$v.bare.m"; : > "$T/$v.dec.m"; : > "$T/$v.tsh.m"
 	: > "$T/$v.ratio"; : > "$T/$v.bbuf.t"; : > "$T/$v.ratio.bbuf"
+	: > "$T/$v.dec1.t"; : > "$T/$v.dec1.m"; : > "$T/$v.ratio1"
 	for r in $(seq 1 "$REPS"); do
 		run bare "$T/$v.bare.out" "$T/$v.bare.err" "$BARE" "$f"
 		tb=$(cat "$T/wall")
 		echo "$tb" >> "$T/$v.bare.t"; cat "$T/rss" >> "$T/$v.bare.m"
+		# one thread, then N, on the same file, one after the other
+		rm -f "$T/$v.db1" "$T/$v.db1-wal" "$T/$v.db1-shm"
+		run dec1 "$T/$v.$r.t1.jsonl" "$T/$v.dec1.err" "$MT" decode \
+		    --threads 1 --level advanced --format jsonl \
+		    --db "$T/$v.db1" "$f"
+		td1=$(cat "$T/wall")
+		echo "$td1" >> "$T/$v.dec1.t"; cat "$T/rss" >> "$T/$v.dec1.m"
+		awk -v b="$tb" -v d="$td1" 'BEGIN { printf "%.4f\n", b / d }' \
+		    >> "$T/$v.ratio1"
 		rm -f "$T/$v.db" "$T/$v.db-wal" "$T/$v.db-shm"
 		run dec "$T/$v.$r.jsonl" "$T/$v.dec.err" "$MT" decode \
-		    --level advanced --format jsonl --db "$T/$v.db" "$f"
+		    --threads "$NT" --level advanced --format jsonl \
+		    --db "$T/$v.db" "$f"
 		td=$(cat "$T/wall")
 		echo "$td" >> "$T/$v.dec.t"; cat "$T/rss" >> "$T/$v.dec.m"
 		awk -v b="$tb" -v d="$td" 'BEGIN { printf "%.4f\n", b / d }' \
@@ -171,19 +187,36 @@ for v in normal lossy; do
 			echo "$tt" >> "$T/$v.tsh.t"
 			cat "$T/rss" >> "$T/$v.tsh.m"
 		fi
-		say "$v rep $r: bare ${tb}s, decoder ${td}s, bare with a 256 KiB buffer ${tbb}s$( [ "$TSHARK" = 1 ] && echo ", tshark ${tt}s")"
+		if [ "$r" = 1 ]; then
+			"$MT" show --db "$T/$v.db1" --format jsonl > "$T/$v.show1"
+			"$MT" show --db "$T/$v.db" --format jsonl > "$T/$v.showN"
+			if cmp -s "$T/$v.1.t1.jsonl" "$T/$v.1.jsonl" &&
+			    cmp -s "$T/$v.show1" "$T/$v.showN"; then
+				same=met
+			else
+				same="NOT met"; fail=1
+			fi
+			say "$v: $NT threads' output and store identical to one thread's: $same"
+			rm -f "$T/$v.show1" "$T/$v.showN"
+		fi
+		rm -f "$T/$v.$r.t1.jsonl"
+		say "$v rep $r: bare ${tb}s, decoder --threads 1 ${td1}s, --threads $NT ${td}s, bare with a 256 KiB buffer ${tbb}s$( [ "$TSHARK" = 1 ] && echo ", tshark ${tt}s")"
 	done
 	say "$v: bare read $(cat "$T/$v.bare.out")"
 	bt=$(med < "$T/$v.bare.t"); dt=$(med < "$T/$v.dec.t")
 	ratio=$(med < "$T/$v.ratio")
+	dt1=$(med < "$T/$v.dec1.t"); ratio1=$(med < "$T/$v.ratio1")
 	say "$v ($mb MB): bare median ${bt}s = $(awk -v m="$mb" -v t="$bt" 'BEGIN { printf "%.0f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.bare.m") KB"
-	say "$v ($mb MB): decoder median ${dt}s = $(awk -v m="$mb" -v t="$dt" 'BEGIN { printf "%.0f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.dec.m") KB, records $(wc -l < "$T/$v.1.jsonl")"
+	say "$v ($mb MB): decoder --threads 1 median ${dt1}s = $(awk -v m="$mb" -v t="$dt1" 'BEGIN { printf "%.0f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.dec1.m") KB"
+	say "$v ($mb MB): decoder --threads $NT median ${dt}s = $(awk -v m="$mb" -v t="$dt" 'BEGIN { printf "%.0f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.dec.m") KB, records $(wc -l < "$T/$v.1.jsonl")"
+	say "$v: throughput decoder/bare at --threads 1, median of the $REPS paired runs: $ratio1; per run: $(tr '\n' ' ' < "$T/$v.ratio1")"
+	say "$v: speed of --threads $NT relative to --threads 1 (median wall times, 1 thread / $NT): $(awk -v a="$dt1" -v b="$dt" 'BEGIN { printf "%.3f", a / b }')x"
 	if [ "$TSHARK" = 1 ]; then
 		tt=$(med < "$T/$v.tsh.t")
 		say "$v ($mb MB): tshark median ${tt}s = $(awk -v m="$mb" -v t="$tt" 'BEGIN { printf "%.1f", m / t }') MB/s, peak RSS $(maxof < "$T/$v.tsh.m") KB (reference)"
 	fi
 	ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.60) ? "met" : "NOT met" }')
-	say "$v: throughput decoder/bare, median of the $REPS paired runs: $ratio (>= 0.60: $ok); per run: $(tr '\n' ' ' < "$T/$v.ratio")"
+	say "$v: throughput decoder/bare at --threads $NT, median of the $REPS paired runs: $ratio (>= 0.60: $ok); per run: $(tr '\n' ' ' < "$T/$v.ratio")"
 	[ "$ok" = met ] || fail=1
 	say "$v: for comparison (not the requirement): bare with the decoder's 256 KiB read buffer, median $(med < "$T/$v.bbuf.t")s; decoder/that, median $(med < "$T/$v.ratio.bbuf")"
 	rss=$(maxof < "$T/$v.dec.m")
@@ -207,8 +240,8 @@ done
 : > "$T/small.m"
 for r in $(seq 1 "$REPS"); do
 	rm -f "$T/small.db"*
-	run dec /dev/null "$T/small.err" "$MT" decode --level advanced \
-	    --format jsonl --db "$T/small.db" "$T/small.pcap"
+	run dec /dev/null "$T/small.err" "$MT" decode --threads "$NT" \
+	    --level advanced --format jsonl --db "$T/small.db" "$T/small.pcap"
 	cat "$T/rss" >> "$T/small.m"
 done
 rs=$(maxof < "$T/small.m"); rn=$(maxof < "$T/normal.dec.m")
@@ -219,7 +252,7 @@ awk -v a="$rs" -v b="$rn" 'BEGIN { exit !(b <= a * 1.10) }' || fail=1
 if [ "$CALLGRIND" = 1 ]; then
 	rm -f "$T/cg.db"*
 	valgrind --tool=callgrind --callgrind-out-file="$T/cg.dec" "$MT" \
-	    decode --level advanced --format jsonl --db "$T/cg.db" \
+	    decode --threads 1 --level advanced --format jsonl --db "$T/cg.db" \
 	    "$T/cg.pcap" > /dev/null 2> "$T/cg.dec.err"
 	valgrind --tool=callgrind --callgrind-out-file="$T/cg.bare" "$BARE" \
 	    "$T/cg.pcap" > /dev/null 2> "$T/cg.bare.err"
