@@ -53,6 +53,36 @@ rec_fields() {
 }
 no_timeouts() { sed 's/^\("event":"0xAD\(82\|06\)",.*"opt":"[^" ]* [0-9]*\) [0-9]* [0-9]*"$/\1 -1 -1"/'; }
 
+# tcp_quiet PORT...: wait (bounded, 10 s) until no TCP connection to or
+# from these ports is open or closing on this machine (/proc/net/tcp and
+# tcp6; LISTEN and TIME_WAIT do not count: a TIME_WAIT connection has sent
+# and acknowledged both FINs).  Before a capture's stop marker, so that a
+# client's last packets and its server's FIN are in the capture.  1 when
+# some connection was still open at the end.
+tcp_quiet() {
+	python3 - "$@" <<'PY'
+import sys, time
+ports = {int(p) for p in sys.argv[1:]}
+def busy():
+    for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(f).read().splitlines()[1:]
+        except OSError:
+            continue
+        for l in lines:
+            w = l.split()
+            lp, rp, st = int(w[1].rsplit(":", 1)[1], 16), int(w[2].rsplit(":", 1)[1], 16), w[3]
+            if (lp in ports or rp in ports) and st not in ("0A", "06"):
+                return True
+    return False
+end = time.monotonic() + 10
+while busy():
+    if time.monotonic() > end:
+        sys.exit(1)
+    time.sleep(0.01)
+PY
+}
+
 t_done() {
 	echo "$t_pass passed, $t_fail failed"
 	[ "$t_fail" = 0 ]
