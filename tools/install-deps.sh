@@ -6,6 +6,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev libjansson-dev
     libmicrohttpd-dev libc-ares-dev"
+# OTLP export over HTTP (src/otlp)
+pkgs="$pkgs libcurl4-openssl-dev"
 if [ "${1:-}" = --test ]; then
 	# the Dovecot and Postfix harnesses, test certificates, store inspection
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ')"
@@ -23,6 +25,10 @@ if [ "${1:-}" = --test ]; then
 	pkgs="$pkgs tshark"
 	# a real headless browser renders mailtrace report's HTML (tests/report)
 	pkgs="$pkgs chromium"
+	# OpenTelemetry's own schema checks what --otlp sends (tests/otlp):
+	# only in bookworm-backports (added below when missing)
+	pkgs="$pkgs python3-opentelemetry-proto"
+	backports=1
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
@@ -56,6 +62,14 @@ if [ -n "$missing" ]; then
 	$sudo chmod 0755 "$policy"
 	echo "wireshark-common wireshark-common/install-setuid boolean false" |
 	    $sudo debconf-set-selections 2>/dev/null || true
+	# Debian's backports suite, for the packages only it has (apt takes a
+	# package from there only when asked for one that is nowhere else)
+	bp=/etc/apt/sources.list.d/mailtrace-bookworm-backports.sources
+	if [ -n "${backports:-}" ] && [ ! -e "$bp" ] &&
+	    ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d; then
+		printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\n' |
+		    $sudo tee "$bp" >/dev/null
+	fi
 	$sudo apt-get update -qq
 	# shellcheck disable=SC2086
 	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
