@@ -174,6 +174,7 @@ keep_find(struct store *st, uint64_t run, struct keep *kp,
 	if (db_prepare(store_db(st), "SELECT session, seq, event, rc "
 	    "FROM records WHERE run = ?1 ORDER BY rowid", &s) != 0)
 		return store_fail(st, "reading records", err);
+	db_stream(s);
 	db_bind_int64(s, 1, (int64_t)run);
 	while ((rc = db_step(s)) == DB_ROW)
 		if (keep_step(kp, (uint64_t)db_col_int64(s, 0),

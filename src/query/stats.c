@@ -199,6 +199,7 @@ query_steps(struct store *st, const struct query_filter *f,
 		goto out;
 	}
 	query_bind(s, f, upper, sizeof(upper));
+	db_stream(s);	/* (fn reads nothing of the store) */
 	while ((rc = db_step(s)) == DB_ROW) {
 		steps_row(s, r, &q, label, sizeof(label));
 		if ((fr = fn(arg, &q)) != 0)

@@ -353,6 +353,7 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 	    "baseline_steps WHERE baseline = ?1 ORDER BY rowid", &s,
 	    err) != 0)
 		return -1;
+	db_stream(s);
 	db_bind_int64(s, 1, (int64_t)b.id);
 	while (fr == 0 && (rc = db_step(s)) == DB_ROW) {
 		if (!store_read_rec(s, &r)) {

@@ -127,6 +127,12 @@ db_reset(struct db_stmt *s)
 	s->ops->reset(s);
 }
 
+void
+db_stream(struct db_stmt *s)
+{
+	s->ops->stream(s);
+}
+
 bool
 db_col_null(struct db_stmt *s, int i)
 {

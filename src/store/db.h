@@ -101,6 +101,13 @@ int		 db_step(struct db_stmt *);
 int		 db_step_atomic(struct db_stmt *);
 /* Done with this run of the statement (bindings stay). */
 void		 db_reset(struct db_stmt *);
+/*
+ * Read the rows of s one at a time as they come, however many (sqlite
+ * always does; PostgreSQL otherwise holds a whole result): for the reads
+ * that go through a run's or many runs' records.  Until s is done or
+ * reset, no other statement of the connection may run (it fails).
+ */
+void		 db_stream(struct db_stmt *);
 
 /* Columns of the current row, from 0. */
 bool		 db_col_null(struct db_stmt *, int i);

@@ -26,6 +26,7 @@ struct db_ops {
 	int		 (*step)(struct db_stmt *);
 	int		 (*step_atomic)(struct db_stmt *);
 	void		 (*reset)(struct db_stmt *);
+	void		 (*stream)(struct db_stmt *);
 	bool		 (*col_null)(struct db_stmt *, int);
 	int64_t		 (*col_int64)(struct db_stmt *, int);
 	const char	*(*col_text)(struct db_stmt *, int);

@@ -3,7 +3,11 @@
  * db_pg.c - the database layer's PostgreSQL driver (libpq): statements
  * prepared on the server with the types of their bound parameters
  * (prepared again when those change), parameters sent as text (blobs as
- * binary bytea), results read whole as text.
+ * binary bytea), results read as text: whole, or row by row for the
+ * statements that stream (libpq's single-row mode).  Records are kept byte for
+ * byte, as sqlite keeps them (a wire line may hold any byte): the
+ * database's encoding must be SQL_ASCII, which stores text unconverted
+ * and unchecked (docs/scale.md); any other is refused at open.
  */
 #include "db.h"
 
@@ -29,11 +33,13 @@ struct dbp {
 	struct db	 base;		/* first */
 	PGconn		*c;
 	unsigned	 names;		/* prepared statements so far */
+	bool		 up;		/* it was connected */
 	char		 err[DBP_ERR_HARD];
 };
 
 struct dbp_param {
-	Oid		 type;
+	Oid		 type;		/* 0: the server infers it */
+	bool		 used;		/* the SQL names it (else: typed text) */
 	bool		 null;
 	int		 fmt;		/* 0 text, 1 binary (bytea) */
 	char		*buf;		/* NUL-terminated text, or the bytes */
@@ -53,6 +59,9 @@ struct dbp_stmt {
 	char		 name[32];	/* "" until prepared */
 	PGresult	*res;		/* NULL until run */
 	int		 row;		/* the current row: -1 before the first */
+	bool		 stream;	/* single-row mode (db_stream()) */
+	int		 sstate;	/* streaming: 0 not sent, 1 rows coming,
+					   2 done */
 	unsigned char	*blob;		/* column blob_col of row, decoded */
 	size_t		 blob_len;
 	int		 blob_col, blob_row;
@@ -79,7 +88,7 @@ dbp_seterr(struct dbp *d, const char *msg)
 	for (i = 0; i < n; i++)
 		if (d->err[i] == '\n' || d->err[i] == '\t')
 			d->err[i] = ' ';
-	if (PQstatus(d->c) == CONNECTION_BAD)
+	if (d->up && PQstatus(d->c) == CONNECTION_BAD)
 		snprintf(d->err + n, sizeof(d->err) - n, "%s(the connection to "
 		    "the server is lost)", n > 0 ? " " : "");
 }
@@ -135,9 +144,11 @@ int
 db_open_pg(const char *url, struct db **out, struct mt_err *err)
 {
 	static const char *const keys[] = { "connect_timeout",
-				    "application_name", "dbname", NULL };
-	const char		*vals[4] = { DBP_TIMEOUT, "mailtrace", url,
-				    NULL };
+				    "application_name", "dbname",
+				    "client_encoding", NULL };
+	const char		*vals[5] = { DBP_TIMEOUT, "mailtrace", url,
+				    "SQL_ASCII", NULL };
+	const char		*enc;
 	PQconninfoOption	*opts, *o;
 	struct dbp		*d;
 	char			*perr = NULL;
@@ -178,7 +189,19 @@ db_open_pg(const char *url, struct db **out, struct mt_err *err)
 		free(d);
 		return -1;
 	}
+	d->up = true;
 	PQsetNoticeProcessor(d->c, dbp_notice, NULL);
+	if ((enc = PQparameterStatus(d->c, "server_encoding")) == NULL ||
+	    strcmp(enc, "SQL_ASCII") != 0) {
+		mt_err_set(err, MT_E_STORE, "store %s: the database's encoding "
+		    "is %s; mailtrace keeps records byte for byte and needs "
+		    "SQL_ASCII (CREATE DATABASE ... ENCODING 'SQL_ASCII' "
+		    "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0)", url,
+		    enc != NULL ? enc : "unknown");
+		PQfinish(d->c);
+		free(d);
+		return -1;
+	}
 	*out = &d->base;
 	return 0;
 }
@@ -240,7 +263,7 @@ dbp_in_txn(struct db *db)
  * it is.
  */
 static char *
-dbp_translate(const char *sql, int *n)
+dbp_translate(const char *sql, int *n, bool *used)
 {
 	const char	*p;
 	char		*out, *w;
@@ -278,6 +301,7 @@ dbp_translate(const char *sql, int *n)
 		}
 		if (v > max)
 			max = (int)v;
+		used[v - 1] = true;
 		w += snprintf(w, 6, "$%ld", v);	/* "$1024" at most */
 	}
 	*w = '\0';
@@ -290,8 +314,10 @@ dbp_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
 	struct dbp	*d = D(db);
 	struct dbp_stmt	*s;
+	bool		 used[DBP_PARAMS_HARD];
 	int		 i;
 
+	memset(used, 0, sizeof(used));
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		dbp_seterr(d, "out of memory");
 		return DB_ERR;
@@ -300,7 +326,7 @@ dbp_prepare(struct db *db, const char *sql, struct db_stmt **out)
 	s->d = d;
 	s->row = -1;
 	s->blob_col = -1;
-	if ((s->sql = dbp_translate(sql, &s->n)) == NULL ||
+	if ((s->sql = dbp_translate(sql, &s->n, used)) == NULL ||
 	    (s->n > 0 && ((s->p = calloc((size_t)s->n, sizeof(*s->p))) ==
 	    NULL || (s->types = calloc((size_t)s->n, sizeof(*s->types))) ==
 	    NULL || (s->vals = calloc((size_t)s->n, sizeof(*s->vals))) ==
@@ -313,8 +339,10 @@ dbp_prepare(struct db *db, const char *sql, struct db_stmt **out)
 		dbp_finalize(&s->base);
 		return DB_ERR;
 	}
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		s->p[i].null = true;
+		s->p[i].used = used[i];
+	}
 	*out = &s->base;
 	return 0;
 }
@@ -338,11 +366,24 @@ dbp_unprepare(struct dbp_stmt *s)
 	s->name[0] = '\0';
 }
 
+/* Read and drop what is left of a streaming statement's results. */
+static void
+dbp_drain(struct dbp_stmt *s)
+{
+	PGresult	*r;
+
+	while ((r = PQgetResult(s->d->c)) != NULL)
+		PQclear(r);
+}
+
 static void
 dbp_reset(struct db_stmt *st)
 {
 	struct dbp_stmt	*s = S(st);
 
+	if (s->sstate == 1)
+		dbp_drain(s);
+	s->sstate = 0;
 	PQclear(s->res);
 	s->res = NULL;
 	s->row = -1;
@@ -463,16 +504,26 @@ dbp_ready(struct dbp_stmt *s)
 {
 	struct dbp	*d = s->d;
 	PGresult	*r;
+	Oid		 t;
 	int		 i;
 	bool		 same = s->name[0] != '\0';
 
-	for (i = 0; same && i < s->n; i++)
-		same = s->types[i] == s->p[i].type;
+	/*
+	 * A number the SQL does not name (a filter left out) cannot be
+	 * inferred: it is typed text, and stays NULL.
+	 */
+	for (i = 0; i < s->n; i++) {
+		t = s->p[i].type;
+		if (t == 0 && !s->p[i].used)
+			t = DBP_TEXTOID;
+		if (s->types[i] != t) {
+			s->types[i] = t;
+			same = false;
+		}
+	}
 	if (same)
 		return 0;
 	dbp_unprepare(s);
-	for (i = 0; i < s->n; i++)
-		s->types[i] = s->p[i].type;
 	snprintf(s->name, sizeof(s->name), "mt%u", ++d->names);
 	r = PQprepare(d->c, s->name, s->sql, s->n, s->types);
 	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -511,11 +562,66 @@ dbp_run(struct dbp_stmt *s)
 	return 0;
 }
 
+static void
+dbp_stream(struct db_stmt *st)
+{
+	S(st)->stream = true;
+}
+
+/* The next row of a streaming statement (sent now, the first time). */
+static int
+dbp_step_stream(struct dbp_stmt *s)
+{
+	struct dbp	*d = s->d;
+	int		 i;
+	ExecStatusType	 rs;
+
+	if (s->sstate == 2)
+		return DB_DONE;
+	if (s->sstate == 0) {
+		if (dbp_ready(s) != 0)
+			return DB_ERR;
+		for (i = 0; i < s->n; i++) {
+			s->vals[i] = s->p[i].null ? NULL : s->p[i].buf;
+			s->lens[i] = (int)s->p[i].len;
+			s->fmts[i] = s->p[i].fmt;
+		}
+		if (!PQsendQueryPrepared(d->c, s->name, s->n, s->vals, s->lens,
+		    s->fmts, 0)) {
+			dbp_seterr(d, PQerrorMessage(d->c));
+			return DB_ERR;
+		}
+		(void)PQsetSingleRowMode(d->c);
+		s->sstate = 1;
+	}
+	PQclear(s->res);
+	s->res = PQgetResult(d->c);
+	free(s->blob);
+	s->blob = NULL;
+	s->blob_col = -1;
+	rs = s->res != NULL ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
+	if (rs == PGRES_SINGLE_TUPLE) {
+		s->row = 0;
+		return DB_ROW;
+	}
+	if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK)
+		dbp_reserr(d, s->res);
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	dbp_drain(s);
+	s->sstate = 2;
+	return rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK ? DB_DONE :
+	    DB_ERR;
+}
+
 static int
 dbp_step(struct db_stmt *st)
 {
 	struct dbp_stmt	*s = S(st);
 
+	if (s->stream)
+		return dbp_step_stream(s);
 	if (s->res == NULL && dbp_run(s) != 0)
 		return DB_ERR;
 	free(s->blob);
@@ -542,7 +648,8 @@ dbp_step_atomic(struct db_stmt *st)
 	char		 keep[DBP_ERR_HARD];
 	int		 rc;
 
-	if (s->res != NULL || PQtransactionStatus(d->c) != PQTRANS_INTRANS)
+	if (s->res != NULL || s->stream ||
+	    PQtransactionStatus(d->c) != PQTRANS_INTRANS)
 		return dbp_step(st);
 	if (dbp_exec(&d->base, "SAVEPOINT mt_stmt") != 0)
 		return DB_ERR;
@@ -651,6 +758,7 @@ static const struct db_ops dbp_ops = {
 	.step = dbp_step,
 	.step_atomic = dbp_step_atomic,
 	.reset = dbp_reset,
+	.stream = dbp_stream,
 	.col_null = dbp_col_null,
 	.col_int64 = dbp_col_int64,
 	.col_text = dbp_col_text,

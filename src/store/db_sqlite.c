@@ -272,6 +272,12 @@ dbs_reset(struct db_stmt *s)
 	sqlite3_reset(ST(s));
 }
 
+static void
+dbs_stream(struct db_stmt *s)
+{
+	(void)s;	/* sqlite steps through its rows anyway */
+}
+
 static bool
 dbs_col_null(struct db_stmt *s, int i)
 {
@@ -319,6 +325,7 @@ static const struct db_ops dbs_ops = {
 	.step = dbs_step,
 	.step_atomic = dbs_step,	/* a statement journal undoes it */
 	.reset = dbs_reset,
+	.stream = dbs_stream,
 	.col_null = dbs_col_null,
 	.col_int64 = dbs_col_int64,
 	.col_text = dbs_col_text,

@@ -840,6 +840,8 @@ store_open_as(const char *path, bool create, struct store **out,
 			store_fail(st, "preparing a statement", err);
 			goto fail;
 		}
+	/* A replay holds one row at a time, however long the run. */
+	db_stream(st->stmt[STMT_REC_ALL]);
 	*out = st;
 	return 0;
 fail:
