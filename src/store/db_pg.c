@@ -133,7 +133,8 @@ dbp_url_password(const char *url)
 		return true;
 	if ((q = strchr(end, '?')) != NULL) {
 		for (q++; *q != '\0'; q += strcspn(q, "&"), q += *q == '&') {
-			if (strncmp(q, "password=", 9) == 0)
+			if (strncmp(q, "password=", 9) == 0 ||
+			    strncmp(q, "sslpassword=", 12) == 0)
 				return true;
 		}
 	}
@@ -167,8 +168,10 @@ db_open_pg(const char *url, struct db **out, struct mt_err *err)
 			*perr = perr[1] == '\0' ? '\0' : ' ';
 		return -1;
 	}
+	/* (sslpassword: the client key's, a secret as much) */
 	for (o = opts; o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL) {
+		if ((strcmp(o->keyword, "password") == 0 ||
+		    strcmp(o->keyword, "sslpassword") == 0) && o->val != NULL) {
 			PQconninfoFree(opts);
 			return mt_err_set(err, MT_E_USAGE, "store: a PostgreSQL "
 			    "URL must not carry a password (use ~/.pgpass or "

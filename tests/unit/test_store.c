@@ -1264,6 +1264,10 @@ pg_tests(void)
 	CHECK(store_open("postgresql://127.0.0.1/db?password=Pw-s3cret", &st,
 	    &err) != 0 && err.code == MT_E_USAGE);
 	CHECK(!strstr(err.msg, "s3cret"));
+	mt_err_clear(&err);
+	CHECK(store_open("postgres://u@127.0.0.1/db?sslmode=require&"
+	    "sslpassword=Pw-s3cret", &st, &err) != 0 && err.code == MT_E_USAGE);
+	CHECK(!strstr(err.msg, "s3cret"));
 	/* nothing listens on port 1 */
 	mt_err_clear(&err);
 	CHECK(store_open("postgresql://mailtrace@127.0.0.1:1/mailtrace", &st,
