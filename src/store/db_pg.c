@@ -74,23 +74,30 @@ static void	dbp_finalize(struct db_stmt *);
 #define D(db)	((struct dbp *)(void *)(db))
 #define S(s)	((struct dbp_stmt *)(void *)(s))
 
-/* A message of libpq's as one line into d->err (no trailing newline). */
+/*
+ * A message of libpq's as one line into d->err (no trailing newline).  A
+ * lost connection says so first, with libpq's first line only (the rest
+ * is its guesses why).
+ */
 static void
 dbp_seterr(struct dbp *d, const char *msg)
 {
 	size_t	i, n;
+	bool	lost = d->up && PQstatus(d->c) == CONNECTION_BAD;
 
-	snprintf(d->err, sizeof(d->err), "%s", msg != NULL && msg[0] != '\0' ?
-	    msg : "unknown PostgreSQL failure");
+	if (msg == NULL || msg[0] == '\0')
+		msg = "unknown PostgreSQL failure";
+	if (lost)
+		snprintf(d->err, sizeof(d->err), "the connection to the server "
+		    "is lost (%.*s)", (int)strcspn(msg, "\n"), msg);
+	else
+		snprintf(d->err, sizeof(d->err), "%s", msg);
 	n = strlen(d->err);
 	while (n > 0 && (d->err[n - 1] == '\n' || d->err[n - 1] == ' '))
 		d->err[--n] = '\0';
 	for (i = 0; i < n; i++)
 		if (d->err[i] == '\n' || d->err[i] == '\t')
 			d->err[i] = ' ';
-	if (d->up && PQstatus(d->c) == CONNECTION_BAD)
-		snprintf(d->err + n, sizeof(d->err) - n, "%s(the connection to "
-		    "the server is lost)", n > 0 ? " " : "");
 }
 
 /* The failure of a result: its primary message, else the connection's. */
@@ -661,8 +668,6 @@ dbp_step_atomic(struct db_stmt *st)
 		(void)dbp_exec(&d->base, "ROLLBACK TO SAVEPOINT mt_stmt");
 		(void)dbp_exec(&d->base, "RELEASE SAVEPOINT mt_stmt");
 		memcpy(d->err, keep, sizeof(keep));
-		if (PQstatus(d->c) == CONNECTION_BAD)
-			dbp_seterr(d, keep);
 		return DB_ERR;
 	}
 	if (dbp_exec(&d->base, "RELEASE SAVEPOINT mt_stmt") != 0)

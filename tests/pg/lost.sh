@@ -42,7 +42,7 @@ T_SHOW=$OUT/run.err
 check "the run failed: exit 1 (got $rc)" test "$rc" = 1
 check "one line on stderr" one_line "$OUT/run.err"
 check "it says the connection is lost, and the store's URL" \
-    has "$OUT/run.err" "recording the trace failed: store $PG_URL: .*connection to the server is lost"
+    has "$OUT/run.err" "recording the trace failed: store $PG_URL: .*: the connection to the server is lost \\(.*terminating connection"
 check "no password in it" hasnt "$OUT/run.err" 'S3cret'
 
 # --- a server that is not there ---
