@@ -5,7 +5,9 @@
 # and nothing else); eight decoders of a generated capture at once (a few
 # thousand records each, the decoder's writer thread and its mid-run
 # commits), every record there; a batch of 24 sessions, 8 in flight, with
-# its group commit: every run ended with all of its records.
+# its group commit: every run ended with all of its records; the exporter
+# answering four /probe requests at once (a connection each), every run
+# stored.
 # SPDX-License-Identifier: BSD-2-Clause
 # usage (tests/pg/with.sh sets PG_URL, PGPASSFILE):
 #   concurrent.sh MAILTRACE FAKESRV OUTDIR
@@ -95,6 +97,34 @@ per=$(wc -l <"$OUT/p1.jsonl")
 check "24 runs, each ended ok with its $per records" test "$(q "SELECT count(*) FROM runs u
     WHERE u.id > $before AND u.exit_status = 0 AND u.steps = $per AND
     (SELECT count(*) FROM records r WHERE r.run = u.id) = $per")" = 24
+# --- the exporter: each /probe a run of its own in the store ---
+exec {ffd}< <("$FAKE" --script "$S/pop3-base.script" --connections 4 --parallel 4 \
+    --timeout 60 2>"$OUT/fakee.err"; echo "fakesrv-exit $?")
+read -r -t 10 -u "$ffd" port
+before=$(q "SELECT coalesce(max(id), 0) FROM runs")
+mkfifo "$OUT/exporter.fifo"
+"$MT" exporter --listen 127.0.0.1:0 --db "$PG_URL" --password-file "$OUT/pw" \
+    --level advanced >"$OUT/exporter.out" 2>"$OUT/exporter.fifo" &
+epid=$!
+exec {efd}<"$OUT/exporter.fifo"
+read -r -t 10 -u "$efd" line
+eport=$(printf '%s\n' "$line" | sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\)/.*#\1#p')
+check "the exporter listens ($line)" test -n "$eport"
+pids=()
+for i in 1 2 3 4; do
+	curl -s -o "$OUT/probe$i.txt" "http://127.0.0.1:$eport/probe?target=pop3%3A%2F%2Fbob%40127.0.0.1%3A$port" &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+check "four /probe answers at once, each a success" test \
+    "$(cat "$OUT"/probe?.txt | grep -c '^mailtrace_probe_success 1$')" = 4
+kill -TERM "$epid"
+wait "$epid"
+ok $? "the exporter stops at SIGTERM, exit 0"
+exec {efd}<&-
+check "four runs stored, each with its $per records" test "$(q "SELECT count(*) FROM runs u
+    WHERE u.id > $before AND u.exit_status = 0 AND
+    (SELECT count(*) FROM records r WHERE r.run = u.id) = $per")" = 4
 check "no password in the store" test "$(q "SELECT count(*) FROM records WHERE
     intf LIKE '%S3cret%' OR opt LIKE '%S3cret%' OR reply LIKE '%S3cret%'")" = 0
 t_done
