@@ -5,13 +5,15 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="gcc make cmake pkg-config libc6-dev libpcap-dev libssl-dev libsqlite3-dev libjansson-dev
-    libmicrohttpd-dev libc-ares-dev"
+    libmicrohttpd-dev libc-ares-dev libpq-dev"
 # OTLP export over HTTP (src/otlp)
 pkgs="$pkgs libcurl4-openssl-dev"
 if [ "${1:-}" = --test ]; then
 	# the Dovecot and Postfix harnesses, test certificates, store inspection
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/dovecot/packages.txt" | tr '\n' ' ')"
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/postfix/packages.txt" | tr '\n' ' ') openssl sqlite3"
+	# a private PostgreSQL server for the shared store's tests (tests/pg)
+	pkgs="$pkgs $(grep -v '^#' "$here/../tests/pg/packages.txt" | tr '\n' ' ')"
 	# real third-party clients for the decoder's capture tests
 	pkgs="$pkgs $(grep -v '^#' "$here/../tests/decode/packages.txt" | tr '\n' ' ')"
 	# promtool and a real Prometheus for the exporter's tests (never
@@ -38,7 +40,7 @@ for p in $pkgs; do
 	    missing="$missing $p"
 done
 # No service is started by a package's maintainer scripts (prometheus,
-# dovecot, postfix): the tests start their own private instances.  Without
+# dovecot, postfix, postgresql): the tests start their own private instances.  Without
 # systemd, invoke-rc.d asks /usr/sbin/policy-rc.d; 101 is "action forbidden".
 # One already there is put back afterwards.
 policy=/usr/sbin/policy-rc.d

@@ -49,7 +49,8 @@ static const char baseline_usage[] =
 "  --ignore-counts with save: every check against it ignores the message\n"
 "                  counts and sizes of STAT, LIST and RETR replies\n"
 "  --format F      with show: text (default), prf (PRF CSV) or jsonl\n"
-"  --db FILE       the sqlite store (as for show; it must exist)\n"
+"  --db FILE|URL   the store, a sqlite file or a postgresql:// URL (as for\n"
+"                  show; it must exist)\n"
 "NAME: 1 to 64 letters, digits, '.', '_' or '-', not starting with '-'\n"
 "or '.'.  Exit status: 0 done; 1 the store failed; 2 usage errors, an\n"
 "unknown baseline or run, a name taken already.\n";

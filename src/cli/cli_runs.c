@@ -16,7 +16,8 @@
 #include "store.h"
 
 #define FILTER_HELP							\
-"  --db FILE          the sqlite store (default: $MAILTRACE_DB, else\n"	\
+"  --db FILE|URL      the store, a sqlite file or a postgresql:// URL\n"	\
+"                     (default: $MAILTRACE_DB, else\n"			\
 "                     $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"	\
 "                     ~/.local/share/mailtrace/mailtrace.db)\n"		\
 "  --since T          runs started at or after T: relative (30m, 1h, 7d,\n" \

@@ -27,7 +27,7 @@ static const char usage[] =
 "\n"
 "mailtrace traces POP3 and SMTP sessions step by step with the PRF event\n"
 "catalog (JavaMail events: POP3 0xAD80-0xAD93, SMTP 0xAD00-0xAD15) and keeps\n"
-"every run in sqlite.\n"
+"every run in sqlite (or a shared PostgreSQL database: --db URL).\n"
 "\n"
 "commands:\n"
 "  pop3 [options] pop3://USER@HOST[:PORT]   probe a POP3 server (pop3s:// for\n"

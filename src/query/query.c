@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "query_int.h"
 #include "store_sql.h"
@@ -29,9 +29,9 @@ static const char q_cols[] =
 static const char q_live_sql[] =
     "SELECT (SELECT count(DISTINCT session) FROM records WHERE run = ?1 "
     "AND session > 0), (SELECT count(*) FROM records WHERE run = ?1), "
-    "f.session, f.seq, f.event, f.intf, f.opt FROM (SELECT 1) LEFT JOIN "
-    "(SELECT session, seq, event, intf, opt FROM records WHERE run = ?1 "
-    "AND rc != 0 ORDER BY rowid LIMIT 1) f";
+    "f.session, f.seq, f.event, f.intf, f.opt FROM (SELECT 1 AS one) o "
+    "LEFT JOIN (SELECT session, seq, event, intf, opt FROM records WHERE "
+    "run = ?1 AND rc != 0 ORDER BY rowid LIMIT 1) f ON 1 = 1";
 
 const char *
 query_outcome(const struct query_run *r)
@@ -193,7 +193,7 @@ query_where(const struct query_filter *f, char *sql, size_t sz)
 {
 	size_t	n = strlen(sql);
 
-	snprintf(sql + n, sz - n, " WHERE 1%s%s%s%s%s%s%s",
+	snprintf(sql + n, sz - n, " WHERE 1 = 1%s%s%s%s%s%s%s",
 	    f->has_since ? " AND started >= ?1" : "",
 	    f->has_until ? " AND started < ?2" : "",
 	    f->proto != NULL ? " AND proto = ?3" : "",
@@ -201,51 +201,51 @@ query_where(const struct query_filter *f, char *sql, size_t sz)
 	    "ELSE 'probe' END) = ?4" : "",
 	    f->baseline != NULL ? " AND baseline = ?5" : "",
 	    f->failed ? " AND ((exit_status IS NOT NULL AND exit_status != 0)"
-	    " OR fail_seq IS NOT NULL OR (NOT summarized AND EXISTS (SELECT 1 "
+	    " OR fail_seq IS NOT NULL OR (summarized = 0 AND EXISTS (SELECT 1 "
 	    "FROM records WHERE run = runs.id AND rc != 0)))" : "",
 	    !f->has_server ? "" : f->server_port ?
 	    " AND (id IN (SELECT run FROM run_servers WHERE server = ?6) OR "
-	    "(NOT summarized AND EXISTS (SELECT 1 FROM records WHERE run = "
+	    "(summarized = 0 AND EXISTS (SELECT 1 FROM records WHERE run = "
 	    "runs.id AND server = ?6)))" :
 	    " AND (id IN (SELECT run FROM run_servers WHERE server >= ?6 AND "
-	    "server < ?7) OR (NOT summarized AND EXISTS (SELECT 1 FROM records "
+	    "server < ?7) OR (summarized = 0 AND EXISTS (SELECT 1 FROM records "
 	    "WHERE run = runs.id AND server >= ?6 AND server < ?7)))");
 }
 
 /* Bind f's values to s (prepared from query_where()'s text). */
 void
-query_bind(sqlite3_stmt *s, const struct query_filter *f, char *upper,
+query_bind(struct db_stmt *s, const struct query_filter *f, char *upper,
     size_t usz)
 {
 	size_t	n;
 
 	if (f->has_since)
-		sqlite3_bind_int64(s, 1, f->since);
+		db_bind_int64(s, 1, f->since);
 	if (f->has_until)
-		sqlite3_bind_int64(s, 2, f->until);
+		db_bind_int64(s, 2, f->until);
 	if (f->proto != NULL)
-		sqlite3_bind_text(s, 3, f->proto, -1, SQLITE_STATIC);
+		db_bind_text(s, 3, f->proto, -1);
 	if (f->source != NULL)
-		sqlite3_bind_text(s, 4, f->source, -1, SQLITE_STATIC);
+		db_bind_text(s, 4, f->source, -1);
 	if (f->baseline != NULL)
-		sqlite3_bind_text(s, 5, f->baseline, -1, SQLITE_STATIC);
+		db_bind_text(s, 5, f->baseline, -1);
 	if (f->has_server) {
-		sqlite3_bind_text(s, 6, f->server, -1, SQLITE_STATIC);
+		db_bind_text(s, 6, f->server, -1);
 		if (!f->server_port) {
 			/* "h:" <= server < "h;": every port of h. */
 			n = strlen(f->server);
 			snprintf(upper, usz, "%s", f->server);
 			if (n > 0 && n < usz)
 				upper[n - 1] = ';';
-			sqlite3_bind_text(s, 7, upper, -1, SQLITE_STATIC);
+			db_bind_text(s, 7, upper, -1);
 		}
 	}
 }
 
 static void
-q_text(sqlite3_stmt *s, int i, char *dst, size_t sz)
+q_text(struct db_stmt *s, int i, char *dst, size_t sz)
 {
-	const unsigned char	*t = sqlite3_column_text(s, i);
+	const char	*t = db_col_text(s, i);
 
 	snprintf(dst, sz, "%s", t != NULL ? (const char *)t : "");
 }
@@ -269,54 +269,54 @@ q_fail_step(struct query_run *r)
 
 /* Columns base.. of s: sessions, steps, then the failure's five. */
 static void
-q_read_sum(sqlite3_stmt *s, int b, struct query_run *r)
+q_read_sum(struct db_stmt *s, int b, struct query_run *r)
 {
-	r->sessions = (uint64_t)sqlite3_column_int64(s, b);
-	r->steps = (uint64_t)sqlite3_column_int64(s, b + 1);
-	r->has_fail = sqlite3_column_type(s, b + 3) != SQLITE_NULL;
+	r->sessions = (uint64_t)db_col_int64(s, b);
+	r->steps = (uint64_t)db_col_int64(s, b + 1);
+	r->has_fail = !db_col_null(s, b + 3);
 	if (!r->has_fail)
 		return;
-	r->fail_session = (uint64_t)sqlite3_column_int64(s, b + 2);
-	r->fail_seq = (uint32_t)sqlite3_column_int64(s, b + 3);
-	r->fail_event = (unsigned)sqlite3_column_int64(s, b + 4);
+	r->fail_session = (uint64_t)db_col_int64(s, b + 2);
+	r->fail_seq = (uint32_t)db_col_int64(s, b + 3);
+	r->fail_event = (unsigned)db_col_int64(s, b + 4);
 	q_text(s, b + 5, r->fail_intf, sizeof(r->fail_intf));
 	q_text(s, b + 6, r->fail_exc, sizeof(r->fail_exc));
 	q_fail_step(r);
 }
 
 static int
-q_live(struct store *st, sqlite3_stmt *live, struct query_run *r,
+q_live(struct store *st, struct db_stmt *live, struct query_run *r,
     struct mt_err *err)
 {
 	int	rc;
 
-	sqlite3_bind_int64(live, 1, (sqlite3_int64)r->id);
-	rc = sqlite3_step(live);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(live, 1, (int64_t)r->id);
+	rc = db_step(live);
+	if (rc == DB_ROW)
 		q_read_sum(live, 0, r);
-	sqlite3_reset(live);
-	if (rc != SQLITE_ROW)
+	db_reset(live);
+	if (rc != DB_ROW)
 		return store_fail(st, "summarizing a run", err);
 	return 0;
 }
 
 static void
-q_read(sqlite3_stmt *s, struct query_run *r)
+q_read(struct db_stmt *s, struct query_run *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = (uint64_t)sqlite3_column_int64(s, 0);
+	r->id = (uint64_t)db_col_int64(s, 0);
 	q_text(s, 1, r->proto, sizeof(r->proto));
 	q_text(s, 2, r->target, sizeof(r->target));
 	q_text(s, 3, r->baseline, sizeof(r->baseline));
 	snprintf(r->command, sizeof(r->command), "%s", r->baseline[0] != '\0' ?
 	    "check" : r->proto);
-	r->started = sqlite3_column_int64(s, 4);
-	if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+	r->started = db_col_int64(s, 4);
+	if (!db_col_null(s, 5)) {
 		r->finished_set = true;
-		r->finished = sqlite3_column_int64(s, 5);
-		r->exit_status = sqlite3_column_int(s, 6);
+		r->finished = db_col_int64(s, 5);
+		r->exit_status = (int)db_col_int64(s, 6);
 	}
-	if (sqlite3_column_int(s, 7))
+	if ((int)db_col_int64(s, 7))
 		q_read_sum(s, 8, r);
 }
 
@@ -325,8 +325,8 @@ query_runs(struct store *st, const struct query_filter *f,
     int (*fn)(void *, const struct query_run *), void *arg,
     struct mt_err *err)
 {
-	sqlite3			*db = store_db(st);
-	sqlite3_stmt		*s = NULL, *live = NULL;
+	struct db		*db = store_db(st);
+	struct db_stmt		*s = NULL, *live = NULL;
 	struct query_run	 r;
 	char			 sql[Q_SQL_HARD], upper[QUERY_HOST_HARD];
 	size_t			 n;
@@ -337,26 +337,26 @@ query_runs(struct store *st, const struct query_filter *f,
 	n = strlen(sql);
 	snprintf(sql + n, sizeof(sql) - n, " ORDER BY started DESC, id DESC%s",
 	    f->limit > 0 ? " LIMIT ?8" : "");
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, q_live_sql, -1, &live, NULL) != SQLITE_OK) {
+	if (db_prepare(db, sql, &s) != 0 ||
+	    db_prepare(db, q_live_sql, &live) != 0) {
 		fr = store_fail(st, "listing runs", err);
 		goto out;
 	}
 	query_bind(s, f, upper, sizeof(upper));
 	if (f->limit > 0)
-		sqlite3_bind_int64(s, 8, f->limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		db_bind_int64(s, 8, f->limit);
+	while ((rc = db_step(s)) == DB_ROW) {
 		q_read(s, &r);
-		if (!sqlite3_column_int(s, 7) && (fr = q_live(st, live, &r,
+		if (!(int)db_col_int64(s, 7) && (fr = q_live(st, live, &r,
 		    err)) != 0)
 			goto out;
 		if ((fr = fn(arg, &r)) != 0)
 			goto out;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		fr = store_fail(st, "listing runs", err);
 out:
-	sqlite3_finalize(s);
-	sqlite3_finalize(live);
+	db_finalize(s);
+	db_finalize(live);
 	return fr;
 }

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "query.h"
 
@@ -17,7 +17,7 @@
  * prepared from it (upper: its own buffer for a bound value).
  */
 void	query_where(const struct query_filter *, char *sql, size_t sz);
-void	query_bind(sqlite3_stmt *, const struct query_filter *, char *upper,
+void	query_bind(struct db_stmt *, const struct query_filter *, char *upper,
 	    size_t usz);
 
 #endif

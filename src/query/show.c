@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "store_sql.h"
 
@@ -168,24 +168,24 @@ static int
 keep_find(struct store *st, uint64_t run, struct keep *kp,
     struct mt_err *err)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(store_db(st), "SELECT session, seq, event, rc "
-	    "FROM records WHERE run = ?1 ORDER BY rowid", -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (db_prepare(store_db(st), "SELECT session, seq, event, rc "
+	    "FROM records WHERE run = ?1 ORDER BY rowid", &s) != 0)
 		return store_fail(st, "reading records", err);
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (keep_step(kp, (uint64_t)sqlite3_column_int64(s, 0),
-		    (uint32_t)sqlite3_column_int64(s, 1),
-		    (unsigned)sqlite3_column_int64(s, 2),
-		    sqlite3_column_int(s, 3)) != 0) {
-			sqlite3_finalize(s);
+	db_stream(s);
+	db_bind_int64(s, 1, (int64_t)run);
+	while ((rc = db_step(s)) == DB_ROW)
+		if (keep_step(kp, (uint64_t)db_col_int64(s, 0),
+		    (uint32_t)db_col_int64(s, 1),
+		    (unsigned)db_col_int64(s, 2),
+		    (int)db_col_int64(s, 3)) != 0) {
+			db_finalize(s);
 			return mt_err_set(err, MT_E_INTERNAL, "out of memory");
 		}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	db_finalize(s);
+	if (rc != DB_DONE)
 		return store_fail(st, "reading records", err);
 	if (kp->n > 0)
 		qsort(kp->k, kp->n, sizeof(*kp->k), key_cmp);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "check/check.h"
 #include "query_int.h"
@@ -144,29 +144,29 @@ group_end(struct group *g)
 /* The record in s's row (server, event, intf, rc, opt, elapsed_us, anomaly,
  * run, session, time) into q; label: its buffer. */
 static void
-steps_row(sqlite3_stmt *s, struct trace_rec *r, struct query_step *q,
+steps_row(struct db_stmt *s, struct trace_rec *r, struct query_step *q,
     char *label, size_t lsz)
 {
-	const unsigned char	*t;
+	const char	*t;
 
-	r->event = (unsigned)sqlite3_column_int64(s, 1);
-	t = sqlite3_column_text(s, 2);
+	r->event = (unsigned)db_col_int64(s, 1);
+	t = db_col_text(s, 2);
 	trace_str(r->intf, sizeof(r->intf), (const char *)t);
-	r->anomaly = sqlite3_column_type(s, 6) != SQLITE_NULL ? AN__COUNT :
+	r->anomaly = !db_col_null(s, 6) ? AN__COUNT :
 	    AN_NONE;
 	if (!mon_step_label(r, label, lsz))
 		label[0] = '\0';
-	t = sqlite3_column_text(s, 0);
+	t = db_col_text(s, 0);
 	q->server = t != NULL ? (const char *)t : "";
 	q->label = label;
-	q->failed = sqlite3_column_int(s, 3) != 0;
-	t = sqlite3_column_text(s, 4);
+	q->failed = (int)db_col_int64(s, 3) != 0;
+	t = db_col_text(s, 4);
 	q->exc = t != NULL && *t != '\0' ? (const char *)t : "(none)";
-	q->timed = sqlite3_column_type(s, 5) != SQLITE_NULL;
-	q->elapsed_us = q->timed ? sqlite3_column_int64(s, 5) : 0;
-	q->run = (uint64_t)sqlite3_column_int64(s, 7);
-	q->session = (uint64_t)sqlite3_column_int64(s, 8);
-	q->time = sqlite3_column_int64(s, 9);
+	q->timed = !db_col_null(s, 5);
+	q->elapsed_us = q->timed ? db_col_int64(s, 5) : 0;
+	q->run = (uint64_t)db_col_int64(s, 7);
+	q->session = (uint64_t)db_col_int64(s, 8);
+	q->time = db_col_int64(s, 9);
 }
 
 int
@@ -174,7 +174,7 @@ query_steps(struct store *st, const struct query_filter *f,
     int (*fn)(void *, const struct query_step *), void *arg,
     struct mt_err *err)
 {
-	sqlite3_stmt		*s = NULL;
+	struct db_stmt		*s = NULL;
 	struct trace_rec	*r;
 	struct query_step	 q;
 	char			 sql[ST_SQL_HARD], upper[QUERY_HOST_HARD];
@@ -194,20 +194,21 @@ query_steps(struct store *st, const struct query_filter *f,
 	snprintf(sql + n, sizeof(sql) - n, ")%s", !f->has_server ? "" :
 	    f->server_port ? " AND r.server = ?6" :
 	    " AND r.server >= ?6 AND r.server < ?7");
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+	if (db_prepare(store_db(st), sql, &s) != 0) {
 		fr = store_fail(st, "reading the records", err);
 		goto out;
 	}
 	query_bind(s, f, upper, sizeof(upper));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_stream(s);	/* (fn reads nothing of the store) */
+	while ((rc = db_step(s)) == DB_ROW) {
 		steps_row(s, r, &q, label, sizeof(label));
 		if ((fr = fn(arg, &q)) != 0)
 			goto out;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		fr = store_fail(st, "reading the records", err);
 out:
-	sqlite3_finalize(s);
+	db_finalize(s);
 	free(r);
 	return fr;
 }

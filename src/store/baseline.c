@@ -18,11 +18,11 @@
 	"server, source, elapsed_us, bytes, body_end, anomaly, detail, reply, "	\
 	"tls, explanation, dns"
 
-static int	base_prepare(struct store *, const char *, sqlite3_stmt **,
+static int	base_prepare(struct store *, const char *, struct db_stmt **,
 		    struct mt_err *);
 static int	base_get_id(struct store *, const char *, int64_t *,
 		    struct mt_err *);
-static void	base_read(sqlite3_stmt *, struct store_baseline *);
+static void	base_read(struct db_stmt *, struct store_baseline *);
 static unsigned	base_count_nul(const void *, int);
 
 bool
@@ -41,10 +41,10 @@ store_baseline_name_ok(const char *name)
 }
 
 static int
-base_prepare(struct store *st, const char *sql, sqlite3_stmt **s,
+base_prepare(struct store *st, const char *sql, struct db_stmt **s,
     struct mt_err *err)
 {
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, s, NULL) != SQLITE_OK) {
+	if (db_prepare(store_db(st), sql, s) != 0) {
 		*s = NULL;
 		return store_fail(st, "preparing a baseline query", err);
 	}
@@ -95,7 +95,7 @@ static int
 base_put_stats(struct store *st, int64_t id, const struct store_bl_save *opt,
     struct mt_err *err)
 {
-	sqlite3_stmt	*q = NULL, *u = NULL;
+	struct db_stmt	*q = NULL, *u = NULL;
 	size_t		 i = 0;
 	int		 rc;
 
@@ -103,32 +103,32 @@ base_put_stats(struct store *st, int64_t id, const struct store_bl_save *opt,
 	    "baseline = ?1 ORDER BY rowid", &q, err) != 0 ||
 	    base_prepare(st, "UPDATE baseline_steps SET elapsed_us = ?1, "
 	    "elapsed_spread = ?2 WHERE rowid = ?3", &u, err) != 0) {
-		sqlite3_finalize(q);
+		db_finalize(q);
 		return -1;
 	}
-	sqlite3_bind_int64(q, 1, id);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	db_bind_int64(q, 1, id);
+	while ((rc = db_step(q)) == DB_ROW) {
 		if (i >= opt->nstats)
 			break;
 		if (opt->stats[i].has) {
-			sqlite3_bind_int64(u, 1, opt->stats[i].median_us);
-			sqlite3_bind_int64(u, 2, opt->stats[i].spread_us);
-			sqlite3_bind_int64(u, 3, sqlite3_column_int64(q, 0));
-			if (sqlite3_step(u) != SQLITE_DONE) {
-				rc = SQLITE_ERROR;
+			db_bind_int64(u, 1, opt->stats[i].median_us);
+			db_bind_int64(u, 2, opt->stats[i].spread_us);
+			db_bind_int64(u, 3, db_col_int64(q, 0));
+			if (db_step(u) != DB_DONE) {
+				rc = DB_ERR;
 				break;
 			}
-			sqlite3_reset(u);
+			db_reset(u);
 		}
 		i++;
 	}
-	sqlite3_finalize(q);
-	sqlite3_finalize(u);
-	if (rc == SQLITE_ROW || (rc == SQLITE_DONE && i != opt->nstats))
+	db_finalize(q);
+	db_finalize(u);
+	if (rc == DB_ROW || (rc == DB_DONE && i != opt->nstats))
 		return mt_err_set(err, MT_E_INTERNAL, "baseline: %zu latency "
 		    "figures for a run of other than %zu records",
 		    opt->nstats, i);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_fail(st, "saving a baseline's latencies", err);
 	return 0;
 }
@@ -139,7 +139,7 @@ store_baseline_save(struct store *st, const char *name, uint64_t run,
 {
 	static const struct store_bl_save	 none = { .nruns = 1 };
 	struct store_run	 sr;
-	sqlite3_stmt		*s = NULL;
+	struct db_stmt		*s = NULL;
 	char			*ign = NULL;
 	size_t			 ignlen = 0;
 	int64_t			 id;
@@ -171,56 +171,54 @@ store_baseline_save(struct store *st, const char *name, uint64_t run,
 	if (store_commit(st, err) != 0)
 		goto out;
 	/* The baseline and its steps in one transaction: both or neither. */
-	if (sqlite3_exec(store_db(st), "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (db_begin(store_db(st)) != 0) {
 		store_fail(st, "saving a baseline", err);
 		goto out;
 	}
 	if (base_prepare(st, "INSERT INTO baselines (name, created, run, "
 	    "proto, target, level, args, nruns, ignore_counts, ignore) "
 	    "SELECT ?1, ?2, id, proto, target, level, args, ?4, ?5, ?6 "
-	    "FROM runs WHERE id = ?3", &s, err) != 0)
+	    "FROM runs WHERE id = ?3 RETURNING id", &s, err) != 0)
 		goto fail;
 	store_bind_text(s, 1, name);
-	sqlite3_bind_int64(s, 2, created);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)run);
-	sqlite3_bind_int(s, 4, (int)opt->nruns);
-	sqlite3_bind_int(s, 5, opt->ignore_counts ? 1 : 0);
-	if (ign != NULL)
-		sqlite3_bind_blob64(s, 6, ign, ignlen, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	db_bind_int64(s, 2, created);
+	db_bind_int64(s, 3, (int64_t)run);
+	db_bind_int64(s, 4, (int)opt->nruns);
+	db_bind_int64(s, 5, opt->ignore_counts ? 1 : 0);
+	db_bind_blob(s, 6, ign, ignlen);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		id = db_col_int64(s, 0);
+	db_finalize(s);
 	s = NULL;
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_ROW) {
 		store_fail(st, "saving a baseline", err);
 		goto fail;
 	}
-	id = sqlite3_last_insert_rowid(store_db(st));
 	/* In stored order, as show prints the run (store_replay()). */
 	if (base_prepare(st, "INSERT INTO baseline_steps (baseline, "
 	    BASE_COLS ") SELECT ?1, " BASE_COLS " FROM records WHERE run = ?2 "
 	    "ORDER BY rowid", &s, err) != 0)
 		goto fail;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)run);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, (int64_t)run);
+	rc = db_step(s);
+	db_finalize(s);
 	s = NULL;
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		store_fail(st, "saving a baseline's steps", err);
 		goto fail;
 	}
 	if (opt->nruns > 1 && base_put_stats(st, id, opt, err) != 0)
 		goto fail;
-	if (sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (db_exec(store_db(st), "COMMIT") != 0) {
 		store_fail(st, "saving a baseline", err);
 		goto fail;
 	}
 	free(ign);
 	return 0;
 fail:
-	(void)sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	(void)db_exec(store_db(st), "ROLLBACK");
 out:
 	free(ign);
 	return -1;
@@ -231,7 +229,7 @@ store_runs_same(struct store *st, uint64_t run, size_t want, uint64_t *ids,
     size_t *n, struct mt_err *err)
 {
 	struct store_run	 sr;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	*n = 0;
@@ -248,12 +246,12 @@ store_runs_same(struct store *st, uint64_t run, size_t want, uint64_t *ids,
 	    "b.proto = a.proto AND b.target = a.target AND b.level = a.level "
 	    "ORDER BY b.id DESC LIMIT ?2", &s, err) != 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)run);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)(want - 1));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < want)
-		ids[(*n)++] = (uint64_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	db_bind_int64(s, 1, (int64_t)run);
+	db_bind_int64(s, 2, (int64_t)(want - 1));
+	while ((rc = db_step(s)) == DB_ROW && *n < want)
+		ids[(*n)++] = (uint64_t)db_col_int64(s, 0);
+	db_finalize(s);
+	if (rc != DB_DONE && rc != DB_ROW)
 		return store_fail(st, "finding the runs of a probe", err);
 	return 0;
 }
@@ -275,21 +273,21 @@ base_count_nul(const void *p, int n)
 /* The baseline row of s: id, name, created, run, proto, target, level,
  * the count of its steps, nruns, ignore_counts, ignore. */
 static void
-base_read(sqlite3_stmt *s, struct store_baseline *b)
+base_read(struct db_stmt *s, struct store_baseline *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->id = (uint64_t)sqlite3_column_int64(s, 0);
+	b->id = (uint64_t)db_col_int64(s, 0);
 	(void)store_col_text(s, 1, b->name, sizeof(b->name));
-	b->created = sqlite3_column_int64(s, 2);
-	b->run = (uint64_t)sqlite3_column_int64(s, 3);
+	b->created = db_col_int64(s, 2);
+	b->run = (uint64_t)db_col_int64(s, 3);
 	(void)store_col_text(s, 4, b->proto, sizeof(b->proto));
 	(void)store_col_text(s, 5, b->target, sizeof(b->target));
 	(void)store_col_text(s, 6, b->level, sizeof(b->level));
-	b->steps = (uint64_t)sqlite3_column_int64(s, 7);
-	b->nruns = (unsigned)sqlite3_column_int(s, 8);
-	b->ignore_counts = sqlite3_column_int(s, 9) != 0;
-	b->nignore = base_count_nul(sqlite3_column_blob(s, 10),
-	    sqlite3_column_bytes(s, 10));
+	b->steps = (uint64_t)db_col_int64(s, 7);
+	b->nruns = (unsigned)(int)db_col_int64(s, 8);
+	b->ignore_counts = (int)db_col_int64(s, 9) != 0;
+	b->nignore = base_count_nul(db_col_blob(s, 10),
+	    db_col_bytes(s, 10));
 }
 
 #define BASE_ROW	"SELECT b.id, b.name, b.created, b.run, b.proto, "	\
@@ -301,19 +299,19 @@ int
 store_baseline_get(struct store *st, const char *name,
     struct store_baseline *b, struct mt_err *err)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if (base_prepare(st, BASE_ROW "WHERE b.name = ?1", &s, err) != 0)
 		return -1;
 	store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	rc = db_step(s);
+	if (rc == DB_ROW)
 		base_read(s, b);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
+	db_finalize(s);
+	if (rc == DB_ROW)
 		return 0;
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return mt_err_set(err, MT_E_USAGE, "no baseline \"%s\" in %s",
 		    name, store_path(st));
 	return store_fail(st, "reading a baseline", err);
@@ -325,18 +323,18 @@ store_baseline_list(struct store *st,
     struct mt_err *err)
 {
 	struct store_baseline	 b;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc, fr = 0;
 
 	if (base_prepare(st, BASE_ROW "ORDER BY b.name", &s, err) != 0)
 		return -1;
-	while (fr == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (fr == 0 && (rc = db_step(s)) == DB_ROW) {
 		base_read(s, &b);
 		fr = fn(arg, &b);
 	}
-	if (fr == 0 && rc != SQLITE_DONE)
+	if (fr == 0 && rc != DB_DONE)
 		fr = store_fail(st, "listing baselines", err);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return fr;
 }
 
@@ -346,7 +344,7 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 {
 	struct store_baseline	 b;
 	struct trace_rec	 r;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc, fr = 0;
 
 	if (store_baseline_get(st, name, &b, err) != 0)
@@ -355,8 +353,9 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 	    "baseline_steps WHERE baseline = ?1 ORDER BY rowid", &s,
 	    err) != 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)b.id);
-	while (fr == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_stream(s);
+	db_bind_int64(s, 1, (int64_t)b.id);
+	while (fr == 0 && (rc = db_step(s)) == DB_ROW) {
 		if (!store_read_rec(s, &r)) {
 			fr = mt_err_set(err, MT_E_STORE, "store %s: baseline "
 			    "%s: a field is longer than mailtrace writes",
@@ -364,14 +363,13 @@ store_baseline_replay(struct store *st, const char *name, struct sink *sk,
 			break;
 		}
 		r.run = b.run;
-		if (stat != NULL && (fr = stat(arg, sqlite3_column_type(s, 21) !=
-		    SQLITE_NULL, sqlite3_column_int64(s, 21))) != 0)
+		if (stat != NULL && (fr = stat(arg, !db_col_null(s, 21), db_col_int64(s, 21))) != 0)
 			break;
 		fr = sk->rec(sk, &r, err);
 	}
-	if (fr == 0 && rc != SQLITE_DONE)
+	if (fr == 0 && rc != DB_DONE)
 		fr = store_fail(st, "reading a baseline's steps", err);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return fr;
 }
 
@@ -381,27 +379,27 @@ base_each(struct store *st, const char *name, const char *sql,
     const char *what, int (*fn)(void *, const char *), void *arg,
     struct mt_err *err)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	const char	*p, *e, *nul;
 	int		 rc, fr = 0;
 
 	if (base_prepare(st, sql, &s, err) != 0)
 		return -1;
 	store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && (p = sqlite3_column_blob(s, 0)) != NULL) {
-		e = p + sqlite3_column_bytes(s, 0);
+	rc = db_step(s);
+	if (rc == DB_ROW && (p = db_col_blob(s, 0)) != NULL) {
+		e = p + db_col_bytes(s, 0);
 		while (fr == 0 && p < e &&
 		    (nul = memchr(p, '\0', (size_t)(e - p))) != NULL) {
 			fr = fn(arg, p);
 			p = nul + 1;
 		}
-	} else if (rc == SQLITE_DONE)
+	} else if (rc == DB_DONE)
 		fr = mt_err_set(err, MT_E_USAGE, "no baseline \"%s\" in %s",
 		    name, store_path(st));
-	else if (rc != SQLITE_ROW)
+	else if (rc != DB_ROW)
 		fr = store_fail(st, what, err);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return fr;
 }
 
@@ -431,12 +429,14 @@ store_baseline_delete(struct store *st, const char *name, struct mt_err *err)
 		return -1;
 	if (store_commit(st, err) != 0)
 		return -1;
-	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE; DELETE FROM "
-	    "baseline_steps WHERE baseline = %lld; DELETE FROM baselines "
-	    "WHERE id = %lld; COMMIT;", (long long)id, (long long)id);
-	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK) {
+	snprintf(sql, sizeof(sql), "DELETE FROM baseline_steps WHERE "
+	    "baseline = %lld; DELETE FROM baselines WHERE id = %lld",
+	    (long long)id, (long long)id);
+	if (db_begin(store_db(st)) != 0 || db_exec(store_db(st), sql) != 0 ||
+	    db_exec(store_db(st), "COMMIT") != 0) {
 		store_fail(st, "deleting a baseline", err);
-		(void)sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		if (db_in_txn(store_db(st)))
+			(void)db_exec(store_db(st), "ROLLBACK");
 		return -1;
 	}
 	return 0;

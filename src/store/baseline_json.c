@@ -140,27 +140,27 @@ bj_str_each(void *arg, const char *v)
 static json_t *
 bj_args(struct store *st, uint64_t id, struct mt_err *err)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	const char	*p, *e, *nul;
 	json_t		*a = json_array();
 
-	if (a == NULL || sqlite3_prepare_v2(store_db(st), "SELECT args FROM "
-	    "baselines WHERE id = ?1", -1, &s, NULL) != SQLITE_OK) {
+	if (a == NULL || db_prepare(store_db(st), "SELECT args FROM "
+	    "baselines WHERE id = ?1", &s) != 0) {
 		json_decref(a);
 		store_fail(st, "reading a baseline's arguments", err);
 		return NULL;
 	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    (p = sqlite3_column_blob(s, 0)) != NULL) {
-		e = p + sqlite3_column_bytes(s, 0);
+	db_bind_int64(s, 1, (int64_t)id);
+	if (db_step(s) == DB_ROW &&
+	    (p = db_col_blob(s, 0)) != NULL) {
+		e = p + db_col_bytes(s, 0);
 		while (p < e && (nul = memchr(p, '\0', (size_t)(e - p))) !=
 		    NULL) {
 			json_array_append_new(a, json_string(p));
 			p = nul + 1;
 		}
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return a;
 }
 
@@ -243,7 +243,7 @@ bj_str(json_t *o, const char *key, size_t min, size_t max, char *dst,
 static int
 bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	struct trace_rec r;
 	json_t		*o, *v, *tls;
 	const char	*ev, *an, *dq;
@@ -253,10 +253,10 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 	char		*end;
 	int		 rc = 0;
 
-	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO baseline_steps "
+	if (db_prepare(store_db(st), "INSERT INTO baseline_steps "
 	    "(baseline, " BJ_COLS ", elapsed_spread) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20, ?21, ?22, ?23)", -1, &s, NULL) != SQLITE_OK)
+	    "?19, ?20, ?21, ?22, ?23)", &s) != 0)
 		return store_fail(st, "importing a baseline", err);
 	json_array_foreach(steps, i, o) {
 		memset(&r, 0, sizeof(r));
@@ -315,34 +315,34 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 			    i + 1);
 			break;
 		}
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(o,
+		db_bind_int64(s, 1, id);
+		db_bind_int64(s, 2, json_integer_value(json_object_get(o,
 		    "session")));
-		sqlite3_bind_int64(s, 3, json_integer_value(json_object_get(o,
+		db_bind_int64(s, 3, json_integer_value(json_object_get(o,
 		    "seq")));
-		sqlite3_bind_int64(s, 4, (sqlite3_int64)e);
+		db_bind_int64(s, 4, (int64_t)e);
 		store_bind_text(s, 5, lv);
-		sqlite3_bind_int64(s, 6, json_integer_value(json_object_get(o,
+		db_bind_int64(s, 6, json_integer_value(json_object_get(o,
 		    "rc")));
 		store_bind_text(s, 7, r.intf);
 		store_bind_text(s, 8, r.opr);
 		store_bind_text(s, 9, r.opt);
-		sqlite3_bind_int64(s, 10, json_integer_value(json_object_get(o,
+		db_bind_int64(s, 10, json_integer_value(json_object_get(o,
 		    "time_us")));
 		store_bind_text(s, 11, r.client);
 		store_bind_text(s, 12, r.server);
 		store_bind_text(s, 13, src);
 		if (json_is_integer(v = json_object_get(o, "elapsed_us")))
-			sqlite3_bind_int64(s, 14, json_integer_value(v));
+			db_bind_int64(s, 14, json_integer_value(v));
 		/* A spread only beside a time (the median it is about). */
 		if (json_is_integer(v) && json_is_integer(v =
 		    json_object_get(o, "elapsed_spread_us")) &&
 		    json_integer_value(v) >= 0)
-			sqlite3_bind_int64(s, 23, json_integer_value(v));
+			db_bind_int64(s, 23, json_integer_value(v));
 		if (json_is_integer(v = json_object_get(o, "bytes"))) {
-			sqlite3_bind_int64(s, 15, json_integer_value(v));
+			db_bind_int64(s, 15, json_integer_value(v));
 			v = json_object_get(o, "body_end_us");
-			sqlite3_bind_int64(s, 16, json_is_integer(v) ?
+			db_bind_int64(s, 16, json_is_integer(v) ?
 			    json_integer_value(v) : 0);
 		}
 		if (an != NULL)
@@ -357,15 +357,15 @@ bj_put_steps(struct store *st, int64_t id, json_t *steps, struct mt_err *err)
 		    r.explanation : NULL);
 		if (dq != NULL)
 			store_bind_text(s, 22, dq);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+		if (db_step(s) != DB_DONE) {
 			rc = store_fail(st, "importing a baseline's steps",
 			    err);
 			break;
 		}
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
+		db_reset(s);
+		db_clear_bindings(s);
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return rc;
 }
 
@@ -382,9 +382,10 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 	json_int_t	 version;
 	char		*blob = NULL, *iblob = NULL, *nblob;
 	size_t		 i, bl = 0, il = 0, l;
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	struct store_baseline b;
 	int		 rc = -1;
+	int64_t		 id;
 
 	if (stat(path, &sb) != 0)
 		return mt_err_set(err, MT_E_USAGE, "%s: %s", path,
@@ -478,42 +479,38 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 	}
 	if (store_commit(st, err) != 0)
 		goto done;
-	if (sqlite3_exec(store_db(st), "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (db_begin(store_db(st)) != 0) {
 		rc = store_fail(st, "importing a baseline", err);
 		goto done;
 	}
-	if (sqlite3_prepare_v2(store_db(st), "INSERT INTO baselines (name, "
+	if (db_prepare(store_db(st), "INSERT INTO baselines (name, "
 	    "created, run, proto, target, level, args, nruns, ignore_counts, "
-	    "ignore) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &s,
-	    NULL) != SQLITE_OK) {
+	    "ignore) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "RETURNING id", &s) != 0) {
 		rc = store_fail(st, "importing a baseline", err);
 		goto rollback;
 	}
 	store_bind_text(s, 1, nm);
-	sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(h,
+	db_bind_int64(s, 2, json_integer_value(json_object_get(h,
 	    "created_us")));
-	sqlite3_bind_int64(s, 3, json_integer_value(json_object_get(h, "run")));
+	db_bind_int64(s, 3, json_integer_value(json_object_get(h, "run")));
 	store_bind_text(s, 4, proto);
 	store_bind_text(s, 5, target);
 	store_bind_text(s, 6, level);
-	if (blob != NULL)
-		sqlite3_bind_blob64(s, 7, blob, bl, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 8, nruns != NULL ? json_integer_value(nruns) : 1);
-	sqlite3_bind_int(s, 9, json_is_true(icounts) ? 1 : 0);
-	if (iblob != NULL)
-		sqlite3_bind_blob64(s, 10, iblob, il, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	db_bind_blob(s, 7, blob, bl);
+	db_bind_int64(s, 8, nruns != NULL ? json_integer_value(nruns) : 1);
+	db_bind_int64(s, 9, json_is_true(icounts) ? 1 : 0);
+	db_bind_blob(s, 10, iblob, il);
+	rc = db_step(s);
+	id = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_finalize(s);
+	if (rc != DB_ROW) {
 		rc = store_fail(st, "importing a baseline", err);
 		goto rollback;
 	}
-	if ((rc = bj_put_steps(st, sqlite3_last_insert_rowid(store_db(st)),
-	    steps, err)) != 0)
+	if ((rc = bj_put_steps(st, id, steps, err)) != 0)
 		goto rollback;
-	if (sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (db_exec(store_db(st), "COMMIT") != 0) {
 		rc = store_fail(st, "importing a baseline", err);
 		goto rollback;
 	}
@@ -521,7 +518,7 @@ store_baseline_import(struct store *st, const char *path, const char *name,
 	rc = 0;
 	goto done;
 rollback:
-	(void)sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	(void)db_exec(store_db(st), "ROLLBACK");
 done:
 	free(blob);
 	free(iblob);

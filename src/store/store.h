@@ -1,11 +1,13 @@
 /*
- * store.h - the sqlite store: runs, their records, and the event catalog.
+ * store.h - the store: runs, their records, baselines and the event
+ * catalog, in a sqlite file (the embedded default) or a PostgreSQL
+ * database (the shared store: a postgresql:// URL as the path).
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * One struct store per database connection, not shared between threads.
- * Errors are MT_E_STORE (sqlite or file system) with the database path in
- * the message, or MT_E_USAGE for "no such run".  docs/formats.md describes
- * the schema.
+ * Errors are MT_E_STORE (the engine, the file system or the network) with
+ * the database path or URL in the message, or MT_E_USAGE for "no such
+ * run" and a refused URL.  docs/formats.md describes the schema.
  */
 #ifndef MT_STORE_STORE_H
 #define MT_STORE_STORE_H
@@ -17,7 +19,7 @@
 
 #include "trace.h"
 
-#define STORE_SCHEMA_VERSION	10	/* PRAGMA user_version after open */
+#define STORE_SCHEMA_VERSION	10	/* the schema's version after open */
 #define STORE_NAME_HARD		32	/* runs.proto and runs.level */
 #define STORE_TARGET_HARD	MT_FIELD_HARD	/* runs.target */
 #define STORE_BASELINE_NAME_HARD	65	/* a name's length, with its NUL */
@@ -47,16 +49,20 @@ struct store_run {
 
 /*
  * Open (creating it and any missing parent directories) the database at
- * path and bring its schema to STORE_SCHEMA_VERSION.  The event_kind table
- * is rewritten from ev_catalog() on every open.  path is copied.  On
- * success *out is the store (free with store_close()) and 0 is returned.
+ * path and bring its schema to STORE_SCHEMA_VERSION.  A path that is a
+ * postgresql:// (or postgres://) URL opens that PostgreSQL database
+ * instead (db_open_pg(): no password in the URL; the tables made when
+ * missing).  The event_kind table is rewritten from ev_catalog() when it
+ * differs.  path is copied.  On success *out is the store (free with
+ * store_close()) and 0 is returned.
  */
 int		 store_open(const char *path, struct store **out,
 		    struct mt_err *err);
 /*
  * store_open() of a store that must exist already (for reading it): a
- * missing file is MT_E_USAGE ("store PATH does not exist"), and nothing
- * is created, neither the file nor its directories.
+ * missing file, or a PostgreSQL database without the store's tables, is
+ * MT_E_USAGE ("store PATH does not exist"), and nothing is created,
+ * neither the file nor its directories nor the tables.
  */
 int		 store_open_existing(const char *path, struct store **out,
 		    struct mt_err *err);
@@ -73,11 +79,12 @@ void		 store_close(struct store *);
 void		 store_hold_commits(struct store *, bool hold);
 int		 store_sync(struct store *, struct mt_err *);
 bool		 store_uncommitted(const struct store *);
-/* The path the store was opened with; valid until store_close(). */
+/* The path (or URL) the store was opened with; valid until store_close(). */
 const char	*store_path(const struct store *);
 
 /*
- * The default database path into buf: $MAILTRACE_DB if set and non-empty;
+ * The default database path into buf: $MAILTRACE_DB if set and non-empty
+ * (a path or a PostgreSQL URL);
  * else $XDG_DATA_HOME/mailtrace/mailtrace.db if XDG_DATA_HOME is set to an
  * absolute path; else $HOME/.local/share/mailtrace/mailtrace.db.  Returns
  * buf, or NULL when HOME is unset too or the path does not fit in sz.

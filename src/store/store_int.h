@@ -10,17 +10,17 @@
 #include <stddef.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "store.h"
+#include "db.h"
 #include "store_sql.h"
 
 /* Commit an open record batch, if any. */
 int	 store_commit(struct store *, struct mt_err *);
 /* Bind v (NULL: SQL NULL) as text to parameter i of s. */
-int	 store_bind_text(sqlite3_stmt *, int i, const char *v);
+void	 store_bind_text(struct db_stmt *, int i, const char *v);
 /* Column i of s into dst (NUL-terminated); false when it did not fit. */
-bool	 store_col_text(sqlite3_stmt *, int i, char *dst, size_t sz);
+bool	 store_col_text(struct db_stmt *, int i, char *dst, size_t sz);
 
 /*
  * The tls column (tls_json.c): a record's facts as one JSON object with
