@@ -66,6 +66,9 @@ static const char batch_usage[] =
 "                         else $XDG_DATA_HOME/mailtrace/mailtrace.db, else\n"
 "                         ~/.local/share/mailtrace/mailtrace.db); the lines\n"
 "                         take no --db, --format, --nagios or --prom-file\n"
+"  --otlp URL             send every run as OpenTelemetry traces to this\n"
+"                         OTLP/HTTP collector (a line's own --otlp wins;\n"
+"                         docs/otlp.md)\n"
 "  -q, --quiet            no result lines, only the summary\n"
 "  --stats                the loop's figures after the summary (stderr)\n"
 "  -h, --help             this text\n"
@@ -186,6 +189,7 @@ bad:
 static int
 batch_parse(struct batch *b, int argc, char **argv)
 {
+	struct mt_err	e;
 	static const struct option	 longopts[] = {
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "per-server", required_argument, NULL, 'S' },
@@ -193,6 +197,7 @@ batch_parse(struct batch *b, int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "otlp", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
@@ -237,6 +242,15 @@ batch_parse(struct batch *b, int argc, char **argv)
 			break;
 		case 'd':
 			b->db = optarg;
+			break;
+		case 'o':
+			mt_err_clear(&e);
+			if (otlp_url_check(optarg, &e) != 0) {
+				cli_err("%s", e.msg);
+				return -1;
+			}
+			/* every line's, unless the line has one of its own */
+			cli_otlp_default(optarg);
 			break;
 		case 'q':
 			b->quiet = true;

@@ -21,6 +21,7 @@
 
 /* A check's probe (cli_run_for_check()): its baseline, and its run. */
 static const char		 *cli_check_baseline;
+static const char		 *cli_otlp_url;	/* batch's --otlp */
 static uint64_t			  cli_check_run;
 
 /* SIGINT or SIGTERM, once one came (cli_on_stop()); 0 before. */
@@ -32,6 +33,7 @@ static void	cli_stop_signals(void);
 static int	run_mon_end(struct cli_run *, int, bool);
 static int	run_begin(struct cli_run *, const struct cli_common *,
 		    const char *, const char *, struct store *, bool);
+static void	run_otlp_warn(void *, const char *);
 
 void
 cli_common_init(struct cli_common *o)
@@ -130,6 +132,14 @@ cli_common_opt(struct cli_common *o, int ch, const char *arg)
 		if (cli_number("--dns-timeout", arg, 1, 600000, &v) != 0)
 			return -1;
 		o->dns_timeout_ms = (int)v;
+		return 1;
+	case 14:
+		mt_err_clear(&e);
+		if (otlp_url_check(arg, &e) != 0) {
+			cli_err("%s", e.msg);
+			return -1;
+		}
+		o->otlp = arg;
 		return 1;
 	case 11:
 		if (strcmp(arg, "1.2") == 0)
@@ -438,6 +448,20 @@ cli_stop_signals(void)
 			sigaction(sigs[i], &sa, NULL);
 }
 
+/* A failed export: said, the run not failed for it (docs/otlp.md). */
+static void
+run_otlp_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	cli_err("%s", msg);
+}
+
+void
+cli_otlp_default(const char *url)
+{
+	cli_otlp_url = url;
+}
+
 void
 cli_take_signals(void)
 {
@@ -511,7 +535,7 @@ run_begin(struct cli_run *r, const struct cli_common *o, const char *proto,
     const char *target, struct store *st, bool shared)
 {
 	struct mt_err	 err;
-	struct sink	*out, *ss, *ms;
+	struct sink	*out, *ss, *ms, *os;
 	enum level	 level;
 
 	memset(r, 0, sizeof(*r));
@@ -549,6 +573,18 @@ run_begin(struct cli_run *r, const struct cli_common *o, const char *proto,
 	 */
 	if ((ss = store_sink(r->st)) != NULL)
 		trace_add_sink(&r->tr, ss);
+	/* --otlp: the run's traces to a collector when it ends. */
+	if (o->otlp != NULL || cli_otlp_url != NULL) {
+		r->otlp.url = o->otlp != NULL ? o->otlp : cli_otlp_url;
+		r->otlp.timeout_ms = o->read_timeout_ms > 0 ?
+		    o->read_timeout_ms : MT_READ_TIMEOUT_DEFAULT;
+		r->otlp.warn = run_otlp_warn;
+		if ((os = otlp_sink_new(&r->otlp, &r->ri, &err)) == NULL) {
+			cli_err("--otlp: %s", err.msg);
+			return cli_run_end(r, EXIT_USAGE);
+		}
+		trace_add_sink(&r->tr, os);
+	}
 	r->mo = &o->mon;
 	if (shared)
 		return 0;

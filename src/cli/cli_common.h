@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "cli_mon.h"
+#include "otlp.h"
 #include "probe.h"
 #include "sink.h"
 #include "store.h"
@@ -46,6 +47,7 @@ struct cli_common {
 	bool			 level_set;	/* --level given */
 	bool			 fmt_set;	/* --format given */
 	struct cli_mon		 mon;		/* --nagios, --prom-file */
+	const char		*otlp;		/* --otlp URL; NULL: none */
 	const char		*dns_server;	/* --dns-server; NULL: the system's */
 	int			 dns_timeout_ms;	/* --dns-timeout; -1: unset */
 };
@@ -81,6 +83,15 @@ struct cli_common {
 /* Finding the servers (pop3 and smtp): the resolver and its timeout. */
 #define CLI_OPT_DNS_SERVER	(CLI_OPT_BASE + 12)
 #define CLI_OPT_DNS_TIMEOUT	(CLI_OPT_BASE + 13)
+/* --otlp URL: the probes' (and batch's) traces to an OTLP/HTTP collector */
+#define CLI_OPT_OTLP		(CLI_OPT_BASE + 14)
+#define CLI_OTLP_OPTION							\
+	{ "otlp", required_argument, NULL, CLI_OPT_OTLP }
+#define CLI_OTLP_HELP							\
+"  --otlp URL             also send the run as OpenTelemetry traces over\n" \
+"                         OTLP/HTTP JSON to URL (http://HOST:4318; a URL\n" \
+"                         without a path gets /v1/traces), when it ends,\n" \
+"                         within --timeout (docs/otlp.md)\n"
 #define CLI_DNS_OPTIONS							\
 	{ "dns-server", required_argument, NULL, CLI_OPT_DNS_SERVER },	\
 	{ "dns-timeout", required_argument, NULL, CLI_OPT_DNS_TIMEOUT }
@@ -177,6 +188,7 @@ struct cli_run {
 	struct run_info		 ri;
 	bool			 begun;
 	bool			 shared;	/* st is the caller's (batch) */
+	struct otlp_conf	 otlp;		/* --otlp: its sink's settings */
 	bool			 stop_ends;	/* SIGINT/SIGTERM: the end (live) */
 	/* --nagios / --prom-file: the summary, and the plugin's long output */
 	const struct cli_mon	*mo;
@@ -206,6 +218,11 @@ int	cli_run_begin_in(struct cli_run *, struct store *st,
  * with the reason said on stderr.
  */
 int	cli_store_open(const char *db, struct store **st);
+/*
+ * The --otlp URL of every run whose command line has none (batch's own
+ * --otlp); NULL: none.  The string must outlive the runs.
+ */
+void	cli_otlp_default(const char *url);
 /* From now on SIGINT and SIGTERM stop the waits (as cli_run_begin()). */
 void	cli_take_signals(void);
 /*

@@ -81,6 +81,7 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 		CLI_MON_OPTIONS,
 		CLI_KEYLOG_OPTION,
 		CLI_DNS_OPTIONS,
+		CLI_OTLP_OPTION,
 		{ "srv", no_argument, NULL, 'S' },
 		{ "password-file", required_argument, NULL, 'P' },
 		{ "auth", required_argument, NULL, 'a' },
@@ -153,7 +154,8 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 			break;
 		case 'h':
 			fputs(pop3_usage, stdout);
-			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_MON_HELP, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_OTLP_HELP CLI_MON_HELP,
+			    stdout);
 			fputs(pop3_usage_tail, stdout);
 			exit(0);
 		case ':':
@@ -165,6 +167,11 @@ cli_pop3_parse(struct pop3_cli *c, int argc, char **argv, bool need_target)
 		if (optind != argc) {
 			cli_err("pop3: \"%s\": no target here (the request "
 			    "names it)", argv[optind]);
+			return -1;
+		}
+		if (c->com.otlp != NULL) {
+			cli_err("pop3: --otlp is not for the exporter (Prometheus "
+			    "scrapes it; a collector gets a probe's traces)");
 			return -1;
 		}
 		if (c->srv || c->com.dns_server != NULL ||

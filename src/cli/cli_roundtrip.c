@@ -93,6 +93,7 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 		CLI_MON_OPTIONS,
 		CLI_KEYLOG_OPTION,
 		CLI_DNS_OPTIONS,
+		CLI_OTLP_OPTION,
 		{ "mx-port", required_argument, NULL, 'm' },
 		{ "smtp", required_argument, NULL, 'S' },
 		{ "pop3", required_argument, NULL, 'O' },
@@ -190,7 +191,8 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(rt_usage, stdout);
-			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_MON_HELP, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_OTLP_HELP CLI_MON_HELP,
+			    stdout);
 			fputs(rt_usage_tail, stdout);
 			exit(0);
 		case ':':

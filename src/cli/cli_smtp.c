@@ -89,6 +89,7 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 		CLI_MON_OPTIONS,
 		CLI_KEYLOG_OPTION,
 		CLI_DNS_OPTIONS,
+		CLI_OTLP_OPTION,
 		{ "mx-all", no_argument, NULL, 'M' },
 		{ "mx-port", required_argument, NULL, 'p' },
 		{ "srv", no_argument, NULL, 'S' },
@@ -167,7 +168,8 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 			break;
 		case 'h':
 			fputs(smtp_usage, stdout);
-			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_MON_HELP, stdout);
+			fputs(CLI_KEYLOG_HELP CLI_DNS_HELP CLI_OTLP_HELP CLI_MON_HELP,
+			    stdout);
 			fputs(smtp_usage_tail, stdout);
 			exit(0);
 		case ':':
@@ -179,6 +181,11 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 		if (optind != argc) {
 			cli_err("smtp: \"%s\": no target here (the request "
 			    "names it)", argv[optind]);
+			return -1;
+		}
+		if (c->com.otlp != NULL) {
+			cli_err("smtp: --otlp is not for the exporter (Prometheus "
+			    "scrapes it; a collector gets a probe's traces)");
 			return -1;
 		}
 		if (c->srv || c->mx_all || c->mx_port != 0 ||

@@ -12,6 +12,7 @@
  * root span.  A failed record's span, and the root span when any record
  * failed, have status ERROR and error.type, the exception class.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -164,7 +165,11 @@ status_error(json_t *span, const struct otlp_rec *r)
 	    error_type(r->rc));
 }
 
-/* A child span's name: the command's verb, else the API point's. */
+/*
+ * A child span's name: the command's verb ("RETR"), a lookup's type
+ * ("DNS MX"), an API method ("Store.connect"), else the point's event
+ * ("pop3 fetch" for POP3_FETCH_AFTER).
+ */
 static void
 span_name(const struct otlp_rec *r, char *buf, size_t sz)
 {
@@ -191,9 +196,13 @@ span_name(const struct otlp_rec *r, char *buf, size_t sz)
 		snprintf(buf, sz, "%.*s", (int)strcspn(p, " ("), p);
 		return;
 	}
-	snprintf(buf, sz, "%s", e->name);
-	n = strlen(buf);
-	if (n > 6 && strcmp(buf + n - 6, "_AFTER") == 0)
+	/* POP3_FETCH_AFTER -> "pop3 fetch" */
+	p = strchr(e->name, '_');
+	snprintf(buf, sz, "%.*s %s", p != NULL ? (int)(p - e->name) : 0,
+	    e->name, p != NULL ? p + 1 : e->name);
+	for (n = 0; buf[n] != '\0'; n++)
+		buf[n] = (char)tolower((unsigned char)buf[n]);
+	if (n > 6 && strcmp(buf + n - 6, "_after") == 0)
 		buf[n - 6] = '\0';
 }
 

@@ -215,7 +215,7 @@ done
 check "--help lists report" has "$OUT/help.out" "^  report "
 "$MT" batch --help >"$OUT/batchhelp.out" 2>&1
 check "batch --help exits 0" test $? = 0
-for o in concurrency per-server per-login repeat interval db quiet stats; do
+for o in concurrency per-server per-login repeat interval db otlp quiet stats; do
 	check "batch --help documents --$o" has "$OUT/batchhelp.out" "--$o"
 	check "docs/cli.md documents batch --$o" has "$here/../../docs/cli.md" "\`(-[a-z] N, )?--$o"
 done
@@ -225,6 +225,10 @@ usage batch-no-file batch
 usage batch-two-files batch a b
 usage batch-bad-conc batch --concurrency 10001 f
 usage batch-bad-repeat batch --repeat 0 f
+usage pop3-otlp-scheme pop3 --otlp ftp://127.0.0.1/ pop3://u@127.0.0.1:1
+"$MT" pop3 --help >"$OUT/pop3help2.out" 2>&1
+check "pop3 --help documents --otlp" has "$OUT/pop3help2.out" "--otlp URL"
+check "docs/cli.md documents --otlp" has "$here/../../docs/cli.md" "\`--otlp URL\`"
 usage report-unknown-opt report --frobnicate
 usage report-extra report extra
 usage report-bad-run report --run x
