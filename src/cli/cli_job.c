@@ -46,6 +46,31 @@ cli_job_key(struct cli_job_key *k, const struct cli_target *t)
 		    k->server);
 }
 
+void
+cli_job_init(struct cli_job *j, const struct cli_job_ops *ops,
+    struct cli_common *com, const char *proto, const char *target, int argc,
+    char **argv)
+{
+	j->ops = ops;
+	j->com = com;
+	j->proto = proto;
+	j->target = target;
+	cli_common_init(com);
+	com->argc = argc - 1;
+	com->argv = argv + 1;
+}
+
+int
+cli_job_command(int (*make)(int, char **, struct cli_job **), int argc,
+    char **argv)
+{
+	struct cli_job	*j;
+
+	if (make(argc, argv, &j) != 0)
+		return EXIT_USAGE;
+	return cli_job_main(j);
+}
+
 int
 cli_job_main(struct cli_job *j)
 {

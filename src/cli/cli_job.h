@@ -53,6 +53,16 @@ int	cli_job_new(int argc, char **argv, struct cli_job **out);
 int	cli_pop3_job(int argc, char **argv, struct cli_job **out);
 int	cli_smtp_job(int argc, char **argv, struct cli_job **out);
 int	cli_roundtrip_job(int argc, char **argv, struct cli_job **out);
+/*
+ * What every job starts with: its ops, its options (cli_common_init(),
+ * with argv[1..argc-1] as the run's arguments), proto and target.
+ */
+void	cli_job_init(struct cli_job *, const struct cli_job_ops *,
+	    struct cli_common *, const char *proto, const char *target,
+	    int argc, char **argv);
+/* A probe command: make(argc, argv) its job, then cli_job_main(). */
+int	cli_job_command(int (*make)(int, char **, struct cli_job **),
+	    int argc, char **argv);
 /* Fill a key from a target: its host:port and user (t->user "" : none). */
 void	cli_job_key(struct cli_job_key *, const struct cli_target *);
 /*

@@ -282,13 +282,7 @@ cli_pop3_job(int argc, char **argv, struct cli_job **out)
 		cli_err("out of memory");
 		return EXIT_USAGE;
 	}
-	c->job.ops = &pop3_ops;
-	c->job.com = &c->com;
-	c->job.proto = "pop3";
-	c->job.target = c->t.url;
-	cli_common_init(&c->com);
-	c->com.argc = argc - 1;
-	c->com.argv = argv + 1;
+	cli_job_init(&c->job, &pop3_ops, &c->com, "pop3", c->t.url, argc, argv);
 	if (cli_pop3_parse(c, argc, argv, true) != 0 ||
 	    cli_target_password(&c->t, "MAILTRACE_PASSWORD") != 0) {
 		pop3_free(&c->job);
@@ -303,9 +297,5 @@ cli_pop3_job(int argc, char **argv, struct cli_job **out)
 int
 cli_pop3(int argc, char **argv)
 {
-	struct cli_job	*j;
-
-	if (cli_pop3_job(argc, argv, &j) != 0)
-		return EXIT_USAGE;
-	return cli_job_main(j);
+	return cli_job_command(cli_pop3_job, argc, argv);
 }

@@ -442,13 +442,7 @@ cli_roundtrip_job(int argc, char **argv, struct cli_job **out)
 		cli_err("out of memory");
 		return EXIT_USAGE;
 	}
-	c->job.ops = &rt_ops;
-	c->job.com = &c->com;
-	c->job.proto = "roundtrip";
-	c->job.target = c->target;
-	cli_common_init(&c->com);
-	c->com.argc = argc - 1;
-	c->com.argv = argv + 1;
+	cli_job_init(&c->job, &rt_ops, &c->com, "roundtrip", c->target, argc, argv);
 	c->deadline_s = 60;
 	c->interval_ms = 1000;
 	if (rt_parse(c, argc, argv) != 0 || rt_passwords(c) != 0 ||
@@ -468,9 +462,5 @@ cli_roundtrip_job(int argc, char **argv, struct cli_job **out)
 int
 cli_roundtrip(int argc, char **argv)
 {
-	struct cli_job	*j;
-
-	if (cli_roundtrip_job(argc, argv, &j) != 0)
-		return EXIT_USAGE;
-	return cli_job_main(j);
+	return cli_job_command(cli_roundtrip_job, argc, argv);
 }

@@ -405,13 +405,7 @@ cli_smtp_job(int argc, char **argv, struct cli_job **out)
 		cli_err("out of memory");
 		return EXIT_USAGE;
 	}
-	c->job.ops = &smtp_ops;
-	c->job.com = &c->com;
-	c->job.proto = "smtp";
-	c->job.target = c->t.url;
-	cli_common_init(&c->com);
-	c->com.argc = argc - 1;
-	c->com.argv = argv + 1;
+	cli_job_init(&c->job, &smtp_ops, &c->com, "smtp", c->t.url, argc, argv);
 	if (cli_smtp_parse(c, argc, argv, true) != 0 ||
 	    cli_smtp_message(c) != 0 ||
 	    (c->t.c.user != NULL &&
@@ -428,9 +422,5 @@ cli_smtp_job(int argc, char **argv, struct cli_job **out)
 int
 cli_smtp(int argc, char **argv)
 {
-	struct cli_job	*j;
-
-	if (cli_smtp_job(argc, argv, &j) != 0)
-		return EXIT_USAGE;
-	return cli_job_main(j);
+	return cli_job_command(cli_smtp_job, argc, argv);
 }

@@ -59,18 +59,11 @@ same_file(const struct stat *a, const struct stat *b)
 	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
+/* The last error's reason, and the queue emptied. */
 static void
 ossl_reason(char *buf, size_t sz)
 {
-	unsigned long	 e = ERR_peek_last_error();
-	const char	*r;
-
-	if (e == 0)
-		snprintf(buf, sz, "unknown error");
-	else if ((r = ERR_reason_error_string(e)) != NULL)
-		snprintf(buf, sz, "%s", r);
-	else
-		ERR_error_string_n(e, buf, sz);
+	net_ossl_reason(ERR_peek_last_error(), buf, sz);
 	ERR_clear_error();
 }
 

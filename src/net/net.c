@@ -88,7 +88,6 @@ static int	 sbio_read(BIO *, char *, int);
 static long	 sbio_ctrl(BIO *, int, long, void *);
 static bool	 is_unexpected_eof(unsigned long);
 static bool	 peer_closed(const struct net *, unsigned long);
-static void	 tls_errstr(unsigned long, char *, size_t);
 static int	 tls_handshake_fail(struct net *, int, struct mt_err *);
 static int	 tls_io_fail(struct net *, int, const char *, struct mt_err *);
 static int	 tls_setup(struct net *, const struct net_tls_opts *,
@@ -494,8 +493,8 @@ peer_closed(const struct net *n, unsigned long e)
 }
 
 /* The reason of an OpenSSL error, e.g. "wrong version number". */
-static void
-tls_errstr(unsigned long e, char *buf, size_t sz)
+void
+net_ossl_reason(unsigned long e, char *buf, size_t sz)
 {
 	const char	*r;
 
@@ -527,7 +526,7 @@ tls_handshake_fail(struct net *n, int sslerr, struct mt_err *err)
 	else if (n->bio_errno != 0)
 		rc = sys_fail(err, MT_E_IO, "TLS handshake", n->bio_errno);
 	else {
-		tls_errstr(e, buf, sizeof(buf));
+		net_ossl_reason(e, buf, sizeof(buf));
 		rc = mt_err_set(err, MT_E_TLS, "TLS handshake failed: %s", buf);
 	}
 	ERR_clear_error();
@@ -556,7 +555,7 @@ tls_io_fail(struct net *n, int sslerr, const char *what, struct mt_err *err)
 	else if (n->bio_errno != 0)
 		rc = sys_fail(err, MT_E_IO, what, n->bio_errno);
 	else {
-		tls_errstr(e, buf, sizeof(buf));
+		net_ossl_reason(e, buf, sizeof(buf));
 		rc = mt_err_set(err, MT_E_IO, "%s: TLS error: %s", what, buf);
 	}
 	ERR_clear_error();
@@ -638,7 +637,7 @@ tls_setup(struct net *n, const struct net_tls_opts *opts, struct mt_err *err)
 	return 0;
 
 ossl_fail:
-	tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
+	net_ossl_reason(ERR_peek_last_error(), buf, sizeof(buf));
 	ERR_clear_error();
 	return mt_err_set(err, MT_E_INTERNAL, "TLS setup: %s", buf);
 }
@@ -670,7 +669,7 @@ net_cafile_check(const char *path, struct mt_err *err)
 	}
 	/* The same load as at the handshake (tls_setup()). */
 	if (SSL_CTX_load_verify_file(ctx, path) != 1) {
-		tls_errstr(ERR_peek_last_error(), buf, sizeof(buf));
+		net_ossl_reason(ERR_peek_last_error(), buf, sizeof(buf));
 		ERR_clear_error();
 		SSL_CTX_free(ctx);
 		return mt_err_set(err, MT_E_USAGE, "%s is not a PEM file of CA "

@@ -26,6 +26,8 @@ int	net_keylog_attach(SSL_CTX *ctx, struct net_keylog *k);
  */
 SSL_CTX	*net_ctx_get(const char *cafile, bool insecure, int max_version,
 	    struct net_keylog *kl, struct mt_err *err);
+/* OpenSSL's reason for error e ("unknown error" for 0) into buf. */
+void	net_ossl_reason(unsigned long e, char *buf, size_t sz);
 /* net_cafile_check()'s memory: path was good and is unchanged (st). */
 bool	net_cafile_known(const char *path, const struct stat *st);
 void	net_cafile_good(const char *path, const struct stat *st);

@@ -865,39 +865,50 @@ test_baseline_runs(void)
 	rmdir(dir);
 }
 
+/*
+ * n processes open (and so create and migrate) the store at path at once,
+ * released together by closing a pipe: how many failed (said).
+ */
+static int
+creators(const char *path, int n, int round)
+{
+	pid_t	pid;
+	int	i, fd[2], status, failed = 0;
+
+	CHECK(pipe(fd) == 0);
+	for (i = 0; i < n; i++) {
+		CHECK((pid = fork()) >= 0);
+		if (pid == 0) {
+			close(fd[1]);
+			create_child(path, fd[0]);
+		}
+	}
+	close(fd[0]);
+	close(fd[1]);		/* go */
+	for (i = 0; i < n; i++) {
+		CHECK(wait(&status) > 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failed++;
+	}
+	if (failed != 0)
+		fprintf(stderr, "round %d: %d of %d creators failed\n", round,
+		    failed, n);
+	return failed;
+}
+
 static void
 test_concurrent_create(void)
 {
 	char		 dir[] = "/tmp/mt-store-conc.XXXXXX", path[256], p[300];
 	sqlite3		*db;
 	sqlite3_stmt	*s;
-	pid_t		 pid;
-	int		 round, i, fd[2], status, failed;
+	int		 round;
 	enum { NPROC = 20, NROUNDS = 10 };
 
 	CHECK(mkdtemp(dir) != NULL);
 	for (round = 0; round < NROUNDS; round++) {
 		snprintf(path, sizeof(path), "%s/new%d.db", dir, round);
-		CHECK(pipe(fd) == 0);
-		for (i = 0; i < NPROC; i++) {
-			CHECK((pid = fork()) >= 0);
-			if (pid == 0) {
-				close(fd[1]);
-				create_child(path, fd[0]);
-			}
-		}
-		close(fd[0]);
-		close(fd[1]);		/* go */
-		failed = 0;
-		for (i = 0; i < NPROC; i++) {
-			CHECK(wait(&status) > 0);
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				failed++;
-		}
-		if (failed != 0)
-			fprintf(stderr, "round %d: %d of %d creators failed\n",
-			    round, failed, NPROC);
-		CHECK(failed == 0);
+		CHECK(creators(path, NPROC, round) == 0);
 		CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
 		    SQLITE_OK);
 		CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM runs"
@@ -1210,34 +1221,14 @@ pg_tests(void)
 {
 	struct store	*st;
 	struct mt_err	 err;
-	pid_t		 pid;
 	char		 url[512];
 	const char	*p;
-	int		 round, i, fd[2], status, failed;
+	int		 round;
 	enum { NPROC = 8, NROUNDS = 5 };
 
 	for (round = 0; round < NROUNDS; round++) {
 		(void)target("");
-		CHECK(pipe(fd) == 0);
-		for (i = 0; i < NPROC; i++) {
-			CHECK((pid = fork()) >= 0);
-			if (pid == 0) {
-				close(fd[1]);
-				create_child(pgurl, fd[0]);
-			}
-		}
-		close(fd[0]);
-		close(fd[1]);		/* go */
-		failed = 0;
-		for (i = 0; i < NPROC; i++) {
-			CHECK(wait(&status) > 0);
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				failed++;
-		}
-		if (failed != 0)
-			fprintf(stderr, "round %d: %d of %d creators failed\n",
-			    round, failed, NPROC);
-		CHECK(failed == 0);
+		CHECK(creators(pgurl, NPROC, round) == 0);
 		CHECK(pg_q1("SELECT count(*) FROM runs WHERE exit_status = 0") ==
 		    NPROC);
 		CHECK(pg_q1("SELECT count(*) FROM records") == NPROC);

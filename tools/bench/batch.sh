@@ -119,7 +119,8 @@ for mode in pop3 pop3s; do
 done
 
 # --- 3. sessions per second against the fake server ---------------------
-cat >"$TMP/mt.script" <<'EOF'
+# The two scripts: the same session, mailtrace's with STAT and LIST 1.
+cat >"$TMP/head.script" <<'EOF'
 send "+OK fake POP3 ready\r\n"
 expect "CAPA"
 send "+OK\r\nUSER\r\nUIDL\r\n.\r\n"
@@ -129,32 +130,22 @@ auth-begin
 expect-prefix "PASS "
 auth-end
 send "+OK Logged in.\r\n"
+EOF
+cat >"$TMP/stat.script" <<'EOF'
 expect "STAT"
 send "+OK 1 40\r\n"
 expect "LIST 1"
 send "+OK 1 40\r\n"
+EOF
+cat >"$TMP/tail.script" <<'EOF'
 expect "RETR 1"
 send "+OK 40 octets\r\nSubject: bench\r\n\r\nOne line of text.\r\n.\r\n"
 expect "QUIT"
 send "+OK Bye.\r\n"
 close
 EOF
-cat >"$TMP/curl.script" <<'EOF'
-send "+OK fake POP3 ready\r\n"
-expect "CAPA"
-send "+OK\r\nUSER\r\nUIDL\r\n.\r\n"
-expect-prefix "USER demo"
-send "+OK\r\n"
-auth-begin
-expect-prefix "PASS "
-auth-end
-send "+OK Logged in.\r\n"
-expect "RETR 1"
-send "+OK 40 octets\r\nSubject: bench\r\n\r\nOne line of text.\r\n.\r\n"
-expect "QUIT"
-send "+OK Bye.\r\n"
-close
-EOF
+cat "$TMP/head.script" "$TMP/stat.script" "$TMP/tail.script" >"$TMP/mt.script"
+cat "$TMP/head.script" "$TMP/tail.script" >"$TMP/curl.script"
 echo demo >"$TMP/demo.pw"
 # fakerun SCRIPT CLIENT: fakesrv for M connections and the client
 # function, which records its wall and CPU time; the server's CPU into
