@@ -2,7 +2,8 @@
 # tests/otlp/collector.py - the OTLP tests' receiving end: an HTTP server
 # on 127.0.0.1 (Python's own http.server) that keeps every POST body to
 # /v1/traces in OUTDIR/N.json and answers as told.  It prints its port on
-# stdout once it listens, and ends after COUNT bodies, or at SIGTERM.
+# stdout once it listens (its pid in OUTDIR/pid), and ends after COUNT
+# bodies, or at SIGTERM.
 # SPDX-License-Identifier: BSD-2-Clause
 # usage: collector.py OUTDIR COUNT [MODE]
 #   MODE ok (default): 200 to all
@@ -12,6 +13,7 @@
 #        hang: never answer (reads the post, keeps the connection)
 import http.server
 import os
+import signal
 import sys
 import threading
 
@@ -69,12 +71,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+with open(os.path.join(outdir, "pid"), "w") as f:
+    f.write("%d\n" % os.getpid())
+signal.signal(signal.SIGTERM, lambda *a: done.set())
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 srv.daemon_threads = True
 print(srv.server_address[1], flush=True)
 threading.Thread(target=srv.serve_forever, daemon=True).start()
-try:
-    done.wait(120)
-except KeyboardInterrupt:
-    pass
+done.wait(120)
 srv.shutdown()

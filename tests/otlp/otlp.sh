@@ -27,6 +27,7 @@ sed 's/^expect "USER demo"$/expect-prefix "USER "/' "$SCRIPT" >"$OUT/pop3.script
 collector() {
 	local name=$1
 	shift
+	cdir=$OUT/$name
 	mkdir -p "$OUT/$name"
 	exec {cfd}< <("$PY" "$here/collector.py" "$OUT/$name" "$@" 2>"$OUT/$name/collector.err"; echo "collector-exit $?")
 	cport=""
@@ -34,7 +35,7 @@ collector() {
 }
 collector_end() {
 	local l
-	kill "$(jobs -p)" 2>/dev/null
+	kill -TERM "$(cat "$cdir/pid")" 2>/dev/null
 	while read -r -t 30 -u "$cfd" l; do :; done
 }
 # fake N: the fake server for N sessions; sets port, ffd
