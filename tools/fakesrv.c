@@ -25,11 +25,13 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +47,7 @@
 #define FS_SHOW_MAX		200	/* line bytes shown in diagnostics */
 #define FS_DRAIN_MAX		(1024 * 1024)	/* bytes discarded at close */
 #define FS_PARALLEL_MAX		1024	/* --parallel: connections at once */
+#define FS_WORKERS_MAX		256	/* --workers: processes made at start */
 #define FS_TIMEOUT_DEFAULT	20
 #define FS_TIMEOUT_MAX		86400
 #define FS_CONN_MAX		100000
@@ -192,6 +195,8 @@ static int	 run_gone(struct fs *, size_t);
 static int	 run_conn(struct fs *, int, bool);
 static int	 listen_on(const char *, unsigned long, int *, unsigned *);
 static int	 accept_one(struct fs *, int, int *);
+static int	 serve_workers(struct fs *, int, const struct script *, size_t,
+		    unsigned long, unsigned long, bool);
 static int	 serve_parallel(struct fs *, int, const struct script *, size_t,
 		    unsigned long, unsigned long, bool);
 
@@ -202,7 +207,7 @@ usage(FILE *fp)
 	    " [--listen ADDR] [--port N]\n"
 	    "               [--cert PEM --key PEM] [--implicit-tls]"
 	    " [--connections N]\n"
-	    "               [--parallel N] [--timeout SEC]\n");
+	    "               [--parallel N | --workers K] [--timeout SEC]\n");
 }
 
 static bool
@@ -1389,6 +1394,91 @@ serve_parallel(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
 	return rc;
 }
 
+/*
+ * --workers K: K processes made at the start, each taking connections one
+ * after the other from the listening socket and playing its script, nconn
+ * in all (a count the workers share).  No process is made per connection,
+ * so fakesrv costs a benchmark no fork (--parallel's way) and its K
+ * workers run on every core.  The exit status is the first failing
+ * connection's (the others then take no new one), else 0.
+ */
+struct fs_shared {
+	atomic_ulong	 next;		/* connections claimed */
+	atomic_int	 failed;	/* the first failure's status; 0: none */
+};
+
+static int
+serve_workers(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
+    unsigned long nconn, unsigned long nworkers, bool implicit)
+{
+	struct fs_shared	*sh;
+	pid_t			 pids[FS_WORKERS_MAX], pid;
+	unsigned long		 w, k, made = 0;
+	int			 rc = 0, st, c, fd, zero;
+	int64_t			 left;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		fprintf(stderr, "fakesrv: mmap: %s\n", strerror(errno));
+		return FS_EXIT_ERR;
+	}
+	atomic_init(&sh->next, 0);
+	atomic_init(&sh->failed, 0);
+	for (w = 0; w < nworkers; w++) {
+		if ((pid = fork()) == -1) {
+			fprintf(stderr, "fakesrv: fork: %s\n", strerror(errno));
+			rc = FS_EXIT_ERR;
+			break;
+		}
+		if (pid > 0) {
+			pids[made++] = pid;
+			continue;
+		}
+		left = fs_left(fs);
+		alarm((unsigned)(left > 0 ? left / 1000 : 0) + 2);
+		for (;;) {
+			if (atomic_load(&sh->failed) != 0 ||
+			    (k = atomic_fetch_add(&sh->next, 1)) >= nconn)
+				_exit(0);
+			if ((c = accept_one(fs, lfd, &fd)) == 0) {
+				fs->sc = &sc[k < nsc ? k : nsc - 1];
+				c = run_conn(fs, fd, implicit);
+			}
+			if (c != 0) {
+				zero = 0;
+				atomic_compare_exchange_strong(&sh->failed, &zero,
+				    c);
+				_exit(c);
+			}
+		}
+	}
+	/* Reaped as they end: the first failure ends the others at once. */
+	for (w = 0; w < made;) {
+		if ((pid = waitpid(-1, &st, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (k = 0; k < made && pids[k] != pid; k++)
+			;
+		if (k == made)
+			continue;
+		pids[k] = -1;
+		w++;
+		c = WIFEXITED(st) ? WEXITSTATUS(st) : FS_EXIT_ERR;
+		if (c != 0 && rc == 0) {
+			rc = atomic_load(&sh->failed) != 0 ?
+			    atomic_load(&sh->failed) : c;
+			for (k = 0; k < made; k++)
+				if (pids[k] != -1)
+					kill(pids[k], SIGTERM);
+		}
+	}
+	munmap(sh, sizeof(*sh));
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1401,6 +1491,7 @@ main(int argc, char *argv[])
 		{ "implicit-tls",	no_argument,		NULL, 'i' },
 		{ "connections",	required_argument,	NULL, 'n' },
 		{ "parallel",		required_argument,	NULL, 'P' },
+		{ "workers",		required_argument,	NULL, 'W' },
 		{ "timeout",		required_argument,	NULL, 't' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL,			0,			NULL, 0 }
@@ -1409,7 +1500,7 @@ main(int argc, char *argv[])
 	struct fs	 fs;
 	const char	*script[FS_SCRIPTS_MAX], *addr = "127.0.0.1";
 	const char	*cert = NULL, *key = NULL;
-	unsigned long	 port = 0, nconn = 1, npar = 1, k;
+	unsigned long	 port = 0, nconn = 1, npar = 1, nworkers = 0, k;
 	unsigned	 bound;
 	size_t		 nscript = 0, nsc = 0, j;
 	bool		 implicit = false, tls = false;
@@ -1459,6 +1550,13 @@ main(int argc, char *argv[])
 				return FS_EXIT_USAGE;
 			}
 			break;
+		case 'W':
+			if (!parse_ulong(optarg, 1, FS_WORKERS_MAX, &nworkers)) {
+				fprintf(stderr, "fakesrv: --workers: "
+				    "1..%d\n", FS_WORKERS_MAX);
+				return FS_EXIT_USAGE;
+			}
+			break;
 		case 't':
 			if (!parse_ulong(optarg, 1, FS_TIMEOUT_MAX,
 			    &fs.timeout)) {
@@ -1481,6 +1579,10 @@ main(int argc, char *argv[])
 	}
 	if ((cert == NULL) != (key == NULL)) {
 		fprintf(stderr, "fakesrv: --cert and --key go together\n");
+		return FS_EXIT_USAGE;
+	}
+	if (nworkers > 0 && npar > 1) {
+		fprintf(stderr, "fakesrv: --parallel or --workers, not both\n");
 		return FS_EXIT_USAGE;
 	}
 
@@ -1532,6 +1634,11 @@ main(int argc, char *argv[])
 	if (printf("%u\n", bound) < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "fakesrv: stdout: %s\n", strerror(errno));
 		rc = FS_EXIT_ERR;
+		goto out;
+	}
+	if (nworkers > 0) {
+		rc = serve_workers(&fs, lfd, sc, nsc, nconn, nworkers,
+		    implicit);
 		goto out;
 	}
 	if (npar > 1) {

@@ -384,6 +384,36 @@ close' --connections 2 --parallel 2; then
 fi
 result "--parallel: a child's failure is the exit status"
 
+# 14a3: --workers 3: three processes made at the start serve three
+# connections at once, as --parallel 3 does, without a fork each.
+if start 'send "+OK hi\r\n"
+expect "QUIT"
+send "+OK bye\r\n"
+close' --connections 3 --workers 3; then
+	conn; c1=$c; conn; c2=$c; conn; c3=$c
+	c=$c3; rl l; g3=$l; c=$c2; rl l; g2=$l; c=$c1; rl l; g1=$l
+	b=""
+	for c in "$c3" "$c1" "$c2"; do say 'QUIT\r\n'; rl l; b="$b$l/"; done
+	for c in "$c1" "$c2" "$c3"; do hangup; done
+	finish
+	need "exit 0 (got $status)" eq "$status" 0
+	need "three greetings at once" eq "$g1/$g2/$g3" "+OK hi/+OK hi/+OK hi"
+	need "each ends on its own" eq "$b" "+OK bye/+OK bye/+OK bye/"
+fi
+result "--workers 3: three connections served at once"
+
+# 14a4: --workers: a failing connection's status is fakesrv's.
+if start 'send "+OK hi\r\n"
+expect "QUIT"
+close' --connections 2 --workers 2; then
+	conn; c1=$c; conn; c2=$c
+	c=$c1; rl l; say 'NOOP\r\n'; c=$c2; rl l; say 'QUIT\r\n'
+	for c in "$c1" "$c2"; do cat <&"$c" >/dev/null; hangup; done
+	finish
+	need "exit 3 (the mismatch; got $status)" eq "$status" 3
+fi
+result "--workers: a worker's failure is the exit status"
+
 # 14b: --script twice: the first connection plays the first, later ones the
 # second.
 printf 'send "+OK two\\r\\n"\nexpect "QUIT"\nclose\n' >"$tmp/two.script"

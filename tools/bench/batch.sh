@@ -19,8 +19,8 @@
 #     N - 1 (so that neither program's start-up counts); mailtrace stores
 #     every record of every session in a fresh sqlite store, poplib
 #     keeps nothing;
-#  3. sessions per second against the fake server (fakesrv --parallel 1024,
-#     one child process per connection, M connections): `mailtrace batch
+#  3. sessions per second against the fake server (fakesrv --workers 128:
+#     processes made at the start, none per connection; M connections): `mailtrace batch
 #     -c P` against `curl --parallel --parallel-max P` (each URL a POP3
 #     session: CAPA, USER/PASS, RETR 1, QUIT; mailtrace's also has STAT and
 #     LIST 1; each session its own user, demoI, so that curl cannot reuse
@@ -153,10 +153,11 @@ echo demo >"$TMP/demo.pw"
 fakerun() {
 	local script=$1 port rc l
 	shift
-	# (1024 children at most: curl keeps finished connections open in its
-	# cache, without QUIT, until it evicts them or exits)
+	# (128 workers made at the start, none per connection: more than curl
+	# keeps open, its cache of finished connections, without QUIT, until
+	# it evicts them or exits, beside its 16 transfers)
 	exec {ffd}< <(python3 "$here/cpu.py" --pass 1 - -- "$FAKE" --script "$script" \
-	    --connections "$M" --parallel 1024 --timeout 300 2>"$TMP/fake.err"; \
+	    --connections "$M" --workers 128 --timeout 300 2>"$TMP/fake.err"; \
 	    echo "fakesrv-exit $?")
 	read -r -t 20 -u "$ffd" port || die "fakesrv did not start"
 	"$@" "$port"
@@ -208,7 +209,7 @@ say "fake server, $M sessions, $PAR at once: mailtrace batch $mt_rate sessions/s
 say "fake server, client CPU per session: mailtrace $mt_cpu ms, curl $curl_cpu ms; mailtrace / curl = $(ratio "$mt_cpu" "$curl_cpu")"
 srv_mt=$(python3 -c "print('%.2f' % ($(med "$TMP/mt_fake.srv") / $mt_us))")
 srv_curl=$(python3 -c "print('%.2f' % ($(med "$TMP/curl_fake.srv") / $curl_us))")
-say "fake server, its own CPU (a process per connection): $srv_mt cores busy under mailtrace, $srv_curl under curl, of $(nproc)"
+say "fake server, its own CPU (128 workers): $srv_mt cores busy under mailtrace, $srv_curl under curl, of $(nproc)"
 
 # --- 4. start-up ------------------------------------------------------
 su_mt=$(python3 "$here/cpu.py" 50 - -- "$MT" --version)
