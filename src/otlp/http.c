@@ -4,6 +4,11 @@
  * its sockets waited for through the wait door (loop/wait.h), so that in
  * a batch the other sessions go on meanwhile.  Nothing of HTTP is written
  * here: libcurl does it all.
+ *
+ * This file is the module mailtrace-otlp.so (libcurl and its libraries
+ * are loaded only by a run that exports: post.c loads it).  The door is
+ * the program's, not a copy of it: its functions come in struct
+ * otlp_waits.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +21,7 @@
 #include <curl/curl.h>
 
 #include "otlp.h"
+#include "otlp_int.h"
 #include "wait.h"
 
 #define POST_REPLY_HARD	512	/* bytes of a refusal's body kept for the message */
@@ -124,8 +130,8 @@ tidy(char *s)
  * (a transfer error, the deadline, a stop).
  */
 static int
-post_once(const char *url, const char *body, int64_t deadline,
-    struct xfer *x, long *code, struct mt_err *err)
+post_once(const struct otlp_waits *W, const char *url, const char *body,
+    int64_t deadline, struct xfer *x, long *code, struct mt_err *err)
 {
 	CURLM		*m;
 	CURL		*e;
@@ -170,7 +176,7 @@ post_once(const char *url, const char *body, int64_t deadline,
 			mt_err_set(err, MT_E_INTERNAL, "too many sockets");
 			goto done;
 		}
-		now = mt_mono_ns();
+		now = W->now();
 		if (now >= deadline) {
 			mt_err_set(err, MT_E_TIMEOUT, "timed out");
 			goto done;
@@ -178,7 +184,7 @@ post_once(const char *url, const char *body, int64_t deadline,
 		until = deadline;
 		if (x->timer_ms >= 0 && now + x->timer_ms * 1000000 < until)
 			until = now + x->timer_ms * 1000000;
-		w = x->n > 0 ? wait_fds(x->pfd, x->n, until) : wait_until(until);
+		w = x->n > 0 ? W->fds(x->pfd, x->n, until) : W->until(until);
 		if (w == WAIT_STOPPED) {
 			mt_err_set(err, MT_E_INTR, "interrupted by a signal");
 			goto done;
@@ -227,9 +233,13 @@ done:
 	return rc;
 }
 
-int
-otlp_post(const char *url, const char *body, int timeout_ms,
-    struct mt_err *err)
+__attribute__((visibility("default"))) int
+mt_otlp_post(const struct otlp_waits *W, const char *url, const char *body,
+    int timeout_ms, struct mt_err *err);
+
+__attribute__((visibility("default"))) int
+mt_otlp_post(const struct otlp_waits *W, const char *url, const char *body,
+    int timeout_ms, struct mt_err *err)
 {
 	struct xfer	 x;
 	struct mt_err	 e;
@@ -244,13 +254,13 @@ otlp_post(const char *url, const char *body, int timeout_ms,
 	if (curl_init_rc != CURLE_OK)
 		return mt_err_set(err, MT_E_INTERNAL, "libcurl: %s",
 		    curl_easy_strerror(curl_init_rc));
-	deadline = mt_mono_ns() + (int64_t)(timeout_ms > 0 ? timeout_ms :
+	deadline = W->now() + (int64_t)(timeout_ms > 0 ? timeout_ms :
 	    30000) * 1000000;
 	pause = (int64_t)POST_PAUSE_MS * 1000000;
 	for (;;) {
 		tries++;
 		mt_err_clear(&e);
-		if (post_once(url, body, deadline, &x, &code, &e) != 0)
+		if (post_once(W, url, body, deadline, &x, &code, &e) != 0)
 			return mt_err_set(err, e.code, "%s%s", e.msg, tries > 1 ?
 			    " (after retries)" : "");
 		if (code >= 200 && code < 300)
@@ -260,44 +270,15 @@ otlp_post(const char *url, const char *body, int timeout_ms,
 		if (code != 429 && code != 502 && code != 503 && code != 504)
 			return mt_err_set(err, MT_E_PROTO, "HTTP %ld%s%.200s",
 			    code, x.rlen > 0 ? ": " : "", x.reply);
-		wake = mt_mono_ns() + (x.retry_after >= 0 ?
+		wake = W->now() + (x.retry_after >= 0 ?
 		    (int64_t)x.retry_after * 1000000000 : pause);
 		if (wake >= deadline)
 			return mt_err_set(err, MT_E_TIMEOUT, "HTTP %ld %u time%s, "
 			    "no time left to try again", code, tries,
 			    tries == 1 ? "" : "s");
-		if (wait_until(wake) == WAIT_STOPPED)
+		if (W->until(wake) == WAIT_STOPPED)
 			return mt_err_set(err, MT_E_INTR, "interrupted by a "
 			    "signal");
 		pause *= 2;
 	}
-}
-
-int
-otlp_url_check(const char *url, struct mt_err *err)
-{
-	const char	*h, *end;
-
-	if (strlen(url) >= OTLP_URL_HARD)
-		return mt_err_set(err, MT_E_USAGE, "--otlp: the URL is longer "
-		    "than %d bytes", OTLP_URL_HARD - 1);
-	if (strncmp(url, "http://", 7) == 0)
-		h = url + 7;
-	else if (strncmp(url, "https://", 8) == 0)
-		h = url + 8;
-	else
-		return mt_err_set(err, MT_E_USAGE, "--otlp: \"%.100s\" is not an "
-		    "http:// or https:// URL", url);
-	end = h + strcspn(h, "/?#");
-	if (end == h)
-		return mt_err_set(err, MT_E_USAGE, "--otlp: the URL has no host");
-	if (memchr(h, '@', (size_t)(end - h)) != NULL)
-		return mt_err_set(err, MT_E_USAGE, "--otlp: no user or password "
-		    "in the URL (a collector's credentials are not mailtrace's "
-		    "to keep)");
-	for (; *url != '\0'; url++)
-		if (!isprint((unsigned char)*url) || *url == ' ')
-			return mt_err_set(err, MT_E_USAGE, "--otlp: the URL has "
-			    "a space or a control character");
-	return 0;
 }

@@ -9,6 +9,24 @@
 
 #include "db_int.h"
 
+/*
+ * The PostgreSQL driver lives in a module (db_pg.c in mailtrace-pg.so,
+ * with libpq and its libraries): loaded here, the first time a store's
+ * URL is PostgreSQL's.
+ */
+int
+db_open_pg(const char *url, struct db **out, struct mt_err *err)
+{
+	int	(*open_pg)(const char *, struct db **, struct mt_err *);
+
+	*out = NULL;
+	*(void **)&open_pg = mt_module_sym("mailtrace-pg.so", "mt_db_open_pg",
+	    err);
+	if (open_pg == NULL)
+		return -(int)err->code;
+	return open_pg(url, out, err);
+}
+
 bool
 db_is_pg_url(const char *s)
 {

@@ -148,8 +148,16 @@ dbp_url_password(const char *url)
 	return false;
 }
 
-int
-db_open_pg(const char *url, struct db **out, struct mt_err *err)
+/*
+ * The module's one entry (mailtrace-pg.so, loaded by db.c's db_open_pg()
+ * when a store's URL is PostgreSQL's): everything else is reached through
+ * the connection's ops.
+ */
+__attribute__((visibility("default"))) int
+mt_db_open_pg(const char *url, struct db **out, struct mt_err *err);
+
+__attribute__((visibility("default"))) int
+mt_db_open_pg(const char *url, struct db **out, struct mt_err *err)
 {
 	static const char *const keys[] = { "connect_timeout",
 				    "application_name", "dbname",

@@ -42,6 +42,15 @@ const char	*mt_exc_class(enum mt_ecode);
 /* The short name of a failure class ("TIMEOUT"). */
 const char	*mt_ecode_name(enum mt_ecode);
 
+/*
+ * A function of one of mailtrace's modules (module.c): mailtrace-NAME.so
+ * beside the running program, else installed (MT_MODULEDIR), else in the
+ * build tree; opened once, kept for the process.  NULL (err says why:
+ * MT_E_USAGE when the module cannot be had) on failure.  Thread-safe.
+ */
+void		*mt_module_sym(const char *name, const char *sym,
+		    struct mt_err *err);
+
 /* Wall clock now, microseconds. */
 mt_time		 mt_wall_now(void);
 /* The monotonic clock, microseconds (deadlines and elapsed times). */
