@@ -1400,11 +1400,13 @@ serve_parallel(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
  * in all (a count the workers share).  No process is made per connection,
  * so fakesrv costs a benchmark no fork (--parallel's way) and its K
  * workers run on every core.  The exit status is the first failing
- * connection's (the others then take no new one), else 0.
+ * connection's, else 0: then no new connection is taken, the workers in
+ * a connection end it, and those waiting for one are ended.
  */
 struct fs_shared {
 	atomic_ulong	 next;		/* connections claimed */
 	atomic_int	 failed;	/* the first failure's status; 0: none */
+	atomic_int	 busy[FS_WORKERS_MAX];	/* in a connection */
 };
 
 static int
@@ -1425,6 +1427,8 @@ serve_workers(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
 	}
 	atomic_init(&sh->next, 0);
 	atomic_init(&sh->failed, 0);
+	for (w = 0; w < FS_WORKERS_MAX; w++)
+		atomic_init(&sh->busy[w], 0);
 	for (w = 0; w < nworkers; w++) {
 		if ((pid = fork()) == -1) {
 			fprintf(stderr, "fakesrv: fork: %s\n", strerror(errno));
@@ -1442,8 +1446,10 @@ serve_workers(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
 			    (k = atomic_fetch_add(&sh->next, 1)) >= nconn)
 				_exit(0);
 			if ((c = accept_one(fs, lfd, &fd)) == 0) {
+				atomic_store(&sh->busy[w], 1);
 				fs->sc = &sc[k < nsc ? k : nsc - 1];
 				c = run_conn(fs, fd, implicit);
+				atomic_store(&sh->busy[w], 0);
 			}
 			if (c != 0) {
 				zero = 0;
@@ -1470,8 +1476,10 @@ serve_workers(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
 		if (c != 0 && rc == 0) {
 			rc = atomic_load(&sh->failed) != 0 ?
 			    atomic_load(&sh->failed) : c;
+			/* (a worker in a connection ends it first, as
+			 * --parallel's children do) */
 			for (k = 0; k < made; k++)
-				if (pids[k] != -1)
+				if (pids[k] != -1 && !atomic_load(&sh->busy[k]))
 					kill(pids[k], SIGTERM);
 		}
 	}
