@@ -62,6 +62,7 @@ struct net {
 	bool		 tls_eof;	/* net_read() reported EOF */
 	int		 bio_errno;	/* first hard errno the socket BIO saw */
 	bool		 bio_eof;	/* the socket BIO read EOF */
+	bool		 sent;		/* written since the last read: wait first */
 	int64_t		 limit;		/* session limit, monotonic ns; -1: none */
 	int64_t		 connect_us;	/* the TCP connect that made fd */
 	char		 client[MT_ADDR_HARD];
@@ -633,6 +634,8 @@ tls_setup(struct net *n, const struct net_tls_opts *opts, struct mt_err *err)
 	BIO_set_data(bio, n);
 	BIO_set_init(bio, 1);
 	SSL_set_bio(n->ssl, bio, bio);		/* n->ssl owns bio now */
+	/* A record's header and body in one read, not two. */
+	SSL_set_read_ahead(n->ssl, 1);
 	SSL_set_connect_state(n->ssl);
 	return 0;
 
@@ -848,6 +851,17 @@ tls_read(struct net *n, void *buf, size_t len, int timeout_ms,
 		return 0;		/* as recv() does after EOF */
 	if (n->tls_dead)
 		return mt_err_set(err, MT_E_IO, "read: TLS connection failed earlier");
+	/* As net_read(): after a write, wait first unless TLS holds bytes. */
+	if (n->sent) {
+		n->sent = false;
+		if (SSL_has_pending(n->ssl) == 0) {
+			w = net_wait(n->fd, POLLIN, deadline);
+			if (w == WAIT_TIMEOUT)
+				return read_timeout(n, timeout_ms, err);
+			if (w == WAIT_ERROR)
+				return sys_fail(err, MT_E_IO, "poll", errno);
+		}
+	}
 	for (;;) {
 		/*
 		 * SSL_read_ex first: it returns what is already decrypted
@@ -951,6 +965,7 @@ tls_write_all(struct net *n, const uint8_t *p, size_t len, int timeout_ms,
 		if (wr == WAIT_ERROR)
 			return sys_fail(err, MT_E_IO, "poll", errno);
 	}
+	n->sent = true;
 	return 0;
 }
 
@@ -991,6 +1006,7 @@ net_write_all(struct net *n, const void *buf, size_t len, int timeout_ms,
 		if (wr == WAIT_ERROR)
 			return sys_fail(err, MT_E_IO, "poll", errno);
 	}
+	n->sent = true;
 	return 0;
 }
 
