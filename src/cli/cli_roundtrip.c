@@ -45,7 +45,9 @@ static const char rt_usage[] =
 "  --deadline SECONDS     give up this long after the send (default 60)\n"
 "  --interval MS          wait between polls (default 1000)\n"
 "  --starttls             SMTP: upgrade with STARTTLS\n"
-"  --stls                 POP3: upgrade with STLS\n"
+"  --static-send          bracket the SMTP session with the static\n"
+"                         Transport.send(msg)'s entry and exit (0xAD0E,\n"
+"                         0xAD0F), as most Java applications send\n""  --stls                 POP3: upgrade with STLS\n"
 "  --smtp-auth MECH       plain, login or cram-md5 (default: the strongest\n"
 "                         offered)\n"
 "  --pop3-auth MECH       user (default), apop, plain, login or cram-md5\n"
@@ -108,6 +110,7 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 		{ "smtp-auth", required_argument, NULL, 'a' },
 		{ "pop3-auth", required_argument, NULL, 'b' },
 		{ "helo", required_argument, NULL, 'H' },
+		{ "static-send", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -164,6 +167,9 @@ rt_parse(struct rt_cli *c, int argc, char **argv)
 			break;
 		case 's':
 			c->smtp.c.starttls = true;
+			break;
+		case 'X':
+			c->so.static_send = true;
 			break;
 		case 'l':
 			c->pop3.c.starttls = true;

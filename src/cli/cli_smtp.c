@@ -40,7 +40,9 @@ static const char smtp_usage[] =
 "  --helo NAME            the EHLO/HELO name, at most 255 octets (default:\n"
 "                         this host's name)\n"
 "  --starttls             upgrade with STARTTLS; fail if it is not offered\n"
-"  --auth MECH            plain, login or cram-md5 (default: the strongest\n"
+"  --static-send          bracket the SMTP session with the static\n"
+"                         Transport.send(msg)'s entry and exit (0xAD0E,\n"
+"                         0xAD0F), as most Java applications send\n""  --auth MECH            plain, login or cram-md5 (default: the strongest\n"
 "                         the server offers: cram-md5, plain, login); sent\n"
 "                         only when EHLO's AUTH announces it; only with USER@\n"
 "                         in the target\n"
@@ -100,6 +102,7 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 		{ "to", required_argument, NULL, 't' },
 		{ "data", required_argument, NULL, 'D' },
 		{ "helo", required_argument, NULL, 'H' },
+		{ "static-send", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -130,6 +133,9 @@ cli_smtp_parse(struct smtp_cli *c, int argc, char **argv, bool need_target)
 			break;
 		case 's':
 			c->t.c.starttls = true;
+			break;
+		case 'X':
+			c->o.static_send = true;
 			break;
 		case 'f':
 			if (cli_check_addr("--from", optarg, true) != 0)

@@ -92,6 +92,9 @@ struct smtp_opts {
 	/* the message as given (any line endings); stuffed by the probe */
 	const uint8_t	*msg;
 	size_t		 msglen;
+	/* bracket the session with 0xAD0E/0xAD0F, as the static
+	   Transport.send(msg) does around connect, sendMessage, close */
+	bool		 static_send;
 };
 
 struct smtp_result {

@@ -183,13 +183,15 @@ probe_smtp(const struct smtp_opts *o, struct tracer *tr,
 {
 	struct flow		f;
 	struct smtp_result	dummy;
-	int			rc, greeting = 0;
-	mt_time			t0;
+	int			rc, src = 0, crc, greeting = 0;
+	mt_time			t0, ts = 0;
 
 	if (res == NULL)
 		res = &dummy;
 	memset(res, 0, sizeof(*res));
 	flow_init(&f, PROTO_SMTP, &o->c, tr);
+	if (o->static_send)
+		ts = flow_enter(&f, EV_SMTP_STATIC_ENTER);
 	/* Transport.connect */
 	t0 = flow_enter(&f, EV_SMTP_CONNECT_ENTER);
 	rc = flow_connect(&f, EV_SMTP_FETCH_BEFORE);
@@ -205,10 +207,14 @@ probe_smtp(const struct smtp_opts *o, struct tracer *tr,
 	}
 	flow_exit(&f, EV_SMTP_CONNECT_EXIT, rc, t0);
 	if (rc == 0) {
-		if (smtp_send(&f, o, res) != 0 && f.st.code == 421)
+		if ((src = smtp_send(&f, o, res)) != 0 && f.st.code == 421)
 			res->next_mx = true;
-		(void)smtp_close(&f);
+		crc = smtp_close(&f);
+		/* send()'s finally: close's failure only when none before */
+		rc = src != 0 ? src : crc;
 	}
+	if (o->static_send)
+		flow_exit(&f, EV_SMTP_STATIC_EXIT, rc, ts);
 	flow_done(&f);
 	if (f.failed) {
 		if (err != NULL)

@@ -187,13 +187,13 @@ for o in password-file auth stls cafile insecure level format db connect-timeout
 done
 "$MT" smtp --help >"$OUT/smtphelp.out" 2>&1
 check "smtp --help exits 0" test $? = 0
-for o in from to data helo starttls auth password-file cafile insecure level format db connect-timeout timeout max-time max-body mx-all mx-port srv dns-server dns-timeout; do
+for o in from to data helo starttls static-send auth password-file cafile insecure level format db connect-timeout timeout max-time max-body mx-all mx-port srv dns-server dns-timeout; do
 	check "smtp --help documents --$o" has "$OUT/smtphelp.out" "--$o"
 	check "docs/cli.md documents smtp --$o" has "$here/../../docs/cli.md" "\`--$o"
 done
 "$MT" roundtrip --help >"$OUT/rthelp.out" 2>&1
 check "roundtrip --help exits 0" test $? = 0
-for o in smtp pop3 from to password-file smtp-password-file deadline interval starttls stls smtp-auth pop3-auth helo max-time; do
+for o in smtp pop3 from to password-file smtp-password-file deadline interval starttls static-send stls smtp-auth pop3-auth helo max-time; do
 	check "roundtrip --help documents --$o" has "$OUT/rthelp.out" "--$o"
 	check "docs/cli.md documents roundtrip --$o" has "$here/../../docs/cli.md" "\\[?--$o"
 done

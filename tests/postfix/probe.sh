@@ -124,6 +124,24 @@ basic() {
 	check "mail block int is SEND MAIL" has "$OUT/plain.out" "0xAD0B  A  rc=0  SEND MAIL  \\+[0-9]+us\$"
 	check "nothing on stderr for a good session" test ! -s "$OUT/plain.err"
 
+	# --static-send: Transport.send(msg)'s entry and exit around the rest
+	run static --static-send --helo probe.example.test --from "$FROM" --to "$R1" "smtp://$H:$P"
+	check "--static-send exits 0" rc_is static 0
+	want rcpt
+	check "--static-send: 0xAD0E first, 0xAD0F last, the standard order between" \
+	    test "$(seq_of static)" = "0xAD0E ${STD_ORDER}0xAD0F "
+	check "--static-send: entry and exit rc 0, the exit with the whole call's time" \
+	    test -n "$(grep '0xAD0E  A  rc=0  --$' "$OUT/static.out")" -a -n "$(grep -E '0xAD0F  A  rc=0  --  \+[0-9]+us$' "$OUT/static.out")"
+	run static_partial --static-send --from "$FROM" --to "$R1" --to "$POSTFIX_BAD_RCPT" "smtp://$H:$P"
+	check "--static-send, a recipient refused: exit 1, 0xAD0F rc 9 SendFailedException after close's exit" \
+	    test "$(cat "$OUT/static_partial.rc")" = 1 -a "$(seq_of static_partial | awk '{print $(NF-1), $NF}')" = "0xAD05 0xAD0F" -a \
+	    -n "$(grep '0xAD0F  A  rc=9  --  opt=javax\.mail\.SendFailedException' "$OUT/static_partial.out")"
+	want rcpt
+	run static_refused --static-send --from "$FROM" --to "$R1" "smtp://$H:1"
+	check "--static-send, connection refused: 0xAD0F carries the connect failure, after the connect exit" \
+	    test "$(seq_of static_refused)" = "0xAD0E 0xAD00 0xAD06 0xAD07 0xAD01 0xAD0F " -a \
+	    -n "$(grep '0xAD0F  A  rc=[1-9][0-9]*  --  opt=java' "$OUT/static_refused.out")"
+
 	run adv --helo probe.example.test --level advanced --connect-timeout 5000 --timeout 7000 \
 	    --from "$FROM" --to "$R1" "smtp://$H:$P"
 	check "advanced level exits 0" rc_is adv 0

@@ -58,8 +58,12 @@ check "the whole round trip is one stored run; show gives it back" cmp "$OUT/ok.
 
 run tls roundtrip --password-file "$PW" --smtp "smtp://localhost:$POSTFIX_SMTP_PORT" --starttls \
     --pop3 "pop3://rcpt@localhost:$DOVECOT_POP3_PORT" --stls --cafile "$CERTS/ca.pem" \
-    --from a@example.test --to "$POSTFIX_RCPT" --interval 100 --deadline 20
+    --from a@example.test --to "$POSTFIX_RCPT" --interval 100 --deadline 20 --static-send
 check "round trip over STARTTLS and STLS: exit 0" rc_is tls 0
+check "--static-send: the SMTP session (2) opens with 0xAD0E and ends with 0xAD0F, rc 0" \
+    test -n "$(grep -E 'S2#1  0xAD0E  A  rc=0  --$' "$OUT/tls.out")" -a \
+    "$(grep -E '  S2#' "$OUT/tls.out" | tail -1 | grep -Ec '0xAD0F  A  rc=0  --  \+[0-9]+us$')" = 1
+check "--static-send: only the SMTP session has them" test "$(grep -c '0xAD0[EF]' "$OUT/tls.out")" = 2
 check "STARTTLS and STLS were used" test -n "$(grep '0xAD11  A  rc=0  STARTTLS  opr=220' "$OUT/tls.out")" -a -n "$(grep '0xAD8F  A  rc=0  STLS' "$OUT/tls.out")"
 
 run auth roundtrip --password-file "$PW" --smtp "smtp://rcpt@127.0.0.1:$POSTFIX_SMTP_PORT" \
