@@ -13,14 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli_mon.h"
 #include "mt.h"
+#include "net.h"
+#include "store.h"
 
 static void	nagios_scan(int, char **);
 static int	run(int, char **);
 static int	cli_program(const char *, int, char **);
+static int	version(void);
 
 static const char usage[] =
 "usage: mailtrace COMMAND [options]\n"
@@ -66,7 +70,8 @@ static const char usage[] =
 "                                           /metrics; see mailtrace exporter --help\n"
 "\n"
 "  -h, --help      this text\n"
-"  -V, --version   the version\n"
+"  -V, --version   the version, and those of the OpenSSL and SQLite it runs\n"
+"                  with, and of the decoder's libpcap\n"
 "\n"
 "exit status: 0 every step succeeded; 1 the session failed at some step (the\n"
 "trace shows which); 2 usage or configuration error.\n"
@@ -84,10 +89,8 @@ main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
-		printf("mailtrace %s\n", MT_VERSION);
-		return 0;
-	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
+		return version();
 	nagios_scan(argc, argv);
 	return cli_nagios_finish(run(argc, argv));
 }
@@ -191,4 +194,33 @@ cli_program(const char *name, int argc, char **argv)
 	    "own, installed there)", name, path, strerror(e), name);
 	free(nargv);
 	return EXIT_USAGE;
+}
+
+/*
+ * The version, and the libraries' this process runs with; libpcap's from
+ * the decoder's program, the one that links it (a probe never loads it).
+ */
+static int
+version(void)
+{
+	static char	 a0[] = "decode", a1[] = "--version";
+	char		*args[] = { a0, a1, NULL };
+	pid_t		 pid;
+	int		 st;
+
+	printf("mailtrace %s\n%s\nSQLite %s\n", MT_VERSION, net_tls_version(),
+	    store_sqlite_version());
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		cli_err("--version: fork: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (pid == 0)
+		_exit(cli_program("decode", 2, args));
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			cli_err("--version: waitpid: %s", strerror(errno));
+			return EXIT_USAGE;
+		}
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EXIT_USAGE;
 }

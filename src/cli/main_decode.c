@@ -5,8 +5,19 @@
  */
 #include "cli.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
 int
 main(int argc, char **argv)
 {
+	/* (what `mailtrace --version` shows of the decoder) */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("mailtrace-decode %s: %s\n", MT_VERSION,
+		    pcap_lib_version());
+		return 0;
+	}
 	return cli_decode(argc, argv);
 }

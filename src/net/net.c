@@ -145,6 +145,12 @@ net_limit_in(int64_t ms)
 	return mt_mono_ns() + ms * 1000000;
 }
 
+const char *
+net_tls_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
+}
+
 bool
 net_limit_passed(int64_t limit)
 {

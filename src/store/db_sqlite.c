@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "db_int.h"
+#include "store.h"
 
 #define DBS_BUSY_MS	5000	/* wait this long for another writer */
 
@@ -332,3 +333,9 @@ static const struct db_ops dbs_ops = {
 	.col_blob = dbs_col_blob,
 	.col_bytes = dbs_col_bytes,
 };
+
+const char *
+store_sqlite_version(void)
+{
+	return sqlite3_libversion();
+}

@@ -90,6 +90,8 @@ const char	*store_path(const struct store *);
  * buf, or NULL when HOME is unset too or the path does not fit in sz.
  */
 const char	*store_default_path(char *buf, size_t sz);
+/* The sqlite library this process runs with ("3.40.1"). */
+const char	*store_sqlite_version(void);
 
 /*
  * Insert a run row from ri (proto, target, level, started, pid; NULL

@@ -236,6 +236,12 @@ usage report-missing report --db "$OUT/missing.db"
 
 "$MT" --version >"$OUT/version.out" 2>&1
 check "--version prints the version" has "$OUT/version.out" "^mailtrace [0-9]+\\.[0-9]+\\.[0-9]+$"
+check "--version names the OpenSSL it runs with (as openssl version does)" \
+    test "$(sed -n 2p "$OUT/version.out")" = "$(openssl version | sed 's/ (Library: .*//')"
+check "--version names SQLite's version" has "$OUT/version.out" "^SQLite 3\\.[0-9]+\\.[0-9]+$"
+check "--version names the decoder's libpcap (pkg-config's version)" \
+    has "$OUT/version.out" "^mailtrace-decode [0-9.]+: libpcap version $(pkg-config --modversion libpcap | sed 's/\./\\./g')( |$)"
+check "--version: four lines" test "$(wc -l < "$OUT/version.out")" = 4
 "$MT" events >"$OUT/events.out" 2>&1
 check "events lists every POP3 event" test "$(grep -c '^0xAD[89]' "$OUT/events.out")" = 20
 check "events lists every SMTP event" test "$(grep -c '^0xAD[01]' "$OUT/events.out")" = 22

@@ -27,7 +27,8 @@
 #     a connection for the next URL), wall and CPU time of M sessions,
 #     median of R, and the fake server's own CPU (its children's too);
 #  4. start-up: the CPU and instructions (callgrind) of `mailtrace
-#     --version` (what a probe loads) beside `mailtrace-decode --help`
+#     --help` (what a probe loads; --version also runs the decoder's
+#     program for libpcap's version) beside `mailtrace-decode --help`
 #     (the decoder's program, which also loads libpcap).
 # Exit 0 after printing the summary (also written to BUILD/bench-batch.txt);
 # 2 on errors.  The issue's goals are printed with each figure; they are
@@ -83,7 +84,7 @@ PW=$DOVECOT_PASSWORD_FILE CA=$TMP/certs/ca.pem
 : >"$OUT"
 say() { echo "$*" | tee -a "$OUT"; }
 say "# tools/bench/batch.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores; N=$N, R=$REPS, P=$PAR, M=$M"
-say "# mailtrace $("$MT" --version | cut -d' ' -f2), $(python3 --version), $(curl --version | head -1 | cut -d' ' -f1-2)"
+say "# mailtrace $("$MT" --version | head -1 | cut -d' ' -f2), $(python3 --version), $(curl --version | head -1 | cut -d' ' -f1-2)"
 
 cpu() { python3 "$here/cpu.py" "$REPS" "$@"; }
 # per SECONDS_N SECONDS_1: milliseconds per session
@@ -212,14 +213,14 @@ srv_curl=$(python3 -c "print('%.2f' % ($(med "$TMP/curl_fake.srv") / $curl_us))"
 say "fake server, its own CPU (128 workers): $srv_mt cores busy under mailtrace, $srv_curl under curl, of $(nproc)"
 
 # --- 4. start-up ------------------------------------------------------
-su_mt=$(python3 "$here/cpu.py" 50 - -- "$MT" --version)
+su_mt=$(python3 "$here/cpu.py" 50 - -- "$MT" --help)
 su_dec=$(python3 "$here/cpu.py" 50 - -- "$BUILD/src/cli/mailtrace-decode" --help)
 ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
 if command -v valgrind >/dev/null; then
-	ir_mt=$(ir "$MT" --version)
+	ir_mt=$(ir "$MT" --help)
 	ir_dec=$(ir "$BUILD/src/cli/mailtrace-decode" --help)
 else
 	ir_mt=? ir_dec=?
 fi
-say "start-up: mailtrace --version $(python3 -c "print('%.2f' % (${su_mt%% *} * 1000))") ms CPU, $ir_mt instructions, $(ldd "$MT" | wc -l) libraries; mailtrace-decode --help $(python3 -c "print('%.2f' % (${su_dec%% *} * 1000))") ms, $ir_dec instructions, $(ldd "$BUILD/src/cli/mailtrace-decode" | wc -l) libraries"
+say "start-up: mailtrace --help $(python3 -c "print('%.2f' % (${su_mt%% *} * 1000))") ms CPU, $ir_mt instructions, $(ldd "$MT" | wc -l) libraries; mailtrace-decode --help $(python3 -c "print('%.2f' % (${su_dec%% *} * 1000))") ms, $ir_dec instructions, $(ldd "$BUILD/src/cli/mailtrace-decode" | wc -l) libraries"
 exit 0
