@@ -38,6 +38,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+/* The name in messages: "fakesrv", or "mailtrace serve" (src/cli). */
+#ifndef FS_PROG
+#define FS_PROG	"fakesrv"
+#endif
+
 #define FS_LINE_MAX		(64 * 1024)	/* longest client line, no EOL */
 #define FS_INBUF		(FS_LINE_MAX + 2 + 4096)
 #define FS_REPEAT_MAX		10000000UL	/* send-repeat count */
@@ -203,11 +208,16 @@ static int	 serve_parallel(struct fs *, int, const struct script *, size_t,
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: fakesrv --script FILE [--script FILE ...]"
+	fprintf(fp, "usage: " FS_PROG " [--script] FILE [[--script] FILE ...]"
 	    " [--listen ADDR] [--port N]\n"
-	    "               [--cert PEM --key PEM] [--implicit-tls]"
+	    "        [--cert PEM --key PEM] [--implicit-tls]"
 	    " [--connections N]\n"
-	    "               [--parallel N | --workers K] [--timeout SEC]\n");
+	    "        [--parallel N | --workers K] [--timeout SEC]\n"
+	    "Plays the scripts (docs/fakesrv.md) to the clients that connect"
+	    " on loopback;\n"
+	    "prints the port on stdout once it listens.  Defaults: 127.0.0.1,"
+	    " a port the\n"
+	    "kernel picks, one connection, a 20 s watchdog over everything.\n");
 }
 
 static bool
@@ -249,7 +259,7 @@ fs_left(const struct fs *fs)
 static void
 on_alarm(int sig)
 {
-	static const char msg[] = "fakesrv: watchdog (backstop alarm)\n";
+	static const char msg[] = FS_PROG ": watchdog (backstop alarm)\n";
 	ssize_t rc;
 
 	(void)sig;
@@ -494,7 +504,7 @@ parse_line(struct script *sc, int lineno, const char *p, const char *end)
 		if (strlen(ops[i].name) == wl && memcmp(ops[i].name, w, wl) == 0)
 			break;
 	if (i == OP__COUNT) {
-		fprintf(stderr, "fakesrv: %s:%d: unknown command \"%.*s\"\n",
+		fprintf(stderr, FS_PROG ": %s:%d: unknown command \"%.*s\"\n",
 		    sc->path, lineno, (int)(wl > 64 ? 64 : wl), w);
 		return -1;
 	}
@@ -610,7 +620,7 @@ parse_line(struct script *sc, int lineno, const char *p, const char *end)
 	sc->cmds[sc->ncmds++] = cmd;
 	return 0;
 fail:
-	fprintf(stderr, "fakesrv: %s:%d: %s: %s\n", sc->path, lineno,
+	fprintf(stderr, FS_PROG ": %s:%d: %s: %s\n", sc->path, lineno,
 	    ops[i].name, why);
 	free(cmd.data);
 	return -1;
@@ -628,7 +638,7 @@ script_load(struct script *sc, const char *path)
 	memset(sc, 0, sizeof(*sc));
 	sc->path = path;
 	if (read_file(path, FS_SCRIPT_MAX, &text, &len, why, sizeof(why)) != 0) {
-		fprintf(stderr, "fakesrv: script %s\n", why);
+		fprintf(stderr, FS_PROG ": script %s\n", why);
 		return -1;
 	}
 	p = (const char *)text;
@@ -674,11 +684,11 @@ tls_log(const char *what)
 
 	while ((e = ERR_get_error()) != 0) {
 		ERR_error_string_n(e, buf, sizeof(buf));
-		fprintf(stderr, "fakesrv: %s: %s\n", what, buf);
+		fprintf(stderr, FS_PROG ": %s: %s\n", what, buf);
 		any = true;
 	}
 	if (!any)
-		fprintf(stderr, "fakesrv: %s%s%s\n", what, errno != 0 ? ": " : "",
+		fprintf(stderr, FS_PROG ": %s%s%s\n", what, errno != 0 ? ": " : "",
 		    errno != 0 ? strerror(errno) : "");
 }
 
@@ -700,7 +710,7 @@ io_wait(struct conn *c, short events)
 		if (n > 0)
 			return IO_OK;	/* errors show in the next read/write */
 		if (n < 0 && errno != EINTR) {
-			fprintf(stderr, "fakesrv: poll: %s\n", strerror(errno));
+			fprintf(stderr, FS_PROG ": poll: %s\n", strerror(errno));
 			return IO_ERR;
 		}
 	}
@@ -763,7 +773,7 @@ io_read(struct conn *c, unsigned char *buf, size_t cap, size_t *got)
 					c->gone = true;
 					return IO_RESET;
 				}
-				fprintf(stderr, "fakesrv: read: %s\n",
+				fprintf(stderr, FS_PROG ": read: %s\n",
 				    strerror(errno));
 				return IO_ERR;
 			}
@@ -824,7 +834,7 @@ io_write(struct conn *c, const unsigned char *p, size_t n, bool raw)
 					c->gone = true;
 					return IO_RESET;
 				}
-				fprintf(stderr, "fakesrv: write: %s\n",
+				fprintf(stderr, FS_PROG ": write: %s\n",
 				    strerror(errno));
 				return IO_ERR;
 			}
@@ -856,18 +866,18 @@ io_fail(struct conn *c, enum io io, const char *extra)
 	case IO_OK:
 		return 0;
 	case IO_TIMEOUT:
-		fprintf(stderr, "fakesrv: watchdog: script not finished after "
+		fprintf(stderr, FS_PROG ": watchdog: script not finished after "
 		    "%lu s (%s)\n", c->fs->timeout, where);
 		return FS_EXIT_TIMEOUT;
 	case IO_EOF:
 	case IO_RESET:
-		fprintf(stderr, "fakesrv: %s: client %s the connection%s\n",
+		fprintf(stderr, FS_PROG ": %s: client %s the connection%s\n",
 		    where, io == IO_EOF ? "closed" : "reset", extra);
 		return FS_EXIT_CLOSED;
 	case IO_ERR:
 		break;
 	}
-	fprintf(stderr, "fakesrv: %s: I/O error\n", where);
+	fprintf(stderr, FS_PROG ": %s: I/O error\n", where);
 	return FS_EXIT_ERR;
 }
 
@@ -912,7 +922,7 @@ conn_line(struct conn *c, const unsigned char **line, size_t *linelen)
 		}
 		c->len += got;
 	}
-	fprintf(stderr, "fakesrv: %s:%d: %s: client line longer than %d "
+	fprintf(stderr, FS_PROG ": %s:%d: %s: client line longer than %d "
 	    "bytes\n", c->fs->sc->path, c->fs->cur->line,
 	    ops[c->fs->cur->op].name, FS_LINE_MAX);
 	return FS_EXIT_MISMATCH;
@@ -988,7 +998,7 @@ conn_close(struct conn *c, bool rst)
 		lg.l_linger = 0;
 		if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg,
 		    sizeof(lg)) != 0)
-			fprintf(stderr, "fakesrv: SO_LINGER: %s\n",
+			fprintf(stderr, FS_PROG ": SO_LINGER: %s\n",
 			    strerror(errno));
 	} else {
 		if (c->ssl != NULL && !c->gone) {
@@ -1035,7 +1045,7 @@ run_repeat(struct conn *c, const struct cmd *cmd)
 	if (per > cmd->n)
 		per = cmd->n;
 	if ((chunk = malloc(per * cmd->len)) == NULL) {
-		fprintf(stderr, "fakesrv: out of memory\n");
+		fprintf(stderr, FS_PROG ": out of memory\n");
 		return FS_EXIT_ERR;
 	}
 	for (i = 0; i < per; i++)
@@ -1049,7 +1059,7 @@ run_repeat(struct conn *c, const struct cmd *cmd)
 	free(chunk);
 	if (io == IO_EOF || io == IO_RESET) {
 		/* The client giving up on an endless line is expected. */
-		fprintf(stderr, "fakesrv: %s:%d: send-repeat: client closed "
+		fprintf(stderr, FS_PROG ": %s:%d: send-repeat: client closed "
 		    "after about %llu bytes; continuing\n", c->fs->sc->path,
 		    cmd->line, sent);
 		return 0;
@@ -1069,7 +1079,7 @@ fs_pause(const struct fs *fs, unsigned long ms)
 	while ((left = end - now_ms()) > 0)
 		if (poll(NULL, 0, left > INT_MAX ? INT_MAX : (int)left) < 0 &&
 		    errno != EINTR) {
-			fprintf(stderr, "fakesrv: poll: %s\n", strerror(errno));
+			fprintf(stderr, FS_PROG ": poll: %s\n", strerror(errno));
 			return IO_ERR;
 		}
 	return now_ms() >= fs->deadline ? IO_TIMEOUT : IO_OK;
@@ -1092,7 +1102,7 @@ run_trickle(struct conn *c, const struct cmd *cmd)
 			break;
 	}
 	if (io == IO_EOF || io == IO_RESET) {
-		fprintf(stderr, "fakesrv: %s:%d: trickle: client closed after "
+		fprintf(stderr, FS_PROG ": %s:%d: trickle: client closed after "
 		    "%zu of %zu bytes; continuing\n", c->fs->sc->path,
 		    cmd->line, i, cmd->len);
 		return 0;
@@ -1129,11 +1139,11 @@ run_cmd(struct conn *c, const struct cmd *cmd)
 			    memcmp(line, cmd->data, cmd->len) == 0;
 		if (ok)
 			return 0;
-		fprintf(stderr, "fakesrv: %s:%d: %s did not match\n"
-		    "fakesrv:   expected%s: ", c->fs->sc->path, cmd->line,
+		fprintf(stderr, FS_PROG ": %s:%d: %s did not match\n"
+		    FS_PROG ":   expected%s: ", c->fs->sc->path, cmd->line,
 		    ops[cmd->op].name, cmd->op == OP_EXPECT ? "" : " prefix");
 		show(cmd->data, cmd->len);
-		fputs("\nfakesrv:   received: ", stderr);
+		fputs("\n" FS_PROG ":   received: ", stderr);
 		if (is_secret(c, line, len))
 			fputs("<secret line withheld>", stderr);
 		else
@@ -1156,13 +1166,13 @@ run_cmd(struct conn *c, const struct cmd *cmd)
 		return 0;
 	case OP_STARTTLS:
 		if (c->ssl != NULL) {
-			fprintf(stderr, "fakesrv: %s:%d: starttls: TLS is "
+			fprintf(stderr, FS_PROG ": %s:%d: starttls: TLS is "
 			    "already active\n", c->fs->sc->path, cmd->line);
 			return FS_EXIT_ERR;
 		}
 		if (c->len > c->consume) {
 			/* Client pipelined after STLS/STARTTLS: discard. */
-			fprintf(stderr, "fakesrv: %s:%d: starttls: discarding "
+			fprintf(stderr, FS_PROG ": %s:%d: starttls: discarding "
 			    "%zu plaintext bytes the client sent early\n",
 			    c->fs->sc->path, cmd->line, c->len - c->consume);
 		}
@@ -1193,7 +1203,7 @@ run_gone(struct fs *fs, size_t from)
 	for (i = from; i < fs->sc->ncmds; i++) {
 		cmd = &fs->sc->cmds[i];
 		if (ops[cmd->op].client) {
-			fprintf(stderr, "fakesrv: %s:%d: %s: client gone after "
+			fprintf(stderr, FS_PROG ": %s:%d: %s: client gone after "
 			    "the failed TLS handshake\n", fs->sc->path,
 			    cmd->line, ops[cmd->op].name);
 			return FS_EXIT_CLOSED;
@@ -1210,7 +1220,7 @@ run_conn(struct fs *fs, int fd, bool implicit)
 	int		 rc = 0, one = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		fprintf(stderr, "fakesrv: out of memory\n");
+		fprintf(stderr, FS_PROG ": out of memory\n");
 		close(fd);
 		return FS_EXIT_ERR;
 	}
@@ -1218,7 +1228,7 @@ run_conn(struct fs *fs, int fd, bool implicit)
 	c->fd = fd;
 	/* Each send leaves at once: tests see the segments a script made. */
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
-		fprintf(stderr, "fakesrv: TCP_NODELAY: %s\n", strerror(errno));
+		fprintf(stderr, FS_PROG ": TCP_NODELAY: %s\n", strerror(errno));
 	if (implicit) {
 		fs->cur = NULL;
 		if ((rc = conn_tls(c)) == FS_R_GONE)
@@ -1268,7 +1278,7 @@ listen_on(const char *addr, unsigned long port, int *lfd, unsigned *bound)
 		goto refuse;
 
 	if ((fd = socket(ss.ss_family, SOCK_STREAM, 0)) == -1) {
-		fprintf(stderr, "fakesrv: socket: %s\n", strerror(errno));
+		fprintf(stderr, FS_PROG ": socket: %s\n", strerror(errno));
 		return FS_EXIT_ERR;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
@@ -1278,7 +1288,7 @@ listen_on(const char *addr, unsigned long port, int *lfd, unsigned *bound)
 	    listen(fd, SOMAXCONN) != 0 ||	/* many clients at once (--parallel) */
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
 	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
-		fprintf(stderr, "fakesrv: listen on %s port %lu: %s\n", addr,
+		fprintf(stderr, FS_PROG ": listen on %s port %lu: %s\n", addr,
 		    port, strerror(errno));
 		close(fd);
 		return FS_EXIT_ERR;
@@ -1288,7 +1298,7 @@ listen_on(const char *addr, unsigned long port, int *lfd, unsigned *bound)
 	*lfd = fd;
 	return 0;
 refuse:
-	fprintf(stderr, "fakesrv: --listen %s: only 127.0.0.1 or ::1 are "
+	fprintf(stderr, FS_PROG ": --listen %s: only 127.0.0.1 or ::1 are "
 	    "accepted\n", addr);
 	return FS_EXIT_USAGE;
 }
@@ -1302,7 +1312,7 @@ accept_one(struct fs *fs, int lfd, int *out)
 
 	for (;;) {
 		if ((left = fs_left(fs)) <= 0) {
-			fprintf(stderr, "fakesrv: watchdog: no connection "
+			fprintf(stderr, FS_PROG ": watchdog: no connection "
 			    "after %lu s\n", fs->timeout);
 			return FS_EXIT_TIMEOUT;
 		}
@@ -1311,7 +1321,7 @@ accept_one(struct fs *fs, int lfd, int *out)
 		pfd.revents = 0;
 		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (n < 0 && errno != EINTR) {
-			fprintf(stderr, "fakesrv: poll: %s\n", strerror(errno));
+			fprintf(stderr, FS_PROG ": poll: %s\n", strerror(errno));
 			return FS_EXIT_ERR;
 		}
 		if (n <= 0)
@@ -1320,12 +1330,12 @@ accept_one(struct fs *fs, int lfd, int *out)
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == EWOULDBLOCK || errno == ECONNABORTED)
 				continue;
-			fprintf(stderr, "fakesrv: accept: %s\n",
+			fprintf(stderr, FS_PROG ": accept: %s\n",
 			    strerror(errno));
 			return FS_EXIT_ERR;
 		}
 		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
-			fprintf(stderr, "fakesrv: fcntl: %s\n", strerror(errno));
+			fprintf(stderr, FS_PROG ": fcntl: %s\n", strerror(errno));
 			close(fd);
 			return FS_EXIT_ERR;
 		}
@@ -1376,7 +1386,7 @@ serve_parallel(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
 		fs->sc = &sc[k < nsc ? k : nsc - 1];
 		k++;
 		if ((pid = fork()) == -1) {
-			fprintf(stderr, "fakesrv: fork: %s\n", strerror(errno));
+			fprintf(stderr, FS_PROG ": fork: %s\n", strerror(errno));
 			close(fd);
 			rc = FS_EXIT_ERR;
 			continue;
@@ -1422,7 +1432,7 @@ serve_workers(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {
-		fprintf(stderr, "fakesrv: mmap: %s\n", strerror(errno));
+		fprintf(stderr, FS_PROG ": mmap: %s\n", strerror(errno));
 		return FS_EXIT_ERR;
 	}
 	atomic_init(&sh->next, 0);
@@ -1431,7 +1441,7 @@ serve_workers(struct fs *fs, int lfd, const struct script *sc, size_t nsc,
 		atomic_init(&sh->busy[w], 0);
 	for (w = 0; w < nworkers; w++) {
 		if ((pid = fork()) == -1) {
-			fprintf(stderr, "fakesrv: fork: %s\n", strerror(errno));
+			fprintf(stderr, FS_PROG ": fork: %s\n", strerror(errno));
 			rc = FS_EXIT_ERR;
 			break;
 		}
@@ -1516,11 +1526,12 @@ main(int argc, char *argv[])
 
 	memset(&fs, 0, sizeof(fs));
 	fs.timeout = FS_TIMEOUT_DEFAULT;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (nscript == FS_SCRIPTS_MAX) {
-				fprintf(stderr, "fakesrv: --script: at most %d\n",
+				fprintf(stderr, FS_PROG ": --script: at most %d\n",
 				    FS_SCRIPTS_MAX);
 				return FS_EXIT_USAGE;
 			}
@@ -1531,7 +1542,7 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			if (!parse_ulong(optarg, 0, 65535, &port)) {
-				fprintf(stderr, "fakesrv: --port: 0..65535\n");
+				fprintf(stderr, FS_PROG ": --port: 0..65535\n");
 				return FS_EXIT_USAGE;
 			}
 			break;
@@ -1546,21 +1557,21 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			if (!parse_ulong(optarg, 1, FS_CONN_MAX, &nconn)) {
-				fprintf(stderr, "fakesrv: --connections: "
+				fprintf(stderr, FS_PROG ": --connections: "
 				    "1..%d\n", FS_CONN_MAX);
 				return FS_EXIT_USAGE;
 			}
 			break;
 		case 'P':
 			if (!parse_ulong(optarg, 1, FS_PARALLEL_MAX, &npar)) {
-				fprintf(stderr, "fakesrv: --parallel: "
+				fprintf(stderr, FS_PROG ": --parallel: "
 				    "1..%d\n", FS_PARALLEL_MAX);
 				return FS_EXIT_USAGE;
 			}
 			break;
 		case 'W':
 			if (!parse_ulong(optarg, 1, FS_WORKERS_MAX, &nworkers)) {
-				fprintf(stderr, "fakesrv: --workers: "
+				fprintf(stderr, FS_PROG ": --workers: "
 				    "1..%d\n", FS_WORKERS_MAX);
 				return FS_EXIT_USAGE;
 			}
@@ -1568,7 +1579,7 @@ main(int argc, char *argv[])
 		case 't':
 			if (!parse_ulong(optarg, 1, FS_TIMEOUT_MAX,
 			    &fs.timeout)) {
-				fprintf(stderr, "fakesrv: --timeout: 1..%d\n",
+				fprintf(stderr, FS_PROG ": --timeout: 1..%d\n",
 				    FS_TIMEOUT_MAX);
 				return FS_EXIT_USAGE;
 			}
@@ -1577,20 +1588,31 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return FS_EXIT_OK;
 		default:
+			fprintf(stderr, FS_PROG ": %s: an unknown option, or "
+			    "its value is missing\n", argv[optind - 1]);
 			usage(stderr);
 			return FS_EXIT_USAGE;
 		}
 	}
-	if (optind != argc || nscript == 0) {
+	/* The scripts may also be given without --script. */
+	for (; optind < argc; optind++) {
+		if (nscript == FS_SCRIPTS_MAX) {
+			fprintf(stderr, FS_PROG ": at most %d scripts\n",
+			    FS_SCRIPTS_MAX);
+			return FS_EXIT_USAGE;
+		}
+		script[nscript++] = argv[optind];
+	}
+	if (nscript == 0) {
 		usage(stderr);
 		return FS_EXIT_USAGE;
 	}
 	if ((cert == NULL) != (key == NULL)) {
-		fprintf(stderr, "fakesrv: --cert and --key go together\n");
+		fprintf(stderr, FS_PROG ": --cert and --key go together\n");
 		return FS_EXIT_USAGE;
 	}
 	if (nworkers > 0 && npar > 1) {
-		fprintf(stderr, "fakesrv: --parallel or --workers, not both\n");
+		fprintf(stderr, FS_PROG ": --parallel or --workers, not both\n");
 		return FS_EXIT_USAGE;
 	}
 
@@ -1606,7 +1628,7 @@ main(int argc, char *argv[])
 			goto out;
 		}
 		if (implicit && sc[nsc].tls) {
-			fprintf(stderr, "fakesrv: %s: starttls with "
+			fprintf(stderr, FS_PROG ": %s: starttls with "
 			    "--implicit-tls\n", script[nsc]);
 			nsc++;
 			rc = FS_EXIT_USAGE;
@@ -1615,7 +1637,7 @@ main(int argc, char *argv[])
 		tls = tls || sc[nsc].tls;
 	}
 	if ((implicit || tls) && cert == NULL) {
-		fprintf(stderr, "fakesrv: TLS needs --cert and --key\n");
+		fprintf(stderr, FS_PROG ": TLS needs --cert and --key\n");
 		rc = FS_EXIT_USAGE;
 		goto out;
 	}
@@ -1640,7 +1662,7 @@ main(int argc, char *argv[])
 	if ((rc = listen_on(addr, port, &lfd, &bound)) != 0)
 		goto out;
 	if (printf("%u\n", bound) < 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "fakesrv: stdout: %s\n", strerror(errno));
+		fprintf(stderr, FS_PROG ": stdout: %s\n", strerror(errno));
 		rc = FS_EXIT_ERR;
 		goto out;
 	}

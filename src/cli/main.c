@@ -68,6 +68,10 @@ static const char usage[] =
 "  exporter [--listen ADDR:PORT] [--config FILE] [probe options]\n"
 "                                           serve Prometheus /probe?target=URL and\n"
 "                                           /metrics; see mailtrace exporter --help\n"
+"  serve SCRIPT... [--port N] [--cert PEM --key PEM] [--connections N]\n"
+"                                           play a scripted fake POP3/SMTP server on\n"
+"                                           loopback (docs/fakesrv.md); see\n"
+"                                           mailtrace serve --help\n"
 "\n"
 "  -h, --help      this text\n"
 "  -V, --version   the version, and those of the OpenSSL and SQLite it runs\n"
@@ -150,6 +154,8 @@ run(int argc, char **argv)
 		return cli_program("exporter", argc - 1, argv + 1);
 	if (strcmp(argv[1], "batch") == 0)
 		return cli_batch(argc - 1, argv + 1);
+	if (strcmp(argv[1], "serve") == 0)
+		return cli_program("serve", argc - 1, argv + 1);
 	cli_err("unknown command \"%s\" (try mailtrace --help)", argv[1]);
 	return EXIT_USAGE;
 }

@@ -34,3 +34,9 @@ add_test(NAME fake.runs
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/runs.sh $<TARGET_FILE:mailtrace>
           $<TARGET_FILE:fakesrv> $<TARGET_FILE:mkpcap> ${CMAKE_BINARY_DIR}/test-out)
 set_tests_properties(fake.runs PROPERTIES TIMEOUT 120)
+
+# `mailtrace serve SCRIPT` (the fake server as a command of mailtrace).
+add_test(NAME fake.serve
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fake/serve.sh $<TARGET_FILE:mailtrace>
+          ${CMAKE_BINARY_DIR}/test-out/serve)
+set_tests_properties(fake.serve PROPERTIES TIMEOUT 60)

@@ -377,7 +377,9 @@ if start 'send "+OK hi\r\n"
 expect "QUIT"
 close' --connections 2 --parallel 2; then
 	conn; c1=$c; conn; c2=$c
-	c=$c1; rl l; say 'NOOP\r\n'; c=$c2; rl l; say 'QUIT\r\n'
+	# (c2's writes first: once c1's NOOP fails, fakesrv ends c2 too,
+	# and a write to it then would be a SIGPIPE here)
+	c=$c1; rl l; c=$c2; rl l; say 'QUIT\r\n'; c=$c1; say 'NOOP\r\n'
 	for c in "$c1" "$c2"; do cat <&"$c" >/dev/null; hangup; done
 	finish
 	need "exit 3 (the mismatch; got $status)" eq "$status" 3
@@ -407,7 +409,9 @@ if start 'send "+OK hi\r\n"
 expect "QUIT"
 close' --connections 2 --workers 2; then
 	conn; c1=$c; conn; c2=$c
-	c=$c1; rl l; say 'NOOP\r\n'; c=$c2; rl l; say 'QUIT\r\n'
+	# (c2's writes first: once c1's NOOP fails, fakesrv ends c2 too,
+	# and a write to it then would be a SIGPIPE here)
+	c=$c1; rl l; c=$c2; rl l; say 'QUIT\r\n'; c=$c1; say 'NOOP\r\n'
 	for c in "$c1" "$c2"; do cat <&"$c" >/dev/null; hangup; done
 	finish
 	need "exit 3 (the mismatch; got $status)" eq "$status" 3
