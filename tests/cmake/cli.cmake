@@ -9,3 +9,9 @@ target_include_directories(test_words PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit
   ${CMAKE_SOURCE_DIR}/src/cli)
 add_test(NAME unit.words COMMAND test_words)
 set_tests_properties(unit.words PROPERTIES LABELS unit)
+
+# bash completion from mailtrace's --help, and what cmake --install puts where.
+add_test(NAME cli.completion COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/completion.sh
+         $<TARGET_FILE:mailtrace> ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+         ${CMAKE_BINARY_DIR}/test-out/completion)
+set_tests_properties(cli.completion PROPERTIES TIMEOUT 120)
