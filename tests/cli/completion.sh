@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli/completion.sh - bash completion (src/cli/completion/mailtrace.bash):
 # commands, options and option values completed from mailtrace's own
-# --help; and `cmake --install` puts the programs, the modules and the
-# completion where they belong.
+# --help; and `cmake --install` puts the programs, the modules, the
+# completion and the docs where they belong.
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # usage: completion.sh MAILTRACE SOURCE_DIR BUILD_DIR OUTDIR
@@ -51,6 +51,9 @@ for prog in decode exporter serve; do
 	check "mailtrace-$prog in libexec/mailtrace/" test -x "$p/libexec/mailtrace/mailtrace-$prog"
 done
 check "the modules in lib/mailtrace/" test -n "$(ls "$p"/lib*/mailtrace/mailtrace-pg.so "$p"/lib*/mailtrace/mailtrace-otlp.so 2>/dev/null | wc -l | grep -x 2)"
+check "the docs and the README in share/doc/mailtrace/" \
+    test -f "$p/share/doc/mailtrace/README.md" -a -f "$p/share/doc/mailtrace/cli.md" -a \
+    "$(ls "$p/share/doc/mailtrace" | grep -c '\.md$')" = "$(( $(ls "$SRC/docs" | grep -c '\.md$') + 1 ))"
 check "the completion in share/bash-completion/completions/mailtrace" \
     cmp "$p/share/bash-completion/completions/mailtrace" "$SRC/src/cli/completion/mailtrace.bash"
 t_done
