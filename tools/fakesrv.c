@@ -217,7 +217,21 @@ usage(FILE *fp)
 	    " on loopback;\n"
 	    "prints the port on stdout once it listens.  Defaults: 127.0.0.1,"
 	    " a port the\n"
-	    "kernel picks, one connection, a 20 s watchdog over everything.\n");
+	    "kernel picks, one connection, a %d s watchdog over everything.\n",
+	    FS_TIMEOUT_DEFAULT);
+}
+
+/* One more script to play (--script FILE, or FILE alone). */
+static bool
+add_script(const char **script, size_t *n, const char *path)
+{
+	if (*n == FS_SCRIPTS_MAX) {
+		fprintf(stderr, FS_PROG ": at most %d scripts\n",
+		    FS_SCRIPTS_MAX);
+		return false;
+	}
+	script[(*n)++] = path;
+	return true;
 }
 
 static bool
@@ -1530,12 +1544,8 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if (nscript == FS_SCRIPTS_MAX) {
-				fprintf(stderr, FS_PROG ": --script: at most %d\n",
-				    FS_SCRIPTS_MAX);
+			if (!add_script(script, &nscript, optarg))
 				return FS_EXIT_USAGE;
-			}
-			script[nscript++] = optarg;
 			break;
 		case 'l':
 			addr = optarg;
@@ -1595,14 +1605,9 @@ main(int argc, char *argv[])
 		}
 	}
 	/* The scripts may also be given without --script. */
-	for (; optind < argc; optind++) {
-		if (nscript == FS_SCRIPTS_MAX) {
-			fprintf(stderr, FS_PROG ": at most %d scripts\n",
-			    FS_SCRIPTS_MAX);
+	for (; optind < argc; optind++)
+		if (!add_script(script, &nscript, argv[optind]))
 			return FS_EXIT_USAGE;
-		}
-		script[nscript++] = argv[optind];
-	}
 	if (nscript == 0) {
 		usage(stderr);
 		return FS_EXIT_USAGE;

@@ -214,7 +214,7 @@ version(void)
 	pid_t		 pid;
 	int		 st;
 
-	printf("mailtrace %s\n%s\nSQLite %s\n", MT_VERSION, net_tls_version(),
+	printf("mailtrace %s\n%s\nSQLite %s\n", MT_VERSION, net_tls_library(),
 	    store_sqlite_version());
 	fflush(stdout);
 	if ((pid = fork()) < 0) {

@@ -62,7 +62,7 @@ struct net {
 	bool		 tls_eof;	/* net_read() reported EOF */
 	int		 bio_errno;	/* first hard errno the socket BIO saw */
 	bool		 bio_eof;	/* the socket BIO read EOF */
-	bool		 sent;		/* written since the last read: wait first */
+	bool		 sent;		/* written since the last read (TLS waits first) */
 	int64_t		 limit;		/* session limit, monotonic ns; -1: none */
 	int64_t		 connect_us;	/* the TCP connect that made fd */
 	char		 client[MT_ADDR_HARD];
@@ -146,7 +146,7 @@ net_limit_in(int64_t ms)
 }
 
 const char *
-net_tls_version(void)
+net_tls_library(void)
 {
 	return OpenSSL_version(OPENSSL_VERSION);
 }
@@ -916,6 +916,7 @@ net_read(struct net *n, void *buf, size_t len, int timeout_ms,
 		return tls_read(n, buf, len, timeout_ms, err);
 	}
 	deadline = earlier(deadline_of(timeout_ms), n->limit);
+	n->sent = false;	/* (plain TCP reads first: measured no worse) */
 	for (;;) {
 		r = recv(n->fd, buf, len, 0);
 		if (r >= 0)

@@ -83,7 +83,7 @@ int		 net_connect(const char *host, uint16_t port, int timeout_ms,
 
 /* The session limit ms milliseconds from now; NET_NO_LIMIT for ms <= 0. */
 /* The OpenSSL library this process runs with ("OpenSSL 3.0.15 3 Sep 2024"). */
-const char	*net_tls_version(void);
+const char	*net_tls_library(void);
 int64_t		 net_limit_in(int64_t ms);
 /* True once the limit (not NET_NO_LIMIT) has passed. */
 bool		 net_limit_passed(int64_t limit);

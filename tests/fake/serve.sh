@@ -74,6 +74,8 @@ check "an unknown option: exit 2, named" test $? = 2 -a -n "$(grep '^mailtrace s
 check "a non-loopback --listen: exit 2" test $? = 2 -a -n "$(grep '^mailtrace serve: ' "$OUT/listen.err")"
 "$MT" serve "$OUT/missing.script" >/dev/null 2>"$OUT/missing.err"
 check "a missing script: exit 2, named" test $? = 2 -a -n "$(grep "^mailtrace serve: .*missing\.script" "$OUT/missing.err")"
+"$MT" serve $(for i in $(seq 17); do printf '%s ' "$OUT/pop3.script"; done) >/dev/null 2>"$OUT/many.err"
+check "17 scripts: exit 2, at most 16" test $? = 2 -a -n "$(grep -x 'mailtrace serve: at most 16 scripts' "$OUT/many.err")"
 "$MT" serve --help >"$OUT/help.out" 2>&1
 check "--help: exit 0, the usage on stdout" test $? = 0 -a -n "$(grep '^usage: mailtrace serve ' "$OUT/help.out")"
 t_done
